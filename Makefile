@@ -1,0 +1,34 @@
+# Every target is one line and is what CI runs. The virtualenv is built with the first Python >= 3.11
+# found, preferring 3.12 (3.11.7 has a CPython bug that kills Hypothesis-driven Schemathesis runs).
+PYTHON ?= $(shell for p in python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3.13 python3; do "$$p" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null && { echo "$$p"; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+SPECS ?= specs
+HOST ?= 127.0.0.1
+PORT ?= 4010
+
+.PHONY: run test lint types unit check clean
+
+run: $(VENV)/.installed
+	$(BIN)/specmock serve $(SPECS) --host $(HOST) --port $(PORT)
+
+test: lint types unit
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests bench && $(BIN)/ruff format --check src tests bench
+
+types: $(VENV)/.installed
+	$(BIN)/mypy
+
+unit: $(VENV)/.installed
+	$(BIN)/pytest
+
+check: $(VENV)/.installed
+	$(BIN)/specmock check $(SPECS)
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e '.[dev]' && touch $@
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .mypy_cache .pytest_cache .ruff_cache
