@@ -1,0 +1,234 @@
+"""`$ref` resolution: JSON pointers, and bundling relative-file references into one document.
+
+A served spec must be self-contained, so every reference to another file is brought into the
+root document: schemas and other component-like targets are hoisted under `components` (so a
+recursive schema spread over files stays recursive, not infinitely inlined), anything else is
+inlined in place. Local references are checked to point somewhere; a broken one is a `SpecError`
+naming the file and the pointer of the `$ref`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from specmock.errors import SpecError
+
+#: Reads a file into a document (parsed YAML/JSON); raises SpecError on failure.
+Reader = Callable[[Path], Any]
+
+_COMPONENT_KINDS = frozenset(
+    {
+        "schemas",
+        "responses",
+        "parameters",
+        "examples",
+        "requestBodies",
+        "headers",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "pathItems",
+    }
+)
+
+
+def escape(token: str) -> str:
+    """One JSON pointer token, escaped (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def pointer(parts: list[str | int] | tuple[str | int, ...]) -> str:
+    """A JSON pointer for a path of keys and indexes."""
+    return "".join("/" + escape(str(part)) for part in parts)
+
+
+def split_pointer(text: str) -> list[str]:
+    """The tokens of a JSON pointer (`/a/b~1c` -> `['a', 'b/c']`)."""
+    if not text:
+        return []
+    if not text.startswith("/"):
+        raise ValueError(f"JSON pointer {text!r} must start with '/'")
+    return [unquote(t).replace("~1", "/").replace("~0", "~") for t in text[1:].split("/")]
+
+
+def resolve_pointer(document: Any, text: str) -> Any:
+    """The value at a JSON pointer; raises KeyError naming the first missing token."""
+    node = document
+    for token in split_pointer(text):
+        if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        elif isinstance(node, dict) and token in node:
+            node = node[token]
+        else:
+            raise KeyError(token)
+    return node
+
+
+def iter_refs(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every `$ref` string in a document with the path of the object holding it.
+
+    Values under `example`, `examples` (of media types) and `x-` extensions are data, not schema,
+    and are not searched.
+    """
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield path, ref
+        for key, value in node.items():
+            if key in ("example", "value") or (isinstance(key, str) and key.startswith("x-")):
+                continue
+            yield from iter_refs(value, (*path, key))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from iter_refs(item, (*path, index))
+
+
+def check_local_refs(document: dict[str, Any], source: str) -> None:
+    """Raise SpecError for the first local `$ref` that points nowhere."""
+    for path, ref in iter_refs(document):
+        if not ref.startswith("#"):
+            continue
+        try:
+            resolve_pointer(document, ref[1:])
+        except (KeyError, ValueError):
+            raise SpecError(
+                source, pointer(path), f"$ref {ref!r} points to nothing in this document"
+            ) from None
+
+
+class Bundler:
+    """Brings every relative-file `$ref` of one root document into it."""
+
+    def __init__(self, root_file: Path, reader: Reader) -> None:
+        self.root_file = root_file.resolve()
+        self.reader = reader
+        self.files_read: set[Path] = set()
+        self._documents: dict[Path, Any] = {}
+        self._hoisted: dict[tuple[Path, str], str] = {}
+        self._inlining: list[tuple[Path, str]] = []
+
+    def bundle(self, document: dict[str, Any]) -> dict[str, Any]:
+        """The document with every external reference brought in (a new object)."""
+        self._documents[self.root_file] = document
+        self._taken = {
+            kind: set(names) for kind, names in (document.get("components") or {}).items()
+        }
+        self._extra: dict[str, dict[str, Any]] = {}
+        root = self._walk(document, self.root_file, ())
+        for kind, entries in self._extra.items():
+            root.setdefault("components", {}).setdefault(kind, {}).update(entries)
+        return root
+
+    def _walk(self, node: Any, file: Path, path: tuple[str | int, ...]) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and (file != self.root_file or not ref.startswith("#")):
+                return self._replace(node, ref, file, path)
+            return {
+                key: copy.deepcopy(value) if _is_data(key) else self._walk(value, file, (*path, key))
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [self._walk(item, file, (*path, index)) for index, item in enumerate(node)]
+        return node
+
+    def _replace(self, node: dict[str, Any], ref: str, file: Path, path: tuple[str | int, ...]) -> Any:
+        target_file, fragment = self._target(ref, file, path)
+        siblings = {k: v for k, v in node.items() if k != "$ref"}
+        kind = _component_kind(fragment) or ("schemas" if _in_schema(path) else None)
+        if kind is None:
+            return self._inline(target_file, fragment, ref, path) | siblings
+        name = self._hoist(target_file, fragment, kind, path)
+        return {"$ref": f"#/components/{kind}/{escape(name)}"} | siblings
+
+    def _target(self, ref: str, file: Path, path: tuple[str | int, ...]) -> tuple[Path, str]:
+        address, _, fragment = ref.partition("#")
+        if "://" in address:
+            raise SpecError(
+                self.root_file, pointer(path), f"$ref {ref!r}: remote references are not supported"
+            )
+        target = (file.parent / unquote(address)).resolve() if address else file
+        self._load(target, ref, path)
+        return target, fragment
+
+    def _load(self, target: Path, ref: str, path: tuple[str | int, ...]) -> Any:
+        if target not in self._documents:
+            if not target.is_file():
+                raise SpecError(
+                    self.root_file, pointer(path), f"$ref {ref!r}: file {str(target)!r} not found"
+                )
+            self._documents[target] = self.reader(target)
+            self.files_read.add(target)
+        return self._documents[target]
+
+    def _resolve(self, target: Path, fragment: str, path: tuple[str | int, ...]) -> Any:
+        try:
+            return resolve_pointer(self._documents[target], fragment)
+        except (KeyError, ValueError):
+            raise SpecError(
+                self.root_file,
+                pointer(path),
+                f"$ref '{target.name}#{fragment}': {fragment!r} points to nothing in {target.name}",
+            ) from None
+
+    def _inline(self, target: Path, fragment: str, ref: str, path: tuple[str | int, ...]) -> Any:
+        key = (target, fragment)
+        if key in self._inlining:
+            raise SpecError(
+                self.root_file, pointer(path), f"$ref {ref!r} refers back to itself"
+            )
+        self._inlining.append(key)
+        try:
+            value = self._resolve(target, fragment, path)
+            return self._walk(value, target, path)
+        finally:
+            self._inlining.pop()
+
+    def _hoist(self, target: Path, fragment: str, kind: str, path: tuple[str | int, ...]) -> str:
+        key = (target, fragment)
+        if key in self._hoisted:
+            return self._hoisted[key]
+        if target == self.root_file and fragment.startswith(f"/components/{kind}/"):
+            return split_pointer(fragment)[2]
+        value = self._resolve(target, fragment, path)
+        taken = self._taken.setdefault(kind, set())
+        name = _free_name(taken, _component_name(target, fragment))
+        taken.add(name)
+        self._hoisted[key] = name
+        bundled = self._walk(value, target, ("components", kind, name))
+        self._extra.setdefault(kind, {})[name] = bundled
+        return name
+
+
+def _is_data(key: Any) -> bool:
+    return key in ("example", "value") or (
+        isinstance(key, str) and key.startswith("x-")
+    )
+
+
+def _component_kind(fragment: str) -> str | None:
+    parts = split_pointer(fragment) if fragment.startswith("/") else []
+    if len(parts) == 3 and parts[0] == "components" and parts[1] in _COMPONENT_KINDS:
+        return parts[1]
+    return None
+
+
+def _in_schema(path: tuple[str | int, ...]) -> bool:
+    return "schema" in path or path[:2] == ("components", "schemas")
+
+
+def _component_name(target: Path, fragment: str) -> str:
+    parts = split_pointer(fragment) if fragment.startswith("/") else []
+    base = str(parts[-1]) if parts else target.stem
+    return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in base) or "Schema"
+
+
+def _free_name(taken: set[str], wanted: str) -> str:
+    name, counter = wanted, 2
+    while name in taken:
+        name, counter = f"{wanted}_{counter}", counter + 1
+    return name
