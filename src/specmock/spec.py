@@ -21,6 +21,7 @@ from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValida
 
 from specmock import dialects, pages, refs
 from specmock.errors import SpecError
+from specmock.parsing import load_yaml
 
 SPEC_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -203,7 +204,7 @@ def parse_file(path: Path) -> Any:
 
 def parse_text(text: str, source: str, json_only: bool = False) -> Any:
     try:
-        return json.loads(text) if json_only else yaml.safe_load(text)
+        return json.loads(text) if json_only else load_yaml(text)
     except json.JSONDecodeError as error:
         raise SpecError(source, f"line {error.lineno}", f"invalid JSON: {error.msg}") from None
     except yaml.MarkedYAMLError as error:
@@ -309,7 +310,7 @@ def _best_info(documents: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """The info of the first full OpenAPI document (not a rendered page), else the first one."""
     infos = [doc.get("info") or {} for doc in documents]
     for info in infos:
-        if not info.get("x-specmock-page"):
+        if not info.get("x-specmock-rendering"):
             return info
     return infos[0] if infos else {"title": "API", "version": "0.0.0"}
 

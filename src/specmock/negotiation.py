@@ -1,0 +1,90 @@
+"""Content negotiation: does a request's `Content-Type` fit, which response type fits `Accept`.
+
+Media ranges follow RFC 9110: `*/*`, `type/*`, parameters ignored when matching, `q=0` excludes.
+Structured-syntax suffixes count: `application/problem+json` is acceptable where JSON is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRange:
+    kind: str
+    subtype: str
+    quality: float
+
+    @classmethod
+    def parse(cls, text: str) -> MediaRange | None:
+        essence, *params = (part.strip() for part in text.split(";"))
+        kind, slash, subtype = essence.lower().partition("/")
+        if not slash or not kind or not subtype:
+            return None
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        return cls(kind, subtype, quality)
+
+    def covers(self, media_type: str) -> bool:
+        kind, _, subtype = essence(media_type).partition("/")
+        if self.kind == "*":
+            return True
+        if self.kind != kind:
+            return False
+        return self.subtype in ("*", subtype) or _suffix(subtype) == self.subtype
+
+
+def essence(media_type: str) -> str:
+    """`Application/JSON; charset=utf-8` -> `application/json`."""
+    return media_type.split(";", 1)[0].strip().lower()
+
+
+def _suffix(subtype: str) -> str:
+    return subtype.rsplit("+", 1)[1] if "+" in subtype else ""
+
+
+def is_json(media_type: str) -> bool:
+    kind = essence(media_type)
+    return kind == "application/json" or kind.endswith("+json") or kind == "*/*"
+
+
+def documented_type(content_type: str, documented: Iterable[str]) -> str | None:
+    """The documented request media type (possibly a range like `*/*`) that a body's type matches."""
+    given = essence(content_type)
+    exact = None
+    for media in documented:
+        declared = MediaRange.parse(media)
+        if essence(media) == given:
+            return media
+        if exact is None and declared is not None and declared.covers(given):
+            exact = media
+    return exact
+
+
+def acceptable(accept: str | None, offered: Iterable[str]) -> str | None:
+    """The first offered media type the `Accept` header admits, best quality first."""
+    offered = list(offered)
+    if not accept or not accept.strip():
+        return offered[0] if offered else None
+    ranges = [r for r in (MediaRange.parse(p) for p in accept.split(",")) if r is not None]
+    if not ranges:
+        return offered[0] if offered else None
+    best: tuple[float, int, str] | None = None
+    for index, media in enumerate(offered):
+        quality = max((r.quality for r in ranges if r.covers(media) or _wild(media, r)), default=0)
+        if quality > 0 and (best is None or (quality, -index) > (best[0], best[1])):
+            best = (quality, -index, media)
+    return best[2] if best else None
+
+
+def _wild(offered: str, wanted: MediaRange) -> bool:
+    """An offered range (`*/*`, `text/*`) satisfies any concrete type within it."""
+    declared = MediaRange.parse(offered)
+    return declared is not None and declared.covers(f"{wanted.kind}/{wanted.subtype}")

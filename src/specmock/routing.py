@@ -1,0 +1,113 @@
+"""Routing: which documented operation a method and path reach, and which methods a path allows.
+
+Templates are compiled once. Among templates that match, the one with more literal segments wins
+(`/models/latest` before `/models/{id}`), as OpenAPI asks of concrete paths. Two APIs claiming the
+same method and path are a `ConfigError` naming both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from specmock.errors import ConfigError
+from specmock.spec import Operation
+
+_PARAMETER = re.compile(r"\{([^{}/]+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One served path template and the operations on it, by lower-case method."""
+
+    template: str
+    pattern: re.Pattern[str] = field(repr=False, compare=False)
+    operations: dict[str, Operation] = field(compare=False)
+
+    @property
+    def allow(self) -> list[str]:
+        """The declared methods, upper case, as an `Allow` header lists them."""
+        return [method.upper() for method in self.operations]
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        literal = _PARAMETER.sub("", self.template)
+        return (literal.count("/") - self.template.count("{"), len(literal))
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    route: Route
+    params: dict[str, str]
+
+
+class Router:
+    """Every operation of every API, served at `mount + operation path`."""
+
+    def __init__(self) -> None:
+        self._routes: dict[str, Route] = {}
+        self._owners: dict[tuple[str, str], str] = {}
+        self._ordered: list[Route] | None = None
+
+    def add(self, mount: str, operations: Iterable[Operation]) -> None:
+        """Serve operations under a mount path ('' for the root); ConfigError on a clash."""
+        for operation in operations:
+            template = mount.rstrip("/") + operation.path
+            key = (operation.method, _shape(template))
+            if key in self._owners and self._owners[key] != operation.api:
+                raise ConfigError(
+                    f"{operation.method.upper()} {template} is served by both API "
+                    f"{self._owners[key]!r} and API {operation.api!r}; "
+                    "start with --prefix to mount each API under /<name>"
+                )
+            self._owners[key] = operation.api
+            route = self._routes.get(template)
+            if route is None:
+                route = Route(template, _compile(template), {})
+                self._routes[template] = route
+            route.operations[operation.method] = operation
+        self._ordered = None
+
+    @property
+    def routes(self) -> list[Route]:
+        if self._ordered is None:
+            self._ordered = sorted(self._routes.values(), key=lambda r: r.specificity, reverse=True)
+        return self._ordered
+
+    def match(self, raw_path: str) -> Match | None:
+        """The route for a raw (still percent-encoded) request path, with decoded parameters."""
+        for route in self.routes:
+            found = route.pattern.fullmatch(raw_path)
+            if found is not None:
+                params = {
+                    _unescape_name(key): unquote(value) for key, value in found.groupdict().items()
+                }
+                return Match(route, params)
+        return None
+
+
+def _shape(template: str) -> str:
+    return _PARAMETER.sub("{}", template)
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    pieces: list[str] = []
+    position = 0
+    for index, found in enumerate(_PARAMETER.finditer(template)):
+        pieces.append(re.escape(template[position : found.start()]))
+        pieces.append(f"(?P<p{index}_{_escape_name(found.group(1))}>[^/]+)")
+        position = found.end()
+    pieces.append(re.escape(template[position:]))
+    return re.compile("".join(pieces) or "/")
+
+
+def _escape_name(name: str) -> str:
+    """Group names must be identifiers; parameter names may hold '-', '.', etc."""
+    return "".join(ch if ch.isalnum() else f"_{ord(ch):x}_" for ch in name)
+
+
+def _unescape_name(group: str) -> str:
+    encoded = group.split("_", 1)[1]
+    return re.sub(r"_([0-9a-f]+)_", lambda m: chr(int(m.group(1), 16)), encoded)
