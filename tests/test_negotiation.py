@@ -8,11 +8,20 @@ from specmock.negotiation import acceptable, documented_type
     [
         pytest.param(None, ["application/json"], "application/json", id="no-accept"),
         pytest.param("*/*", ["application/json"], "application/json", id="any"),
-        pytest.param("application/*", ["text/plain", "application/json"], "application/json", id="range"),
+        pytest.param(
+            "application/*", ["text/plain", "application/json"], "application/json", id="range"
+        ),
         pytest.param("text/html", ["application/json"], None, id="refused"),
         pytest.param("application/json;q=0", ["application/json"], None, id="q-zero"),
-        pytest.param("text/plain;q=0.5, application/json", ["text/plain", "application/json"], "application/json", id="quality"),
-        pytest.param("application/json", ["application/hal+json"], "application/hal+json", id="suffix"),
+        pytest.param(
+            "text/plain;q=0.5, application/json",
+            ["text/plain", "application/json"],
+            "application/json",
+            id="quality",
+        ),
+        pytest.param(
+            "application/json", ["application/hal+json"], "application/hal+json", id="suffix"
+        ),
         pytest.param("application/json", ["*/*"], "*/*", id="offered-wildcard"),
     ],
 )

@@ -62,7 +62,7 @@ def rendering(
 def operation_of(document: dict[str, Any]) -> dict[str, Any]:
     ((_, item),) = document["paths"].items()
     ((_, operation),) = item.items()
-    return operation  # type: ignore[no-any-return]
+    return operation
 
 
 def booleans_named_required(node: Any) -> list[Any]:
@@ -94,7 +94,11 @@ def test_pages_seed_000_rendering_is_normalised() -> None:
 
     operation = document["paths"]["/api/v1/models/{id}"]["put"]
     assert document["openapi"] == "3.1.0"
-    assert document["info"] == {"title": "Update Model", "version": "0.0.0", "x-specmock-rendering": True}
+    assert document["info"] == {
+        "title": "Update Model",
+        "version": "0.0.0",
+        "x-specmock-rendering": True,
+    }
     assert document["servers"] == [{"url": "https://api.squared.ai"}]
     assert operation["operationId"] == "put_api_v1_models_id"
     assert operation["summary"] == "Update Model"
@@ -509,7 +513,7 @@ def parameters_of(parameters: dict[str, Any]) -> list[dict[str, Any]]:
     path = "/things/{id}" if parameters.get("path") else "/things"
     document = only_document(rendering(path=path, request={"parameters": parameters}))
     validate(document)
-    return operation_of(document)["parameters"]  # type: ignore[no-any-return]
+    return operation_of(document)["parameters"]
 
 
 @pytest.mark.parametrize(

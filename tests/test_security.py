@@ -17,7 +17,9 @@ DOCUMENT = {
 
 
 def creds(headers=None, query=None, cookies=None):
-    return Credentials({k.lower(): v for k, v in (headers or {}).items()}, query or {}, cookies or {})
+    return Credentials(
+        {k.lower(): v for k, v in (headers or {}).items()}, query or {}, cookies or {}
+    )
 
 
 def requirements(*alternatives):
@@ -28,7 +30,8 @@ def test_security_missing_bearer_names_the_header_and_scheme():
     (violation,) = requirements({"bearer": []}).check(creds(), frozenset())
     assert violation.location == "header" and violation.name == "Authorization"
     assert violation.message == (
-        "missing credential for security scheme 'bearer': expected 'Authorization: Bearer <credentials>'"
+        "missing credential for security scheme 'bearer': "
+        "expected 'Authorization: Bearer <credentials>'"
     )
 
 

@@ -56,9 +56,8 @@ def _upgrade_node(node: Any) -> None:
     if "nullable" in node and isinstance(node["nullable"], bool):
         _upgrade_nullable(node)
     for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        if isinstance(node.get(bound), bool):
-            if node.pop(bound) and limit in node:
-                node[bound] = node.pop(limit)
+        if isinstance(node.get(bound), bool) and node.pop(bound) and limit in node:
+            node[bound] = node.pop(limit)
     for key, value in node.items():
         if key not in ("example", "examples", "default", "enum", "const") and not str(
             key

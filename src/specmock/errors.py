@@ -1,7 +1,7 @@
 """The exceptions specmock raises for faults (a broken spec, a bad option).
 
-A client's bad request is not an exception: validation returns `Violation` values and the app answers
-with a problem body. Exceptions are kept for what stops specmock itself from doing its job.
+A client's bad request is not an exception: validation returns `Violation` values and the app
+answers with a problem body. Exceptions are kept for what stops specmock itself from doing its job.
 """
 
 from __future__ import annotations

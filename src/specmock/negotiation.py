@@ -56,16 +56,16 @@ def is_json(media_type: str) -> bool:
 
 
 def documented_type(content_type: str, documented: Iterable[str]) -> str | None:
-    """The documented request media type (possibly a range like `*/*`) that a body's type matches."""
+    """The documented request media type (maybe a range like `*/*`) that a body's type matches."""
     given = essence(content_type)
-    exact = None
+    covering = None
     for media in documented:
         declared = MediaRange.parse(media)
         if essence(media) == given:
             return media
-        if exact is None and declared is not None and declared.covers(given):
-            exact = media
-    return exact
+        if covering is None and declared is not None and declared.covers(given):
+            covering = media
+    return covering
 
 
 def acceptable(accept: str | None, offered: Iterable[str]) -> str | None:

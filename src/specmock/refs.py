@@ -68,7 +68,9 @@ def resolve_pointer(document: Any, text: str) -> Any:
     return node
 
 
-def iter_refs(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def iter_refs(
+    node: Any, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Every `$ref` string in a document with the path of the object holding it.
 
     Values under `example`, `examples` (of media types) and `x-` extensions are data, not schema,
@@ -118,7 +120,7 @@ class Bundler:
             kind: set(names) for kind, names in (document.get("components") or {}).items()
         }
         self._extra: dict[str, dict[str, Any]] = {}
-        root = self._walk(document, self.root_file, ())
+        root: dict[str, Any] = self._walk(document, self.root_file, ())
         for kind, entries in self._extra.items():
             root.setdefault("components", {}).setdefault(kind, {}).update(entries)
         return root
@@ -129,14 +131,18 @@ class Bundler:
             if isinstance(ref, str) and (file != self.root_file or not ref.startswith("#")):
                 return self._replace(node, ref, file, path)
             return {
-                key: copy.deepcopy(value) if _is_data(key) else self._walk(value, file, (*path, key))
+                key: copy.deepcopy(value)
+                if _is_data(key)
+                else self._walk(value, file, (*path, key))
                 for key, value in node.items()
             }
         if isinstance(node, list):
             return [self._walk(item, file, (*path, index)) for index, item in enumerate(node)]
         return node
 
-    def _replace(self, node: dict[str, Any], ref: str, file: Path, path: tuple[str | int, ...]) -> Any:
+    def _replace(
+        self, node: dict[str, Any], ref: str, file: Path, path: tuple[str | int, ...]
+    ) -> Any:
         target_file, fragment = self._target(ref, file, path)
         siblings = {k: v for k, v in node.items() if k != "$ref"}
         kind = _component_kind(fragment) or ("schemas" if _in_schema(path) else None)
@@ -178,9 +184,7 @@ class Bundler:
     def _inline(self, target: Path, fragment: str, ref: str, path: tuple[str | int, ...]) -> Any:
         key = (target, fragment)
         if key in self._inlining:
-            raise SpecError(
-                self.root_file, pointer(path), f"$ref {ref!r} refers back to itself"
-            )
+            raise SpecError(self.root_file, pointer(path), f"$ref {ref!r} refers back to itself")
         self._inlining.append(key)
         try:
             value = self._resolve(target, fragment, path)
@@ -205,9 +209,7 @@ class Bundler:
 
 
 def _is_data(key: Any) -> bool:
-    return key in ("example", "value") or (
-        isinstance(key, str) and key.startswith("x-")
-    )
+    return key in ("example", "value") or (isinstance(key, str) and key.startswith("x-"))
 
 
 def _component_kind(fragment: str) -> str | None:

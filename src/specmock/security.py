@@ -95,7 +95,9 @@ class Requirements:
     alternatives: tuple[tuple[Scheme, ...], ...]
 
     @classmethod
-    def for_operation(cls, document: Mapping[str, Any], operation: Mapping[str, Any]) -> Requirements:
+    def for_operation(
+        cls, document: Mapping[str, Any], operation: Mapping[str, Any]
+    ) -> Requirements:
         declared = operation.get("security", document.get("security")) or []
         schemes = (document.get("components") or {}).get("securitySchemes") or {}
         alternatives: list[tuple[Scheme, ...]] = []
@@ -140,7 +142,8 @@ def _problem(scheme: Scheme, given: Credentials, tokens: frozenset[str]) -> Viol
         return Violation(
             scheme.location,
             scheme.key,
-            f"credential {_masked(credential)!r} is not accepted by security scheme {scheme.name!r}",
+            f"credential {_masked(credential)!r} is not accepted by "
+            f"security scheme {scheme.name!r}",
         )
     return None
 

@@ -225,7 +225,9 @@ def read_documents(path: Path, inside: Path | None = None) -> list[tuple[str, di
             raise SpecError(path, "", f"cannot read the file: {error}") from None
         return [(source, doc) for doc in pages.documents_from_page(text, source)]
     if path.suffix not in SPEC_SUFFIXES:
-        raise SpecError(path, "", f"unknown kind of file {path.suffix!r} (expected .yaml, .json, .md)")
+        raise SpecError(
+            path, "", f"unknown kind of file {path.suffix!r} (expected .yaml, .json, .md)"
+        )
     document = parse_file(path)
     if not isinstance(document, dict):
         raise SpecError(path, "", f"expected a mapping at the top, got {type(document).__name__}")
@@ -238,7 +240,7 @@ def read_documents(path: Path, inside: Path | None = None) -> list[tuple[str, di
 
 def validate_document(document: dict[str, Any], source: str) -> None:
     """Raise SpecError listing (up to five of) the ways a document breaks the OpenAPI schema."""
-    major, minor = dialects.version_of(document, source)
+    _, minor = dialects.version_of(document, source)
     validator = OpenAPIV31SpecValidator if minor == 1 else OpenAPIV30SpecValidator
     try:
         problems = _first(validator(copy.deepcopy(document)).iter_errors(), MAX_REPORTED)
