@@ -1,6 +1,24 @@
 """specmock: validating stubs for every operation of an OpenAPI spec."""
 
+from specmock.app import create_app
+from specmock.config import Config
 from specmock.errors import ConfigError, SpecError, SpecmockError
+from specmock.problems import Problem
+from specmock.spec import Api, Catalog, Operation
+from specmock.testing import LiveServer
+from specmock.violations import Violation
 
-__all__ = ["ConfigError", "SpecError", "SpecmockError"]
+__all__ = [
+    "Api",
+    "Catalog",
+    "Config",
+    "ConfigError",
+    "LiveServer",
+    "Operation",
+    "Problem",
+    "SpecError",
+    "SpecmockError",
+    "Violation",
+    "create_app",
+]
 __version__ = "0.1.0"

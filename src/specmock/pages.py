@@ -20,7 +20,7 @@ import yaml
 from specmock.errors import SpecError
 from specmock.parsing import load_yaml
 
-__all__ = ["PAGE_SUFFIXES", "documents_from_page"]
+__all__ = ["PAGE_SUFFIXES", "documents_from_page", "operation_id"]
 
 PAGE_SUFFIXES = frozenset({".md", ".mdx", ".txt"})
 
@@ -256,7 +256,7 @@ def _operation(
     schemes: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     request = _mapping(view.get("request"), "paths.request")
-    operation: dict[str, Any] = {"operationId": _operation_id(method, path)}
+    operation: dict[str, Any] = {"operationId": operation_id(method, path)}
     if title:
         operation["summary"] = title
     if isinstance(view.get("description"), str):
@@ -274,7 +274,8 @@ def _operation(
     return operation
 
 
-def _operation_id(method: str, path: str) -> str:
+def operation_id(method: str, path: str) -> str:
+    """A readable operationId for an operation that has none (`put_api_v1_models_id`)."""
     return re.sub(r"[^A-Za-z0-9]+", "_", f"{method} {path}").strip("_")
 
 

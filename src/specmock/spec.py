@@ -139,7 +139,17 @@ def _load_group(name: str, files: list[Path]) -> Api:
     if len(files) == 1 and files[0].is_dir():
         return Api.from_path(files[0], name)
     documents = [doc for file in files for doc in read_documents(file)]
-    return Api.from_documents(name, documents)
+    api = Api.from_documents(name, documents)
+    if len(files) > 1 and not api.document.get("info", {}).get("x-specmock-rendering"):
+        # Pages merged by their server: the API's own title names it better than a file stem.
+        return Api(slug(api.title) or name, api.document, api.sources)
+    return api
+
+
+def slug(text: str) -> str:
+    """`AI Squared API` -> `ai-squared-api`."""
+    words = "".join(ch.lower() if ch.isalnum() else " " for ch in text).split()
+    return "-".join(words)
 
 
 def _groups(folder: Path) -> Iterator[tuple[str, list[Path]]]:
@@ -353,7 +363,9 @@ def _merge_components(
         target = components.setdefault(kind, {})
         for name, value in (entries or {}).items():
             owner_key = refs.pointer(("components", kind, name))
-            if name in target and target[name] != value:
+            if name in target and kind == "securitySchemes" and _same_scheme(target[name], value):
+                value = target[name] | value  # one page may say more (bearerFormat, description)
+            elif name in target and target[name] != value:
                 raise SpecError(
                     source,
                     owner_key,
@@ -361,6 +373,20 @@ def _merge_components(
                 )
             target[name] = copy.deepcopy(value)
             owners.setdefault(owner_key, source)
+
+
+def _same_scheme(first: dict[str, Any], second: dict[str, Any]) -> bool:
+    """Two definitions of one security scheme that read the same credential the same way."""
+
+    def essence(scheme: dict[str, Any]) -> tuple[Any, ...]:
+        return (
+            scheme.get("type"),
+            str(scheme.get("scheme", "")).lower(),
+            scheme.get("in"),
+            scheme.get("name"),
+        )
+
+    return essence(first) == essence(second)
 
 
 def _merge_tags(merged: dict[str, Any], tags: list[Any]) -> None:
@@ -379,7 +405,7 @@ def _operations(api: str, document: dict[str, Any]) -> Iterator[Operation]:
         for method in HTTP_METHODS:
             spec = item.get(method)
             if isinstance(spec, dict):
-                operation_id = spec.get("operationId") or f"{method}_{path}"
+                operation_id = spec.get("operationId") or pages.operation_id(method, path)
                 yield Operation(api, method, path, str(operation_id), spec, item)
 
 

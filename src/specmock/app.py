@@ -1,0 +1,41 @@
+"""`create_app`: the Starlette application for a folder of specs, built by a factory.
+
+No module-level state: every call builds fresh validators, routes and caches, kept on the
+instance (`app.state.specmock`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from specmock.admin import Admin
+from specmock.config import Config
+from specmock.cors import CORSMiddleware
+from specmock.spec import Catalog
+from specmock.stubs import Stubs
+
+logger = logging.getLogger("specmock")
+
+
+def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
+    """The server for `config.specs` (or for an already loaded catalog).
+
+    Broken spec files are logged and listed at `/__specmock/apis`; the other APIs still serve.
+    Raises ConfigError when two APIs claim the same method and path.
+    """
+    catalog = catalog if catalog is not None else Catalog.from_path(config.specs)
+    for error in catalog.errors:
+        logger.error("%s", error)
+    stubs = Stubs(list(catalog.apis), config)
+    admin = Admin(catalog, stubs)
+    middleware = [Middleware(CORSMiddleware, methods_for=stubs.methods_for)] if config.cors else []
+    app = Starlette(routes=admin.routes, middleware=middleware)
+    # Every request that is not admin reaches the stubs, whatever its method or path bytes.
+    app.router.default = stubs
+    app.router.redirect_slashes = False
+    app.state.specmock = stubs
+    app.state.catalog = catalog
+    return app

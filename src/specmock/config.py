@@ -1,0 +1,24 @@
+"""`Config`: everything a server is started with, as one frozen value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MAX_BODY = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Options of `create_app` and `specmock serve`.
+
+    `specs` is a folder of specs or one spec file. `prefix` mounts each API under `/{name}`.
+    `tokens`, when given, are the only credential values accepted (bearer token, API key, or
+    `user:password` for basic auth).
+    """
+
+    specs: Path = Path("specs")
+    prefix: bool = False
+    cors: bool = True
+    max_body: int = DEFAULT_MAX_BODY
+    tokens: frozenset[str] = frozenset()

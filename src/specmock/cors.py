@@ -1,0 +1,68 @@
+"""CORS that just works from a browser: any origin, credentials allowed, preflight per route.
+
+A preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) on a served path is
+answered 204 with that path's declared methods and whatever headers were requested. Every other
+response to a request with an `Origin` gets the origin echoed back, with credentials allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+#: Returns the methods a raw path allows, or None when no route serves it.
+MethodsFor = Callable[[str], list[str] | None]
+
+_MAX_AGE = "600"
+
+
+class CORSMiddleware:
+    def __init__(self, app: ASGIApp, methods_for: MethodsFor) -> None:
+        self.app = app
+        self.methods_for = methods_for
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        origin = headers.get("origin")
+        if origin is None:
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
+            methods = self.methods_for(
+                scope.get("raw_path", b"").decode("latin-1") or scope["path"]
+            )
+            if methods is not None:
+                response = self.preflight(origin, methods, headers)
+                await response(scope, receive, send)
+                return
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                outgoing = MutableHeaders(scope=message)
+                outgoing["Access-Control-Allow-Origin"] = origin
+                outgoing["Access-Control-Allow-Credentials"] = "true"
+                outgoing["Access-Control-Expose-Headers"] = "*"
+                outgoing.add_vary_header("Origin")
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
+
+    @staticmethod
+    def preflight(origin: str, methods: list[str], headers: Headers) -> Response:
+        allowed = {
+            "Access-Control-Allow-Origin": origin,
+            "Access-Control-Allow-Credentials": "true",
+            "Access-Control-Allow-Methods": ", ".join(methods),
+            "Access-Control-Max-Age": _MAX_AGE,
+            "Vary": "Origin",
+        }
+        requested = headers.get("access-control-request-headers")
+        if requested:
+            allowed["Access-Control-Allow-Headers"] = requested
+        return Response(status_code=204, headers=allowed)

@@ -1,0 +1,86 @@
+"""Problem details (RFC 9457): the fixed template of every error specmock answers itself.
+
+`type`, `title` and `status` are fixed per kind of problem; `detail` and `errors[]` vary. The
+same shape is published in the effective spec (`PROBLEM_SCHEMA`), so clients and Schemathesis can
+check it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from specmock.violations import Violation
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["in", "name", "message"],
+                "properties": {
+                    "in": {"type": "string"},
+                    "name": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+_TITLES = {
+    400: ("invalid-request", "The request does not match the API's spec"),
+    401: ("unauthorized", "A credential of a declared security scheme is required"),
+    404: ("not-found", "No documented operation at this path"),
+    405: ("method-not-allowed", "The path does not document this method"),
+    406: ("not-acceptable", "No documented response media type is acceptable"),
+    413: ("payload-too-large", "The request body is over the size limit"),
+    415: ("unsupported-media-type", "The request body's media type is not documented"),
+    422: ("invalid-request", "The request does not match the API's spec"),
+    501: ("not-implemented", "specmock cannot produce this response yet"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """An error answer: its status, a one-line detail, every violation, and extra headers."""
+
+    status: int
+    detail: str
+    errors: tuple[Violation, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_violations(cls, status: int, violations: list[Violation], **headers: str) -> Problem:
+        count = len(violations)
+        summary = "; ".join(str(v) for v in violations[:3]) + ("; ..." if count > 3 else "")
+        noun = "problem" if count == 1 else "problems"
+        return cls(status, f"{count} {noun}: {summary}", tuple(violations), dict(headers))
+
+    @property
+    def slug(self) -> str:
+        return _TITLES.get(self.status, ("error", ""))[0]
+
+    @property
+    def title(self) -> str:
+        return _TITLES.get(self.status, ("", "The request cannot be answered"))[1]
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": f"urn:specmock:problem:{self.slug}",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if self.errors:
+            body["errors"] = [violation.as_dict() for violation in self.errors]
+        return body

@@ -1,0 +1,274 @@
+"""Choosing and building answers: status from `Prefer`, media type from `Accept`, a body from
+examples or the schema, and errors in the API's own documented shape when it has one.
+
+Bodies that do not depend on the request (examples, deterministic generation) are built once per
+operation, status and media type and then reused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from specmock import negotiation
+from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
+from specmock.refs import resolve_pointer
+from specmock.spec import Api, Operation
+from specmock.synthesis import Synthesizer
+from specmock.violations import Violation
+
+_MESSAGE_FIELDS = ("message", "detail", "error_description", "error", "title", "description", "msg")
+_PREFER_TOKEN = re.compile(r"\s*([A-Za-z_-]+)\s*(?:=\s*(\"[^\"]*\"|[^;,\s]*))?")
+_VALIDATION_STATUSES = ("400", "422", "4XX", "default")
+
+
+@dataclass(frozen=True, slots=True)
+class Prefer:
+    """The `Prefer` header as Prism reads it: `code=404, example=name, dynamic=true`."""
+
+    code: int | None = None
+    example: str | None = None
+    dynamic: bool = False
+
+    @classmethod
+    def parse(cls, header: str | None) -> Prefer | Violation:
+        if not header:
+            return cls()
+        values: dict[str, str] = {}
+        for part in re.split(r"[;,]", header):
+            found = _PREFER_TOKEN.fullmatch(part)
+            if found and found.group(1):
+                values[found.group(1).lower()] = (found.group(2) or "").strip('"')
+        code = values.get("code")
+        if code is not None and not (code.isdigit() and 100 <= int(code) <= 599):
+            return Violation("header", "Prefer", f"code={code!r} is not an HTTP status code")
+        return cls(
+            int(code) if code else None,
+            values.get("example") or None,
+            values.get("dynamic", "").lower() == "true",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What to send: status, media type (None: no body), a JSON-able body and headers."""
+
+    status: int
+    media_type: str | None = None
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Responder:
+    """Builds the answers of one API's operations."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.synthesizer = Synthesizer(api.document)
+        self._bodies: dict[tuple[str, str, str, str], Any] = {}
+
+    # -- success ------------------------------------------------------------------------------
+
+    def reply(self, operation: Operation, prefer: Prefer, accept: str | None) -> Reply | Problem:
+        """The answer to a valid request: a documented status and a body valid for it."""
+        chosen = self.choose_status(operation, prefer.code)
+        if isinstance(chosen, Problem):
+            return chosen
+        key, status = chosen
+        response = _responses(operation)[key]
+        content = response.get("content") or {}
+        headers = self._headers(operation, key, response, prefer.dynamic)
+        if not content:
+            return Reply(status, None, None, headers)
+        media_type = negotiation.acceptable(accept, content)
+        if media_type is None:
+            return Problem(
+                406,
+                f"Accept {accept!r} admits none of the documented types: {', '.join(content)}",
+                (Violation("header", "Accept", f"{accept!r} is not acceptable"),),
+            )
+        body = self._body(operation, key, media_type, content[media_type], prefer)
+        if isinstance(body, Problem):
+            return body
+        return Reply(status, _concrete(media_type), body, headers)
+
+    def choose_status(self, operation: Operation, code: int | None) -> tuple[str, int] | Problem:
+        """(response key, status): the preferred code when documented, else the lowest 2xx."""
+        responses = _responses(operation)
+        if code is not None:
+            for key in (str(code), f"{str(code)[0]}XX", "default"):
+                if key in responses:
+                    return key, code
+            return Problem(
+                400,
+                f"Prefer code={code} is not documented for {operation.label}; "
+                f"documented: {', '.join(responses)}",
+                (Violation("header", "Prefer", f"code={code} is not a documented status"),),
+            )
+        return _default_status(responses)
+
+    def _body(
+        self, operation: Operation, key: str, media_type: str, media: dict[str, Any], prefer: Prefer
+    ) -> Any:
+        schema = media.get("schema") or {}
+        seed = f"{operation.api}:{operation.method}:{operation.path}:{key}:{media_type}"
+        if prefer.dynamic:
+            return self.synthesizer.generate(schema, seed=seed, dynamic=True)
+        examples = media.get("examples") or {}
+        if prefer.example is not None and prefer.example not in examples:
+            known = ", ".join(examples) or "none"
+            return Problem(
+                400,
+                f"Prefer example={prefer.example!r} is not an example of {operation.label} "
+                f"{key} {media_type}; documented examples: {known}",
+                (Violation("header", "Prefer", f"example={prefer.example!r} is not documented"),),
+            )
+        name = prefer.example or ""
+        cache_key = (operation.pointer, key, media_type, name)
+        if cache_key not in self._bodies:
+            self._bodies[cache_key] = self._static_body(schema, media, name, seed)
+        return self._bodies[cache_key]
+
+    def _static_body(
+        self, schema: dict[str, Any], media: dict[str, Any], name: str, seed: str
+    ) -> Any:
+        example = _example(media, schema, name)
+        if example is _MISSING:
+            return self.synthesizer.generate(schema, seed=seed)
+        return self.synthesizer.conform(example, schema, seed=seed)
+
+    def _headers(
+        self, operation: Operation, key: str, response: dict[str, Any], dynamic: bool
+    ) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        for name, header in (response.get("headers") or {}).items():
+            if name.lower() == "content-type" or not header.get("required"):
+                continue
+            seed = f"{operation.pointer}:{key}:header:{name}"
+            value = self.synthesizer.generate(
+                header.get("schema") or {}, seed=seed, dynamic=dynamic
+            )
+            headers[name] = _header_text(value)
+        return headers
+
+    def _resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """A schema with its top-level `$ref` chain followed."""
+        seen = 0
+        while isinstance(schema.get("$ref"), str) and schema["$ref"].startswith("#") and seen < 32:
+            target = resolve_pointer(self.api.document, schema["$ref"][1:])
+            schema, seen = (target if isinstance(target, dict) else {}), seen + 1
+        return schema
+
+    # -- errors -------------------------------------------------------------------------------
+
+    def problem_reply(self, operation: Operation | None, problem: Problem) -> Reply:
+        """A problem in the API's documented error shape when it has one, else problem+json."""
+        key = error_key(operation, problem.status) if operation is not None else None
+        if key is None or operation is None:
+            return Reply(problem.status, PROBLEM_MEDIA_TYPE, problem.as_dict(), problem.headers)
+        status = int(key) if key.isdigit() else problem.status
+        content = _responses(operation)[key].get("content") or {}
+        headers = self._headers(operation, key, _responses(operation)[key], False) | problem.headers
+        if not content:
+            return Reply(status, None, None, headers)
+        media_type = next((m for m in content if negotiation.is_json(m)), next(iter(content)))
+        schema = content[media_type].get("schema") or {}
+        seed = f"{operation.pointer}:{key}:{media_type}:problem"
+        start = _fill_message(self._resolve(schema), problem, self._resolve)
+        body = self.synthesizer.conform(start, schema, seed=seed)
+        return Reply(status, _concrete(media_type), body, headers)
+
+
+_MISSING: Any = object()
+
+
+def error_key(operation: Operation, status: int) -> str | None:
+    """The documented response that covers an error status (exact, range, default), if any."""
+    responses = _responses(operation)
+    candidates = _VALIDATION_STATUSES if status in (400, 422) else (str(status), "4XX", "default")
+    for key in candidates:
+        if key in responses:
+            return key
+    return None
+
+
+def _responses(operation: Operation) -> dict[str, Any]:
+    """Responses by key, ranges written upper case (`4xx` -> `4XX`)."""
+    declared = operation.spec.get("responses") or {}
+    return {
+        str(key).upper() if str(key)[1:] in ("xx", "XX") else str(key): value
+        for key, value in declared.items()
+    }
+
+
+def _default_status(responses: dict[str, Any]) -> tuple[str, int]:
+    exact = sorted(int(k) for k in responses if k.isdigit())
+    for status in exact:
+        if 200 <= status < 300:
+            return str(status), status
+    if "2XX" in responses:
+        return "2XX", 200
+    if "default" in responses:
+        return "default", 200
+    if exact:
+        return str(exact[0]), exact[0]
+    ranges = sorted(k for k in responses if k.endswith("XX"))
+    return (ranges[0], int(ranges[0][0]) * 100) if ranges else ("default", 200)
+
+
+def _example(media: dict[str, Any], schema: dict[str, Any], name: str) -> Any:
+    examples = media.get("examples") or {}
+    if name:
+        return examples[name].get("value", _MISSING)
+    for example in examples.values():
+        if isinstance(example, dict) and "value" in example:
+            return example["value"]
+    if "example" in media:
+        return media["example"]
+    if "example" in schema:
+        return schema["example"]
+    if isinstance(schema.get("examples"), list) and schema["examples"]:
+        return schema["examples"][0]
+    return _MISSING
+
+
+def _fill_message(
+    schema: dict[str, Any], problem: Problem, resolve: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Any:
+    """A starting body for an API's error schema with the problem's detail in its message field."""
+    properties = schema.get("properties") or {}
+    body: dict[str, Any] = {}
+    for name in _MESSAGE_FIELDS:
+        field_schema = resolve(properties.get(name) or {})
+        if name in properties and _takes_text(field_schema):
+            body[name] = problem.detail
+            break
+    for name in ("status", "code", "statusCode"):
+        field_schema = resolve(properties.get(name) or {})
+        if name in properties and _types(field_schema) & {"integer", "number"}:
+            body[name] = problem.status
+    return body
+
+
+def _takes_text(schema: dict[str, Any]) -> bool:
+    return "string" in _types(schema) and not {"enum", "const", "format", "pattern"} & set(schema)
+
+
+def _types(schema: dict[str, Any]) -> set[str]:
+    kind = schema.get("type")
+    return {kind} if isinstance(kind, str) else set(kind or [])
+
+
+def _concrete(media_type: str) -> str:
+    """A range such as `application/*` or `*/*` cannot be a Content-Type; send JSON instead."""
+    return "application/json" if "*" in media_type else media_type
+
+
+def _header_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(_header_text(item) for item in value)
+    return str(value)

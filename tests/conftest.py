@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from specmock.config import Config
+from specmock.testing import LiveServer
+
+SPECS = Path(__file__).resolve().parents[1] / "specs"
+
+
+def serve(config: Config) -> LiveServer:
+    return LiveServer(config)
+
+
+@pytest.fixture(scope="module")
+def specs_server() -> Iterator[LiveServer]:
+    """The shipped specs/ served on a free loopback port (one server per test module)."""
+    with LiveServer(Config(specs=SPECS)) as server:
+        yield server
+
+
+@pytest.fixture
+def specs_client(specs_server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=specs_server.url, timeout=10) as client:
+        yield client
+
+
+def effective(client: httpx.Client, name: str) -> dict:
+    response = client.get(f"/__specmock/apis/{name}/openapi.json")
+    assert response.status_code == 200, response.text
+    return response.json()

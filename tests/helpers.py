@@ -1,0 +1,68 @@
+"""Checking answers against a spec with openapi-core, not by eye."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from openapi_core import Config, OpenAPI
+from openapi_core.datatypes import RequestParameters
+from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+from specmock.validation import json_deserializers
+
+
+@dataclass
+class CoreRequest:
+    host_url: str
+    path: str
+    method: str
+    body: bytes | None
+    content_type: str
+    parameters: RequestParameters = field(default_factory=RequestParameters)
+
+    @property
+    def full_url_pattern(self) -> str:
+        return self.host_url + self.path
+
+
+@dataclass
+class CoreResponse:
+    status_code: int
+    data: bytes
+    headers: Headers
+    content_type: str
+
+
+def core_request(response: httpx.Response) -> CoreRequest:
+    request = response.request
+    return CoreRequest(
+        host_url=f"{request.url.scheme}://{request.url.netloc.decode()}",
+        path=request.url.path,
+        method=request.method.lower(),
+        body=request.content or None,
+        content_type=request.headers.get("content-type", "application/json"),
+        parameters=RequestParameters(
+            query=ImmutableMultiDict(list(request.url.params.multi_items())),
+            header=Headers(list(request.headers.items())),
+        ),
+    )
+
+
+def core_response(response: httpx.Response) -> CoreResponse:
+    return CoreResponse(
+        status_code=response.status_code,
+        data=response.content,
+        headers=Headers(list(response.headers.items())),
+        content_type=response.headers.get("content-type", ""),
+    )
+
+
+def response_errors(document: dict[str, Any], response: httpx.Response) -> list[str]:
+    """Every way openapi-core finds an answer breaking the spec (empty: it conforms)."""
+    extra = {"application/problem+json": json.loads} | json_deserializers(document)
+    openapi = OpenAPI.from_dict(document, config=Config(extra_media_type_deserializers=extra))
+    errors = openapi.iter_response_errors(core_request(response), core_response(response))
+    return [f"{type(e).__name__}: {e} {getattr(e, '__cause__', '')}" for e in errors]

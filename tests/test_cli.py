@@ -1,0 +1,57 @@
+import subprocess
+import sys
+
+import yaml
+
+from specmock.cli import main
+from tests.conftest import SPECS
+
+
+def test_cli_check_lists_apis_operations_and_gaps(capsys):
+    assert main(["check", str(SPECS)]) == 0
+    out = capsys.readouterr().out
+    assert "loaded aisquared: AI Squared API (OpenAPI 3.1.0), 3 operations from " in out
+    assert "  PATCH /restapis/{restapi_id}/models/{model_name}  [updateModel]\n" in out
+    # Amazon documents 400 and 401 itself; the server adds only what is missing.
+    amazon = out.split("loaded apigateway")[1].split("loaded ")[0]
+    assert (
+        "answers 406 (no documented media type fits Accept), 413 (body over the size limit), "
+        in amazon
+    )
+    assert "400 (" not in amazon
+
+
+def test_cli_check_exits_1_and_names_the_broken_file(tmp_path, capsys):
+    (tmp_path / "broken.yaml").write_text("openapi: 3.1.0\npaths: [\n")
+    (tmp_path / "ok.yaml").write_text(
+        yaml.safe_dump({"openapi": "3.1.0", "info": {"title": "Ok", "version": "1"}, "paths": {}})
+    )
+    assert main(["check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "loaded ok: Ok (OpenAPI 3.1.0), 0 operations" in out
+    assert f"error: {tmp_path / 'broken.yaml'}: line 3: invalid YAML" in out
+
+
+def test_cli_two_apis_on_one_route_stop_the_start_with_a_hint(tmp_path, capsys):
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "A", "version": "1"},
+        "paths": {"/x": {"get": {"responses": {"200": {"description": "ok"}}}}},
+    }
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(yaml.safe_dump(document))
+    assert main(["serve", str(tmp_path), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "specmock: GET /x is served by both API 'a' and API 'b'; start with --prefix" in err
+
+
+def test_cli_python_dash_m_works():
+    result = subprocess.run(
+        [sys.executable, "-m", "specmock", "check", str(SPECS)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "loaded polytomic" in result.stdout
