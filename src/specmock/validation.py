@@ -49,6 +49,9 @@ class RequestData:
     full_url_pattern: str = field(default="")
 
 
+_DESERIALIZER_FAULTS = (AssertionError, ValueError, TypeError, LookupError)
+
+
 class ApiValidator:
     """openapi-core's request validator for one API, with per-operation spec paths."""
 
@@ -84,6 +87,10 @@ class ApiValidator:
             pass
         except RequestBodyValidationError as error:
             found.extend(_body_violations(error))
+        except _DESERIALIZER_FAULTS:
+            # openapi-core's form and multipart readers assert on malformed input (a part without
+            # a name, say): that is the client's broken body, not our fault.
+            found.append(Violation("body", "", _unreadable(request.body, request.content_type)))
         return found
 
 
