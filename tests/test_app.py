@@ -8,6 +8,7 @@ import base64
 import httpx
 import pytest
 
+from specmock.app import create_app
 from specmock.config import Config
 from specmock.spec import Catalog
 from specmock.testing import LiveServer
@@ -364,4 +365,20 @@ def test_app_admin_unknown_api_is_404_naming_the_served_ones(specs_client):
     assert response.status_code == 404
     assert response.json()["detail"] == (
         "no API named 'nope'; served APIs: aisquared, apigateway, polytomic"
+    )
+
+
+def test_app_a_fault_in_specmock_still_answers_a_problem(monkeypatch):
+    app = create_app(Config(specs=SPECS))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("synthetic fault")
+
+    monkeypatch.setattr(app.state.specmock.served["aisquared"].responder, "reply", broken)
+    with LiveServer(app=app) as server:
+        response = httpx.put(f"{server.url}/api/v1/models/7", headers=BEARER, json=MODEL)
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == (
+        "specmock failed on this request: RuntimeError: synthetic fault"
     )

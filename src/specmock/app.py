@@ -10,14 +10,23 @@ import logging
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 
 from specmock.admin import Admin
 from specmock.config import Config
 from specmock.cors import CORSMiddleware
+from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
 from specmock.spec import Catalog
 from specmock.stubs import Stubs
 
 logger = logging.getLogger("specmock")
+
+
+async def _fault(request: Request, error: Exception) -> Response:
+    """A bug in specmock still answers in the problem shape, naming the fault (and is logged)."""
+    problem = Problem(500, f"specmock failed on this request: {type(error).__name__}: {error}")
+    return JSONResponse(problem.as_dict(), 500, media_type=PROBLEM_MEDIA_TYPE)
 
 
 def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
@@ -32,7 +41,9 @@ def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
     stubs = Stubs(list(catalog.apis), config)
     admin = Admin(catalog, stubs)
     middleware = [Middleware(CORSMiddleware, methods_for=stubs.methods_for)] if config.cors else []
-    app = Starlette(routes=admin.routes, middleware=middleware)
+    app = Starlette(
+        routes=admin.routes, middleware=middleware, exception_handlers={Exception: _fault}
+    )
     # Every request that is not admin reaches the stubs, whatever its method or path bytes.
     app.router.default = stubs
     app.router.redirect_slashes = False

@@ -46,6 +46,7 @@ _TITLES = {
     413: ("payload-too-large", "The request body is over the size limit"),
     415: ("unsupported-media-type", "The request body's media type is not documented"),
     422: ("invalid-request", "The request does not match the API's spec"),
+    500: ("internal-error", "specmock failed; this is a bug in specmock, please report it"),
     501: ("not-implemented", "specmock cannot produce this response yet"),
 }
 
