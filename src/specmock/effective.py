@@ -62,8 +62,11 @@ def effective_document(api: Api, mount: str) -> dict[str, Any]:
     document["servers"] = [{"url": mount or "/", "description": "this specmock server"}]
     components = document.setdefault("components", {})
     components.setdefault("schemas", {})[PROBLEM_COMPONENT] = copy.deepcopy(PROBLEM_SCHEMA)
+    paths = document["paths"]
     for operation in api.operations:
-        responses = document["paths"][operation.path][operation.method].setdefault("responses", {})
+        if "$ref" in paths[operation.path]:  # a shared path item: the added errors go on a copy
+            paths[operation.path] = copy.deepcopy(operation.path_item)
+        responses = paths[operation.path][operation.method].setdefault("responses", {})
         for status, _ in added_statuses(api, operation):
             if error_key(operation, status) is None:
                 responses[str(status)] = _problem_response(status)

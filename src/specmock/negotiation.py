@@ -32,13 +32,15 @@ class MediaRange:
                     quality = 0.0
         return cls(kind, subtype, quality)
 
-    def covers(self, media_type: str) -> bool:
+    def covers(self, media_type: str, suffixes: bool = True) -> bool:
+        """Whether this range admits a media type (`application/json` admits `+json` types,
+        unless `suffixes` is off)."""
         kind, _, subtype = essence(media_type).partition("/")
         if self.kind == "*":
             return True
         if self.kind != kind:
             return False
-        return self.subtype in ("*", subtype) or _suffix(subtype) == self.subtype
+        return self.subtype in ("*", subtype) or (suffixes and _suffix(subtype) == self.subtype)
 
 
 def essence(media_type: str) -> str:
@@ -63,7 +65,7 @@ def documented_type(content_type: str, documented: Iterable[str]) -> str | None:
         declared = MediaRange.parse(media)
         if essence(media) == given:
             return media
-        if covering is None and declared is not None and declared.covers(given):
+        if covering is None and declared is not None and declared.covers(given, suffixes=False):
             covering = media
     return covering
 
@@ -87,4 +89,8 @@ def acceptable(accept: str | None, offered: Iterable[str]) -> str | None:
 def _wild(offered: str, wanted: MediaRange) -> bool:
     """An offered range (`*/*`, `text/*`) satisfies any concrete type within it."""
     declared = MediaRange.parse(offered)
-    return declared is not None and declared.covers(f"{wanted.kind}/{wanted.subtype}")
+    return (
+        declared is not None
+        and "*" in (declared.kind, declared.subtype)
+        and declared.covers(f"{wanted.kind}/{wanted.subtype}", suffixes=False)
+    )

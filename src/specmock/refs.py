@@ -147,7 +147,8 @@ class Bundler:
         siblings = {k: v for k, v in node.items() if k != "$ref"}
         kind = _component_kind(fragment) or ("schemas" if _in_schema(path) else None)
         if kind is None:
-            return self._inline(target_file, fragment, ref, path) | siblings
+            inlined = self._inline(target_file, fragment, ref, path)
+            return inlined | siblings if isinstance(inlined, dict) else inlined
         name = self._hoist(target_file, fragment, kind, path)
         return {"$ref": f"#/components/{kind}/{escape(name)}"} | siblings
 

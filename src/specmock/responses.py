@@ -22,6 +22,11 @@ from specmock.violations import Violation
 _MESSAGE_FIELDS = ("message", "detail", "error_description", "error", "title", "description", "msg")
 _PREFER_TOKEN = re.compile(r"\s*([A-Za-z_-]+)\s*(?:=\s*(\"[^\"]*\"|[^;,\s]*))?")
 _VALIDATION_STATUSES = ("400", "422", "4XX", "default")
+_STATUS = re.compile(r"[1-5][0-9][0-9]", re.ASCII)
+# Framing headers belong to the server; a documented one must not override the real value.
+_FRAMING_HEADERS = frozenset(
+    {"content-type", "content-length", "transfer-encoding", "content-encoding", "connection"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +47,10 @@ class Prefer:
             if found and found.group(1):
                 values[found.group(1).lower()] = (found.group(2) or "").strip('"')
         code = values.get("code")
-        if code is not None and not (code.isdigit() and 100 <= int(code) <= 599):
+        if code is not None and not _STATUS.fullmatch(code):
             return Violation("header", "Prefer", f"code={code!r} is not an HTTP status code")
+        if code is not None and code.startswith("1"):
+            return Violation("header", "Prefer", f"code={code} is informational, not an answer")
         return cls(
             int(code) if code else None,
             values.get("example") or None,
@@ -77,6 +84,8 @@ class Responder:
         if isinstance(chosen, Problem):
             return chosen
         key, status = chosen
+        if status < 200:
+            return Problem(501, f"{operation.label} documents only {key}, which cannot be sent")
         response = _responses(operation)[key]
         content = response.get("content") or {}
         headers = self._headers(operation, key, response, prefer.dynamic)
@@ -92,6 +101,10 @@ class Responder:
         body = self._body(operation, key, media_type, content[media_type], prefer)
         if isinstance(body, Problem):
             return body
+        if not negotiation.is_json(media_type) and not isinstance(body, str | bytes):
+            return Problem(
+                501, f"specmock cannot yet write a {media_type} body for {operation.label} {key}"
+            )
         return Reply(status, _concrete(media_type), body, headers)
 
     def choose_status(self, operation: Operation, code: int | None) -> tuple[str, int] | Problem:
@@ -144,7 +157,7 @@ class Responder:
     ) -> dict[str, str]:
         headers: dict[str, str] = {}
         for name, header in (response.get("headers") or {}).items():
-            if name.lower() == "content-type" or not header.get("required"):
+            if name.lower() in _FRAMING_HEADERS or not header.get("required"):
                 continue
             seed = f"{operation.pointer}:{key}:header:{name}"
             value = self.synthesizer.generate(
@@ -204,7 +217,7 @@ def _responses(operation: Operation) -> dict[str, Any]:
 
 
 def _default_status(responses: dict[str, Any]) -> tuple[str, int]:
-    exact = sorted(int(k) for k in responses if k.isdigit())
+    exact = sorted(int(k) for k in responses if k.isdigit() and k.isascii())
     for status in exact:
         if 200 <= status < 300:
             return str(status), status
@@ -267,8 +280,15 @@ def _concrete(media_type: str) -> str:
 
 
 def _header_text(value: Any) -> str:
+    """A value in OpenAPI's `simple` style, without characters a header cannot carry."""
     if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ",".join(_header_text(item) for item in value)
-    return str(value)
+        text = "true" if value else "false"
+    elif value is None:
+        text = ""
+    elif isinstance(value, list):
+        text = ",".join(_header_text(item) for item in value)
+    elif isinstance(value, dict):
+        text = ",".join(f"{key},{_header_text(item)}" for key, item in value.items())
+    else:
+        text = str(value)
+    return "".join(ch for ch in text if ch == "\t" or 32 <= ord(ch) < 127 or ord(ch) > 159)

@@ -83,9 +83,11 @@ class Scheme:
             return _basic_pair(credential) in tokens or credential in tokens
         if credential in tokens:
             return True
+        if self.kind != "apiKey" or self.key.lower() != "authorization":
+            return False
         # A key sent in Authorization often carries a scheme word ("AWS4-HMAC-SHA256 ...").
-        _, _, after = credential.partition(" ")
-        return bool(after) and after.strip() in tokens
+        word, _, after = credential.partition(" ")
+        return bool(word) and " " not in after.strip() and after.strip() in tokens
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,7 +92,7 @@ class Stubs:
         outcome = await self._answer(request, match, operation, served)
         if isinstance(outcome, Problem):
             outcome = served.responder.problem_reply(operation, outcome)
-        return render(outcome)
+        return render(outcome, request.method)
 
     def _not_allowed(self, request: Request, match: Match) -> Response:
         allow = ", ".join(match.route.allow)
@@ -106,14 +106,14 @@ class Stubs:
     async def _answer(
         self, request: Request, match: Match, operation: Operation, served: ServedApi
     ) -> Reply | Problem:
-        body = await read_body(request, self.config.max_body)
-        if isinstance(body, Problem):
-            return body
         credentials = Credentials(request.headers, request.query_params, request.cookies)
         denied = served.requirements[operation.pointer].check(credentials, self.config.tokens)
         if denied:
             challenge = ", ".join(served.requirements[operation.pointer].challenges)
             return Problem.from_violations(401, denied, **{"WWW-Authenticate": challenge})
+        body = await read_body(request, self.config.max_body)
+        if isinstance(body, Problem):
+            return body
         prefer = Prefer.parse(request.headers.get("prefer"))
         if isinstance(prefer, Violation):
             return Problem.from_violations(400, [prefer])
@@ -191,10 +191,13 @@ def _problem(problem: Problem) -> tuple[str, Any]:
     return "application/problem+json", problem.as_dict()
 
 
-def render(reply: Reply) -> Response:
-    """A Starlette response for a reply; JSON for JSON-like types, text otherwise."""
+def render(reply: Reply, method: str = "GET") -> Response:
+    """A Starlette response for a reply; JSON for JSON-like types, text otherwise.
+
+    204, 304 and answers to HEAD carry no body, whatever the spec's content says.
+    """
     headers = dict(reply.headers)
-    if reply.media_type is None:
+    if reply.media_type is None or reply.status in (204, 205, 304) or method == "HEAD":
         return Response(status_code=reply.status, headers=headers)
     return Response(
         encode(reply.body, reply.media_type),
@@ -209,4 +212,4 @@ def encode(body: Any, media_type: str) -> bytes:
         return body
     if isinstance(body, str) and not negotiation.is_json(media_type):
         return body.encode("utf-8")
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()

@@ -8,7 +8,9 @@ Security is checked by `specmock.security` before this stage.
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +33,7 @@ from openapi_core.validation.request.exceptions import (
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 
 from specmock import negotiation
-from specmock.refs import pointer
+from specmock.refs import pointer, resolve_pointer
 from specmock.spec import Api, Operation
 from specmock.violations import Violation
 
@@ -49,14 +51,16 @@ class RequestData:
     full_url_pattern: str = field(default="")
 
 
-_DESERIALIZER_FAULTS = (AssertionError, ValueError, TypeError, LookupError)
+_DESERIALIZER_FAULTS = (AssertionError, ValueError, TypeError, LookupError, RecursionError)
 
 
 class ApiValidator:
     """openapi-core's request validator for one API, with per-operation spec paths."""
 
     def __init__(self, api: Api) -> None:
-        self.spec = SchemaPath.from_dict(api.document)
+        self.document = validator_document(api.document)
+        self.spec = SchemaPath.from_dict(self.document)
+        self._numeric: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
         validator_cls = (
             V31RequestValidator if api.version.startswith("3.1") else V30RequestValidator
         )
@@ -64,6 +68,25 @@ class ApiValidator:
             self.spec, extra_media_type_deserializers=json_deserializers(api.document)
         )
         self._operations: dict[tuple[str, str], tuple[SchemaPath, SchemaPath]] = {}
+
+    def _numbers(self, operation: Operation, given: RequestParameters) -> list[Violation]:
+        """Numeric parameters written as JSON writes numbers.
+
+        openapi-core casts with Python's `int()` and `float()`, which also take `1_000`, ` 7 `,
+        full-width digits and `NaN`; a real API would refuse those.
+        """
+        key = (operation.path, operation.method)
+        if key not in self._numeric:
+            self._numeric[key] = _numeric_parameters(self.document, operation)
+        found = []
+        for where, name, kind in self._numeric[key]:
+            source: Any = given[where]
+            values = source.getlist(name) if hasattr(source, "getlist") else [source.get(name)]
+            pattern = _INTEGER if kind == "integer" else _NUMBER
+            for value in values:
+                if isinstance(value, str) and not pattern.fullmatch(value):
+                    found.append(Violation(where, name, f"{value!r} is not a valid {kind}"))
+        return found
 
     def _paths(self, operation: Operation) -> tuple[SchemaPath, SchemaPath]:
         key = (operation.path, operation.method)
@@ -75,12 +98,17 @@ class ApiValidator:
     def violations(self, operation: Operation, request: RequestData) -> list[Violation]:
         """Every way the request's parameters and body break the operation, all at once."""
         path_item, spec = self._paths(operation)
-        found: list[Violation] = []
+        found = self._numbers(operation, request.parameters)
+        flagged = {(v.location, v.name) for v in found}
         try:
             self._validator._get_parameters(request.parameters, spec, path_item)
         except ParametersError as error:
             for problem in error.errors:
-                found.extend(_parameter_violations(problem, request.parameters))
+                found.extend(
+                    v
+                    for v in _parameter_violations(problem, request.parameters)
+                    if (v.location, v.name) not in flagged
+                )
         try:
             self._validator._get_body(request.body, request.content_type, spec)
         except MissingRequestBody:
@@ -94,9 +122,107 @@ class ApiValidator:
         return found
 
 
+_INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?", re.ASCII)
+
+
+def _numeric_parameters(
+    document: dict[str, Any], operation: Operation
+) -> list[tuple[str, str, str]]:
+    """(in, name, integer|number) of the operation's scalar numeric parameters."""
+    found: dict[tuple[str, str], str] = {}
+    declared = [
+        *(operation.path_item.get("parameters") or []),
+        *(operation.spec.get("parameters") or []),
+    ]
+    for parameter in declared:
+        parameter = _resolved(document, parameter)
+        if not isinstance(parameter, dict):
+            continue
+        schema = _single_type(_resolved(document, parameter.get("schema") or {}))
+        kind = schema.get("type") if isinstance(schema, dict) else None
+        key = (str(parameter.get("in")), str(parameter.get("name")))
+        found.pop(key, None)  # an operation's parameter overrides the path item's
+        if kind in ("integer", "number") and key[0] in ("path", "query", "header", "cookie"):
+            found[key] = str(kind)
+    return [(where, name, kind) for (where, name), kind in found.items()]
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def validator_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The document as openapi-core's parameter readers can take it.
+
+    They read a parameter's (or a form field's) `type` as one string and fail on 3.1 type lists
+    such as `["integer", "null"]`; a value on the wire is never JSON null, so such a schema
+    becomes its one non-null type (or no `type` when there are several).
+    """
+    result = copy.deepcopy(dict(document))
+    for path_item in (result.get("paths") or {}).values():
+        if not isinstance(path_item, dict):
+            continue
+        for parameter in path_item.get("parameters") or []:
+            _single_type_parameter(result, parameter)
+        for operation in path_item.values():
+            if isinstance(operation, dict):
+                for parameter in operation.get("parameters") or []:
+                    _single_type_parameter(result, parameter)
+                _single_type_form(result, operation.get("requestBody"))
+    return result
+
+
+def _single_type_parameter(document: dict[str, Any], parameter: Any) -> None:
+    parameter = _resolved(document, parameter)
+    if isinstance(parameter, dict) and isinstance(parameter.get("schema"), dict):
+        parameter["schema"] = _single_type(_resolved(document, parameter["schema"]))
+
+
+def _single_type_form(document: dict[str, Any], body: Any) -> None:
+    body = _resolved(document, body)
+    content = body.get("content") if isinstance(body, dict) else None
+    for media_type, media in (content or {}).items():
+        schema = _resolved(document, media.get("schema")) if isinstance(media, dict) else None
+        if negotiation.essence(media_type) in _FORM_TYPES and isinstance(schema, dict):
+            properties = schema.get("properties") or {}
+            for name, field in list(properties.items()):
+                properties[name] = _single_type(_resolved(document, field))
+
+
+def _resolved(document: dict[str, Any], node: Any) -> Any:
+    for _ in range(32):
+        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+            return node
+        try:
+            node = resolve_pointer(document, node["$ref"].lstrip("#"))
+        except (KeyError, ValueError):
+            return node
+    return node
+
+
+def _single_type(schema: Any) -> Any:
+    if not isinstance(schema, dict) or not isinstance(schema.get("type"), list):
+        return schema
+    kinds = [kind for kind in schema["type"] if kind != "null"]
+    rewritten = {key: value for key, value in schema.items() if key != "type"}
+    if len(kinds) == 1:
+        rewritten["type"] = kinds[0]
+    return rewritten
+
+
+def strict_json(data: bytes | str) -> Any:
+    """JSON as RFC 8259 has it: `NaN` and `Infinity` are not numbers there."""
+    return json.loads(data, parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def json_deserializers(document: Mapping[str, Any]) -> dict[str, Any]:
-    """JSON readers for the document's `+json` media types, which openapi-core leaves as bytes."""
-    found: dict[str, Any] = {}
+    """Strict JSON readers for `application/json` and the document's `+json` media types (which
+    openapi-core would otherwise leave as bytes)."""
+    found: dict[str, Any] = {"application/json": strict_json}
     _collect_json_types(document, found)
     return found
 
@@ -105,9 +231,8 @@ def _collect_json_types(node: Any, found: dict[str, Any]) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "content" and isinstance(value, dict):
-                found.update(
-                    {m: json.loads for m in value if negotiation.essence(m).endswith("+json")}
-                )
+                json_types = [m for m in value if negotiation.essence(m).endswith("+json")]
+                found.update(dict.fromkeys(json_types, strict_json))
             _collect_json_types(value, found)
     elif isinstance(node, list):
         for item in node:
@@ -195,7 +320,9 @@ def _unreadable(value: Any, mimetype: str) -> str:
             return f"the body is not UTF-8 text: byte {value[error.start]:#04x} at {error.start}"
         if negotiation.is_json(mimetype):
             try:
-                json.loads(text)
+                strict_json(text)
+            except RecursionError:
+                return "the body is not valid JSON: nested too deeply"
             except ValueError as error:
                 return f"the body is not valid JSON: {error}"
     return f"the body cannot be read as {mimetype}"

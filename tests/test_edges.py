@@ -1,0 +1,167 @@
+"""Inputs and specs at the edges, each once a 500 or a wrong answer (found by review)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from specmock.config import Config
+from specmock.spec import Catalog
+from specmock.testing import LiveServer
+from tests.conftest import SPECS, effective
+from tests.helpers import response_errors
+
+EDGE = Path(__file__).parent / "specs_edge"
+BEARER = {"Authorization": "Bearer T"}
+
+
+@pytest.fixture(scope="module")
+def edge() -> Iterator[httpx.Client]:
+    with LiveServer(Config(specs=EDGE)) as server, httpx.Client(base_url=server.url) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        pytest.param("", 200, id="absent"),
+        pytest.param("?q=7", 200, id="integer"),
+        pytest.param("?q=1_000", 400, id="underscore"),
+        pytest.param("?q=%EF%BC%97", 400, id="full-width-digit"),
+        pytest.param("?q=+7", 400, id="plus-sign"),
+        pytest.param("?n=NaN", 400, id="nan"),
+        pytest.param("?n=-1.5e3", 200, id="exponent"),
+    ],
+)
+def test_edges_type_list_parameters_and_strict_numbers(edge, query, status):
+    response = edge.get(f"/nullable{query}")
+    assert response.status_code == status, response.text
+    assert response_errors(effective(edge, "edge"), response) == []
+
+
+def test_edges_no_body_on_204_even_when_content_is_documented(edge):
+    response = edge.delete("/empty")
+    assert response.status_code == 204 and response.content == b""
+    preferred = edge.delete("/empty", headers={"Prefer": "code=304"})
+    assert preferred.status_code == 304 and preferred.content == b""
+
+
+@pytest.mark.parametrize(
+    ("prefer", "detail"),
+    [
+        pytest.param("code=101", "code=101 is informational, not an answer", id="informational"),
+        pytest.param("code=²²²", "code='²²²' is not an HTTP status code", id="non-ascii-digits"),
+    ],
+)
+def test_edges_prefer_codes_that_cannot_be_sent(edge, prefer, detail):
+    response = edge.get("/nullable", headers={"Prefer": prefer.encode("latin-1")})
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"in": "header", "name": "Prefer", "message": detail}]
+
+
+def test_edges_only_informational_documented_is_501(edge):
+    response = edge.get("/switch")
+    assert response.status_code == 501
+    assert response.json()["detail"] == "GET /switch documents only 101, which cannot be sent"
+
+
+def test_edges_xml_only_response_says_it_is_not_implemented(edge):
+    response = edge.get("/xml")
+    assert response.status_code == 501
+    assert "cannot yet write a application/xml body" in response.json()["detail"]
+
+
+def test_edges_documented_framing_headers_do_not_break_the_answer(edge):
+    response = edge.get("/headers")
+    assert response.status_code == 200
+    assert int(response.headers["content-length"]) == len(response.content)
+    assert response.headers["x-obj"] == "a,0"
+
+
+def test_edges_path_item_ref_is_served(edge):
+    response = edge.get("/shared")
+    assert response.status_code == 200 and response.json() == "shared"
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "status"),
+    [
+        pytest.param(b'{"w": NaN}', "application/json", 400, id="nan-is-not-json"),
+        pytest.param(b"[" * 100000 + b"]" * 100000, "application/json", 400, id="deep-nesting"),
+        pytest.param(b'{"w": 1}', "application/merge-patch+json", 415, id="suffix-not-documented"),
+    ],
+)
+def test_edges_bodies(edge, content, content_type, status):
+    response = edge.post("/body", content=content, headers={"Content-Type": content_type})
+    assert response.status_code == status, response.text
+
+
+def test_edges_accept_of_problem_json_is_not_plain_json():
+    with LiveServer(Config(specs=SPECS)) as server:
+        response = httpx.put(
+            f"{server.url}/api/v1/models/7",
+            headers={**BEARER, "Accept": "application/problem+json"},
+            json={"model": {"name": "a", "query_type": "b", "connector_id": 1}},
+        )
+    assert response.status_code == 406
+
+
+def test_edges_security_is_checked_before_the_body_size():
+    with LiveServer(Config(specs=SPECS, max_body=8)) as server:
+        response = httpx.put(f"{server.url}/api/v1/models/7", json={"model": {"name": "long"}})
+    assert response.status_code == 401
+
+
+def test_edges_token_must_match_whole_not_as_a_trailing_word():
+    with LiveServer(Config(specs=SPECS, tokens=frozenset({"good"}))) as server:
+        body = {"model": {"name": "a", "query_type": "b", "connector_id": 1}}
+        url = f"{server.url}/api/v1/models/7"
+        sneaky = httpx.put(url, headers={"Authorization": "Bearer junk good"}, json=body)
+        assert sneaky.status_code == 401
+        assert (
+            httpx.put(url, headers={"Authorization": "Bearer good"}, json=body).status_code == 200
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "problem"),
+    [
+        pytest.param(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a: {}\n  /a: {}\n",
+            "line 5",
+            "invalid YAML: key '/a' appears twice",
+            id="duplicate-key",
+        ),
+        pytest.param(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1', x-n: .inf}\npaths: {}\n",
+            "/info/x-n",
+            "a number JSON cannot carry (.inf or .nan)",
+            id="infinity",
+        ),
+    ],
+)
+def test_edges_spec_errors_name_the_place(tmp_path, text, where, problem):
+    (tmp_path / "t.yaml").write_text(text)
+    (error,) = Catalog.from_path(tmp_path).errors
+    assert (error.where, error.problem) == (where, problem)
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [pytest.param("just a string\n", id="scalar"), pytest.param("", id="empty")],
+)
+def test_edges_ref_to_a_scalar_file_is_an_error_not_a_crash(tmp_path, fragment):
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "frag.yaml").write_text(fragment)
+    (tmp_path / "api" / "openapi.yaml").write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n"
+        "paths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: frag.yaml}\n"
+    )
+    catalog = Catalog.from_path(tmp_path)
+    assert catalog.apis == ()
+    (error,) = catalog.errors
+    assert error.source.endswith("openapi.yaml")
+    assert error.where == "/paths/~1a/get/responses/200"
