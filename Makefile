@@ -7,7 +7,7 @@ SPECS ?= specs
 HOST ?= 127.0.0.1
 PORT ?= 4010
 
-.PHONY: run test lint types unit check clean
+.PHONY: run test lint types unit check bench clean
 
 run: $(VENV)/.installed
 	$(BIN)/specmock serve $(SPECS) --host $(HOST) --port $(PORT)
@@ -22,6 +22,9 @@ types: $(VENV)/.installed
 
 unit: $(VENV)/.installed
 	$(BIN)/pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/throughput.py
 
 check: $(VENV)/.installed
 	$(BIN)/specmock check $(SPECS)
