@@ -308,7 +308,8 @@ def test_app_tokens_reject_other_credentials():
         wrong = client.put("/api/v1/models/7", headers={"Authorization": "Bearer nope"}, json=MODEL)
         assert wrong.status_code == 401
         aws = {"Authorization": "AWS4-HMAC-SHA256 T"}
-        assert client.patch("/restapis/a/models/b", headers=aws, json=PATCH).status_code == 200
+        model = "/restapis/uojnr9hd57/models/output"
+        assert client.patch(model, headers=aws, json=PATCH).status_code == 200
         client.close()
 
 
@@ -374,7 +375,7 @@ def test_app_a_fault_in_specmock_still_answers_a_problem(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("synthetic fault")
 
-    monkeypatch.setattr(app.state.specmock.served["aisquared"].responder, "reply", broken)
+    monkeypatch.setattr(app.state.specmock.served["aisquared"].actions, "act", broken)
     with LiveServer(app=app) as server:
         response = httpx.put(f"{server.url}/api/v1/models/7", headers=BEARER, json=MODEL)
     assert response.status_code == 500

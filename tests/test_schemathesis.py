@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
 import schemathesis
 
@@ -64,3 +65,33 @@ test_schemathesis_kitchen = _contract_test("kitchen", OWN)
 
 def test_schemathesis_covers_every_shipped_api():
     assert sorted(SERVER.app.state.specmock.served) == ["aisquared", "apigateway", "polytomic"]
+
+
+test_schemathesis_notes = _contract_test("notes", OWN)
+
+
+def _stateful_test(name: str, server: LiveServer) -> Any:
+    """Schemathesis' state machine over an API's links: create, read, replace, update, delete in
+    random orders, with every check (use_after_free, ensure_resource_availability included)."""
+    served = server.app.state.specmock.served[name]
+    settings = schemathesis.Config.from_dict({**SETTINGS, "base-url": server.url + served.mount})
+    schema = schemathesis.openapi.from_dict(served.effective, config=settings)
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": AUTHORIZATION}
+
+    workflow = Workflow.TestCase
+    workflow.settings = hypothesis.settings(
+        max_examples=40,
+        stateful_step_count=8,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[hypothesis.Phase.generate],
+        suppress_health_check=list(hypothesis.HealthCheck),
+    )
+    return workflow
+
+
+TestStatefulNotes = _stateful_test("notes", OWN)

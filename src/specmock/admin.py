@@ -1,4 +1,5 @@
-"""The admin API under `/__specmock/`: what is served, and each API's effective spec."""
+"""The admin API under `/__specmock/`: what is served, each API's effective spec, the stored
+records, reset, and the request journal. Every endpoint honours `X-Specmock-Session`."""
 
 from __future__ import annotations
 
@@ -10,9 +11,16 @@ from starlette.routing import BaseRoute, Route
 
 from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
 from specmock.spec import Catalog
-from specmock.stubs import Stubs
+from specmock.stubs import Stubs, session_of
+from specmock.validation import strict_json
+from specmock.violations import Violation
 
 ADMIN_ROOT = "/__specmock"
+
+
+def _problem(status: int, detail: str, *errors: Violation) -> Response:
+    body = Problem(status, detail, tuple(errors)).as_dict()
+    return JSONResponse(body, status, media_type=PROBLEM_MEDIA_TYPE)
 
 
 class Admin:
@@ -22,16 +30,25 @@ class Admin:
 
     @property
     def routes(self) -> list[BaseRoute]:
+        apis = f"{ADMIN_ROOT}/apis"
         return [
-            Route(f"{ADMIN_ROOT}/apis", self.list_apis, methods=["GET"]),
-            Route(f"{ADMIN_ROOT}/apis/{{name}}/openapi.json", self.openapi, methods=["GET"]),
+            Route(apis, self.list_apis, methods=["GET"]),
+            Route(f"{apis}/{{name}}/openapi.json", self.openapi, methods=["GET"]),
+            Route(f"{apis}/{{name}}/records", self.list_records, methods=["GET"]),
+            Route(
+                f"{apis}/{{name}}/records/{{path:path}}",
+                self.record,
+                methods=["GET", "PUT", "DELETE"],
+            ),
+            Route(f"{ADMIN_ROOT}/reset", self.reset, methods=["POST"]),
+            Route(f"{ADMIN_ROOT}/requests", self.requests, methods=["GET", "DELETE"]),
         ]
 
     async def list_apis(self, request: Request) -> Response:
         apis = [self._describe(name) for name in self.stubs.served]
         errors = [
             {"source": e.source, "where": e.where, "problem": e.problem}
-            for e in self.catalog.errors
+            for e in (*self.catalog.errors, *self.stubs.errors)
         ]
         return JSONResponse({"apis": apis, "errors": errors})
 
@@ -53,11 +70,58 @@ class Admin:
             ],
         }
 
+    def _unknown(self, name: str) -> Response | None:
+        if name in self.stubs.served:
+            return None
+        known = ", ".join(self.stubs.served) or "none"
+        return _problem(404, f"no API named {name!r}; served APIs: {known}")
+
     async def openapi(self, request: Request) -> Response:
         name = request.path_params["name"]
-        served = self.stubs.served.get(name)
-        if served is None:
-            known = ", ".join(self.stubs.served) or "none"
-            problem = Problem(404, f"no API named {name!r}; served APIs: {known}")
-            return JSONResponse(problem.as_dict(), 404, media_type=PROBLEM_MEDIA_TYPE)
-        return JSONResponse(served.effective)
+        return self._unknown(name) or JSONResponse(self.stubs.served[name].effective)
+
+    async def list_records(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if unknown := self._unknown(name):
+            return unknown
+        state = self.stubs.store.session(session_of(request))
+        records = {path: entry.record for path, entry in state.records(name).items()}
+        return JSONResponse({"api": name, "session": session_of(request), "records": records})
+
+    async def record(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if unknown := self._unknown(name):
+            return unknown
+        path = "/" + request.path_params["path"].strip("/")
+        state = self.stubs.store.session(session_of(request))
+        if request.method == "PUT":
+            try:
+                record = strict_json(await request.body())
+            except (ValueError, RecursionError) as error:
+                return _problem(400, f"the body is not JSON: {error}")
+            if not isinstance(record, dict):
+                return _problem(400, f"a record must be a JSON object, got {record!r}")
+            state.put(name, path, record)
+            return JSONResponse(record)
+        entry = state.get(name, path)
+        if entry is None:
+            return _problem(404, f"no record at {path} in API {name!r}")
+        if request.method == "DELETE":
+            state.delete(name, path)
+            return Response(status_code=204)
+        return JSONResponse(entry.record, headers={"ETag": entry.etag})
+
+    async def reset(self, request: Request) -> Response:
+        api = request.query_params.get("api")
+        if api is not None and (unknown := self._unknown(api)):
+            return unknown
+        self.stubs.store.reset(session_of(request), api)
+        return JSONResponse({"reset": api or "all", "session": session_of(request)})
+
+    async def requests(self, request: Request) -> Response:
+        session = session_of(request)
+        if request.method == "DELETE":
+            self.stubs.journal.clear(session)
+            return Response(status_code=204)
+        entries = [entry.as_dict() for entry in self.stubs.journal.entries(session)]
+        return JSONResponse({"session": session, "requests": entries})

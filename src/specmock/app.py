@@ -7,11 +7,15 @@ instance (`app.state.specmock`).
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import Lifespan
 
 from specmock.admin import Admin
 from specmock.config import Config
@@ -21,6 +25,21 @@ from specmock.spec import Catalog
 from specmock.stubs import Stubs
 
 logger = logging.getLogger("specmock")
+
+
+def _state_file(stubs: Stubs, path: Path | None) -> Lifespan[Starlette] | None:
+    """Load the stored records at start and save them at shutdown, when a state file is set."""
+    if path is None:
+        return None
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        stubs.store.load(path)
+        yield
+        stubs.store.save(path)
+        logger.info("saved the stored records to %s", path)
+
+    return lifespan
 
 
 async def _fault(request: Request, error: Exception) -> Response:
@@ -42,7 +61,10 @@ def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
     admin = Admin(catalog, stubs)
     middleware = [Middleware(CORSMiddleware, methods_for=stubs.methods_for)] if config.cors else []
     app = Starlette(
-        routes=admin.routes, middleware=middleware, exception_handlers={Exception: _fault}
+        routes=admin.routes,
+        middleware=middleware,
+        exception_handlers={Exception: _fault},
+        lifespan=_state_file(stubs, config.state_file),
     )
     # Every request that is not admin reaches the stubs, whatever its method or path bytes.
     app.router.default = stubs

@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
         help="the only credential accepted (repeatable): bearer token, API key or user:password",
     )
     serve.add_argument(
+        "--state-file", type=Path, help="keep stored records here across restarts (JSON)"
+    )
+    serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
     serve.set_defaults(run=_serve)
@@ -79,6 +82,7 @@ def _serve(args: argparse.Namespace) -> int:
         cors=args.cors,
         max_body=args.max_body,
         tokens=frozenset(args.token),
+        state_file=args.state_file,
     )
     catalog = Catalog.from_path(config.specs)
     report(catalog, sys.stderr)

@@ -14,7 +14,7 @@ class Config:
 
     `specs` is a folder of specs or one spec file. `prefix` mounts each API under `/{name}`.
     `tokens`, when given, are the only credential values accepted (bearer token, API key, or
-    `user:password` for basic auth).
+    `user:password` for basic auth). `state_file` keeps the stored records across restarts.
     """
 
     specs: Path = Path("specs")
@@ -22,3 +22,4 @@ class Config:
     cors: bool = True
     max_body: int = DEFAULT_MAX_BODY
     tokens: frozenset[str] = frozenset()
+    state_file: Path | None = None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from specmock.problems import PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA, Problem
+from specmock.resources import action_of
 from specmock.responses import error_key
 from specmock.security import Requirements
 from specmock.spec import Api, Operation
@@ -43,6 +44,8 @@ def added_statuses(api: Api, operation: Operation) -> list[tuple[int, str]]:
     added.append((413, "body over the size limit"))
     if operation.spec.get("requestBody"):
         added.append((415, "undocumented Content-Type"))
+    if action_of(operation).role == "update":
+        added.append((409, "the patch cannot be applied to the stored record"))
     return added
 
 

@@ -43,6 +43,8 @@ _TITLES = {
     404: ("not-found", "No documented operation at this path"),
     405: ("method-not-allowed", "The path does not document this method"),
     406: ("not-acceptable", "No documented response media type is acceptable"),
+    409: ("conflict", "The request conflicts with the stored record"),
+    412: ("precondition-failed", "If-Match does not match the stored record's ETag"),
     413: ("payload-too-large", "The request body is over the size limit"),
     415: ("unsupported-media-type", "The request body's media type is not documented"),
     422: ("invalid-request", "The request does not match the API's spec"),

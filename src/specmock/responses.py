@@ -107,6 +107,20 @@ class Responder:
             )
         return Reply(status, _concrete(media_type), body, headers)
 
+    def unacceptable(self, operation: Operation, accept: str | None) -> Problem | None:
+        """A 406 problem when `Accept` admits none of the success response's media types."""
+        key, _ = success_status(operation)
+        content = (
+            _responses(operation)[key].get("content") if key in _responses(operation) else None
+        )
+        if not content or negotiation.acceptable(accept, content) is not None:
+            return None
+        return Problem(
+            406,
+            f"Accept {accept!r} admits none of the documented types: {', '.join(content)}",
+            (Violation("header", "Accept", f"{accept!r} is not acceptable"),),
+        )
+
     def choose_status(self, operation: Operation, code: int | None) -> tuple[str, int] | Problem:
         """(response key, status): the preferred code when documented, else the lowest 2xx."""
         responses = _responses(operation)
@@ -214,6 +228,11 @@ def _responses(operation: Operation) -> dict[str, Any]:
         str(key).upper() if str(key)[1:] in ("xx", "XX") else str(key): value
         for key, value in declared.items()
     }
+
+
+def success_status(operation: Operation) -> tuple[str, int]:
+    """(response key, status) an operation answers when nothing else is asked for."""
+    return _default_status(_responses(operation))
 
 
 def _default_status(responses: dict[str, Any]) -> tuple[str, int]:

@@ -16,14 +16,19 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from specmock import negotiation
+from specmock.actions import Actions, Call
 from specmock.config import Config
 from specmock.effective import effective_document
+from specmock.errors import SpecError
+from specmock.journal import Journal
 from specmock.problems import Problem
 from specmock.responses import Prefer, Reply, Responder
 from specmock.routing import Match, Router
 from specmock.security import Credentials, Requirements
+from specmock.seeds import load_seed
 from specmock.spec import Api, Operation
-from specmock.validation import ApiValidator, RequestData
+from specmock.store import Store
+from specmock.validation import ApiValidator, RequestData, strict_json
 from specmock.violations import Violation
 
 
@@ -35,12 +40,14 @@ class ServedApi:
     mount: str
     validator: ApiValidator
     responder: Responder
+    actions: Actions
     requirements: dict[str, Requirements] = field(default_factory=dict)
     _effective: dict[str, Any] | None = None
 
     @classmethod
     def build(cls, api: Api, mount: str) -> ServedApi:
-        served = cls(api, mount, ApiValidator(api), Responder(api))
+        responder = Responder(api)
+        served = cls(api, mount, ApiValidator(api), responder, Actions(api, responder))
         for operation in api.operations:
             served.requirements[operation.pointer] = Requirements.for_operation(
                 api.document, operation.spec
@@ -57,14 +64,26 @@ class ServedApi:
 class Stubs:
     """Every served API behind one router; `handle` answers any request that is not admin."""
 
-    def __init__(self, apis: list[Api], config: Config) -> None:
+    def __init__(self, apis: list[Api], config: Config, store: Store | None = None) -> None:
         self.config = config
+        self.journal = Journal()
         self.router = Router()
         self.served: dict[str, ServedApi] = {}
+        self.errors: list[SpecError] = []
         for api in apis:
             mount = f"/{api.name}{api.base_path}" if config.prefix else api.base_path
             self.router.add(mount, api.operations)
             self.served[api.name] = ServedApi.build(api, mount)
+        self.store = store if store is not None else Store(self._seed())
+
+    def _seed(self) -> dict[str, dict[str, dict[str, Any]]]:
+        seed: dict[str, dict[str, dict[str, Any]]] = {}
+        for name, served in self.served.items():
+            try:
+                seed[name] = load_seed(served.api, served.actions)
+            except SpecError as error:
+                self.errors.append(error)
+        return seed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """ASGI entry: any method reaches `handle`, so undeclared ones get our 405 with `Allow`."""
@@ -90,8 +109,13 @@ class Stubs:
             return self._not_allowed(request, match)
         served = self.served[operation.api]
         outcome = await self._answer(request, match, operation, served)
+        violations: tuple[Violation, ...] = ()
         if isinstance(outcome, Problem):
+            violations = outcome.errors
             outcome = served.responder.problem_reply(operation, outcome)
+        self.journal.add(
+            session_of(request), request.method, request.url.path, outcome.status, violations
+        )
         return render(outcome, request.method)
 
     def _not_allowed(self, request: Request, match: Match) -> Response:
@@ -136,7 +160,34 @@ class Stubs:
         violations = served.validator.violations(operation, data)
         if violations:
             return Problem.from_violations(400, violations)
+        unacceptable = served.responder.unacceptable(operation, request.headers.get("accept"))
+        if unacceptable is not None and prefer.code is None:
+            return unacceptable
+        call = Call(
+            match.params, _json_or_none(body), data.content_type, request.headers.get("if-match")
+        )
+        state = self.store.session(session_of(request))
+        acted = served.actions.act(operation, state, call, prefer)
+        if acted is not None:
+            return acted
         return served.responder.reply(operation, prefer, request.headers.get("accept"))
+
+
+SESSION_HEADER = "x-specmock-session"
+
+
+def session_of(request: Request) -> str:
+    """The state a request sees: its `X-Specmock-Session`, or the shared default ''."""
+    return request.headers.get(SESSION_HEADER, "")
+
+
+def _json_or_none(body: bytes) -> Any:
+    if not body:
+        return None
+    try:
+        return strict_json(body)
+    except (ValueError, RecursionError):
+        return None
 
 
 async def read_body(request: Request, limit: int) -> bytes | Problem:

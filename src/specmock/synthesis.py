@@ -87,6 +87,10 @@ class Synthesizer:
         """
         return self._run(seed, False).conform(value, schema, _Spot("value"))
 
+    def valid(self, value: Any, schema: Mapping[str, Any]) -> bool:
+        """Whether `value` validates against `schema` (as a response would be checked)."""
+        return self._checker.error_count(value, schema) == 0
+
     def _run(self, seed: str, dynamic: bool) -> _Run:
         rng = random.Random() if dynamic else random.Random(seed)
         return _Run(self._schemas, self._checker, rng, dynamic, self._max_depth)

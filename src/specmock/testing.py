@@ -28,7 +28,7 @@ class LiveServer:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
         self.port: int = self._socket.getsockname()[1]
-        settings = uvicorn.Config(self.app, log_level="warning", lifespan="off")
+        settings = uvicorn.Config(self.app, log_level="warning", lifespan="auto")
         self._server = uvicorn.Server(settings)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True

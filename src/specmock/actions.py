@@ -1,0 +1,375 @@
+"""Acting on the store for one valid request, and answering with the stored record.
+
+Each operation with a CRUD role is bound once at startup to its resource, envelopes and record
+schema. `Actions.act` returns a `Reply`, a `Problem`, or None when the store has nothing to say
+(an `other` operation, a `Prefer` that asks for an example, or a read of a record that does not
+exist where no 404 is documented): then the answer comes from examples as before.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from specmock import negotiation, patching, store
+from specmock.problems import Problem
+from specmock.refs import resolve_pointer
+from specmock.resources import (
+    Action,
+    Envelope,
+    infer,
+    record_schema,
+    request_envelope,
+    response_envelope,
+)
+from specmock.responses import Prefer, Reply, Responder, error_key, success_status
+from specmock.spec import Api, Operation
+from specmock.store import Entry, State
+from specmock.violations import Violation
+
+JSON_PATCH = "application/json-patch+json"
+SIZE_EXTENSION = "x-specmock-max-size"
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """An operation's action with what it needs to read and write records."""
+
+    operation: Operation
+    action: Action
+    request: Envelope
+    fields: Mapping[str, Any]
+    defaults: Mapping[str, Any]
+    id_schema: Mapping[str, Any]
+    max_size: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """The parts of a valid request the store needs."""
+
+    params: Mapping[str, str]
+    body: Any
+    content_type: str
+    if_match: str | None
+
+
+class Actions:
+    """The store-backed behaviour of one API's operations."""
+
+    def __init__(self, api: Api, responder: Responder) -> None:
+        self.api = api
+        self.responder = responder
+        self.bindings: dict[str, Binding] = {}
+        id_schemas = _id_schemas(api)
+        actions = infer(api)
+        for operation in api.operations:
+            action = actions[operation.pointer]
+            if action.resource is not None:
+                self.bindings[operation.pointer] = self._bind(operation, action, id_schemas)
+
+    def _resolve(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
+        seen = 0
+        while isinstance(schema.get("$ref"), str) and seen < 32:
+            target = resolve_pointer(self.api.document, str(schema["$ref"]).lstrip("#"))
+            schema, seen = (target if isinstance(target, Mapping) else {}), seen + 1
+        return schema
+
+    def _bind(self, operation: Operation, action: Action, ids: dict[str, Any]) -> Binding:
+        assert action.resource is not None
+        body_schema = _json_body_schema(operation)
+        envelope = request_envelope(body_schema, self._resolve) if body_schema else Envelope()
+        record = record_schema(body_schema, envelope, self._resolve) if body_schema else {}
+        if "patchOperations" in (record.get("properties") or {}):
+            record = {}  # a list of operations, not the record itself
+        answered = self._response_record_schema(operation, action)
+        # The response says what the server adds (id, timestamps); the request what clients write.
+        declared = {**(answered.get("properties") or {}), **(record.get("properties") or {})}
+        fields = {name: self._resolve(schema) for name, schema in declared.items()}
+        for name, schema in (answered.get("properties") or {}).items():
+            if self._resolve(schema).get("readOnly"):
+                fields[name] = {**fields[name], "readOnly": True}
+        defaults = {name: s["default"] for name, s in fields.items() if "default" in s}
+        size = record.get(SIZE_EXTENSION) or answered.get(SIZE_EXTENSION)
+        return Binding(
+            operation,
+            action,
+            envelope,
+            fields,
+            defaults,
+            ids.get(action.resource.item, {}),
+            int(size) if isinstance(size, int) else None,
+        )
+
+    def _response_record_schema(self, operation: Operation, action: Action) -> Mapping[str, Any]:
+        key, _ = success_status(operation)
+        schema = _json_response_schema(operation, key)
+        if not schema or action.resource is None:
+            return {}
+        envelope = response_envelope(schema, self._resolve, action.resource.name)
+        return record_schema(schema, envelope, self._resolve)
+
+    # -- acting -----------------------------------------------------------------------------------
+
+    def act(
+        self, operation: Operation, state: State, call: Call, prefer: Prefer
+    ) -> Reply | Problem | None:
+        binding = self.bindings.get(operation.pointer)
+        if binding is None or prefer.code is not None or prefer.example or prefer.dynamic:
+            return None
+        role = binding.action.role
+        if role == "create":
+            return self._create(binding, state, call)
+        if role == "list":
+            return None  # lists are answered from examples until pagination lands
+        key = binding.action.resource.item_path(call.params)  # type: ignore[union-attr]
+        entry = state.get(self.api.name, key)
+        if entry is None and role in ("read", "delete"):
+            # Where no 404 is documented, the fake stays inside its statuses: examples answer.
+            return self._missing(binding, key) if _has_404(operation) else None
+        if entry is not None and call.if_match and call.if_match != entry.etag:
+            conflict = error_key(operation, 412) or error_key(operation, 409)
+            if conflict is not None:
+                status = 412 if error_key(operation, 412) == "412" else 409
+                detail = f"If-Match {call.if_match} does not match the current ETag {entry.etag}"
+                return Problem(status, detail, (Violation("header", "If-Match", detail),))
+        if role == "read":
+            assert entry is not None
+            return self.render(binding, key, entry)
+        if role == "delete":
+            state.delete(self.api.name, key)
+            return None
+        if entry is None and _has_404(operation):
+            return self._missing(binding, key)
+        if role == "replace":
+            return self._replace(binding, state, call, key, entry)
+        return self._update(binding, state, call, key, entry)
+
+    def _missing(self, binding: Binding, key: str) -> Problem:
+        return Problem(
+            404,
+            f"no record at {key}",
+            (
+                Violation(
+                    "path",
+                    binding.action.resource.id_param if binding.action.resource else "",
+                    f"{key} does not exist",
+                ),
+            ),
+        )
+
+    def _create(self, binding: Binding, state: State, call: Call) -> Reply | Problem:
+        resource = binding.action.resource
+        assert resource is not None
+        incoming = binding.request.unwrap(call.body)
+        record = dict(incoming) if isinstance(incoming, dict) else {}
+        for name, default in binding.defaults.items():
+            record.setdefault(name, default)
+        taken = {
+            p.rsplit("/", 1)[-1]
+            for p, _ in state.children(self.api.name, resource.collection_path(call.params))
+        }
+        identifier = store.new_id(binding.id_schema, taken)
+        params = {**call.params, resource.id_param: str(identifier)}
+        key = resource.item_path(params)
+        record = self._owned(binding, record, None, resource.id_param, identifier)
+        entry = state.put(self.api.name, key, record)
+        reply = self.render(binding, key, entry)
+        if isinstance(reply, Reply) and reply.status == 201:
+            reply.headers["Location"] = key if not self.api.base_path else self.api.base_path + key
+        return reply
+
+    def _replace(
+        self, binding: Binding, state: State, call: Call, key: str, entry: Entry | None
+    ) -> Reply | Problem:
+        incoming = binding.request.unwrap(call.body)
+        incoming = incoming if isinstance(incoming, dict) else {}
+        previous = entry.record if entry else None
+        record = store.replace(previous, incoming, binding.fields, binding.defaults)
+        resource = binding.action.resource
+        assert resource is not None
+        record = self._owned(
+            binding, record, previous, resource.id_param, call.params.get(resource.id_param, "")
+        )
+        return self.render(binding, key, state.put(self.api.name, key, record))
+
+    def _update(
+        self, binding: Binding, state: State, call: Call, key: str, entry: Entry | None
+    ) -> Reply | Problem:
+        previous = dict(entry.record) if entry else {}
+        try:
+            patched = self._patch(binding, previous, call)
+        except patching.PatchError as error:
+            # RFC 5789: a well-formed patch that cannot apply to the current record is a conflict.
+            return Problem(
+                409, str(error), (Violation("body", _patch_pointer(error, call), str(error)),)
+            )
+        problems = self.check_record(binding, patched)
+        if problems:
+            return Problem.from_violations(409, problems)
+        resource = binding.action.resource
+        assert resource is not None
+        record = self._owned(
+            binding,
+            patched,
+            entry.record if entry else None,
+            resource.id_param,
+            call.params.get(resource.id_param, ""),
+        )
+        return self.render(binding, key, state.put(self.api.name, key, record))
+
+    def _patch(self, binding: Binding, record: dict[str, Any], call: Call) -> dict[str, Any]:
+        owned = store.server_owned(binding.fields)
+        if negotiation.essence(call.content_type) == JSON_PATCH or isinstance(call.body, list):
+            _refuse_owned(patching.touched_paths(call.body), owned)
+            return patching.json_patch(record, call.body)
+        if isinstance(call.body, dict) and "patchOperations" in call.body:
+            operations = call.body.get("patchOperations") or []
+            _refuse_owned(patching.touched_paths(operations), owned)
+            return patching.aws_patch_operations(record, operations)
+        change = binding.request.unwrap(call.body)
+        change = change if isinstance(change, dict) else {}
+        _refuse_owned([f"/{name}" for name in change], owned)
+        return patching.merge_patch(record, change)
+
+    def check_record(self, binding: Binding, record: dict[str, Any]) -> list[Violation]:
+        """Ways a record breaks its resource: field schemas, documented size limits."""
+        found = []
+        if binding.max_size is not None:
+            size = len(json.dumps(record, ensure_ascii=False).encode())
+            if size > binding.max_size:
+                found.append(
+                    Violation(
+                        "body",
+                        "",
+                        f"the result would be {size} bytes, over the limit of {binding.max_size}",
+                    )
+                )
+        for name, schema in binding.fields.items():
+            if name in record and not self.responder.synthesizer.valid(record[name], schema):
+                found.append(
+                    Violation(
+                        "body", f"/{name}", f"{record[name]!r} does not fit the schema of {name!r}"
+                    )
+                )
+        return found
+
+    def _owned(
+        self,
+        binding: Binding,
+        record: dict[str, Any],
+        previous: Mapping[str, Any] | None,
+        id_param: str,
+        identifier: Any,
+    ) -> dict[str, Any]:
+        for name in _mirrors(id_param, binding.fields):
+            record[name] = _typed(identifier, binding.fields[name])
+        if "id" in binding.fields and "id" not in _mirrors(id_param, binding.fields):
+            record["id"] = (
+                (previous or {}).get("id")
+                or record.get("id")
+                or store.new_id(binding.fields["id"], set())
+            )
+        return store.stamp(record, binding.fields, previous)
+
+    # -- answering --------------------------------------------------------------------------------
+
+    def render(self, binding: Binding, key: str, entry: Entry) -> Reply | Problem:
+        operation = binding.operation
+        status_key, status = success_status(operation)
+        schema = _json_response_schema(operation, status_key)
+        headers = {"ETag": entry.etag}
+        if schema is None:
+            return Reply(status, None, None, headers)
+        resource = binding.action.resource
+        assert resource is not None
+        envelope = response_envelope(schema, self._resolve, resource.name)
+        seed = f"{self.api.name}:{key}:{operation.pointer}:{status_key}"
+        if status_key not in entry.generated:
+            entry.generated[status_key] = self.responder.synthesizer.generate(schema, seed=seed)
+        identifier = key.rsplit("/", 1)[-1]
+        body = envelope.wrap(entry.record, identifier, entry.generated[status_key])
+        media = _json_media(operation, status_key) or "application/json"
+        return Reply(
+            status, media, self.responder.synthesizer.conform(body, schema, seed=seed), headers
+        )
+
+
+def _patch_pointer(error: patching.PatchError, call: Call) -> str:
+    if error.index is None:
+        return error.pointer
+    if isinstance(call.body, dict) and "patchOperations" in call.body:
+        return f"/patchOperations/{error.index}"
+    return f"/{error.index}"
+
+
+def _refuse_owned(paths: list[str], owned: set[str]) -> None:
+    for path in paths:
+        top = path.split("/")[1] if path.count("/") >= 1 and path != "" else ""
+        if path == "" or top in owned:
+            raise patching.PatchError(
+                "the field is owned by the server and cannot be written", pointer=path or "/"
+            )
+
+
+def _mirrors(id_param: str, fields: Mapping[str, Any]) -> list[str]:
+    """Record fields that repeat the id in the path (`id` for `{id}`, `name` for `{model_name}`)."""
+    if id_param in fields:
+        return [id_param]
+    for suffix, name in (("_id", "id"), ("Id", "id"), ("_name", "name"), ("Name", "name")):
+        if id_param.endswith(suffix) and name in fields:
+            return [name]
+    return []
+
+
+def _typed(identifier: Any, schema: Any) -> Any:
+    """A path id as the record field's type wants it (`"7"` -> `7` for an integer field)."""
+    kind = schema.get("type") if isinstance(schema, Mapping) else None
+    kinds = kind if isinstance(kind, list) else [kind]
+    text = str(identifier)
+    if ("integer" in kinds or "number" in kinds) and text.lstrip("-").isdigit():
+        return int(text)
+    return text if "string" in kinds or kind is None else identifier
+
+
+def _has_404(operation: Operation) -> bool:
+    return error_key(operation, 404) is not None
+
+
+def _json_body_schema(operation: Operation) -> Mapping[str, Any]:
+    content = (operation.spec.get("requestBody") or {}).get("content") or {}
+    for media_type, media in content.items():
+        if negotiation.is_json(media_type) and negotiation.essence(media_type) != JSON_PATCH:
+            return media.get("schema") or {}
+    return {}
+
+
+def _json_media(operation: Operation, key: str) -> str | None:
+    content = ((operation.spec.get("responses") or {}).get(key) or {}).get("content") or {}
+    return next((m for m in content if negotiation.is_json(m)), None)
+
+
+def _json_response_schema(operation: Operation, key: str) -> Mapping[str, Any] | None:
+    content = ((operation.spec.get("responses") or {}).get(key) or {}).get("content") or {}
+    media = _json_media(operation, key)
+    return (content[media].get("schema") or {}) if media else None
+
+
+def _id_schemas(api: Api) -> dict[str, Any]:
+    """The schema of each item path's last parameter, by item path template."""
+    found: dict[str, Any] = {}
+    for operation in api.operations:
+        name = operation.path.rsplit("/", 1)[-1].strip("{}")
+        for parameter in [
+            *(operation.path_item.get("parameters") or []),
+            *(operation.spec.get("parameters") or []),
+        ]:
+            if (
+                isinstance(parameter, dict)
+                and parameter.get("in") == "path"
+                and parameter.get("name") == name
+            ):
+                found[operation.path] = parameter.get("schema") or {}
+    return found

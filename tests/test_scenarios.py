@@ -1,0 +1,174 @@
+"""The store over HTTP: what a client writes comes back, per seed API, every answer checked
+against the effective spec with openapi-core."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from specmock.config import Config
+from specmock.testing import LiveServer
+from tests.conftest import SPECS, effective
+from tests.helpers import response_errors
+
+BEARER = {"Authorization": "Bearer T"}
+AWS = {"Authorization": "AWS4-HMAC-SHA256 Credential=x"}
+POLY_ID = "248df4b7-aa70-47b8-a036-33ac447e668d"
+AMAZON = "/restapis/uojnr9hd57/models/output"
+
+
+@pytest.fixture
+def client() -> Iterator[httpx.Client]:
+    with LiveServer(Config(specs=SPECS)) as server, httpx.Client(base_url=server.url) as client:
+        yield client
+
+
+def checked(client: httpx.Client, api: str, response: httpx.Response) -> dict:
+    assert response_errors(effective(client, api), response) == []
+    return response.json()
+
+
+def test_scenarios_aisquared_put_then_put_again(client):
+    first = {"model": {"name": "Churn", "query_type": "raw_sql", "connector_id": 3}}
+    one = checked(client, "aisquared", client.put("/api/v1/models/41", headers=BEARER, json=first))
+    assert one["data"]["id"] == "41" and one["data"]["type"] == "models"
+    assert one["data"]["attributes"]["name"] == "Churn"
+    time.sleep(1.1)  # timestamps have second precision
+    second = {"model": {"name": "Churn v2", "query_type": "dbt", "connector_id": 4}}
+    two = checked(client, "aisquared", client.put("/api/v1/models/41", headers=BEARER, json=second))
+    attributes = two["data"]["attributes"]
+    assert (attributes["name"], attributes["query_type"], attributes["connector_id"]) == (
+        "Churn v2",
+        "dbt",
+        4,
+    )
+    assert attributes["created_at"] == one["data"]["attributes"]["created_at"]
+    assert attributes["updated_at"] > one["data"]["attributes"]["updated_at"]
+    stored = client.get("/__specmock/apis/aisquared/records/api/v1/models/41").json()
+    assert stored["name"] == "Churn v2"
+
+
+def test_scenarios_polytomic_full_replacement_clears_omitted_fields_and_bumps_version(client):
+    url = f"/api/models/{POLY_ID}"
+    full = {
+        "configuration": {"table": "public.users"},
+        "connection_id": POLY_ID,
+        "name": "Users",
+        "identifier": "id",
+        "tracking_columns": ["updated_at"],
+    }
+    one = checked(client, "polytomic", client.put(url, headers=BEARER, json=full))
+    assert one["data"]["identifier"] == "id" and one["data"]["id"] == POLY_ID
+    partial = {k: v for k, v in full.items() if k not in ("identifier", "tracking_columns")}
+    two = checked(client, "polytomic", client.put(url, headers=BEARER, json=partial))
+    assert "identifier" not in two["data"] and "tracking_columns" not in two["data"]
+    assert two["data"]["version"] == one["data"]["version"] + 1
+    missing = client.put(
+        f"/api/models/{'0' * 8}-0000-4000-8000-{'0' * 12}", headers=BEARER, json=full
+    )
+    assert missing.status_code == 404
+    checked(client, "polytomic", missing)
+
+
+def amazon_patch(client, *operations, path=AMAZON):
+    return client.patch(path, headers=AWS, json={"patchOperations": list(operations)})
+
+
+def test_scenarios_amazon_patch_operations(client):
+    described = amazon_patch(client, {"op": "replace", "path": "/description", "value": "Totals"})
+    assert checked(client, "apigateway", described)["description"] == "Totals"
+    schema = json.dumps({"type": "object", "properties": {"total": {"type": "number"}}})
+    replaced = amazon_patch(client, {"op": "replace", "path": "/schema", "value": schema})
+    body = checked(client, "apigateway", replaced)
+    assert body["schema"] == schema and body["description"] == "Totals" and body["name"] == "output"
+    invalid = amazon_patch(client, {"op": "frobnicate", "path": "/description", "value": "x"})
+    assert invalid.status_code == 400
+    checked(client, "apigateway", invalid)
+    failed = amazon_patch(
+        client,
+        {"op": "replace", "path": "/description", "value": "lost"},
+        {"op": "test", "path": "/description", "value": "something else"},
+    )
+    assert failed.status_code == 409
+    assert "operation 1 (test /description)" in checked(client, "apigateway", failed)["message"]
+    after = client.get(f"/__specmock/apis/apigateway/records{AMAZON}").json()
+    assert after["description"] == "Totals"  # nothing of the failed patch was applied
+    gone = amazon_patch(
+        client,
+        {"op": "replace", "path": "/description", "value": "x"},
+        path="/restapis/uojnr9hd57/models/Nope",
+    )
+    assert gone.status_code == 404
+    checked(client, "apigateway", gone)
+
+
+def test_scenarios_amazon_model_is_at_most_400_kb(client):
+    huge = "x" * 409_600
+    response = amazon_patch(client, {"op": "replace", "path": "/description", "value": huge})
+    assert response.status_code == 409
+    assert "over the limit of 409600" in response.json()["message"]
+
+
+def test_scenarios_sessions_do_not_see_each_others_writes_and_reset_restores_seed(client):
+    a, b = {"X-Specmock-Session": "a"}, {"X-Specmock-Session": "b"}
+    amazon_patch_a = client.patch(
+        AMAZON,
+        headers={**AWS, **a},
+        json={"patchOperations": [{"op": "replace", "path": "/description", "value": "A"}]},
+    )
+    assert amazon_patch_a.json()["description"] == "A"
+    seen_by_b = client.get(f"/__specmock/apis/apigateway/records{AMAZON}", headers=b).json()
+    assert seen_by_b["description"] == "Calc output"
+    assert client.post("/__specmock/reset", headers=a).status_code == 200
+    after = client.get(f"/__specmock/apis/apigateway/records{AMAZON}", headers=a).json()
+    assert after["description"] == "Calc output"
+
+
+def test_scenarios_admin_seeds_reads_and_removes_records(client):
+    record = {"name": "Seeded", "query_type": "raw_sql", "connector_id": 9}
+    put = client.put("/__specmock/apis/aisquared/records/api/v1/models/99", json=record)
+    assert put.status_code == 200
+    listed = client.get("/__specmock/apis/aisquared/records").json()["records"]
+    assert listed["/api/v1/models/99"] == record
+    assert client.delete("/__specmock/apis/aisquared/records/api/v1/models/99").status_code == 204
+    assert client.get("/__specmock/apis/aisquared/records/api/v1/models/99").status_code == 404
+
+
+def test_scenarios_journal_lists_requests_newest_first_with_violations(client):
+    client.put("/api/v1/models/abc", headers=BEARER, json={})
+    client.put(
+        "/api/v1/models/7",
+        headers=BEARER,
+        json={"model": {"name": "a", "query_type": "b", "connector_id": 1}},
+    )
+    entries = client.get("/__specmock/requests").json()["requests"]
+    assert [(e["method"], e["path"], e["status"]) for e in entries[:2]] == [
+        ("PUT", "/api/v1/models/7", 200),
+        ("PUT", "/api/v1/models/abc", 400),
+    ]
+    assert {"in": "path", "name": "id", "message": "'abc' is not a valid integer"} in entries[1][
+        "violations"
+    ]
+    assert client.delete("/__specmock/requests").status_code == 204
+    assert client.get("/__specmock/requests").json()["requests"] == []
+
+
+def test_scenarios_state_file_survives_a_restart(tmp_path: Path):
+    state = tmp_path / "state.json"
+    config = Config(specs=SPECS, state_file=state)
+    with LiveServer(config) as server:
+        amazon = httpx.patch(
+            f"{server.url}{AMAZON}",
+            headers=AWS,
+            json={"patchOperations": [{"op": "replace", "path": "/description", "value": "kept"}]},
+        )
+        assert amazon.status_code == 200
+    assert state.is_file()
+    with LiveServer(config) as server:
+        record = httpx.get(f"{server.url}/__specmock/apis/apigateway/records{AMAZON}").json()
+    assert record["description"] == "kept"
