@@ -172,3 +172,39 @@ def test_scenarios_state_file_survives_a_restart(tmp_path: Path):
     with LiveServer(config) as server:
         record = httpx.get(f"{server.url}/__specmock/apis/apigateway/records{AMAZON}").json()
     assert record["description"] == "kept"
+
+
+NOTES = Path(__file__).parent / "specs"
+
+
+def test_scenarios_notes_crud_list_pages_and_delete_then_read_is_404():
+    with LiveServer(Config(specs=NOTES)) as server, httpx.Client(base_url=server.url) as client:
+        created = [client.post("/notes", json={"title": f"n{i}"}) for i in range(5)]
+        assert [r.status_code for r in created] == [201] * 5
+        first = checked(client, "notes", created[0])
+        assert (first["id"], first["pinned"], first["version"]) == (1, False, 1)
+        assert created[0].headers["location"] == "/notes/1"
+        page = client.get("/notes", params={"limit": 2, "offset": 1})
+        assert [n["title"] for n in checked(client, "notes", page)["data"]] == ["n1", "n2"]
+        assert page.headers["x-total-count"] == "5"
+        assert client.delete("/notes/1").status_code == 204
+        for response in (
+            client.get("/notes/1"),
+            client.delete("/notes/1"),
+            client.put("/notes/1", json={"title": "x"}),
+        ):
+            assert response.status_code == 404
+            checked(client, "notes", response)
+        stale = client.patch(
+            "/notes/2",
+            headers={"If-Match": '"r0"', "Content-Type": "application/merge-patch+json"},
+            content=b'{"pinned": true}',
+        )
+        assert stale.status_code == 409
+        etag = client.get("/notes/2").headers["etag"]
+        fresh = client.patch(
+            "/notes/2",
+            headers={"If-Match": etag, "Content-Type": "application/merge-patch+json"},
+            content=b'{"pinned": true}',
+        )
+        assert checked(client, "notes", fresh)["pinned"] is True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from specmock import negotiation, patching, store
@@ -54,6 +54,7 @@ class Call:
     body: Any
     content_type: str
     if_match: str | None
+    query: Mapping[str, str] = field(default_factory=dict)
 
 
 class Actions:
@@ -123,7 +124,7 @@ class Actions:
         if role == "create":
             return self._create(binding, state, call)
         if role == "list":
-            return None  # lists are answered from examples until pagination lands
+            return self._list(binding, state, call)
         key = binding.action.resource.item_path(call.params)  # type: ignore[union-attr]
         entry = state.get(self.api.name, key)
         if entry is None and role in ("read", "delete"):
@@ -276,6 +277,48 @@ class Actions:
 
     # -- answering --------------------------------------------------------------------------------
 
+    def _list(self, binding: Binding, state: State, call: Call) -> Reply | None:
+        """The stored records of a collection, paginated as its parameters say, in the documented
+        list shape (an array, or an object with an array property); None for other shapes."""
+        resource = binding.action.resource
+        assert resource is not None
+        operation = binding.operation
+        status_key, status = success_status(operation)
+        schema = _json_response_schema(operation, status_key)
+        if schema is None:
+            return None
+        place, items = self._list_place(schema)
+        if items is None:
+            return None
+        records = list(state.children(self.api.name, resource.collection_path(call.params)))
+        start, size = _page(call.query, _query_names(operation))
+        envelope = response_envelope(items, self._resolve, resource.name)
+        bodies = [
+            envelope.wrap(entry.record, path.rsplit("/", 1)[-1], {})
+            for path, entry in records[start : start + size if size else None]
+        ]
+        seed = f"{self.api.name}:{operation.pointer}:{status_key}:list"
+        if place is None:
+            body: Any = bodies
+        else:
+            body = dict(self.responder.synthesizer.generate(schema, seed=seed))
+            body[place] = bodies
+        media = _json_media(operation, status_key) or "application/json"
+        answer = self.responder.synthesizer.conform(body, schema, seed=seed)
+        return Reply(status, media, answer, {"X-Total-Count": str(len(records))})
+
+    def _list_place(self, schema: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any] | None]:
+        """(property holding the list or None for a bare array, the items' schema)."""
+        resolved = self._resolve(schema)
+        if resolved.get("type") == "array":
+            return None, self._resolve(resolved.get("items") or {})
+        properties = resolved.get("properties") or {}
+        for name in (*_LIST_PROPERTIES, *properties):
+            candidate = self._resolve(properties.get(name) or {})
+            if candidate.get("type") == "array":
+                return name, self._resolve(candidate.get("items") or {})
+        return None, None
+
     def render(self, binding: Binding, key: str, entry: Entry) -> Reply | Problem:
         operation = binding.operation
         status_key, status = success_status(operation)
@@ -295,6 +338,40 @@ class Actions:
         return Reply(
             status, media, self.responder.synthesizer.conform(body, schema, seed=seed), headers
         )
+
+
+_LIST_PROPERTIES = ("data", "items", "results", "records", "content", "values")
+_PAGE_NAMES = {
+    "offset": ("offset", "skip", "start"),
+    "limit": ("limit", "per_page", "page_size", "pageSize", "size", "count", "max"),
+    "page": ("page", "page_number", "pageNumber"),
+}
+
+
+def _query_names(operation: Operation) -> set[str]:
+    return {
+        str(p.get("name"))
+        for p in operation.parameters
+        if isinstance(p, dict) and p.get("in") == "query"
+    }
+
+
+def _page(query: Mapping[str, str], declared: set[str]) -> tuple[int, int]:
+    """(start index, page size or 0 for all) from the pagination parameters the spec declares."""
+
+    def number(kind: str) -> int | None:
+        for name in _PAGE_NAMES[kind]:
+            value = query.get(name) if name in declared else None
+            if value is not None and value.isdigit():
+                return int(value)
+        return None
+
+    size = number("limit") or 0
+    offset = number("offset")
+    page = number("page")
+    if offset is None and page is not None and size:
+        offset = max(page - 1, 0) * size
+    return offset or 0, size
 
 
 def _patch_pointer(error: patching.PatchError, call: Call) -> str:
@@ -362,10 +439,7 @@ def _id_schemas(api: Api) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for operation in api.operations:
         name = operation.path.rsplit("/", 1)[-1].strip("{}")
-        for parameter in [
-            *(operation.path_item.get("parameters") or []),
-            *(operation.spec.get("parameters") or []),
-        ]:
+        for parameter in operation.parameters:
             if (
                 isinstance(parameter, dict)
                 and parameter.get("in") == "path"

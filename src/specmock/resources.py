@@ -83,6 +83,9 @@ def action_of(operation: Operation, paths: list[str] | None = None) -> Action:
         role = _ITEM_ROLES.get(operation.method, "other")
     elif segments:
         item = _item_template(operation.path, paths or [], override.get("id"))
+        after_item = len(segments) > 1 and _PARAMETER.match(segments[-2]) is not None
+        if after_item and item not in (paths or []) and "role" not in override:
+            return Action("other", None)  # `/notes/{id}/archive`: an action, not a collection
         resource = Resource(
             str(override.get("resource") or _name(segments)),
             operation.path,

@@ -47,6 +47,11 @@ class Operation:
     def label(self) -> str:
         return f"{self.method.upper()} {self.path}"
 
+    @property
+    def parameters(self) -> list[Any]:
+        """The path item's parameters, then the operation's (which override them), unresolved."""
+        return [*(self.path_item.get("parameters") or []), *(self.spec.get("parameters") or [])]
+
 
 @dataclass(frozen=True, slots=True)
 class Api:

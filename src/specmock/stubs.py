@@ -164,7 +164,11 @@ class Stubs:
         if unacceptable is not None and prefer.code is None:
             return unacceptable
         call = Call(
-            match.params, _json_or_none(body), data.content_type, request.headers.get("if-match")
+            query=dict(request.query_params),
+            params=match.params,
+            body=_json_or_none(body),
+            content_type=data.content_type,
+            if_match=request.headers.get("if-match"),
         )
         state = self.store.session(session_of(request))
         acted = served.actions.act(operation, state, call, prefer)

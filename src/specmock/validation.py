@@ -131,10 +131,7 @@ def _numeric_parameters(
 ) -> list[tuple[str, str, str]]:
     """(in, name, integer|number) of the operation's scalar numeric parameters."""
     found: dict[tuple[str, str], str] = {}
-    declared = [
-        *(operation.path_item.get("parameters") or []),
-        *(operation.spec.get("parameters") or []),
-    ]
+    declared = operation.parameters
     for parameter in declared:
         parameter = _resolved(document, parameter)
         if not isinstance(parameter, dict):

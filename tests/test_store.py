@@ -1,0 +1,84 @@
+import json
+
+import pytest
+
+from specmock.errors import SpecmockError
+from specmock.store import Store, new_id, replace, server_owned, stamp
+
+SEED = {"pets": {"/pets/1": {"name": "Rex"}}}
+
+
+def test_store_sessions_start_from_seed_and_stay_apart():
+    store = Store(SEED)
+    store.session("a").put("pets", "/pets/1", {"name": "A"})
+    assert store.session("b").get("pets", "/pets/1").record == {"name": "Rex"}
+    assert store.session("a").get("pets", "/pets/1").record == {"name": "A"}
+    store.reset("a", "pets")
+    assert store.session("a").get("pets", "/pets/1").record == {"name": "Rex"}
+    assert SEED["pets"]["/pets/1"] == {"name": "Rex"}  # the seed itself is never written
+
+
+def test_store_revisions_make_etags_and_children_are_direct_only():
+    state = Store().session()
+    first = state.put("pets", "/pets/1", {"name": "a"})
+    second = state.put("pets", "/pets/1", {"name": "b"})
+    assert (first.etag, second.etag) == ('"r1"', '"r2"')
+    state.put("pets", "/pets/1/toys/3", {"name": "ball"})
+    assert [path for path, _ in state.children("pets", "/pets")] == ["/pets/1"]
+
+
+def test_store_replace_resets_omitted_fields_and_keeps_server_fields():
+    fields = {
+        "name": {"type": "string"},
+        "tag": {"type": "string"},
+        "pinned": {"type": "boolean", "default": False},
+        "id": {"type": "integer", "readOnly": True},
+        "created_at": {"type": "string"},
+    }
+    previous = {
+        "id": 1,
+        "name": "a",
+        "tag": "t",
+        "pinned": True,
+        "created_at": "2024-01-01T00:00:00Z",
+    }
+    replaced = replace(previous, {"name": "b", "id": 99}, fields, {"pinned": False})
+    assert replaced == {"name": "b", "pinned": False, "id": 1, "created_at": "2024-01-01T00:00:00Z"}
+    assert server_owned(fields) == {"id", "created_at"}
+
+
+def test_store_stamp_sets_created_once_updates_now_and_bumps_version():
+    fields = {"created_at": {}, "updated_at": {}, "version": {"type": "integer"}}
+    first = stamp({}, fields, None)
+    assert first["version"] == 1 and first["created_at"] == first["updated_at"]
+    second = stamp({}, fields, {**first, "created_at": "2020-01-01T00:00:00Z"})
+    assert second["created_at"] == "2020-01-01T00:00:00Z" and second["version"] == 2
+
+
+@pytest.mark.parametrize(
+    ("schema", "taken", "expected"),
+    [
+        pytest.param({"type": "integer"}, {"1", "7"}, 8, id="integer"),
+        pytest.param({"type": "string", "format": "uuid"}, set(), 36, id="uuid"),
+    ],
+)
+def test_store_new_ids_follow_the_id_schema(schema, taken, expected):
+    made = new_id(schema, taken)
+    assert (
+        made == expected
+        if isinstance(expected, int) and schema["type"] == "integer"
+        else len(str(made)) == expected
+    )
+
+
+def test_store_state_file_round_trip_and_bad_file(tmp_path):
+    path = tmp_path / "state.json"
+    store = Store()
+    store.session("s").put("pets", "/pets/2", {"name": "Kept"})
+    store.save(path)
+    again = Store()
+    again.load(path)
+    assert again.session("s").get("pets", "/pets/2").record == {"name": "Kept"}
+    path.write_text(json.dumps({"nope": 1}))
+    with pytest.raises(SpecmockError, match="cannot be read"):
+        Store().load(path)
