@@ -55,3 +55,13 @@ def test_cli_python_dash_m_works():
     )
     assert result.returncode == 0, result.stderr
     assert "loaded polytomic" in result.stdout
+
+
+def test_cli_check_reports_bad_seed_data_naming_file_and_record(tmp_path, capsys):
+    (tmp_path / "notes.yaml").write_text(
+        (SPECS.parent / "tests" / "specs" / "notes.yaml").read_text()
+    )
+    (tmp_path / "notes.data.yaml").write_text("/notes/1:\n  title: 5\n/elsewhere/2: {}\n")
+    assert main(["check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"error: {tmp_path / 'notes.data.yaml'}: /notes/1: body /title: 5 does not fit" in out

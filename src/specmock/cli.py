@@ -92,9 +92,14 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from specmock.stubs import Stubs
+
     catalog = Catalog.from_path(args.specs)
     report(catalog, sys.stdout, with_gaps=True)
-    return 1 if catalog.errors else 0
+    seeded = Stubs(list(catalog.apis), Config(specs=args.specs, prefix=True))
+    for error in seeded.errors:
+        print(f"error: {error}", file=sys.stdout)
+    return 1 if catalog.errors or seeded.errors else 0
 
 
 def _gaps_by_operation(api: Api) -> dict[str, list[str]]:
