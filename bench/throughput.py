@@ -38,7 +38,7 @@ SCENARIOS: dict[str, tuple[int, Scenario]] = {
         lambda c: c.put("/api/v1/models/7", headers=BEARER, json={"model": {"connector_id": "x"}}),
     ),
     "aisquared PUT model (invalid path id)": (
-        400,
+        404,
         lambda c: c.put("/api/v1/models/abc", headers=BEARER, json=MODEL),
     ),
     "apigateway PATCH model (valid)": (

@@ -112,10 +112,18 @@ def test_app_model_body_type_error_names_the_pointer(specs_client):
     checked(specs_client, "aisquared", response)
 
 
+def test_app_body_errors_alone_are_400(specs_client):
+    body = {"model": {"query_type": "raw_sql", "connector_id": "three"}}
+    response = specs_client.put("/api/v1/models/7", headers=BEARER, json=body)
+    assert response.status_code == 400
+    assert len(response.json()["errors"]) == 2
+
+
 def test_app_every_violation_is_reported_at_once(specs_client):
     body = {"model": {"query_type": "raw_sql", "connector_id": "three"}}
     response = specs_client.put("/api/v1/models/abc", headers=BEARER, json=body)
-    assert response.status_code == 400
+    assert response.status_code == 404  # a non-number where the id is a number names no model
+    checked(specs_client, "aisquared", response)
     assert response.json()["errors"] == [
         {"in": "path", "name": "id", "message": "'abc' is not a valid integer"},
         {
@@ -352,7 +360,7 @@ def test_app_prefix_mounts_each_api_under_its_name():
 def test_app_effective_spec_adds_problem_responses_only_where_missing(specs_client):
     aisquared = effective(specs_client, "aisquared")
     responses = aisquared["paths"]["/api/v1/models/{id}"]["put"]["responses"]
-    assert sorted(responses) == ["200", "400", "401", "406", "413", "415"]
+    assert sorted(responses) == ["200", "400", "401", "404", "406", "413", "415"]
     problem = responses["400"]["content"]["application/problem+json"]["schema"]
     assert problem == {"$ref": "#/components/schemas/SpecmockProblem"}
     amazon = effective(specs_client, "apigateway")

@@ -149,7 +149,7 @@ def test_scenarios_journal_lists_requests_newest_first_with_violations(client):
     entries = client.get("/__specmock/requests").json()["requests"]
     assert [(e["method"], e["path"], e["status"]) for e in entries[:2]] == [
         ("PUT", "/api/v1/models/7", 200),
-        ("PUT", "/api/v1/models/abc", 400),
+        ("PUT", "/api/v1/models/abc", 404),
     ]
     assert {"in": "path", "name": "id", "message": "'abc' is not a valid integer"} in entries[1][
         "violations"

@@ -95,3 +95,5 @@ def _stateful_test(name: str, server: LiveServer) -> Any:
 
 
 TestStatefulNotes = _stateful_test("notes", OWN)
+# Links here are all inferred by Schemathesis' dependency analysis (the pages document none).
+TestStatefulAisquared = _stateful_test("aisquared", SERVER)

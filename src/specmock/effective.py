@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from specmock.problems import PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA, Problem
+from specmock.refs import resolve_pointer
 from specmock.resources import action_of
 from specmock.responses import error_key
 from specmock.security import Requirements
@@ -44,9 +45,24 @@ def added_statuses(api: Api, operation: Operation) -> list[tuple[int, str]]:
     added.append((413, "body over the size limit"))
     if operation.spec.get("requestBody"):
         added.append((415, "undocumented Content-Type"))
+    if any(_numeric_path(api, p) for p in operation.parameters):
+        added.append((404, "a numeric path parameter that is not a number names no resource"))
     if action_of(operation).role == "update":
         added.append((409, "the patch cannot be applied to the stored record"))
     return added
+
+
+def _numeric_path(api: Api, parameter: Any) -> bool:
+    if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
+        parameter = resolve_pointer(api.document, parameter["$ref"].lstrip("#"))
+    if not isinstance(parameter, dict) or parameter.get("in") != "path":
+        return False
+    schema = parameter.get("schema") or {}
+    if isinstance(schema.get("$ref"), str):
+        schema = resolve_pointer(api.document, schema["$ref"].lstrip("#"))
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    kinds = kind if isinstance(kind, list) else [kind]
+    return "integer" in kinds or "number" in kinds
 
 
 def gaps(api: Api) -> list[Gap]:

@@ -159,7 +159,8 @@ class Stubs:
         )
         violations = served.validator.violations(operation, data)
         if violations:
-            return Problem.from_violations(400, violations)
+            missing = served.validator.names_no_resource(operation, violations)
+            return Problem.from_violations(404 if missing else 400, violations)
         unacceptable = served.responder.unacceptable(operation, request.headers.get("accept"))
         if unacceptable is not None and prefer.code is None:
             return unacceptable

@@ -69,17 +69,26 @@ class ApiValidator:
         )
         self._operations: dict[tuple[str, str], tuple[SchemaPath, SchemaPath]] = {}
 
+    def names_no_resource(self, operation: Operation, violations: list[Violation]) -> bool:
+        """Whether a numeric path parameter does not hold a number: then the path names no
+        resource (404), as typed routers (Starlette's `{id:int}`, Django, Rails) answer."""
+        numeric = {name for where, name, _ in self._numeric_of(operation) if where == "path"}
+        return any(v.location == "path" and v.name in numeric for v in violations)
+
+    def _numeric_of(self, operation: Operation) -> list[tuple[str, str, str]]:
+        key = (operation.path, operation.method)
+        if key not in self._numeric:
+            self._numeric[key] = _numeric_parameters(self.document, operation)
+        return self._numeric[key]
+
     def _numbers(self, operation: Operation, given: RequestParameters) -> list[Violation]:
         """Numeric parameters written as JSON writes numbers.
 
         openapi-core casts with Python's `int()` and `float()`, which also take `1_000`, ` 7 `,
         full-width digits and `NaN`; a real API would refuse those.
         """
-        key = (operation.path, operation.method)
-        if key not in self._numeric:
-            self._numeric[key] = _numeric_parameters(self.document, operation)
         found = []
-        for where, name, kind in self._numeric[key]:
+        for where, name, kind in self._numeric_of(operation):
             source: Any = given[where]
             values = source.getlist(name) if hasattr(source, "getlist") else [source.get(name)]
             pattern = _INTEGER if kind == "integer" else _NUMBER
