@@ -187,6 +187,13 @@ def test_scenarios_notes_crud_list_pages_and_delete_then_read_is_404():
         page = client.get("/notes", params={"limit": 2, "offset": 1})
         assert [n["title"] for n in checked(client, "notes", page)["data"]] == ["n1", "n2"]
         assert page.headers["x-total-count"] == "5"
+        client.patch(
+            "/notes/3",
+            headers={"Content-Type": "application/merge-patch+json"},
+            content=b'{"pinned": true}',
+        )
+        pinned = checked(client, "notes", client.get("/notes", params={"pinned": "true"}))["data"]
+        assert [n["id"] for n in pinned] == [3]
         assert client.delete("/notes/1").status_code == 204
         for response in (
             client.get("/notes/1"),

@@ -290,8 +290,13 @@ class Actions:
         place, items = self._list_place(schema)
         if items is None:
             return None
-        records = list(state.children(self.api.name, resource.collection_path(call.params)))
-        start, size = _page(call.query, _query_names(operation))
+        declared = _query_names(operation)
+        records = [
+            (path, entry)
+            for path, entry in state.children(self.api.name, resource.collection_path(call.params))
+            if _matches_filters(entry.record, call.query, declared)
+        ]
+        start, size = _page(call.query, declared)
         envelope = response_envelope(items, self._resolve, resource.name)
         bodies = [
             envelope.wrap(entry.record, path.rsplit("/", 1)[-1], {})
@@ -354,6 +359,20 @@ def _query_names(operation: Operation) -> set[str]:
         for p in operation.parameters
         if isinstance(p, dict) and p.get("in") == "query"
     }
+
+
+def _matches_filters(
+    record: Mapping[str, Any], query: Mapping[str, str], declared: set[str]
+) -> bool:
+    """Declared query parameters named like a record field filter by equality (as text)."""
+    paging = {name for names in _PAGE_NAMES.values() for name in names}
+    for name, wanted in query.items():
+        if name in declared and name not in paging and name in record:
+            value = record[name]
+            text = json.dumps(value) if not isinstance(value, str) else value
+            if text != wanted:
+                return False
+    return True
 
 
 def _page(query: Mapping[str, str], declared: set[str]) -> tuple[int, int]:
