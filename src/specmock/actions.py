@@ -15,7 +15,7 @@ from typing import Any
 
 from specmock import negotiation, patching, store
 from specmock.problems import Problem
-from specmock.refs import resolve_pointer
+from specmock.refs import follow
 from specmock.resources import (
     Action,
     Envelope,
@@ -72,11 +72,8 @@ class Actions:
                 self.bindings[operation.pointer] = self._bind(operation, action, id_schemas)
 
     def _resolve(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
-        seen = 0
-        while isinstance(schema.get("$ref"), str) and seen < 32:
-            target = resolve_pointer(self.api.document, str(schema["$ref"]).lstrip("#"))
-            schema, seen = (target if isinstance(target, Mapping) else {}), seen + 1
-        return schema
+        target = follow(self.api.document, schema)
+        return target if isinstance(target, Mapping) else {}
 
     def _bind(self, operation: Operation, action: Action, ids: dict[str, Any]) -> Binding:
         assert action.resource is not None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from specmock.problems import PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA, Problem
-from specmock.refs import resolve_pointer
+from specmock.refs import follow
 from specmock.resources import action_of
 from specmock.responses import error_key
 from specmock.security import Requirements
@@ -53,13 +53,10 @@ def added_statuses(api: Api, operation: Operation) -> list[tuple[int, str]]:
 
 
 def _numeric_path(api: Api, parameter: Any) -> bool:
-    if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
-        parameter = resolve_pointer(api.document, parameter["$ref"].lstrip("#"))
+    parameter = follow(api.document, parameter)
     if not isinstance(parameter, dict) or parameter.get("in") != "path":
         return False
-    schema = parameter.get("schema") or {}
-    if isinstance(schema.get("$ref"), str):
-        schema = resolve_pointer(api.document, schema["$ref"].lstrip("#"))
+    schema = follow(api.document, parameter.get("schema") or {})
     kind = schema.get("type") if isinstance(schema, dict) else None
     kinds = kind if isinstance(kind, list) else [kind]
     return "integer" in kinds or "number" in kinds

@@ -68,6 +68,19 @@ def resolve_pointer(document: Any, text: str) -> Any:
     return node
 
 
+def follow(document: Any, node: Any) -> Any:
+    """`node` with its chain of local `$ref`s followed (kept as is where a ref points nowhere)."""
+    for _ in range(32):
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            return node
+        try:
+            node = resolve_pointer(document, ref[1:])
+        except (KeyError, ValueError):
+            return node
+    return node
+
+
 def iter_refs(
     node: Any, path: tuple[str | int, ...] = ()
 ) -> Iterator[tuple[tuple[str | int, ...], str]]:

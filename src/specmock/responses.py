@@ -14,7 +14,7 @@ from typing import Any
 
 from specmock import negotiation
 from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
-from specmock.refs import resolve_pointer
+from specmock.refs import follow
 from specmock.spec import Api, Operation
 from specmock.synthesis import Synthesizer
 from specmock.violations import Violation
@@ -181,12 +181,8 @@ class Responder:
         return headers
 
     def _resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
-        """A schema with its top-level `$ref` chain followed."""
-        seen = 0
-        while isinstance(schema.get("$ref"), str) and schema["$ref"].startswith("#") and seen < 32:
-            target = resolve_pointer(self.api.document, schema["$ref"][1:])
-            schema, seen = (target if isinstance(target, dict) else {}), seen + 1
-        return schema
+        target = follow(self.api.document, schema)
+        return target if isinstance(target, dict) else {}
 
     # -- errors -------------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ from openapi_core.validation.request.exceptions import (
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 
 from specmock import negotiation
-from specmock.refs import pointer, resolve_pointer
+from specmock.refs import follow, pointer
 from specmock.spec import Api, Operation
 from specmock.violations import Violation
 
@@ -142,10 +142,10 @@ def _numeric_parameters(
     found: dict[tuple[str, str], str] = {}
     declared = operation.parameters
     for parameter in declared:
-        parameter = _resolved(document, parameter)
+        parameter = follow(document, parameter)
         if not isinstance(parameter, dict):
             continue
-        schema = _single_type(_resolved(document, parameter.get("schema") or {}))
+        schema = _single_type(follow(document, parameter.get("schema") or {}))
         kind = schema.get("type") if isinstance(schema, dict) else None
         key = (str(parameter.get("in")), str(parameter.get("name")))
         found.pop(key, None)  # an operation's parameter overrides the path item's
@@ -179,31 +179,20 @@ def validator_document(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _single_type_parameter(document: dict[str, Any], parameter: Any) -> None:
-    parameter = _resolved(document, parameter)
+    parameter = follow(document, parameter)
     if isinstance(parameter, dict) and isinstance(parameter.get("schema"), dict):
-        parameter["schema"] = _single_type(_resolved(document, parameter["schema"]))
+        parameter["schema"] = _single_type(follow(document, parameter["schema"]))
 
 
 def _single_type_form(document: dict[str, Any], body: Any) -> None:
-    body = _resolved(document, body)
+    body = follow(document, body)
     content = body.get("content") if isinstance(body, dict) else None
     for media_type, media in (content or {}).items():
-        schema = _resolved(document, media.get("schema")) if isinstance(media, dict) else None
+        schema = follow(document, media.get("schema")) if isinstance(media, dict) else None
         if negotiation.essence(media_type) in _FORM_TYPES and isinstance(schema, dict):
             properties = schema.get("properties") or {}
             for name, field in list(properties.items()):
-                properties[name] = _single_type(_resolved(document, field))
-
-
-def _resolved(document: dict[str, Any], node: Any) -> Any:
-    for _ in range(32):
-        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
-            return node
-        try:
-            node = resolve_pointer(document, node["$ref"].lstrip("#"))
-        except (KeyError, ValueError):
-            return node
-    return node
+                properties[name] = _single_type(follow(document, field))
 
 
 def _single_type(schema: Any) -> Any:
