@@ -187,6 +187,9 @@ def test_scenarios_notes_crud_list_pages_and_delete_then_read_is_404():
         page = client.get("/notes", params={"limit": 2, "offset": 1})
         assert [n["title"] for n in checked(client, "notes", page)["data"]] == ["n1", "n2"]
         assert page.headers["x-total-count"] == "5"
+        assert page.json()["next_cursor"] == "3"
+        after = checked(client, "notes", client.get("/notes", params={"limit": 2, "cursor": "3"}))
+        assert [n["title"] for n in after["data"]] == ["n3", "n4"] and after["next_cursor"] is None
         client.patch(
             "/notes/3",
             headers={"Content-Type": "application/merge-patch+json"},

@@ -294,17 +294,23 @@ class Actions:
             if _matches_filters(entry.record, call.query, declared)
         ]
         start, size = _page(call.query, declared)
+        ids = [path.rsplit("/", 1)[-1] for path, _ in records]
+        cursor = _cursor(call.query, declared)
+        if cursor is not None:
+            start = ids.index(cursor) + 1 if cursor in ids else len(ids)
+        page = records[start : start + size if size else None]
         envelope = response_envelope(items, self._resolve, resource.name)
-        bodies = [
-            envelope.wrap(entry.record, path.rsplit("/", 1)[-1], {})
-            for path, entry in records[start : start + size if size else None]
-        ]
+        bodies = [envelope.wrap(entry.record, path.rsplit("/", 1)[-1], {}) for path, entry in page]
         seed = f"{self.api.name}:{operation.pointer}:{status_key}:list"
         if place is None:
             body: Any = bodies
         else:
             body = dict(self.responder.synthesizer.generate(schema, seed=seed))
             body[place] = bodies
+            more = page and start + len(page) < len(records)
+            for name in _NEXT_CURSOR_FIELDS:
+                if name in (self._resolve(schema).get("properties") or {}):
+                    body[name] = page[-1][0].rsplit("/", 1)[-1] if more else None
         media = _json_media(operation, status_key) or "application/json"
         answer = self.responder.synthesizer.conform(body, schema, seed=seed)
         return Reply(status, media, answer, {"X-Total-Count": str(len(records))})
@@ -358,11 +364,23 @@ def _query_names(operation: Operation) -> set[str]:
     }
 
 
+_CURSOR_NAMES = ("cursor", "after", "starting_after", "page_token", "pageToken", "next")
+_NEXT_CURSOR_FIELDS = ("next_cursor", "nextCursor", "next_page_token", "nextPageToken", "cursor")
+
+
+def _cursor(query: Mapping[str, str], declared: set[str]) -> str | None:
+    """The id after which a cursor-paged list continues (the cursor is the last id sent)."""
+    for name in _CURSOR_NAMES:
+        if name in declared and query.get(name):
+            return query[name]
+    return None
+
+
 def _matches_filters(
     record: Mapping[str, Any], query: Mapping[str, str], declared: set[str]
 ) -> bool:
     """Declared query parameters named like a record field filter by equality (as text)."""
-    paging = {name for names in _PAGE_NAMES.values() for name in names}
+    paging = {name for names in _PAGE_NAMES.values() for name in names} | set(_CURSOR_NAMES)
     for name, wanted in query.items():
         if name in declared and name not in paging and name in record:
             value = record[name]
