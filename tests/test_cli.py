@@ -64,4 +64,7 @@ def test_cli_check_reports_bad_seed_data_naming_file_and_record(tmp_path, capsys
     (tmp_path / "notes.data.yaml").write_text("/notes/1:\n  title: 5\n/elsewhere/2: {}\n")
     assert main(["check", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert f"error: {tmp_path / 'notes.data.yaml'}: /notes/1: body /title: 5 does not fit" in out
+    assert (
+        f"error: {tmp_path / 'notes.data.yaml'}: /notes/1: body /title: 5 is not of type 'string'"
+        in out
+    )

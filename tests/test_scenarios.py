@@ -218,3 +218,89 @@ def test_scenarios_notes_crud_list_pages_and_delete_then_read_is_404():
             content=b'{"pinned": true}',
         )
         assert checked(client, "notes", fresh)["pinned"] is True
+
+
+JSON_PATCH = {"Content-Type": "application/json-patch+json"}
+MERGE = {"Content-Type": "application/merge-patch+json"}
+
+
+@pytest.fixture
+def notes() -> Iterator[httpx.Client]:
+    with LiveServer(Config(specs=NOTES)) as server, httpx.Client(base_url=server.url) as client:
+        yield client
+
+
+def test_scenarios_a_patch_must_leave_a_record_a_full_write_would_accept(notes):
+    notes.post("/notes", json={"title": "a"})
+    broken = json.dumps(
+        [{"op": "remove", "path": "/title"}, {"op": "add", "path": "/extra", "value": 1}]
+    )
+    response = notes.patch("/notes/1", headers=JSON_PATCH, content=broken)
+    assert response.status_code == 409
+    assert "'title' is a required property" in response.json()["message"]
+    assert notes.get("/__specmock/apis/notes/records/notes/1").json()["title"] == "a"
+
+
+def test_scenarios_deleted_ids_are_not_handed_out_again(notes):
+    notes.post("/notes", json={"title": "a"})
+    notes.delete("/notes/1")
+    assert notes.post("/notes", json={"title": "b"}).json()["id"] == 2
+
+
+def test_scenarios_the_same_number_written_differently_is_one_record(client):
+    body = {"model": {"name": "X", "query_type": "q", "connector_id": 1}}
+    client.put("/api/v1/models/007", headers=BEARER, json=body)
+    records = client.get("/__specmock/apis/aisquared/records").json()["records"]
+    assert "/api/v1/models/7" in records and "/api/v1/models/007" not in records
+
+
+def test_scenarios_if_match_accepts_star_weak_tags_and_lists(notes):
+    notes.post("/notes", json={"title": "a"})
+    etag = notes.get("/notes/1").headers["etag"]
+    for form in ("*", "W/{}", '"nope", {}'):
+        header = form.format(etag)
+        response = notes.patch(
+            "/notes/1", headers={**MERGE, "If-Match": header}, content=b'{"body": "x"}'
+        )
+        assert response.status_code == 200, header
+        etag = response.headers["etag"]
+    stale = notes.patch(
+        "/notes/1", headers={**MERGE, "If-Match": '"nope"'}, content=b'{"body": "y"}'
+    )
+    assert stale.status_code == 409
+
+
+def test_scenarios_server_owned_fields_cannot_be_patched_and_survive_put(client):
+    renamed = amazon_patch(client, {"op": "replace", "path": "/name", "value": "other"})
+    assert renamed.status_code == 409
+    assert "/name" in renamed.json()["message"]
+    url = f"/api/models/{POLY_ID}"
+    body = {"configuration": {}, "connection_id": POLY_ID, "name": "U"}
+    replaced = checked(client, "polytomic", client.put(url, headers=BEARER, json=body))
+    assert replaced["data"]["type"] == "postgresql"  # only the server writes it
+
+
+def test_scenarios_admin_put_checks_path_and_record(notes):
+    assert notes.put("/__specmock/apis/notes/records/no/such/path", json={}).status_code == 400
+    bad = notes.put("/__specmock/apis/notes/records/notes/5", json={"title": 5})
+    assert bad.status_code == 400
+    assert bad.json()["errors"] == [
+        {"in": "body", "name": "/title", "message": "5 is not of type 'string'"}
+    ]
+
+
+def test_scenarios_location_includes_the_prefix_mount():
+    with (
+        LiveServer(Config(specs=NOTES, prefix=True)) as server,
+        httpx.Client(base_url=server.url) as c,
+    ):
+        created = c.post("/notes/notes", json={"title": "a"})
+        assert created.headers["location"] == "/notes/notes/1"
+        assert c.get(created.headers["location"]).status_code == 200
+
+
+def test_scenarios_journal_records_unknown_paths_and_methods(client):
+    client.get("/nope")
+    client.post("/api/v1/models/7", headers=BEARER)
+    statuses = [e["status"] for e in client.get("/__specmock/requests").json()["requests"][:2]]
+    assert statuses == [405, 404]

@@ -22,7 +22,9 @@ def test_store_revisions_make_etags_and_children_are_direct_only():
     state = Store().session()
     first = state.put("pets", "/pets/1", {"name": "a"})
     second = state.put("pets", "/pets/1", {"name": "b"})
-    assert (first.etag, second.etag) == ('"r1"', '"r2"')
+    assert (first.revision, second.revision) == (1, 2)
+    assert first.etag != second.etag  # the tag follows the content...
+    assert state.put("pets", "/other/9", {"name": "b"}).etag == second.etag  # ...and only it
     state.put("pets", "/pets/1/toys/3", {"name": "ball"})
     assert [path for path, _ in state.children("pets", "/pets")] == ["/pets/1"]
 
@@ -42,7 +44,7 @@ def test_store_replace_resets_omitted_fields_and_keeps_server_fields():
         "pinned": True,
         "created_at": "2024-01-01T00:00:00Z",
     }
-    replaced = replace(previous, {"name": "b", "id": 99}, fields, {"pinned": False})
+    replaced = replace(previous, {"name": "b", "id": 99}, server_owned(fields), {"pinned": False})
     assert replaced == {"name": "b", "pinned": False, "id": 1, "created_at": "2024-01-01T00:00:00Z"}
     assert server_owned(fields) == {"id", "created_at"}
 

@@ -9,8 +9,9 @@ exist where no 404 is documented): then the answer comes from examples as before
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from specmock import negotiation, patching, store
@@ -44,6 +45,8 @@ class Binding:
     defaults: Mapping[str, Any]
     id_schema: Mapping[str, Any]
     max_size: int | None
+    owned: frozenset[str]
+    write_schema: Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +63,9 @@ class Call:
 class Actions:
     """The store-backed behaviour of one API's operations."""
 
-    def __init__(self, api: Api, responder: Responder) -> None:
+    def __init__(self, api: Api, responder: Responder, mount: str = "") -> None:
         self.api = api
+        self.mount = mount
         self.responder = responder
         self.bindings: dict[str, Binding] = {}
         id_schemas = _id_schemas(api)
@@ -70,6 +74,40 @@ class Actions:
             action = actions[operation.pointer]
             if action.resource is not None:
                 self.bindings[operation.pointer] = self._bind(operation, action, id_schemas)
+        self._share_write_schemas()
+
+    def binding_for_item(self, path: str) -> Binding | None:
+        """The binding of the resource whose item template a concrete path matches (a full
+        writer's first, since its schema is what a stored record must satisfy)."""
+        order = ("replace", "create", "update", "read", "delete", "list")
+        matching = [
+            b
+            for b in self.bindings.values()
+            if b.action.resource is not None and _fits(b.action.resource.item, path)
+        ]
+        matching.sort(key=lambda b: order.index(b.action.role) if b.action.role in order else 9)
+        return matching[0] if matching else None
+
+    @property
+    def item_templates(self) -> list[str]:
+        return sorted({b.action.resource.item for b in self.bindings.values() if b.action.resource})
+
+    def _share_write_schemas(self) -> None:
+        """A patch must leave a record that a full write (PUT, else POST) would accept."""
+        writers = {
+            b.action.resource.item: b
+            for role in ("create", "replace")
+            for b in self.bindings.values()
+            if b.action.role == role and b.action.resource is not None
+        }
+        for pointer, binding in list(self.bindings.items()):
+            writer = writers.get(binding.action.resource.item) if binding.action.resource else None
+            if binding.action.role == "update" and writer is not None:
+                self.bindings[pointer] = replace(
+                    binding,
+                    write_schema=writer.write_schema,
+                    owned=writer.owned,
+                )
 
     def _resolve(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
         target = follow(self.api.document, schema)
@@ -78,11 +116,13 @@ class Actions:
     def _bind(self, operation: Operation, action: Action, ids: dict[str, Any]) -> Binding:
         assert action.resource is not None
         body_schema = _json_body_schema(operation)
+        answered = self._response_record_schema(operation, action)
         envelope = request_envelope(body_schema, self._resolve) if body_schema else Envelope()
+        if envelope.path and envelope.path[0] in (answered.get("properties") or {}):
+            envelope = Envelope()  # `{"settings": {...}}` where settings is a field of the record
         record = record_schema(body_schema, envelope, self._resolve) if body_schema else {}
         if "patchOperations" in (record.get("properties") or {}):
             record = {}  # a list of operations, not the record itself
-        answered = self._response_record_schema(operation, action)
         # The response says what the server adds (id, timestamps); the request what clients write.
         declared = {**(answered.get("properties") or {}), **(record.get("properties") or {})}
         fields = {name: self._resolve(schema) for name, schema in declared.items()}
@@ -91,6 +131,13 @@ class Actions:
                 fields[name] = {**fields[name], "readOnly": True}
         defaults = {name: s["default"] for name, s in fields.items() if "default" in s}
         size = record.get(SIZE_EXTENSION) or answered.get(SIZE_EXTENSION)
+        written = set(record.get("properties") or {})
+        # The server owns what clients cannot write: read-only fields, timestamps and version,
+        # the id and fields that repeat the path id, and fields only the response knows.
+        owned = store.server_owned(fields) | set(_mirrors(action.resource.id_param, fields))
+        owned |= {"id"} & set(fields)
+        if written:
+            owned |= set(fields) - written
         return Binding(
             operation,
             action,
@@ -99,6 +146,8 @@ class Actions:
             defaults,
             ids.get(action.resource.item, {}),
             int(size) if isinstance(size, int) else None,
+            frozenset(owned),
+            record if written else answered,
         )
 
     def _response_record_schema(self, operation: Operation, action: Action) -> Mapping[str, Any]:
@@ -122,12 +171,23 @@ class Actions:
             return self._create(binding, state, call)
         if role == "list":
             return self._list(binding, state, call)
-        key = binding.action.resource.item_path(call.params)  # type: ignore[union-attr]
+        resource = binding.action.resource
+        assert resource is not None
+        identifier = call.params.get(resource.id_param, "")
+        if _typed(identifier, binding.id_schema) != identifier:  # `007` and `7` are one record
+            call = replace(
+                call,
+                params={
+                    **call.params,
+                    resource.id_param: str(_typed(identifier, binding.id_schema)),
+                },
+            )
+        key = resource.item_path(call.params)
         entry = state.get(self.api.name, key)
         if entry is None and role in ("read", "delete"):
             # Where no 404 is documented, the fake stays inside its statuses: examples answer.
             return self._missing(binding, key) if _has_404(operation) else None
-        if entry is not None and call.if_match and call.if_match != entry.etag:
+        if entry is not None and call.if_match and not _etag_matches(call.if_match, entry.etag):
             conflict = error_key(operation, 412) or error_key(operation, 409)
             if conflict is not None:
                 status = 412 if error_key(operation, 412) == "412" else 409
@@ -165,18 +225,19 @@ class Actions:
         record = dict(incoming) if isinstance(incoming, dict) else {}
         for name, default in binding.defaults.items():
             record.setdefault(name, default)
-        taken = {
-            p.rsplit("/", 1)[-1]
-            for p, _ in state.children(self.api.name, resource.collection_path(call.params))
-        }
-        identifier = store.new_id(binding.id_schema, taken)
+        collection = resource.collection_path(call.params)
+        taken = {p.rsplit("/", 1)[-1] for p, _ in state.children(self.api.name, collection)}
+        identifier = store.new_id(
+            binding.id_schema, taken | state.issued(self.api.name, collection)
+        )
+        state.issue(self.api.name, collection, str(identifier))
         params = {**call.params, resource.id_param: str(identifier)}
         key = resource.item_path(params)
         record = self._owned(binding, record, None, resource.id_param, identifier)
         entry = state.put(self.api.name, key, record)
         reply = self.render(binding, key, entry)
         if isinstance(reply, Reply) and reply.status == 201:
-            reply.headers["Location"] = key if not self.api.base_path else self.api.base_path + key
+            reply.headers["Location"] = self.mount.rstrip("/") + key
         return reply
 
     def _replace(
@@ -185,7 +246,7 @@ class Actions:
         incoming = binding.request.unwrap(call.body)
         incoming = incoming if isinstance(incoming, dict) else {}
         previous = entry.record if entry else None
-        record = store.replace(previous, incoming, binding.fields, binding.defaults)
+        record = store.replace(previous, incoming, binding.owned, binding.defaults)
         resource = binding.action.resource
         assert resource is not None
         record = self._owned(
@@ -219,7 +280,7 @@ class Actions:
         return self.render(binding, key, state.put(self.api.name, key, record))
 
     def _patch(self, binding: Binding, record: dict[str, Any], call: Call) -> dict[str, Any]:
-        owned = store.server_owned(binding.fields)
+        owned = set(binding.owned)
         if negotiation.essence(call.content_type) == JSON_PATCH or isinstance(call.body, list):
             _refuse_owned(patching.touched_paths(call.body), owned)
             return patching.json_patch(record, call.body)
@@ -233,25 +294,20 @@ class Actions:
         return patching.merge_patch(record, change)
 
     def check_record(self, binding: Binding, record: dict[str, Any]) -> list[Violation]:
-        """Ways a record breaks its resource: field schemas, documented size limits."""
+        """Ways a record breaks its resource: the schema clients write, documented size limits."""
         found = []
         if binding.max_size is not None:
             size = len(json.dumps(record, ensure_ascii=False).encode())
             if size > binding.max_size:
+                limit = binding.max_size
                 found.append(
                     Violation(
-                        "body",
-                        "",
-                        f"the result would be {size} bytes, over the limit of {binding.max_size}",
+                        "body", "", f"the result would be {size} bytes, over the limit of {limit}"
                     )
                 )
-        for name, schema in binding.fields.items():
-            if name in record and not self.responder.synthesizer.valid(record[name], schema):
-                found.append(
-                    Violation(
-                        "body", f"/{name}", f"{record[name]!r} does not fit the schema of {name!r}"
-                    )
-                )
+        written = {k: v for k, v in record.items() if k not in binding.owned}
+        for where, message in self.responder.synthesizer.problems(written, binding.write_schema):
+            found.append(Violation("body", where, message))
         return found
 
     def _owned(
@@ -406,6 +462,17 @@ def _page(query: Mapping[str, str], declared: set[str]) -> tuple[int, int]:
     if offset is None and page is not None and size:
         offset = max(page - 1, 0) * size
     return offset or 0, size
+
+
+def _fits(template: str, path: str) -> bool:
+    pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+    return re.fullmatch(pattern, path) is not None
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """RFC 9110 If-Match: `*`, or a list of (possibly weak) entity tags naming the current one."""
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return "*" in tags or etag in tags
 
 
 def _patch_pointer(error: patching.PatchError, call: Call) -> str:

@@ -101,6 +101,15 @@ class Admin:
                 return _problem(400, f"the body is not JSON: {error}")
             if not isinstance(record, dict):
                 return _problem(400, f"a record must be a JSON object, got {record!r}")
+            actions = self.stubs.served[name].actions
+            binding = actions.binding_for_item(path)
+            if binding is None:
+                known = ", ".join(actions.item_templates) or "none"
+                detail = f"{path} is not an item path of {name!r} (item paths: {known})"
+                return _problem(400, detail)
+            problems = actions.check_record(binding, record)
+            if problems:
+                return _problem(400, f"the record does not fit {path}", *problems)
             state.put(name, path, record)
             return JSONResponse(record)
         entry = state.get(name, path)

@@ -12,7 +12,6 @@ fields fit the resource's record schema; errors name the file and the record.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +43,11 @@ def load_seed(api: Api, actions: Actions) -> dict[str, dict[str, Any]]:
         return {}
     if not isinstance(data, dict):
         raise SpecError(path, "", "seed data must map item paths to records")
-    templates = {b.action.resource.item: b for b in actions.bindings.values() if b.action.resource}
     records: dict[str, dict[str, Any]] = {}
     for key, record in data.items():
-        binding = next((b for t, b in templates.items() if _matches(t, str(key))), None)
+        binding = actions.binding_for_item(str(key))
         if binding is None:
-            known = ", ".join(sorted(templates)) or "none"
+            known = ", ".join(actions.item_templates) or "none"
             raise SpecError(path, str(key), f"not an item path of this API (item paths: {known})")
         if not isinstance(record, dict):
             raise SpecError(path, str(key), f"a record must be an object, got {record!r}")
@@ -58,8 +56,3 @@ def load_seed(api: Api, actions: Actions) -> dict[str, dict[str, Any]]:
             raise SpecError(path, str(key), "; ".join(str(p) for p in problems))
         records[str(key)] = record
     return records
-
-
-def _matches(template: str, path: str) -> bool:
-    pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
-    return re.fullmatch(pattern, path) is not None

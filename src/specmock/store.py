@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import json
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,13 +37,16 @@ class Entry:
 
     @property
     def etag(self) -> str:
-        return f'"r{self.revision}"'
+        """A strong tag from the record's content, so it survives a restart from a state file."""
+        digest = hashlib.sha256(json.dumps(self.record, sort_keys=True).encode()).hexdigest()
+        return f'"{digest[:16]}"'
 
 
 class State:
     """One session's records: API name -> item path -> entry."""
 
     def __init__(self, seed: Mapping[str, Mapping[str, dict[str, Any]]]) -> None:
+        self._issued: dict[tuple[str, str], set[str]] = {}
         self.entries: dict[str, dict[str, Entry]] = {
             api: {path: Entry(copy.deepcopy(record)) for path, record in records.items()}
             for api, records in seed.items()
@@ -60,6 +64,13 @@ class State:
         entry = Entry(record, previous.generated if previous else {}, _next(previous))
         self.records(api)[path] = entry
         return entry
+
+    def issued(self, api: str, collection: str) -> set[str]:
+        """Ids ever handed out in a collection, so a deleted one is not given out again."""
+        return self._issued.get((api, collection), set())
+
+    def issue(self, api: str, collection: str, identifier: str) -> None:
+        self._issued.setdefault((api, collection), set()).add(identifier)
 
     def delete(self, api: str, path: str) -> bool:
         return self.records(api).pop(path, None) is not None
@@ -92,7 +103,8 @@ class Store:
             state = State(self.seed)
             self._sessions[name] = state
             while len(self._sessions) > MAX_SESSIONS:
-                self._sessions.popitem(last=False)
+                oldest = next(name for name in self._sessions if name != "")
+                del self._sessions[oldest]  # the default session is never dropped
         self._sessions.move_to_end(name)
         return state
 
@@ -196,12 +208,11 @@ def server_owned(fields: Mapping[str, Any]) -> set[str]:
 def replace(
     previous: Mapping[str, Any] | None,
     incoming: Mapping[str, Any],
-    fields: Mapping[str, Any],
+    owned: Collection[str],
     defaults: Mapping[str, Any],
 ) -> dict[str, Any]:
     """PUT as full replacement: the new body, omitted fields reset to their default (or gone),
     the server's own fields kept from before."""
-    owned = server_owned(fields)
     record = {name: copy.deepcopy(value) for name, value in incoming.items() if name not in owned}
     for name, default in defaults.items():
         record.setdefault(name, copy.deepcopy(default))

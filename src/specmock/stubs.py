@@ -47,7 +47,7 @@ class ServedApi:
     @classmethod
     def build(cls, api: Api, mount: str) -> ServedApi:
         responder = Responder(api)
-        served = cls(api, mount, ApiValidator(api), responder, Actions(api, responder))
+        served = cls(api, mount, ApiValidator(api), responder, Actions(api, responder, mount))
         for operation in api.operations:
             served.requirements[operation.pointer] = Requirements.for_operation(
                 api.document, operation.spec
@@ -98,6 +98,7 @@ class Stubs:
         raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
         match = self.router.match(raw_path)
         if match is None:
+            self.journal.add(session_of(request), request.method, request.url.path, 404, ())
             return render(
                 Reply(
                     404,
@@ -106,6 +107,7 @@ class Stubs:
             )
         operation = match.route.operations.get(request.method.lower())
         if operation is None:
+            self.journal.add(session_of(request), request.method, request.url.path, 405, ())
             return self._not_allowed(request, match)
         served = self.served[operation.api]
         outcome = await self._answer(request, match, operation, served)

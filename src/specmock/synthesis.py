@@ -91,6 +91,16 @@ class Synthesizer:
         """Whether `value` validates against `schema` (as a response would be checked)."""
         return self._checker.error_count(value, schema) == 0
 
+    def problems(self, value: Any, schema: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """(JSON pointer, message) for every way `value` breaks `schema`."""
+        found = []
+        for error in self._checker.errors(value, schema):
+            path = "".join(
+                "/" + str(p).replace("~", "~0").replace("/", "~1") for p in error.absolute_path
+            )
+            found.append((path, str(error.message)))
+        return found
+
     def _run(self, seed: str, dynamic: bool) -> _Run:
         rng = random.Random() if dynamic else random.Random(seed)
         return _Run(self._schemas, self._checker, rng, dynamic, self._max_depth)
@@ -150,8 +160,11 @@ class _Checker:
 
     def error_count(self, value: Any, schema: Any) -> int:
         """How many errors; RecursionError for a schema that is its own oneOf branch."""
+        return len(self.errors(value, schema))
+
+    def errors(self, value: Any, schema: Any) -> list[ValidationError]:
         validator = self._root.evolve(schema=_translate(schema, self._legacy))
-        return sum(1 for _ in validator.iter_errors(value))
+        return list(validator.iter_errors(value))
 
 
 def _discriminating(keyword: str) -> Callable[..., Iterator[ValidationError]]:
