@@ -304,3 +304,9 @@ def test_scenarios_journal_records_unknown_paths_and_methods(client):
     client.post("/api/v1/models/7", headers=BEARER)
     statuses = [e["status"] for e in client.get("/__specmock/requests").json()["requests"][:2]]
     assert statuses == [405, 404]
+
+
+def test_scenarios_records_seeded_by_admin_read_back_with_their_path_id(notes):
+    assert notes.put("/__specmock/apis/notes/records/notes/6", json={"title": "seeded"}).status_code == 200
+    assert checked(notes, "notes", notes.get("/notes/6"))["id"] == 6
+    assert checked(notes, "notes", notes.get("/notes"))["data"][0]["id"] == 6

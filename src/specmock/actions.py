@@ -356,7 +356,13 @@ class Actions:
             start = ids.index(cursor) + 1 if cursor in ids else len(ids)
         page = records[start : start + size if size else None]
         envelope = response_envelope(items, self._resolve, resource.name)
-        bodies = [envelope.wrap(entry.record, path.rsplit("/", 1)[-1], {}) for path, entry in page]
+        item_record = record_schema(items, envelope, self._resolve)
+        fields = {n: self._resolve(s) for n, s in (item_record.get("properties") or {}).items()}
+        bodies = []
+        for path, entry in page:
+            identifier = path.rsplit("/", 1)[-1]
+            shown = self._shown(binding, entry, identifier, fields)
+            bodies.append(envelope.wrap(shown, identifier, {}))
         seed = f"{self.api.name}:{operation.pointer}:{status_key}:list"
         if place is None:
             body: Any = bodies
@@ -383,6 +389,22 @@ class Actions:
                 return name, self._resolve(candidate.get("items") or {})
         return None, None
 
+    def _shown(
+        self,
+        binding: Binding,
+        entry: Entry,
+        identifier: str,
+        fields: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A record as answered: fields that repeat the path id always say that id (a record
+        seeded through the admin API may lack them)."""
+        resource = binding.action.resource
+        known = binding.fields if fields is None else fields
+        shown = dict(entry.record)
+        for name in _mirrors(resource.id_param if resource else "", known):
+            shown.setdefault(name, _typed(identifier, known[name]))
+        return shown
+
     def render(self, binding: Binding, key: str, entry: Entry) -> Reply | Problem:
         operation = binding.operation
         status_key, status = success_status(operation)
@@ -397,7 +419,9 @@ class Actions:
         if status_key not in entry.generated:
             entry.generated[status_key] = self.responder.synthesizer.generate(schema, seed=seed)
         identifier = key.rsplit("/", 1)[-1]
-        body = envelope.wrap(entry.record, identifier, entry.generated[status_key])
+        body = envelope.wrap(
+            self._shown(binding, entry, identifier), identifier, entry.generated[status_key]
+        )
         media = _json_media(operation, status_key) or "application/json"
         return Reply(
             status, media, self.responder.synthesizer.conform(body, schema, seed=seed), headers
