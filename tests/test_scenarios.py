@@ -307,6 +307,7 @@ def test_scenarios_journal_records_unknown_paths_and_methods(client):
 
 
 def test_scenarios_records_seeded_by_admin_read_back_with_their_path_id(notes):
-    assert notes.put("/__specmock/apis/notes/records/notes/6", json={"title": "seeded"}).status_code == 200
+    seeded = notes.put("/__specmock/apis/notes/records/notes/6", json={"title": "seeded"})
+    assert seeded.status_code == 200
     assert checked(notes, "notes", notes.get("/notes/6"))["id"] == 6
     assert checked(notes, "notes", notes.get("/notes"))["data"][0]["id"] == 6
