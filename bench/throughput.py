@@ -43,7 +43,7 @@ SCENARIOS: dict[str, tuple[int, Scenario]] = {
     ),
     "apigateway PATCH model (valid)": (
         200,
-        lambda c: c.patch("/restapis/a/models/Output", headers=AWS, json=PATCH),
+        lambda c: c.patch("/restapis/uojnr9hd57/models/output", headers=AWS, json=PATCH),
     ),
     "unknown path": (404, lambda c: c.get("/nowhere")),
 }
