@@ -8,7 +8,7 @@ operation, status and media type and then reused.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,11 +93,7 @@ class Responder:
             return Reply(status, None, None, headers)
         media_type = negotiation.acceptable(accept, content)
         if media_type is None:
-            return Problem(
-                406,
-                f"Accept {accept!r} admits none of the documented types: {', '.join(content)}",
-                (Violation("header", "Accept", f"{accept!r} is not acceptable"),),
-            )
+            return _not_acceptable(accept, content)
         body = self._body(operation, key, media_type, content[media_type], prefer)
         if isinstance(body, Problem):
             return body
@@ -115,11 +111,7 @@ class Responder:
         )
         if not content or negotiation.acceptable(accept, content) is not None:
             return None
-        return Problem(
-            406,
-            f"Accept {accept!r} admits none of the documented types: {', '.join(content)}",
-            (Violation("header", "Accept", f"{accept!r} is not acceptable"),),
-        )
+        return _not_acceptable(accept, content)
 
     def choose_status(self, operation: Operation, code: int | None) -> tuple[str, int] | Problem:
         """(response key, status): the preferred code when documented, else the lowest 2xx."""
@@ -205,6 +197,14 @@ class Responder:
 
 
 _MISSING: Any = object()
+
+
+def _not_acceptable(accept: str | None, content: Mapping[str, Any]) -> Problem:
+    return Problem(
+        406,
+        f"Accept {accept!r} admits none of the documented types: {', '.join(content)}",
+        (Violation("header", "Accept", f"{accept!r} is not acceptable"),),
+    )
 
 
 def error_key(operation: Operation, status: int) -> str | None:
