@@ -1,64 +1,34 @@
-"""The validating stub: one request through route -> limits -> security -> validation -> answer.
+"""The validating stub: one request through route -> inbound checks -> store -> answer.
 
 Each stage returns a value (a match, violations, a reply) or a `Problem`; the first problem ends
-the pipeline. Everything per API (validators, requirements, cached bodies) is built at startup.
+the pipeline. Everything per API (validators, requirements, cached bodies) is built at startup
+(`served.ServedApi`); the checks on the request are `inbound`'s, shared with the proxy.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
-from openapi_core.datatypes import RequestParameters
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from specmock import negotiation
-from specmock.actions import Actions, Call
+from specmock.actions import Call
 from specmock.config import Config
-from specmock.effective import effective_document
 from specmock.errors import SpecError
+from specmock.inbound import check_content, check_credentials, read_body
 from specmock.journal import Journal
 from specmock.problems import Problem
-from specmock.responses import Prefer, Reply, Responder
+from specmock.responses import Prefer, Reply
 from specmock.routing import Match, Router
-from specmock.security import Credentials, Requirements
 from specmock.seeds import load_seed
+from specmock.served import ServedApi
 from specmock.spec import Api, Operation
 from specmock.store import Store
-from specmock.validation import ApiValidator, RequestData, strict_json
+from specmock.validation import strict_json
 from specmock.violations import Violation
-
-
-@dataclass(slots=True)
-class ServedApi:
-    """An API as served: where it is mounted and what it needs per request, built once."""
-
-    api: Api
-    mount: str
-    validator: ApiValidator
-    responder: Responder
-    actions: Actions
-    requirements: dict[str, Requirements] = field(default_factory=dict)
-    _effective: dict[str, Any] | None = None
-
-    @classmethod
-    def build(cls, api: Api, mount: str) -> ServedApi:
-        responder = Responder(api)
-        served = cls(api, mount, ApiValidator(api), responder, Actions(api, responder, mount))
-        for operation in api.operations:
-            served.requirements[operation.pointer] = Requirements.for_operation(
-                api.document, operation.spec
-            )
-        return served
-
-    @property
-    def effective(self) -> dict[str, Any]:
-        if self._effective is None:
-            self._effective = effective_document(self.api, self.mount)
-        return self._effective
 
 
 class Stubs:
@@ -132,37 +102,18 @@ class Stubs:
     async def _answer(
         self, request: Request, match: Match, operation: Operation, served: ServedApi
     ) -> Reply | Problem:
-        credentials = Credentials(request.headers, request.query_params, request.cookies)
-        denied = served.requirements[operation.pointer].check(credentials, self.config.tokens)
-        if denied:
-            challenge = ", ".join(served.requirements[operation.pointer].challenges)
-            return Problem.from_violations(401, denied, **{"WWW-Authenticate": challenge})
+        denied = check_credentials(request, operation, served, self.config)
+        if denied is not None:
+            return denied
         body = await read_body(request, self.config.max_body)
         if isinstance(body, Problem):
             return body
         prefer = Prefer.parse(request.headers.get("prefer"))
         if isinstance(prefer, Violation):
             return Problem.from_violations(400, [prefer])
-        unsupported = check_content_type(operation, request.headers.get("content-type"), body)
-        if unsupported is not None:
-            return unsupported
-        data = RequestData(
-            method=operation.method,
-            path=request.url.path,
-            host_url=str(request.base_url).rstrip("/"),
-            parameters=RequestParameters(
-                query=request.query_params,
-                header=request.headers,
-                cookie=request.cookies,
-                path=match.params,
-            ),
-            body=body or None,
-            content_type=request.headers.get("content-type") or "application/octet-stream",
-        )
-        violations = served.validator.violations(operation, data)
-        if violations:
-            missing = served.validator.names_no_resource(operation, violations)
-            return Problem.from_violations(404 if missing else 400, violations)
+        inbound = check_content(request, match, operation, served, body)
+        if isinstance(inbound, Problem):
+            return inbound
         unacceptable = served.responder.unacceptable(operation, request.headers.get("accept"))
         if unacceptable is not None and prefer.code is None:
             return unacceptable
@@ -170,7 +121,7 @@ class Stubs:
             query=dict(request.query_params),
             params=match.params,
             body=_json_or_none(body),
-            content_type=data.content_type,
+            content_type=inbound.data.content_type,
             if_match=request.headers.get("if-match"),
         )
         state = self.store.session(session_of(request))
@@ -195,54 +146,6 @@ def _json_or_none(body: bytes) -> Any:
         return strict_json(body)
     except (ValueError, RecursionError):
         return None
-
-
-async def read_body(request: Request, limit: int) -> bytes | Problem:
-    """The whole body, or a 413 problem as soon as it is known to be over `limit` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return _too_large(int(declared), limit)
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                return _too_large(size, limit)
-            chunks.append(chunk)
-    except ClientDisconnect:
-        return b""
-    return b"".join(chunks)
-
-
-def _too_large(size: int, limit: int) -> Problem:
-    return Problem(
-        413,
-        f"the body has {size} bytes, over the limit of {limit} bytes (--max-body)",
-        (Violation("body", "", f"{size} bytes is over the limit of {limit}"),),
-    )
-
-
-def check_content_type(
-    operation: Operation, content_type: str | None, body: bytes
-) -> Problem | None:
-    """A 415 problem when a body's media type is not one the operation documents."""
-    request_body = operation.spec.get("requestBody") or {}
-    content = request_body.get("content") or {}
-    if not content or (not body and not content_type):
-        return None
-    if content_type is None:
-        if not body:
-            return None
-        detail = f"a body was sent without Content-Type; documented: {', '.join(content)}"
-        return Problem(415, detail, (Violation("header", "Content-Type", "is missing"),))
-    if negotiation.documented_type(content_type, content) is None:
-        detail = (
-            f"Content-Type {content_type!r} is not documented; documented: {', '.join(content)}"
-        )
-        violation = Violation("header", "Content-Type", f"{content_type!r} is not documented")
-        return Problem(415, detail, (violation,))
-    return None
 
 
 def _problem(problem: Problem) -> tuple[str, Any]:

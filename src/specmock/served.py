@@ -1,0 +1,45 @@
+"""`ServedApi`: an API as served, with everything it needs per request built once at startup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from specmock.actions import Actions
+from specmock.effective import effective_document
+from specmock.responses import Responder
+from specmock.security import Requirements
+from specmock.spec import Api, Operation
+from specmock.validation import ApiValidator
+
+
+@dataclass(slots=True)
+class ServedApi:
+    """Where an API is mounted, its validators, responder, store actions and security needs."""
+
+    api: Api
+    mount: str
+    validator: ApiValidator
+    responder: Responder
+    actions: Actions
+    requirements: dict[str, Requirements] = field(default_factory=dict)
+    _effective: dict[str, Any] | None = None
+
+    @classmethod
+    def build(cls, api: Api, mount: str) -> ServedApi:
+        responder = Responder(api)
+        served = cls(api, mount, ApiValidator(api), responder, Actions(api, responder, mount))
+        for operation in api.operations:
+            served.requirements[operation.pointer] = Requirements.for_operation(
+                api.document, operation.spec
+            )
+        return served
+
+    def requirements_of(self, operation: Operation) -> Requirements:
+        return self.requirements[operation.pointer]
+
+    @property
+    def effective(self) -> dict[str, Any]:
+        if self._effective is None:
+            self._effective = effective_document(self.api, self.mount)
+        return self._effective
