@@ -311,3 +311,15 @@ def test_scenarios_records_seeded_by_admin_read_back_with_their_path_id(notes):
     assert seeded.status_code == 200
     assert checked(notes, "notes", notes.get("/notes/6"))["id"] == 6
     assert checked(notes, "notes", notes.get("/notes"))["data"][0]["id"] == 6
+
+
+def test_scenarios_created_id_follows_the_record_schema_when_no_item_path_is_documented():
+    # Kitchen documents POST /pets and PUT /pets/{petId}/photo but no /pets/{petId}: the id
+    # must still be an integer the photo path accepts, and Location must name the same id.
+    with LiveServer(Config(specs=NOTES)) as server, httpx.Client(base_url=server.url) as client:
+        key = {"X-Api-Key": "k"}
+        created = client.post("/v2/pets", json={"name": "Rex"}, headers=key)
+        pet = checked(client, "kitchen", created)
+        assert (pet["id"], created.headers["location"]) == (1, "/v2/pets/1")
+        photo = client.put("/v2/pets/1/photo", files={"caption": (None, "hi")}, headers=key)
+        assert photo.status_code == 204

@@ -144,7 +144,7 @@ class Actions:
             envelope,
             fields,
             defaults,
-            ids.get(action.resource.item, {}),
+            ids.get(action.resource.item) or _mirror_schema(action.resource.id_param, fields),
             int(size) if isinstance(size, int) else None,
             frozenset(owned),
             record if written else answered,
@@ -524,6 +524,13 @@ def _mirrors(id_param: str, fields: Mapping[str, Any]) -> list[str]:
         if id_param.endswith(suffix) and name in fields:
             return [name]
     return []
+
+
+def _mirror_schema(id_param: str, fields: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The id's schema from the record field that repeats it, when no operation documents the
+    item path (`POST /pets` with only `/pets/{petId}/photo`): ids then fit the record."""
+    mirrors = _mirrors(id_param, fields)
+    return fields[mirrors[0]] if mirrors else {}
 
 
 def _typed(identifier: Any, schema: Any) -> Any:
