@@ -192,3 +192,33 @@ def test_spec_base_path_comes_from_the_first_server():
         ),
     )
     assert api.base_path == "/v2/api"
+
+
+def test_spec_referenced_responses_parameters_and_examples_are_inlined_with_their_origin():
+    document = minimal()
+    document["components"] = {
+        "responses": {
+            "NotFound": {
+                "description": "gone",
+                "content": {
+                    "application/json": {
+                        "schema": {"type": "object"},
+                        "examples": {"one": {"$ref": "#/components/examples/Gone"}},
+                    }
+                },
+            }
+        },
+        "examples": {"Gone": {"value": {"message": "gone"}}},
+        "parameters": {"Limit": {"name": "limit", "in": "query", "schema": {"type": "integer"}}},
+    }
+    operation = document["paths"]["/pets/{id}"]["get"]
+    operation["responses"]["404"] = {"$ref": "#/components/responses/NotFound"}
+    operation["parameters"].append({"$ref": "#/components/parameters/Limit"})
+    spec = Api.from_dict("pets", document).operations[0].spec
+    not_found = spec["responses"]["404"]
+    assert not_found["x-specmock-ref"] == "#/components/responses/NotFound"
+    assert not_found["content"]["application/json"]["examples"]["one"] == {
+        "value": {"message": "gone"},
+        "x-specmock-ref": "#/components/examples/Gone",
+    }
+    assert spec["parameters"][1]["name"] == "limit"

@@ -81,6 +81,88 @@ def follow(document: Any, node: Any) -> Any:
     return node
 
 
+# Marks an inlined object with the reference it replaced, so reports can name the component.
+INLINED_FROM = "x-specmock-ref"
+_OPERATION_KEYS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def inline_objects(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` with the `$ref`s of its operations' parameters, request bodies, responses,
+    headers, examples and links replaced by what they point at (schemas keep their refs, which
+    may be recursive). Every stage can then read an operation without the document at hand.
+
+    A reference's own `summary` and `description` (OpenAPI 3.1) win over the target's.
+    """
+    result = copy.deepcopy(document)
+    for item in (result.get("paths") or {}).values():
+        if not isinstance(item, dict) or "$ref" in item:
+            continue
+        _inline_list(result, item, "parameters")
+        for method in _OPERATION_KEYS:
+            operation = item.get(method)
+            if isinstance(operation, dict):
+                _inline_operation(result, operation)
+    return result
+
+
+def _inline_operation(document: dict[str, Any], operation: dict[str, Any]) -> None:
+    _inline_list(document, operation, "parameters")
+    if "requestBody" in operation:
+        operation["requestBody"] = _inlined(document, operation["requestBody"])
+        _inline_content(document, operation["requestBody"])
+    responses = operation.get("responses")
+    if not isinstance(responses, dict):
+        return
+    for key in list(responses):
+        response = responses[key] = _inlined(document, responses[key])
+        if isinstance(response, dict):
+            _inline_content(document, response)
+            _inline_map(document, response, "links")
+            _inline_map(document, response, "headers")
+            for header in response.get("headers", {}).values():
+                _inline_content(document, header)
+
+
+def _inline_list(document: dict[str, Any], holder: dict[str, Any], key: str) -> None:
+    if isinstance(holder.get(key), list):
+        holder[key] = [_inlined(document, node) for node in holder[key]]
+        for parameter in holder[key]:
+            _inline_content(document, parameter)
+
+
+def _inline_map(document: dict[str, Any], holder: Any, key: str) -> None:
+    if isinstance(holder, dict) and isinstance(holder.get(key), dict):
+        holder[key] = {name: _inlined(document, node) for name, node in holder[key].items()}
+
+
+def _inline_content(document: dict[str, Any], holder: Any) -> None:
+    """Examples of a parameter, header or body, and of each media type in its content."""
+    if not isinstance(holder, dict):
+        return
+    _inline_map(document, holder, "examples")
+    content = holder.get("content")
+    for media in content.values() if isinstance(content, dict) else []:
+        _inline_map(document, media, "examples")
+
+
+def _inlined(document: dict[str, Any], node: Any) -> Any:
+    """The object a reference points at, marked with where it came from (`INLINED_FROM`)."""
+    origin = None
+    target = node
+    for _ in range(32):
+        ref = target.get("$ref") if isinstance(target, dict) else None
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            break
+        try:
+            target, origin = resolve_pointer(document, ref[1:]), ref
+        except (KeyError, ValueError):
+            return node
+    if origin is None or not isinstance(target, dict):
+        return node
+    overrides = {k: v for k, v in node.items() if k in ("summary", "description")}
+    return {**copy.deepcopy(target), **overrides, INLINED_FROM: origin}
+
+
 def iter_refs(
     node: Any, path: tuple[str | int, ...] = ()
 ) -> Iterator[tuple[tuple[str | int, ...], str]]:

@@ -85,7 +85,7 @@ class Api:
         merged = merge(documents) if len(documents) > 1 else copy.deepcopy(documents[0][1])
         if len(documents) > 1:
             validate_document(merged, " + ".join(source for source, _ in documents))
-        return cls(name, merged, tuple(source for source, _ in documents))
+        return cls(name, refs.inline_objects(merged), tuple(source for source, _ in documents))
 
     @property
     def title(self) -> str:
