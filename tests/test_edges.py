@@ -165,3 +165,24 @@ def test_edges_ref_to_a_scalar_file_is_an_error_not_a_crash(tmp_path, fragment):
     (error,) = catalog.errors
     assert error.source.endswith("openapi.yaml")
     assert error.where == "/paths/~1a/get/responses/200"
+
+
+def test_edges_a_value_over_a_400_kb_max_length_is_judged_by_its_schema_and_quoted_short():
+    # Found by `specmock fuzz`: escaped as \uXXXX pairs the body is ~4.9 MB; under the old 1 MiB
+    # default it got 413, which Schemathesis does not count as rejecting invalid data.
+    value = "\U00023432" * 409601
+    body = {"patchOperations": [{"op": "replace", "path": "/description", "value": value}]}
+    with LiveServer(Config(specs=SPECS)) as server:
+        response = httpx.patch(
+            server.url + "/restapis/uojnr9hd57/models/output",
+            json=body,
+            headers={"Authorization": "AWS4-HMAC-SHA256 Credential=x"},
+            timeout=30,
+        )
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "message": "1 problem: body /patchOperations/0/value: "
+            f"{value[:40]!r}… (409601 characters) is too long"
+        },
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_MAX_BODY = 1024 * 1024
+# Large enough that a body breaking a documented maxLength (up to 400 KB in the Amazon spec, each
+# character escaped in up to 12 bytes) is judged by its schema; API Gateway also stops at 10 MB.
+DEFAULT_MAX_BODY = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)

@@ -303,7 +303,21 @@ def _missing_property(message: str) -> str | None:
 
 def _schema_message(error: Any, what: str) -> str:
     message = getattr(error, "message", None)
-    return str(message) if message else f"{what} is invalid: {error}"
+    if not message:
+        return f"{what} is invalid: {error}"
+    shown = repr(getattr(error, "instance", None))
+    if len(shown) > _QUOTE_LIMIT and shown in message:  # quote the start of a huge value only
+        message = message.replace(shown, _abridged(error.instance, shown))
+    return str(message)
+
+
+_QUOTE_LIMIT = 120
+
+
+def _abridged(value: Any, shown: str) -> str:
+    size = f"{len(value)} characters" if isinstance(value, str) else f"{len(shown)} characters long"
+    start = repr(value[:40]) if isinstance(value, str) else shown[:40]
+    return f"{start}… ({size})"
 
 
 def _unreadable(value: Any, mimetype: str) -> str:
