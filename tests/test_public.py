@@ -10,10 +10,12 @@ def test_public_surface_is_pinned():
         "LiveServer",
         "Operation",
         "Problem",
+        "ProxyOptions",
         "SpecError",
         "SpecmockError",
         "Violation",
         "create_app",
+        "create_proxy_app",
     ]
     for name in specmock.__all__:
         assert getattr(specmock, name).__module__.startswith("specmock.")

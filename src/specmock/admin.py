@@ -1,15 +1,23 @@
 """The admin API under `/__specmock/`: what is served, each API's effective spec, the stored
-records, reset, and the request journal. Every endpoint honours `X-Specmock-Session`."""
+records, reset, and the request journal. Every endpoint honours `X-Specmock-Session`.
+
+`Inspection` holds the endpoints any specmock server has (the stubs and the proxy): the APIs, their
+effective specs and the journal. `Admin` adds the stubs' store: records and reset.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from specmock.errors import SpecError
+from specmock.journal import Journal
 from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
+from specmock.served import ServedApi
 from specmock.spec import Catalog
 from specmock.stubs import Stubs, session_of
 from specmock.validation import strict_json
@@ -23,10 +31,25 @@ def _problem(status: int, detail: str, *errors: Violation) -> Response:
     return JSONResponse(body, status, media_type=PROBLEM_MEDIA_TYPE)
 
 
-class Admin:
-    def __init__(self, catalog: Catalog, stubs: Stubs) -> None:
+class Server(Protocol):
+    """What the inspection endpoints read: the served APIs, start-up errors and the journal."""
+
+    @property
+    def served(self) -> Mapping[str, ServedApi]: ...
+
+    @property
+    def errors(self) -> Sequence[SpecError]: ...
+
+    @property
+    def journal(self) -> Journal: ...
+
+
+class Inspection:
+    """The APIs served, their effective specs and the request journal."""
+
+    def __init__(self, catalog: Catalog, server: Server) -> None:
         self.catalog = catalog
-        self.stubs = stubs
+        self.server = server
 
     @property
     def routes(self) -> list[BaseRoute]:
@@ -34,26 +57,19 @@ class Admin:
         return [
             Route(apis, self.list_apis, methods=["GET"]),
             Route(f"{apis}/{{name}}/openapi.json", self.openapi, methods=["GET"]),
-            Route(f"{apis}/{{name}}/records", self.list_records, methods=["GET"]),
-            Route(
-                f"{apis}/{{name}}/records/{{path:path}}",
-                self.record,
-                methods=["GET", "PUT", "DELETE"],
-            ),
-            Route(f"{ADMIN_ROOT}/reset", self.reset, methods=["POST"]),
             Route(f"{ADMIN_ROOT}/requests", self.requests, methods=["GET", "DELETE"]),
         ]
 
     async def list_apis(self, request: Request) -> Response:
-        apis = [self._describe(name) for name in self.stubs.served]
+        apis = [self._describe(name) for name in self.server.served]
         errors = [
             {"source": e.source, "where": e.where, "problem": e.problem}
-            for e in (*self.catalog.errors, *self.stubs.errors)
+            for e in (*self.catalog.errors, *self.server.errors)
         ]
         return JSONResponse({"apis": apis, "errors": errors})
 
     def _describe(self, name: str) -> dict[str, Any]:
-        served = self.stubs.served[name]
+        served = self.server.served[name]
         return {
             "name": name,
             "title": served.api.title,
@@ -71,14 +87,44 @@ class Admin:
         }
 
     def _unknown(self, name: str) -> Response | None:
-        if name in self.stubs.served:
+        if name in self.server.served:
             return None
-        known = ", ".join(self.stubs.served) or "none"
+        known = ", ".join(self.server.served) or "none"
         return _problem(404, f"no API named {name!r}; served APIs: {known}")
 
     async def openapi(self, request: Request) -> Response:
         name = request.path_params["name"]
-        return self._unknown(name) or JSONResponse(self.stubs.served[name].effective)
+        return self._unknown(name) or JSONResponse(self.server.served[name].effective)
+
+    async def requests(self, request: Request) -> Response:
+        session = session_of(request)
+        if request.method == "DELETE":
+            self.server.journal.clear(session)
+            return Response(status_code=204)
+        entries = [entry.as_dict() for entry in self.server.journal.entries(session)]
+        return JSONResponse({"session": session, "requests": entries})
+
+
+class Admin(Inspection):
+    """Inspection plus the stubs' store: read, seed and delete records, reset to the seed data."""
+
+    def __init__(self, catalog: Catalog, stubs: Stubs) -> None:
+        super().__init__(catalog, stubs)
+        self.stubs = stubs
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        apis = f"{ADMIN_ROOT}/apis"
+        return [
+            *super().routes,
+            Route(f"{apis}/{{name}}/records", self.list_records, methods=["GET"]),
+            Route(
+                f"{apis}/{{name}}/records/{{path:path}}",
+                self.record,
+                methods=["GET", "PUT", "DELETE"],
+            ),
+            Route(f"{ADMIN_ROOT}/reset", self.reset, methods=["POST"]),
+        ]
 
     async def list_records(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -126,11 +172,3 @@ class Admin:
             return unknown
         self.stubs.store.reset(session_of(request), api)
         return JSONResponse({"reset": api or "all", "session": session_of(request)})
-
-    async def requests(self, request: Request) -> Response:
-        session = session_of(request)
-        if request.method == "DELETE":
-            self.stubs.journal.clear(session)
-            return Response(status_code=204)
-        entries = [entry.as_dict() for entry in self.stubs.journal.entries(session)]
-        return JSONResponse({"session": session, "requests": entries})

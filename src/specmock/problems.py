@@ -50,6 +50,8 @@ _TITLES = {
     422: ("invalid-request", "The request does not match the API's spec"),
     500: ("internal-error", "specmock failed; this is a bug in specmock, please report it"),
     501: ("not-implemented", "specmock cannot produce this response yet"),
+    502: ("bad-gateway", "The upstream server failed or broke the API's spec"),
+    504: ("gateway-timeout", "The upstream server did not answer in time"),
 }
 
 

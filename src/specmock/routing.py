@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from specmock.errors import ConfigError
 from specmock.spec import Operation
@@ -111,3 +111,28 @@ def _escape_name(name: str) -> str:
 def _unescape_name(group: str) -> str:
     encoded = group.split("_", 1)[1]
     return re.sub(r"_([0-9a-f]+)_", lambda m: chr(int(m.group(1), 16)), encoded)
+
+
+def check_target(target: str) -> str:
+    """`target` when it is an http(s) base URL (no query), else a ConfigError quoting it."""
+    parts = urlsplit(target)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        raise ConfigError(
+            f"--target {target!r} is not an http(s) base URL such as http://host:8000"
+        )
+    return target
+
+
+def upstream_url(target: str, mount: str, path: str, query: str = "") -> str:
+    """Where a request for `path` (served under `mount`) goes on the target server.
+
+    A target without a path (`http://host:9000`) gets the path unchanged, so the spec's own base
+    path (`/api/v1`) is kept. A target with a path (`http://host/base`) replaces the mount:
+    `/api/v1/models/1` -> `http://host/base/models/1`. The query string is passed as sent.
+    """
+    parts = urlsplit(target)
+    base, mount = parts.path.rstrip("/"), mount.rstrip("/")
+    if base and mount and (path == mount or path.startswith(mount + "/")):
+        path = path[len(mount) :]
+    url = f"{parts.scheme}://{parts.netloc}{base}{path}"
+    return f"{url}?{query}" if query else url

@@ -1,9 +1,11 @@
-"""Request validation with openapi-core: parameters and bodies, as a list of `Violation`s.
+"""Request and response validation with openapi-core, as lists of `Violation`s.
 
 openapi-core stays the authority on what is valid. We route requests ourselves, so we hand its
 validator the operation already found (its `_get_parameters` / `_get_body` stages) instead of
 letting it search the paths on every call; validators and spec paths are built once per API.
-Security is checked by `specmock.security` before this stage.
+Security is checked by `specmock.security` before this stage. Responses (a real server's, seen
+by the proxy) go through openapi-core's response stages the same way: `_find_operation_response`,
+`_get_headers` and `_get_data` on the operation already routed.
 """
 
 from __future__ import annotations
@@ -16,12 +18,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jsonschema_path import SchemaPath
-from openapi_core import V30RequestValidator, V31RequestValidator
+from openapi_core import (
+    V30RequestValidator,
+    V30ResponseValidator,
+    V31RequestValidator,
+    V31ResponseValidator,
+)
 from openapi_core.casting.schemas.exceptions import CastError
 from openapi_core.datatypes import RequestParameters
 from openapi_core.deserializing.exceptions import DeserializeError
 from openapi_core.deserializing.media_types.exceptions import MediaTypeDeserializeError
 from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
+from openapi_core.templating.responses.exceptions import ResponseNotFound
 from openapi_core.validation.request.exceptions import (
     MissingRequestBody,
     MissingRequiredParameter,
@@ -29,6 +37,12 @@ from openapi_core.validation.request.exceptions import (
     ParametersError,
     ParameterValidationError,
     RequestBodyValidationError,
+)
+from openapi_core.validation.response.exceptions import (
+    DataValidationError,
+    HeadersError,
+    MissingData,
+    MissingRequiredHeader,
 )
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 
@@ -68,6 +82,12 @@ class ApiValidator:
             self.spec, extra_media_type_deserializers=json_deserializers(api.document)
         )
         self._operations: dict[tuple[str, str], tuple[SchemaPath, SchemaPath]] = {}
+        response_cls = (
+            V31ResponseValidator if api.version.startswith("3.1") else V30ResponseValidator
+        )
+        self._response_validator = response_cls(
+            self.spec, extra_media_type_deserializers=json_deserializers(api.document)
+        )
 
     def names_no_resource(self, operation: Operation, violations: list[Violation]) -> bool:
         """Whether a numeric path parameter does not hold a number: then the path names no
@@ -130,6 +150,114 @@ class ApiValidator:
             found.append(Violation("body", "", _unreadable(request.body, request.content_type)))
         return found
 
+    def response_violations(
+        self,
+        operation: Operation,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        content_type: str | None,
+    ) -> list[Violation]:
+        """Every way an answer to `operation` breaks its spec, all at once.
+
+        The status must be documented (exactly, by a range such as `4XX`, or by `default`); the
+        documented headers must be present when required and valid (`headers` is read
+        case-insensitively); the body must be of a documented media type and valid for its
+        schema. `body` None is not judged (the answer to HEAD, a 204 or a 304).
+        """
+        _, spec = self._paths(operation)
+        try:
+            response = self._response_validator._find_operation_response(status, spec)
+        except ResponseNotFound as error:
+            documented = ", ".join(error.availableresponses)
+            message = f"{status} is not a documented status; documented: {documented}"
+            return [Violation("response.status", "", message)]
+        found = self._response_headers(response, headers)
+        if body is not None:
+            found.extend(self._response_body(response, body, content_type))
+        return found
+
+    def _response_headers(
+        self, response: SchemaPath, headers: Mapping[str, str]
+    ) -> list[Violation]:
+        try:
+            self._response_validator._get_headers(_CaselessHeaders(headers), response)
+        except HeadersError as error:
+            return [_header_violation(problem) for problem in error.context]
+        return []
+
+    def _response_body(
+        self, response: SchemaPath, body: bytes, content_type: str | None
+    ) -> list[Violation]:
+        if "content" not in response:
+            return []
+        documented = ", ".join((response / "content").str_keys())
+        if content_type is None:
+            if not body:
+                return [Violation("response.body", "", f"is missing; documented: {documented}")]
+            message = f"is missing on a body of {len(body)} bytes; documented: {documented}"
+            return [Violation("response.header", "Content-Type", message)]
+        try:
+            self._response_validator._get_data(body, content_type, response)
+        except MissingData:
+            return [Violation("response.body", "", f"is missing; documented: {documented}")]
+        except DataValidationError as error:
+            return list(_response_body_violations(error, body, content_type))
+        except _DESERIALIZER_FAULTS:
+            return [Violation("response.body", "", _unreadable(body, content_type))]
+        return []
+
+
+class _CaselessHeaders(Mapping[str, str]):
+    """Header values by name in any case, as openapi-core looks them up by the spec's spelling."""
+
+    def __init__(self, headers: Mapping[str, str]) -> None:
+        self._values = {name.lower(): value for name, value in headers.items()}
+
+    def __getitem__(self, name: str) -> str:
+        return self._values[name.lower()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def _header_violation(error: Exception) -> Violation:
+    name = str(getattr(error, "name", ""))
+    if isinstance(error, MissingRequiredHeader):
+        return Violation("response.header", name, f"required header {name!r} is missing")
+    cause = error.__cause__
+    if isinstance(cause, InvalidSchemaValue):
+        messages = [_schema_message(e, f"header {name!r}") for e in cause.schema_errors]
+        return Violation("response.header", name, "; ".join(messages))
+    if isinstance(cause, CastError):
+        return Violation("response.header", name, f"{cause.value!r} is not a valid {cause.type}")
+    return Violation("response.header", name, f"cannot be read: {_text(cause or error)}")
+
+
+def _response_body_violations(
+    error: DataValidationError, body: bytes, content_type: str
+) -> Iterator[Violation]:
+    cause = error.__cause__
+    if isinstance(cause, InvalidSchemaValue):
+        for schema_error in cause.schema_errors:
+            yield Violation(
+                "response.body", _pointer_of(schema_error), _schema_message(schema_error, "body")
+            )
+    elif isinstance(cause, MediaTypeNotFound):
+        yield Violation(
+            "response.header",
+            "Content-Type",
+            f"{cause.mimetype!r} is not a documented media type "
+            f"(expected one of {', '.join(cause.availableMimetypes)})",
+        )
+    elif isinstance(cause, DeserializeError):
+        yield Violation("response.body", "", _unreadable(body, content_type))
+    else:
+        yield Violation("response.body", "", _text(cause or error))
+
 
 _INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?", re.ASCII)
@@ -175,6 +303,7 @@ def validator_document(document: Mapping[str, Any]) -> dict[str, Any]:
                 for parameter in operation.get("parameters") or []:
                     _single_type_parameter(result, parameter)
                 _single_type_form(result, operation.get("requestBody"))
+                _single_type_response_headers(result, operation.get("responses"))
     return result
 
 
@@ -182,6 +311,15 @@ def _single_type_parameter(document: dict[str, Any], parameter: Any) -> None:
     parameter = follow(document, parameter)
     if isinstance(parameter, dict) and isinstance(parameter.get("schema"), dict):
         parameter["schema"] = _single_type(follow(document, parameter["schema"]))
+
+
+def _single_type_response_headers(document: dict[str, Any], responses: Any) -> None:
+    """Response headers are read like parameters (by the proxy), so they get the same rewrite."""
+    for response in responses.values() if isinstance(responses, dict) else ():
+        response = follow(document, response)
+        headers = response.get("headers") if isinstance(response, dict) else None
+        for header in headers.values() if isinstance(headers, dict) else ():
+            _single_type_parameter(document, header)
 
 
 def _single_type_form(document: dict[str, Any], body: Any) -> None:
