@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 
@@ -68,3 +69,26 @@ def test_cli_check_reports_bad_seed_data_naming_file_and_record(tmp_path, capsys
         f"error: {tmp_path / 'notes.data.yaml'}: /notes/1: body /title: 5 is not of type 'string'"
         in out
     )
+
+
+def test_cli_proxy_refuses_a_target_that_is_not_http(capsys):
+    assert main(["proxy", str(SPECS), "--target", "localhost:9000"]) == 2
+    assert capsys.readouterr().err == (
+        "specmock: --target 'localhost:9000' is not an http(s) base URL such as http://host:8000\n"
+    )
+
+
+def test_cli_check_reports_contract_gaps_in_text_and_json(capsys):
+    assert main(["check", str(SPECS)]) == 0
+    out = capsys.readouterr().out
+    assert "\ncontract gaps:\naisquared: 3 findings (no-error-response 3)\n" in out
+    assert main(["check", str(SPECS), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [api["name"] for api in report["apis"]] == ["aisquared", "apigateway", "polytomic"]
+    assert report["totals"]["no-error-response"] == 3 and report["errors"] == []
+    gaps = report["apis"][2]["undocumented_statuses"]
+    assert {
+        "operation": "PUT /api/models/{id}",
+        "status": 413,
+        "reason": "body over the size limit",
+    } in gaps

@@ -7,6 +7,7 @@ of examples per operation, deterministic generation, no example database.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ import pytest
 import schemathesis
 
 from specmock.config import Config
+from specmock.contract import REJECTIONS
+from specmock.stubs import SESSION_HEADER
 from specmock.testing import LiveServer
 from tests.conftest import SPECS
 
@@ -31,7 +34,7 @@ SETTINGS: dict[str, Any] = {
         "coverage": {"enabled": True},
         "fuzzing": {"enabled": True},
     },
-    "checks": {"enabled": True},
+    "checks": {"enabled": True, "negative_data_rejection": {"expected-statuses": REJECTIONS}},
 }
 
 
@@ -78,8 +81,15 @@ def _stateful_test(name: str, server: LiveServer) -> Any:
     schema = schemathesis.openapi.from_dict(served.effective, config=settings)
 
     class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        session = ""
+
+        def setup(self) -> None:
+            # Each example gets its own store: the server then answers a replayed example as it
+            # did the first time, as Hypothesis requires (else it fails the run as flaky).
+            self.session = uuid.uuid4().hex
+
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-            return {"headers": AUTHORIZATION}
+            return {"headers": {**AUTHORIZATION, SESSION_HEADER: self.session}}
 
     workflow = Workflow.TestCase
     workflow.settings = hypothesis.settings(

@@ -1,17 +1,32 @@
-"""The `specmock` command: `serve` a folder of specs, `check` what loads and what is missing."""
+"""The `specmock` command: `serve` a folder of specs, `check` what loads and what is missing,
+`fuzz` the stubs and `verify` a real server with the contract suite."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import secrets
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from specmock.config import DEFAULT_MAX_BODY, Config
+from specmock.contract import (
+    DEFAULT_MAX_EXAMPLES,
+    SuiteOptions,
+    SuiteResult,
+    base_url_for,
+    credentials_for,
+    run_suite,
+)
 from specmock.effective import gaps
 from specmock.errors import SpecmockError
 from specmock.spec import Api, Catalog
+from specmock.summary import render, write_junit
+
+DEFAULT_MAX_TIME = 600
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,8 +71,96 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="load specs and report what loaded and every problem")
     check.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
+    check.add_argument(
+        "--format", choices=["text", "json"], default="text", help="text (default) or json"
+    )
     check.set_defaults(run=_check)
+
+    proxy = commands.add_parser("proxy", help="forward to a real server, validating both sides")
+    proxy.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
+    proxy.add_argument(
+        "--target",
+        required=True,
+        help="the real server's base URL (its own base path kept if none)",
+    )
+    proxy.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    proxy.add_argument("--port", default=4010, type=int, help="port to bind (default 4010)")
+    proxy.add_argument(
+        "--strict", action="store_true", help="refuse bad requests (4xx) and bad answers (502)"
+    )
+    proxy.add_argument(
+        "--timeout", default=10.0, type=float, help="seconds per upstream exchange (default 10)"
+    )
+    proxy.add_argument(
+        "--max-body", default=DEFAULT_MAX_BODY, type=_size, help="body limit in bytes (or 2MiB)"
+    )
+    proxy.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    proxy.set_defaults(run=_proxy)
+
+    fuzz = commands.add_parser(
+        "fuzz", help="run the contract suite against specmock's own stubs (effective specs)"
+    )
+    fuzz.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
+    _suite_arguments(fuzz)
+    fuzz.set_defaults(run=_fuzz)
+
+    verify = commands.add_parser(
+        "verify", help="run the contract suite against a real server (source specs)"
+    )
+    verify.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
+    verify.add_argument(
+        "--target", required=True, help="the server's base URL (its own base path kept if none)"
+    )
+    verify.add_argument(
+        "-H",
+        "--header",
+        action="append",
+        default=[],
+        type=_header,
+        help="a header sent with every request, such as 'Authorization: Bearer T' (repeatable)",
+    )
+    _suite_arguments(verify)
+    verify.set_defaults(run=_verify)
     return parser
+
+
+def _suite_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--api", action="append", default=[], help="only this API (repeatable)")
+    parser.add_argument(
+        "--max-examples",
+        type=_positive,
+        default=DEFAULT_MAX_EXAMPLES,
+        help=f"test cases per operation and phase (default {DEFAULT_MAX_EXAMPLES})",
+    )
+    parser.add_argument("--seed", type=int, help="seed for a reproducible run (printed if not set)")
+    parser.add_argument(
+        "--workers", type=_positive, default=1, help="concurrent workers (default 1)"
+    )
+    parser.add_argument(
+        "--max-time",
+        type=_positive,
+        default=DEFAULT_MAX_TIME,
+        help=f"stop after this many seconds in all (default {DEFAULT_MAX_TIME})",
+    )
+    parser.add_argument(
+        "--request-timeout", type=float, default=10.0, help="seconds per request (default 10)"
+    )
+    parser.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def _header(text: str) -> tuple[str, str]:
+    name, colon, value = text.partition(":")
+    if not colon or not name.strip() or " " in name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a header such as 'Name: value'")
+    return name.strip(), value.strip()
 
 
 def _size(text: str) -> int:
@@ -91,15 +194,126 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _proxy(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from specmock.proxy import ProxyOptions, create_proxy_app
+
+    options = ProxyOptions(args.target, strict=args.strict, timeout=args.timeout)
+    config = Config(specs=args.specs, cors=False, max_body=args.max_body)
+    catalog = Catalog.from_path(config.specs)
+    report(catalog, sys.stderr)
+    app = create_proxy_app(config, options, catalog)
+    # The proxy is the edge: a client's X-Forwarded-For is extended, not trusted. The upstream's
+    # own Date and Server headers pass through, so uvicorn adds none of its own.
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        proxy_headers=False,
+        server_header=False,
+        date_header=False,
+    )
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
+    from specmock.audit import as_json, audit, render_text
     from specmock.stubs import Stubs
 
     catalog = Catalog.from_path(args.specs)
-    report(catalog, sys.stdout, with_gaps=True)
     seeded = Stubs(list(catalog.apis), Config(specs=args.specs, prefix=True))
-    for error in seeded.errors:
-        print(f"error: {error}", file=sys.stdout)
-    return 1 if catalog.errors or seeded.errors else 0
+    errors = [*catalog.errors, *seeded.errors]
+    findings = [finding for api in catalog.apis for finding in audit(api)]
+    if args.format == "json":
+        document = as_json(catalog.apis, findings)
+        for described, api in zip(document["apis"], catalog.apis, strict=True):
+            described["undocumented_statuses"] = [
+                {"operation": gap.operation, "status": gap.status, "reason": gap.reason}
+                for gap in gaps(api)
+            ]
+        document["errors"] = [
+            {"source": e.source, "where": e.where, "problem": e.problem} for e in errors
+        ]
+        json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        report(catalog, sys.stdout, with_gaps=True)
+        for error in seeded.errors:
+            print(f"error: {error}", file=sys.stdout)
+        print("\ncontract gaps:")
+        render_text(findings, sys.stdout)
+    return 1 if errors else 0
+
+
+def _fuzz(args: argparse.Namespace) -> int:
+    from specmock.app import create_app
+    from specmock.testing import LiveServer
+
+    catalog = Catalog.from_path(args.specs)
+    report(catalog, sys.stderr)
+    apis = _chosen(catalog, args.api, args.specs)
+    token = secrets.token_hex(8)
+    config = Config(specs=args.specs, tokens=frozenset({token, f"specmock:{token}"}))
+    results = []
+    with LiveServer(app=create_app(config, catalog), log_level="critical") as server:
+        served = server.app.state.specmock.served
+        deadline = time.monotonic() + args.max_time
+        for api in apis:
+            document = served[api.name].effective
+            options = _options(args, deadline, auth=credentials_for(document, token))
+            results.append(
+                run_suite(api.name, document, server.url + served[api.name].mount, options)
+            )
+    return _finish(results, args, "fuzz", broken=bool(catalog.errors))
+
+
+def _verify(args: argparse.Namespace) -> int:
+    catalog = Catalog.from_path(args.specs)
+    report(catalog, sys.stderr)
+    apis = _chosen(catalog, args.api, args.specs)
+    deadline = time.monotonic() + args.max_time
+    results = []
+    for api in apis:
+        options = _options(args, deadline, headers=dict(args.header))
+        base = base_url_for(args.target, api.base_path)
+        results.append(run_suite(api.name, api.document, base, options))
+    return _finish(results, args, "verify", broken=bool(catalog.errors))
+
+
+def _chosen(catalog: Catalog, names: list[str], source: Path) -> list[Api]:
+    known = {api.name: api for api in catalog.apis}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise SpecmockError(
+            f"no API named {', '.join(map(repr, unknown))}; loaded: {', '.join(known) or 'none'}"
+        )
+    if not known:
+        raise SpecmockError(f"no API loaded from {source}")
+    return [known[name] for name in names] if names else list(catalog.apis)
+
+
+def _options(args: argparse.Namespace, deadline: float, **extra: Any) -> SuiteOptions:
+    return SuiteOptions(
+        max_examples=args.max_examples,
+        seed=args.seed,
+        workers=args.workers,
+        max_time=max(deadline - time.monotonic(), 1.0),
+        request_timeout=args.request_timeout,
+        **extra,
+    )
+
+
+def _finish(
+    results: list[SuiteResult], args: argparse.Namespace, command: str, broken: bool
+) -> int:
+    sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    render(results, sys.stdout, command=command)
+    if args.junit is not None:
+        write_junit(results, args.junit)
+        print(f"JUnit report: {args.junit}")
+    return 0 if all(result.passed for result in results) and not broken else 1
 
 
 def _gaps_by_operation(api: Api) -> dict[str, list[str]]:

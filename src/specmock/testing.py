@@ -22,13 +22,18 @@ _START_TIMEOUT = 15.0
 
 
 class LiveServer:
-    def __init__(self, config: Config | None = None, app: Starlette | None = None) -> None:
+    def __init__(
+        self,
+        config: Config | None = None,
+        app: Starlette | None = None,
+        log_level: str = "warning",
+    ) -> None:
         self.app = app if app is not None else create_app(config or Config())
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
         self.port: int = self._socket.getsockname()[1]
-        settings = uvicorn.Config(self.app, log_level="warning", lifespan="auto")
+        settings = uvicorn.Config(self.app, log_level=log_level, lifespan="auto")
         self._server = uvicorn.Server(settings)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
