@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -186,3 +187,62 @@ def test_edges_a_value_over_a_400_kb_max_length_is_judged_by_its_schema_and_quot
             f"{value[:40]!r}… (409601 characters) is too long"
         },
     )
+
+
+READ_WRITE_ONLY = {
+    "openapi": "3.1.0",
+    "info": {"title": "Pets", "version": "1"},
+    "paths": {
+        "/pets": {
+            "post": {
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                    },
+                },
+                "responses": {
+                    "201": {
+                        "description": "Created.",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                        },
+                    }
+                },
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "Pet": {
+                "type": "object",
+                "required": ["id", "name", "secret"],
+                "properties": {
+                    "id": {"type": "integer", "readOnly": True},
+                    "name": {"type": "string"},
+                    "secret": {"type": "string", "writeOnly": True},
+                },
+            }
+        }
+    },
+}
+
+
+def test_edges_31_required_read_only_may_be_left_out_of_requests_and_write_only_out_of_answers(
+    tmp_path,
+):
+    # openapi-core applies readOnly/writeOnly to 3.0 only; a 3.1 POST without the server's id
+    # was a 400, and an answer without the client's secret was flagged.
+    (tmp_path / "pets.json").write_text(json.dumps(READ_WRITE_ONLY))
+    with LiveServer(Config(specs=tmp_path)) as server:
+        created = httpx.post(server.url + "/pets", json={"name": "Rex", "secret": "s"})
+        missing = httpx.post(server.url + "/pets", json={"secret": "s"})
+        validator = server.app.state.specmock.served["pets"].validator
+        operation = server.app.state.specmock.served["pets"].api.operations[0]
+    assert created.status_code == 201, created.text
+    assert "secret" not in created.json() and isinstance(created.json()["id"], int)
+    assert missing.json()["errors"] == [
+        {"in": "body", "name": "/name", "message": "'name' is a required property"}
+    ]
+    answer = json.dumps({"id": 1, "name": "Rex"}).encode()
+    assert validator.response_violations(operation, 201, {}, answer, "application/json") == []

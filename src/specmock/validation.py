@@ -73,7 +73,15 @@ class ApiValidator:
 
     def __init__(self, api: Api) -> None:
         self.document = validator_document(api.document)
-        self.spec = SchemaPath.from_dict(self.document)
+        legacy = not api.version.startswith("3.1")
+        # openapi-core honours readOnly and writeOnly for 3.0 only; for 3.1 each direction gets a
+        # view where the properties it may leave out are not required.
+        self.spec = SchemaPath.from_dict(
+            self.document if legacy else not_required(self.document, "readOnly")
+        )
+        self.response_spec = (
+            self.spec if legacy else SchemaPath.from_dict(not_required(self.document, "writeOnly"))
+        )
         self._numeric: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
         validator_cls = (
             V31RequestValidator if api.version.startswith("3.1") else V30RequestValidator
@@ -86,7 +94,7 @@ class ApiValidator:
             V31ResponseValidator if api.version.startswith("3.1") else V30ResponseValidator
         )
         self._response_validator = response_cls(
-            self.spec, extra_media_type_deserializers=json_deserializers(api.document)
+            self.response_spec, extra_media_type_deserializers=json_deserializers(api.document)
         )
 
     def names_no_resource(self, operation: Operation, violations: list[Violation]) -> bool:
@@ -165,7 +173,7 @@ class ApiValidator:
         case-insensitively); the body must be of a documented media type and valid for its
         schema. `body` None is not judged (the answer to HEAD, a 204 or a 304).
         """
-        _, spec = self._paths(operation)
+        spec = self.response_spec / "paths" / operation.path / operation.method
         try:
             response = self._response_validator._find_operation_response(status, spec)
         except ResponseNotFound as error:
@@ -283,6 +291,30 @@ def _numeric_parameters(
 
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def not_required(document: dict[str, Any], flag: str) -> dict[str, Any]:
+    """A copy of `document` where no schema requires a property marked `flag` (`readOnly` in
+    requests, `writeOnly` in responses: OpenAPI lets that direction leave them out)."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        result = {key: walk(value) for key, value in node.items()}
+        properties, required = node.get("properties"), node.get("required")
+        if isinstance(properties, dict) and isinstance(required, list):
+            result["required"] = [
+                name
+                for name in required
+                if not (
+                    isinstance(p := follow(document, properties.get(name)), dict) and p.get(flag)
+                )
+            ]
+        return result
+
+    return dict(walk(document))
 
 
 def validator_document(document: Mapping[str, Any]) -> dict[str, Any]:
