@@ -249,18 +249,9 @@ def _response_body_violations(
     error: DataValidationError, body: bytes, content_type: str
 ) -> Iterator[Violation]:
     cause = error.__cause__
-    if isinstance(cause, InvalidSchemaValue):
-        for schema_error in cause.schema_errors:
-            yield Violation(
-                "response.body", _pointer_of(schema_error), _schema_message(schema_error, "body")
-            )
-    elif isinstance(cause, MediaTypeNotFound):
-        yield Violation(
-            "response.header",
-            "Content-Type",
-            f"{cause.mimetype!r} is not a documented media type "
-            f"(expected one of {', '.join(cause.availableMimetypes)})",
-        )
+    content = _content_violations(cause, "response.")
+    if content is not None:
+        yield from content
     elif isinstance(cause, DeserializeError):
         yield Violation("response.body", "", _unreadable(body, content_type))
     else:
@@ -435,24 +426,30 @@ def _body_violations(error: RequestBodyValidationError) -> Iterator[Violation]:
         yield Violation("body", "", "a request body is required")
         return
     cause = error.__cause__
-    if isinstance(cause, InvalidSchemaValue):
-        for schema_error in cause.schema_errors:
-            yield Violation(
-                "body", _pointer_of(schema_error), _schema_message(schema_error, "body")
-            )
-    elif isinstance(cause, MediaTypeNotFound):
-        yield Violation(
-            "header",
-            "Content-Type",
-            f"{cause.mimetype!r} is not a documented media type "
-            f"(expected one of {', '.join(cause.availableMimetypes)})",
-        )
+    content = _content_violations(cause, "")
+    if content is not None:
+        yield from content
     elif isinstance(cause, MediaTypeDeserializeError):
         yield Violation("body", "", _unreadable(cause.value, cause.mimetype))
     elif isinstance(cause, DeserializeError):
         yield Violation("body", "", f"the body cannot be read: {_text(cause)}")
     else:
         yield Violation("body", "", _text(cause or error))
+
+
+def _content_violations(cause: Any, prefix: str) -> list[Violation] | None:
+    """A body's schema and media-type violations (`prefix` is "response." for answers), or
+    None when the cause is something else."""
+    if isinstance(cause, InvalidSchemaValue):
+        return [
+            Violation(f"{prefix}body", _pointer_of(e), _schema_message(e, "body"))
+            for e in cause.schema_errors
+        ]
+    if isinstance(cause, MediaTypeNotFound):
+        expected = ", ".join(cause.availableMimetypes)
+        message = f"{cause.mimetype!r} is not a documented media type (expected one of {expected})"
+        return [Violation(f"{prefix}header", "Content-Type", message)]
+    return None
 
 
 def _pointer_of(error: Any) -> str:
