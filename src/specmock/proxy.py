@@ -33,7 +33,7 @@ from specmock.responses import Reply
 from specmock.routing import Match, Router, check_target, upstream_url
 from specmock.served import ServedApi
 from specmock.spec import Api, Catalog, Operation
-from specmock.stubs import render, session_of
+from specmock.stubs import not_allowed, not_found, render, session_of
 from specmock.violations import Violation
 
 logger = logging.getLogger("specmock")
@@ -240,16 +240,15 @@ def _undocumented(
     label = f"{request.method} {request.url.path}"
     if match is None:
         violation = Violation("path", "", f"no operation is documented for {label}")
-        problem = Problem(404, f"no operation is documented at {request.url.path!r}")
+        problem = not_found(request.url.path)
     elif _is_preflight(request) and not problems:
         return Verdict(body)  # the browser asks about CORS; not a call of the API
     else:
-        allow = ", ".join(match.route.allow)
+        problem = not_allowed(request.method, match)
+        allow = problem.headers["Allow"]
         violation = Violation(
             "method", "", f"no operation is documented for {label}; documented: {allow}"
         )
-        detail = f"{request.method} is not documented for {match.route.template}; "
-        problem = Problem(405, f"{detail}documented: {allow}", headers={"Allow": allow})
     errors = (violation, *(error for failed in problems for error in failed.errors))
     return Verdict(body, errors, _problem_response(problem), not problems)
 

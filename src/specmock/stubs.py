@@ -69,12 +69,7 @@ class Stubs:
         match = self.router.match(raw_path)
         if match is None:
             self.journal.add(session_of(request), request.method, request.url.path, 404, ())
-            return render(
-                Reply(
-                    404,
-                    *_problem(Problem(404, f"no operation is documented at {request.url.path!r}")),
-                )
-            )
+            return render(Reply(404, *_problem(not_found(request.url.path))))
         operation = match.route.operations.get(request.method.lower())
         if operation is None:
             self.journal.add(session_of(request), request.method, request.url.path, 405, ())
@@ -91,13 +86,8 @@ class Stubs:
         return render(outcome, request.method)
 
     def _not_allowed(self, request: Request, match: Match) -> Response:
-        allow = ", ".join(match.route.allow)
-        problem = Problem(
-            405,
-            f"{request.method} is not documented for {match.route.template}; documented: {allow}",
-            headers={"Allow": allow},
-        )
-        return render(Reply(405, *_problem(problem), headers={"Allow": allow}))
+        problem = not_allowed(request.method, match)
+        return render(Reply(405, *_problem(problem), headers=problem.headers))
 
     async def _answer(
         self, request: Request, match: Match, operation: Operation, served: ServedApi
@@ -129,6 +119,18 @@ class Stubs:
         if acted is not None:
             return acted
         return served.responder.reply(operation, prefer, request.headers.get("accept"))
+
+
+def not_found(path: str) -> Problem:
+    """The 404 of a path no operation documents."""
+    return Problem(404, f"no operation is documented at {path!r}")
+
+
+def not_allowed(method: str, match: Match) -> Problem:
+    """The 405 of a method a documented path does not document, with `Allow`."""
+    allow = ", ".join(match.route.allow)
+    detail = f"{method} is not documented for {match.route.template}; documented: {allow}"
+    return Problem(405, detail, headers={"Allow": allow})
 
 
 SESSION_HEADER = "x-specmock-session"
