@@ -81,7 +81,8 @@ def test_contract_verify_cli_reports_per_operation_and_check_with_a_curl_line(tm
     # The reproduction is the whole sequence: create, delete, read again.
     steps = out.split("reproduce:\n")[1].splitlines()[:3]
     assert [step.split()[2] for step in steps] == ["POST", "DELETE", "GET"]
-    assert f"curl -X DELETE -H 'Authorization: Bearer {TOKEN}' {server.url}/v1/tasks/" in out
+    # Credentials given with -H are masked: reports end up in CI logs.
+    assert f"curl -X DELETE -H 'Authorization: [Filtered]' {server.url}/v1/tasks/" in out
     assert "specmock verify FAILED: 1 API, 3 operations, " in out
     failures = ET.parse(junit).getroot().findall(".//testcase/failure")
     assert [failure.get("type") for failure in failures] == ["use_after_free"]
@@ -118,11 +119,70 @@ def test_contract_unknown_api_is_a_usage_error(capsys):
     assert "specmock: no API named 'nope'; loaded: tasks" in capsys.readouterr().err
 
 
-def test_contract_an_unreachable_target_is_reported_not_passed(capsys):
+def test_contract_an_unreachable_target_is_a_usage_error_before_any_test(capsys):
     with LiveServer(app=TasksServer().app, log_level="critical") as server:
         url = server.url  # a port just freed: nothing listens there any more
-    result = run_suite("tasks", TASKS.document, url, OPTIONS)
-    assert not result.passed and result.errors
+    assert main(["verify", str(SPEC), "--target", url]) == 2
+    assert (
+        f"\nspecmock: cannot reach --target at {url}/v1: ConnectError: " in capsys.readouterr().err
+    )
+
+
+def test_contract_missing_credentials_fail_the_run_instead_of_passing_on_401s(conforming):
+    # Every answer a 401 (documented) would pass every check while testing nothing else.
+    options = SuiteOptions(max_examples=5, seed=1)
+    result = run_suite("tasks", TASKS.document, conforming.url + "/v1", options)
+    assert result.findings == [] and not result.passed
+    assert result.errors == [
+        "every answer to POST /tasks, GET /tasks/{taskId}, DELETE /tasks/{taskId} was 401 or "
+        "403: the credentials are missing or refused (pass them with -H), so nothing behind the "
+        "security check was tested"
+    ]
+
+
+def test_contract_a_spec_that_did_not_load_fails_the_run_and_the_report(tmp_path, capsys):
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "tasks.yaml").write_text(SPEC.read_text())
+    (specs / "broken.yaml").write_text("openapi: 3.1.0\npaths: [\n")
+    junit = tmp_path / "out" / "fuzz.xml"
+    argv = ["fuzz", str(specs), "--max-examples", "3", "--seed", "1", "--junit", str(junit)]
+    assert main(argv) == 1
+    out = capsys.readouterr().out
+    assert "specs that did not load (not tested):\n  error: " in out
+    assert "specmock fuzz FAILED: 1 API, 3 operations, " in out
+    errors = ET.parse(junit).getroot().findall("./testsuite[@name='specs']/testcase/error")
+    assert len(errors) == 1 and "broken.yaml" in (errors[0].text or "")
+
+
+def test_contract_the_time_limit_stops_the_run_and_says_so(capsys):
+    argv = ["fuzz", str(SPECS), "--max-examples", "50", "--seed", "1", "--max-time", "2"]
+    assert main(argv) == 0  # what ran found nothing; the line says the run was cut short
+    out = capsys.readouterr().out
+    assert "stopped early (time limit reached): " in out
+    assert "specmock fuzz passed (stopped early: " in out
+
+
+def test_contract_an_unwritable_report_path_is_refused_before_the_run(capsys):
+    assert main(["fuzz", str(SPEC.parent), "--junit", "/proc/nope/report.xml"]) == 2
+    assert "specmock: cannot write the JUnit report to '/proc/nope/report.xml': " in (
+        capsys.readouterr().err
+    )
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param("Authorization Bearer T", id="no-colon"),
+        pytest.param("Bad Name: x", id="space-in-name"),
+        pytest.param("X-A: b\nc", id="newline"),
+    ],
+)
+def test_contract_a_malformed_header_is_a_usage_error(header, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["verify", str(SPEC), "--target", "http://127.0.0.1:1", "-H", header])
+    assert exited.value.code == 2
+    assert "is not a header such as 'Name: value'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,7 @@
 """The pytest plugin's fixtures, used as a client's test suite would use them."""
 
+from pathlib import Path
+
 BEARER = {"Authorization": "Bearer T"}
 MODEL = {"model": {"name": "Churn", "query_type": "raw_sql", "connector_id": 3}}
 
@@ -24,3 +26,11 @@ def test_pytest_plugin_seed_and_reset(specmock):
     assert body["data"]["attributes"]["created_at"]
     specmock.reset("aisquared")
     assert "/api/v1/models/71" not in specmock.records("aisquared")
+
+
+def test_pytest_plugin_readme_example_runs_as_written(specmock):
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    example = readme.split("### In a client's pytest suite")[1].split("```python\n")[1]
+    namespace: dict = {}
+    exec(example.split("```")[0], namespace)  # the README's code, verbatim
+    namespace["test_renaming_a_model"](specmock)

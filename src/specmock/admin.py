@@ -62,10 +62,7 @@ class Inspection:
 
     async def list_apis(self, request: Request) -> Response:
         apis = [self._describe(name) for name in self.server.served]
-        errors = [
-            {"source": e.source, "where": e.where, "problem": e.problem}
-            for e in (*self.catalog.errors, *self.server.errors)
-        ]
+        errors = [e.as_dict() for e in (*self.catalog.errors, *self.server.errors)]
         return JSONResponse({"apis": apis, "errors": errors})
 
     def _describe(self, name: str) -> dict[str, Any]:

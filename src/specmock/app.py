@@ -42,7 +42,7 @@ def _state_file(stubs: Stubs, path: Path | None) -> Lifespan[Starlette] | None:
     return lifespan
 
 
-async def _fault(request: Request, error: Exception) -> Response:
+async def fault_response(request: Request, error: Exception) -> Response:
     """A bug in specmock still answers in the problem shape, naming the fault (and is logged)."""
     problem = Problem(500, f"specmock failed on this request: {type(error).__name__}: {error}")
     return JSONResponse(problem.as_dict(), 500, media_type=PROBLEM_MEDIA_TYPE)
@@ -63,7 +63,7 @@ def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
     app = Starlette(
         routes=admin.routes,
         middleware=middleware,
-        exception_handlers={Exception: _fault},
+        exception_handlers={Exception: fault_response},
         lifespan=_state_file(stubs, config.state_file),
     )
     # Every request that is not admin reaches the stubs, whatever its method or path bytes.

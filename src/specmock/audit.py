@@ -290,18 +290,22 @@ def _short(message: str) -> str:
     return line if len(line) <= MAX_MESSAGE else line[: MAX_MESSAGE - 3] + "..."
 
 
-def render_text(findings: Sequence[Finding], out: TextIO) -> None:
-    """Findings per API (a count per kind), then one line each, grouped by kind."""
-    by_api: dict[str, list[Finding]] = {}
+def render_text(findings: Sequence[Finding], out: TextIO, names: Sequence[str] = ()) -> None:
+    """Findings per API (a count per kind), then one line each, grouped by kind; the APIs in
+    `names` that have none say so, so that "checked, clean" reads differently from "not checked"."""
+    by_api: dict[str, list[Finding]] = {name: [] for name in names}
     for finding in findings:
         by_api.setdefault(finding.api, []).append(finding)
     for api, found in by_api.items():
+        if not found:
+            print(f"{api}: no findings", file=out)
+            continue
         counts = Counter(finding.kind for finding in found)
         summary = ", ".join(f"{kind} {counts[kind]}" for kind in KINDS if counts[kind])
         print(f"{api}: {len(found)} finding{'s' if len(found) != 1 else ''} ({summary})", file=out)
         for finding in sorted(found, key=_rank):
             print(f"  {finding.kind}  {finding.where}: {finding.message}", file=out)
-    if not findings:
+    if not by_api:
         print("no findings", file=out)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import secrets
 import sys
 import time
@@ -24,7 +26,7 @@ from specmock.contract import (
 from specmock.effective import gaps
 from specmock.errors import SpecmockError
 from specmock.spec import Api, Catalog
-from specmock.summary import render, write_junit
+from specmock.summary import passed, render, write_junit
 
 DEFAULT_MAX_TIME = 600
 
@@ -89,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="refuse bad requests (4xx) and bad answers (502)"
     )
     proxy.add_argument(
-        "--timeout", default=10.0, type=float, help="seconds per upstream exchange (default 10)"
+        "--timeout", default=10.0, type=_seconds, help="seconds per upstream exchange (default 10)"
     )
     proxy.add_argument(
         "--max-body", default=DEFAULT_MAX_BODY, type=_size, help="body limit in bytes (or 2MiB)"
@@ -145,7 +147,7 @@ def _suite_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"stop after this many seconds in all (default {DEFAULT_MAX_TIME})",
     )
     parser.add_argument(
-        "--request-timeout", type=float, default=10.0, help="seconds per request (default 10)"
+        "--request-timeout", type=_seconds, default=10.0, help="seconds per request (default 10)"
     )
     parser.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
 
@@ -158,9 +160,20 @@ def _positive(text: str) -> int:
 
 def _header(text: str) -> tuple[str, str]:
     name, colon, value = text.partition(":")
-    if not colon or not name.strip() or " " in name.strip():
+    token = re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name.strip())
+    if not colon or token is None or any(ord(c) < 32 and c != "\t" for c in value):
         raise argparse.ArgumentTypeError(f"{text!r} is not a header such as 'Name: value'")
     return name.strip(), value.strip()
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
 
 
 def _size(text: str) -> int:
@@ -233,9 +246,7 @@ def _check(args: argparse.Namespace) -> int:
                 {"operation": gap.operation, "status": gap.status, "reason": gap.reason}
                 for gap in gaps(api)
             ]
-        document["errors"] = [
-            {"source": e.source, "where": e.where, "problem": e.problem} for e in errors
-        ]
+        document["errors"] = [e.as_dict() for e in errors]
         json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
         print()
     else:
@@ -243,7 +254,7 @@ def _check(args: argparse.Namespace) -> int:
         for error in seeded.errors:
             print(f"error: {error}", file=sys.stdout)
         print("\ncontract gaps:")
-        render_text(findings, sys.stdout)
+        render_text(findings, sys.stdout, [api.name for api in catalog.apis])
     return 1 if errors else 0
 
 
@@ -251,6 +262,7 @@ def _fuzz(args: argparse.Namespace) -> int:
     from specmock.app import create_app
     from specmock.testing import LiveServer
 
+    _check_report_path(args.junit)
     catalog = Catalog.from_path(args.specs)
     report(catalog, sys.stderr)
     apis = _chosen(catalog, args.api, args.specs)
@@ -262,24 +274,54 @@ def _fuzz(args: argparse.Namespace) -> int:
         deadline = time.monotonic() + args.max_time
         for api in apis:
             document = served[api.name].effective
-            options = _options(args, deadline, auth=credentials_for(document, token))
-            results.append(
-                run_suite(api.name, document, server.url + served[api.name].mount, options)
-            )
-    return _finish(results, args, "fuzz", broken=bool(catalog.errors))
+            url = server.url + served[api.name].mount
+            auth = credentials_for(document, token)
+            results.append(_suite(api.name, document, url, _options(args, deadline, auth=auth)))
+    return _finish(results, args, "fuzz", catalog)
 
 
 def _verify(args: argparse.Namespace) -> int:
+    _check_report_path(args.junit)
     catalog = Catalog.from_path(args.specs)
     report(catalog, sys.stderr)
     apis = _chosen(catalog, args.api, args.specs)
     deadline = time.monotonic() + args.max_time
     results = []
     for api in apis:
-        options = _options(args, deadline, headers=dict(args.header))
         base = base_url_for(args.target, api.base_path)
-        results.append(run_suite(api.name, api.document, base, options))
-    return _finish(results, args, "verify", broken=bool(catalog.errors))
+        _reachable(base, args.request_timeout)
+        options = _options(args, deadline, headers=dict(args.header))
+        results.append(_suite(api.name, api.document, base, options))
+    return _finish(results, args, "verify", catalog)
+
+
+def _suite(name: str, document: dict[str, Any], url: str, options: SuiteOptions) -> SuiteResult:
+    """The API's run, or a result saying it was not run when no time is left."""
+    if options.max_time is not None and options.max_time <= 0:
+        return SuiteResult(name, url, options.seed or 0, stopped="time limit reached")
+    return run_suite(name, document, url, options)
+
+
+def _reachable(url: str, timeout: float) -> None:
+    """A usage error, before any test, when nothing answers at the target."""
+    import httpx
+
+    try:
+        httpx.request("HEAD", url, timeout=timeout)
+    except httpx.HTTPError as error:
+        raise SpecmockError(
+            f"cannot reach --target at {url}: {type(error).__name__}: {error}"
+        ) from None
+
+
+def _check_report_path(path: Path | None) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+    except OSError as error:
+        raise SpecmockError(f"cannot write the JUnit report to {str(path)!r}: {error}") from None
 
 
 def _chosen(catalog: Catalog, names: list[str], source: Path) -> list[Api]:
@@ -299,21 +341,22 @@ def _options(args: argparse.Namespace, deadline: float, **extra: Any) -> SuiteOp
         max_examples=args.max_examples,
         seed=args.seed,
         workers=args.workers,
-        max_time=max(deadline - time.monotonic(), 1.0),
+        max_time=deadline - time.monotonic(),
         request_timeout=args.request_timeout,
         **extra,
     )
 
 
 def _finish(
-    results: list[SuiteResult], args: argparse.Namespace, command: str, broken: bool
+    results: list[SuiteResult], args: argparse.Namespace, command: str, catalog: Catalog
 ) -> int:
+    load_errors = [str(error) for error in catalog.errors]
     sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
-    render(results, sys.stdout, command=command)
+    render(results, sys.stdout, command=command, load_errors=load_errors)
     if args.junit is not None:
-        write_junit(results, args.junit)
+        write_junit(results, args.junit, load_errors)
         print(f"JUnit report: {args.junit}")
-    return 0 if all(result.passed for result in results) and not broken else 1
+    return 0 if passed(results, load_errors) else 1
 
 
 def _gaps_by_operation(api: Api) -> dict[str, list[str]]:

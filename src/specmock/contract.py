@@ -80,10 +80,19 @@ class Finding:
 
 @dataclass(slots=True)
 class OperationResult:
+    """One operation's share of a run: test cases that got an answer, and their statuses."""
+
     label: str
     cases: int = 0
     seconds: float = 0.0
     findings: dict[tuple[str, ...], Finding] = field(default_factory=dict)
+    statuses: Counter[int] = field(default_factory=Counter)
+
+    @property
+    def only_refused(self) -> bool:
+        """Every answer was 401 or 403 (or 405 to a method sent on purpose): the credentials
+        were missing or wrong, so nothing past the security check was tested."""
+        return bool({401, 403} & set(self.statuses)) and set(self.statuses) <= {401, 403, 405}
 
 
 @dataclass(slots=True)
@@ -97,6 +106,11 @@ class SuiteResult:
     errors: list[str] = field(default_factory=list)
     stopped: str = "completed"
     seconds: float = 0.0
+
+    def error(self, message: str) -> None:
+        """Record a run error once; repeats (one per test case) only add to its count."""
+        if message not in self.errors:
+            self.errors.append(message)
 
     @property
     def findings(self) -> list[Finding]:
@@ -118,6 +132,10 @@ class SuiteResult:
     @property
     def passed(self) -> bool:
         return not self.findings and not self.errors and self.stopped != "interrupted"
+
+    @property
+    def complete(self) -> bool:
+        return self.stopped == "completed"
 
     def operation(self, label: str) -> OperationResult:
         return self.operations.setdefault(label, OperationResult(label))
@@ -150,7 +168,13 @@ def run_suite(
     result.seconds = time.monotonic() - started
     timed_out = options.max_time is not None and result.seconds >= options.max_time
     if result.stopped == "interrupted" and timed_out:
-        result.stopped = f"time limit of {options.max_time:g} s"
+        result.stopped = "time limit reached"
+    refused = [label for label, op in result.operations.items() if op.only_refused]
+    if refused:
+        result.error(
+            f"every answer to {', '.join(refused)} was 401 or 403: the credentials are missing "
+            "or refused (pass them with -H), so nothing behind the security check was tested"
+        )
     return result
 
 
@@ -168,7 +192,6 @@ def _settings(base_url: str, seed: int, options: SuiteOptions) -> dict[str, Any]
         "phases": {
             name: {"enabled": True} for name in ("examples", "coverage", "fuzzing", "stateful")
         },
-        "output": {"sanitization": {"enabled": False}},
         "suppress-health-check": ["all"],
         # No state kept between runs (Schemathesis replays cached crashes otherwise): a run is
         # what its options and seed say, and nothing is written to the working directory.
@@ -193,9 +216,9 @@ def _fold(result: SuiteResult, event: events.EngineEvent) -> None:
     if isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
         _fold_scenario(result, event.recorder, event.elapsed_time)
     elif isinstance(event, events.NonFatalError):
-        result.errors.append(f"{event.label}: {event.info.title}: {event.info.message}".strip())
+        result.error(f"{event.label}: {event.info.title}: {event.info.message}".strip())
     elif isinstance(event, events.FatalError):
-        result.errors.append(f"Schemathesis failed: {event.exception!r}")
+        result.error(f"Schemathesis failed: {event.exception!r}")
     elif isinstance(event, events.EngineFinished):
         result.stopped = _stopped(event.stop_reason)
         for failure in event.failures:
@@ -211,10 +234,13 @@ def _stopped(reason: StopReason) -> str:
 def _fold_scenario(result: SuiteResult, recorder: ScenarioRecorder, elapsed: float) -> None:
     labels = {node.value.operation.label for node in recorder.cases.values()}
     for case_id, node in recorder.cases.items():
+        interaction = recorder.interactions.get(case_id)
+        if interaction is None or interaction.response is None:
+            continue  # never answered (a network error, reported as a run error)
         operation = result.operation(node.value.operation.label)
         operation.cases += 1
-        interaction = recorder.interactions.get(case_id)
-        status = interaction.response.status_code if interaction and interaction.response else None
+        status = interaction.response.status_code
+        operation.statuses[status] += 1
         for check in recorder.checks.get(case_id, []):
             if check.failure_info is not None:
                 info = check.failure_info
@@ -240,8 +266,20 @@ def _add(
         )
         return
     found.count += 1
-    if curl and len(curl) < len(found.curl):  # the shortest request is the best reproduction
+    if _better_reproduction(curl, found.curl):
         found.curl, found.status, found.message = curl, status, failure.message
+
+
+def _better_reproduction(candidate: str, current: str) -> bool:
+    """A sequence before a lone request (one that creates what it then reads stands on its own
+    against a fresh server; a lone read of a record made earlier may not), then fewer requests,
+    then the shorter text."""
+
+    def rank(curl: str) -> tuple[bool, int, int]:
+        steps = sum(1 for line in curl.splitlines() if line.startswith("curl "))
+        return steps <= 1, steps, len(curl)
+
+    return rank(candidate) < rank(current)
 
 
 def base_url_for(target: str, base_path: str) -> str:

@@ -31,6 +31,9 @@ class SpecError(SpecmockError):
         place = f"{self.source}: {self.where}" if self.where else self.source
         return f"{place}: {self.problem}"
 
+    def as_dict(self) -> dict[str, str]:
+        return {"source": self.source, "where": self.where, "problem": self.problem}
+
 
 class ConfigError(SpecmockError):
     """An option or a combination of specs that the server cannot start with."""

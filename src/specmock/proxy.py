@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from specmock.admin import Inspection
-from specmock.app import _fault
+from specmock.app import fault_response
 from specmock.config import Config
 from specmock.errors import ConfigError, SpecError
 from specmock.inbound import check_content, check_credentials, read_body
@@ -59,7 +60,7 @@ class ProxyOptions:
 
     def __post_init__(self) -> None:
         check_target(self.target)
-        if not self.timeout > 0:
+        if not (math.isfinite(self.timeout) and self.timeout > 0):
             raise ConfigError(f"--timeout {self.timeout!r} is not a positive number of seconds")
 
 
@@ -341,7 +342,7 @@ def create_proxy_app(
     proxy = Proxy(list(catalog.apis), config, options)
     app = Starlette(
         routes=Inspection(catalog, proxy).routes,
-        exception_handlers={Exception: _fault},
+        exception_handlers={Exception: fault_response},
         lifespan=proxy.lifespan,
     )
     # Every request that is not admin reaches the proxy, whatever its method or path bytes.

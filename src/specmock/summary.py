@@ -13,12 +13,18 @@ from typing import TextIO
 from specmock.contract import Finding, SuiteResult
 
 
-def render(results: Sequence[SuiteResult], out: TextIO, *, command: str) -> None:
-    """Every API's table and findings, then one line of totals."""
+def render(
+    results: Sequence[SuiteResult], out: TextIO, *, command: str, load_errors: Sequence[str] = ()
+) -> None:
+    """Every API's table and findings, the specs that did not load, then one line of totals."""
     for result in results:
         _table(result, out)
         _findings(result, out)
-    out.write(totals(results, command=command) + "\n")
+    if load_errors:
+        out.write("\nspecs that did not load (not tested):\n")
+        for error in load_errors:
+            out.write(f"  error: {error}\n")
+    out.write(totals(results, command=command, load_errors=load_errors) + "\n")
 
 
 def _table(result: SuiteResult, out: TextIO) -> None:
@@ -36,8 +42,9 @@ def _table(result: SuiteResult, out: TextIO) -> None:
         f"{result.cases} test cases, {result.seconds:.1f} s; "
         f"failures per check: {listed or 'none'}\n"
     )
-    if result.stopped != "completed":
-        out.write(f"  stopped early: {result.stopped}\n")
+    if not result.complete:
+        untested = len(result.operations) - result.tested
+        out.write(f"  stopped early ({result.stopped}): {untested} operations not tested\n")
     for error in result.errors:
         out.write(f"  error: {error}\n")
 
@@ -61,23 +68,43 @@ def _findings(result: SuiteResult, out: TextIO) -> None:
                         out.write(f"        {line}\n")
 
 
-def totals(results: Sequence[SuiteResult], *, command: str) -> str:
+def passed(results: Sequence[SuiteResult], load_errors: Sequence[str] = ()) -> bool:
+    """Whether a run is clean: every API passed and every spec loaded."""
+    return all(result.passed for result in results) and not load_errors
+
+
+def totals(results: Sequence[SuiteResult], *, command: str, load_errors: Sequence[str] = ()) -> str:
     operations = sum(result.tested for result in results)
     cases = sum(result.cases for result in results)
     failures = sum(len(result.findings) for result in results)
     errors = sum(len(result.errors) for result in results)
     seconds = sum(result.seconds for result in results)
-    verdict = "passed" if all(result.passed for result in results) else "FAILED"
+    verdict = "passed" if passed(results, load_errors) else "FAILED"
+    errors += len(load_errors)
+    cut = [result.api for result in results if not result.complete]
+    incomplete = f" (stopped early: {', '.join(cut)})" if cut else ""
     return (
-        f"specmock {command} {verdict}: {len(results)} API{'s' if len(results) != 1 else ''}, "
-        f"{operations} operations, {cases} test cases, {failures} failures, "
-        f"{errors} errors in {seconds:.1f} s"
+        f"specmock {command} {verdict}{incomplete}: {_count(len(results), 'API')}, "
+        f"{_count(operations, 'operation')}, {_count(cases, 'test case')}, "
+        f"{_count(failures, 'failure')}, {_count(errors, 'error')} in {seconds:.1f} s"
     )
 
 
-def write_junit(results: Sequence[SuiteResult], path: Path) -> None:
-    """One <testsuite> per API, one <testcase> per operation, a <failure> per finding."""
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def write_junit(
+    results: Sequence[SuiteResult], path: Path, load_errors: Sequence[str] = ()
+) -> None:
+    """One <testsuite> per API, one <testcase> per operation, a <failure> per finding; specs
+    that did not load are an erroring test case of a `specs` suite."""
     root = ET.Element("testsuites", name="specmock")
+    if load_errors:
+        suite = ET.SubElement(root, "testsuite", name="specs", tests="1", errors="1", time="0")
+        case = ET.SubElement(suite, "testcase", classname="specs", name="load", time="0")
+        for error in load_errors:
+            ET.SubElement(case, "error", message=_xml(error[:200])).text = _xml(error)
     for result in results:
         suite = ET.SubElement(
             root,
@@ -85,7 +112,7 @@ def write_junit(results: Sequence[SuiteResult], path: Path) -> None:
             name=result.api,
             tests=str(len(result.operations) + (1 if result.errors else 0)),
             failures=str(sum(1 for op in result.operations.values() if op.findings)),
-            errors=str(len(result.errors)),
+            errors=str(1 if result.errors else 0),
             time=f"{result.seconds:.3f}",
         )
         for label, operation in result.operations.items():
