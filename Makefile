@@ -24,7 +24,7 @@ unit: $(VENV)/.installed
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed
-	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/compare.py
 
 check: $(VENV)/.installed
 	$(BIN)/specmock check $(SPECS)
