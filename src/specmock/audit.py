@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from specmock.negotiation import is_json
-from specmock.refs import INLINED_FROM, escape, follow, pointer, resolve_pointer
+from specmock.refs import INLINED_FROM, escape, follow, follow_to, pointer
 from specmock.spec import Api, Operation
 from specmock.synthesis import Synthesizer
 
@@ -235,14 +235,9 @@ class _Auditor:
         """`node` with its local `$ref`s followed, and the JSON pointer it ends at ({} if none)."""
         if isinstance(node, dict) and isinstance(node.get(INLINED_FROM), str):
             where = node[INLINED_FROM][1:]  # inlined at load: name the component it came from
-        for _ in range(32):
-            ref = node.get("$ref") if isinstance(node, dict) else None
-            if not isinstance(ref, str) or not ref.startswith("#"):
-                break
-            try:
-                node, where = resolve_pointer(self.document, ref[1:]), ref[1:]
-            except (KeyError, ValueError):
-                break
+        node, origin = follow_to(self.document, node)
+        if origin is not None:
+            where = origin[1:]
         return (node if isinstance(node, dict) else {}), where
 
 

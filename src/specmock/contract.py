@@ -25,6 +25,7 @@ from schemathesis.engine import StopReason, events, from_schema
 from schemathesis.engine.recorder import ScenarioRecorder
 
 from specmock.routing import check_target, upstream_url
+from specmock.spec import HTTP_METHODS
 
 DEFAULT_MAX_EXAMPLES = 50
 # Schemathesis' statuses that reject invalid data, plus 413: a body over the size limit is refused
@@ -64,18 +65,6 @@ class Finding:
     status: int | None
     curl: str
     count: int = 1
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "operation": self.operation,
-            "check": self.check,
-            "code": self.code,
-            "title": self.title,
-            "message": self.message,
-            "status": self.status,
-            "curl": self.curl,
-            "count": self.count,
-        }
 
 
 @dataclass(slots=True)
@@ -205,10 +194,9 @@ def _settings(base_url: str, seed: int, options: SuiteOptions) -> dict[str, Any]
 
 
 def _labels(document: Mapping[str, Any]) -> Iterable[str]:
-    methods = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
     for path, item in (document.get("paths") or {}).items():
         for method in item or {}:
-            if method in methods:
+            if method in HTTP_METHODS:
                 yield f"{method.upper()} {path}"
 
 

@@ -70,20 +70,27 @@ def resolve_pointer(document: Any, text: str) -> Any:
 
 def follow(document: Any, node: Any) -> Any:
     """`node` with its chain of local `$ref`s followed (kept as is where a ref points nowhere)."""
+    return follow_to(document, node)[0]
+
+
+def follow_to(document: Any, node: Any) -> tuple[Any, str | None]:
+    """`node` with its chain of local `$ref`s followed, and the last `$ref` taken (None when
+    `node` is no reference). The chain stops where a ref points nowhere."""
+    origin = None
     for _ in range(32):
         ref = node.get("$ref") if isinstance(node, dict) else None
         if not isinstance(ref, str) or not ref.startswith("#"):
-            return node
+            break
         try:
-            node = resolve_pointer(document, ref[1:])
+            node, origin = resolve_pointer(document, ref[1:]), ref
         except (KeyError, ValueError):
-            return node
-    return node
+            break
+    return node, origin
 
 
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Marks an inlined object with the reference it replaced, so reports can name the component.
 INLINED_FROM = "x-specmock-ref"
-_OPERATION_KEYS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def inline_objects(document: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +105,7 @@ def inline_objects(document: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(item, dict) or "$ref" in item:
             continue
         _inline_list(result, item, "parameters")
-        for method in _OPERATION_KEYS:
+        for method in HTTP_METHODS:
             operation = item.get(method)
             if isinstance(operation, dict):
                 _inline_operation(result, operation)
@@ -147,16 +154,7 @@ def _inline_content(document: dict[str, Any], holder: Any) -> None:
 
 def _inlined(document: dict[str, Any], node: Any) -> Any:
     """The object a reference points at, marked with where it came from (`INLINED_FROM`)."""
-    origin = None
-    target = node
-    for _ in range(32):
-        ref = target.get("$ref") if isinstance(target, dict) else None
-        if not isinstance(ref, str) or not ref.startswith("#"):
-            break
-        try:
-            target, origin = resolve_pointer(document, ref[1:]), ref
-        except (KeyError, ValueError):
-            return node
+    target, origin = follow_to(document, node)
     if origin is None or not isinstance(target, dict):
         return node
     overrides = {k: v for k, v in node.items() if k in ("summary", "description")}

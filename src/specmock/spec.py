@@ -24,7 +24,7 @@ from specmock.errors import SpecError
 from specmock.parsing import load_yaml, non_json_number
 
 SPEC_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+HTTP_METHODS = refs.HTTP_METHODS
 MAX_REPORTED = 5
 
 
