@@ -29,10 +29,10 @@ from specmock.config import Config
 from specmock.errors import ConfigError, SpecError
 from specmock.inbound import check_content, check_credentials, read_body
 from specmock.journal import Journal
-from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
-from specmock.responses import Reply
-from specmock.routing import Match, Router, check_target, upstream_url
-from specmock.served import ServedApi
+from specmock.problems import Problem
+from specmock.responses import problem_json
+from specmock.routing import Match, check_target, upstream_url
+from specmock.served import serve
 from specmock.spec import Api, Catalog, Operation
 from specmock.stubs import not_allowed, not_found, render, session_of
 from specmock.violations import Violation
@@ -99,12 +99,8 @@ class Proxy:
         self.config = config
         self.options = options
         self.journal = Journal()
-        self.router = Router()
-        self.served: dict[str, ServedApi] = {}
+        self.router, self.served = serve(apis, prefix=False)
         self.errors: list[SpecError] = []
-        for api in apis:
-            self.router.add(api.base_path, api.operations)
-            self.served[api.name] = ServedApi.build(api, api.base_path)
         self._client: httpx.AsyncClient | None = None
 
     @asynccontextmanager
@@ -259,8 +255,7 @@ def _is_preflight(request: Request) -> bool:
 
 
 def _problem_response(problem: Problem) -> Response:
-    reply = Reply(problem.status, PROBLEM_MEDIA_TYPE, problem.as_dict(), problem.headers)
-    return render(reply)
+    return render(problem_json(problem))
 
 
 def end_to_end(

@@ -182,7 +182,7 @@ class Responder:
         """A problem in the API's documented error shape when it has one, else problem+json."""
         key = error_key(operation, problem.status) if operation is not None else None
         if key is None or operation is None:
-            return Reply(problem.status, PROBLEM_MEDIA_TYPE, problem.as_dict(), problem.headers)
+            return problem_json(problem)
         status = int(key) if key.isdigit() else problem.status
         content = _responses(operation)[key].get("content") or {}
         headers = self._headers(operation, key, _responses(operation)[key], False) | problem.headers
@@ -194,6 +194,11 @@ class Responder:
         start = _fill_message(self._resolve(schema), problem, self._resolve)
         body = self.synthesizer.conform(start, schema, seed=seed)
         return Reply(status, _concrete(media_type), body, headers)
+
+
+def problem_json(problem: Problem) -> Reply:
+    """A problem as application/problem+json, for answers no operation's error shape covers."""
+    return Reply(problem.status, PROBLEM_MEDIA_TYPE, problem.as_dict(), problem.headers)
 
 
 _MISSING: Any = object()

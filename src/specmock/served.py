@@ -8,6 +8,7 @@ from typing import Any
 from specmock.actions import Actions
 from specmock.effective import effective_document
 from specmock.responses import Responder
+from specmock.routing import Router
 from specmock.security import Requirements
 from specmock.spec import Api, Operation
 from specmock.validation import ApiValidator
@@ -43,3 +44,15 @@ class ServedApi:
         if self._effective is None:
             self._effective = effective_document(self.api, self.mount)
         return self._effective
+
+
+def serve(apis: list[Api], prefix: bool) -> tuple[Router, dict[str, ServedApi]]:
+    """Every API at its mount (its server path, under `/{name}` with `prefix`), behind one
+    router. Raises ConfigError when two APIs claim the same method and path."""
+    router = Router()
+    served: dict[str, ServedApi] = {}
+    for api in apis:
+        mount = f"/{api.name}{api.base_path}" if prefix else api.base_path
+        router.add(mount, api.operations)
+        served[api.name] = ServedApi.build(api, mount)
+    return router, served

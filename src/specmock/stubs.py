@@ -21,10 +21,10 @@ from specmock.errors import SpecError
 from specmock.inbound import check_content, check_credentials, read_body
 from specmock.journal import Journal
 from specmock.problems import Problem
-from specmock.responses import Prefer, Reply
-from specmock.routing import Match, Router
+from specmock.responses import Prefer, Reply, problem_json
+from specmock.routing import Match
 from specmock.seeds import load_seed
-from specmock.served import ServedApi
+from specmock.served import ServedApi, serve
 from specmock.spec import Api, Operation
 from specmock.store import Store
 from specmock.validation import strict_json
@@ -37,13 +37,8 @@ class Stubs:
     def __init__(self, apis: list[Api], config: Config, store: Store | None = None) -> None:
         self.config = config
         self.journal = Journal()
-        self.router = Router()
-        self.served: dict[str, ServedApi] = {}
+        self.router, self.served = serve(apis, config.prefix)
         self.errors: list[SpecError] = []
-        for api in apis:
-            mount = f"/{api.name}{api.base_path}" if config.prefix else api.base_path
-            self.router.add(mount, api.operations)
-            self.served[api.name] = ServedApi.build(api, mount)
         self.store = store if store is not None else Store(self._seed())
 
     def _seed(self) -> dict[str, dict[str, dict[str, Any]]]:
@@ -69,7 +64,7 @@ class Stubs:
         match = self.router.match(raw_path)
         if match is None:
             self.journal.add(session_of(request), request.method, request.url.path, 404, ())
-            return render(Reply(404, *_problem(not_found(request.url.path))))
+            return render(problem_json(not_found(request.url.path)))
         operation = match.route.operations.get(request.method.lower())
         if operation is None:
             self.journal.add(session_of(request), request.method, request.url.path, 405, ())
@@ -86,8 +81,7 @@ class Stubs:
         return render(outcome, request.method)
 
     def _not_allowed(self, request: Request, match: Match) -> Response:
-        problem = not_allowed(request.method, match)
-        return render(Reply(405, *_problem(problem), headers=problem.headers))
+        return render(problem_json(not_allowed(request.method, match)))
 
     async def _answer(
         self, request: Request, match: Match, operation: Operation, served: ServedApi
@@ -148,10 +142,6 @@ def _json_or_none(body: bytes) -> Any:
         return strict_json(body)
     except (ValueError, RecursionError):
         return None
-
-
-def _problem(problem: Problem) -> tuple[str, Any]:
-    return "application/problem+json", problem.as_dict()
 
 
 def render(reply: Reply, method: str = "GET") -> Response:
