@@ -20,8 +20,8 @@ from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
 from specmock.served import ServedApi
 from specmock.spec import Catalog
 from specmock.stubs import Stubs, session_of
-from specmock.validation import strict_json
 from specmock.violations import Violation
+from specmock.wire import strict_json
 
 ADMIN_ROOT = "/__specmock"
 

@@ -8,12 +8,14 @@ parameter cannot name a resource). Each returns a value or a `Problem`; the firs
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from openapi_core.datatypes import RequestParameters
 from starlette.requests import ClientDisconnect, Request
 
 from specmock import negotiation
 from specmock.config import Config
+from specmock.fastpath import Accepted
 from specmock.problems import Problem
 from specmock.routing import Match
 from specmock.security import Credentials
@@ -21,14 +23,16 @@ from specmock.served import ServedApi
 from specmock.spec import Operation
 from specmock.validation import RequestData
 from specmock.violations import Violation
+from specmock.wire import strict_json
 
 
 @dataclass(frozen=True, slots=True)
 class Inbound:
-    """A request that passed every check, with its body read once."""
+    """A request that passed every check, with its body read once (and parsed, when JSON)."""
 
     body: bytes
     data: RequestData
+    json: Any
 
 
 def check_credentials(
@@ -54,7 +58,7 @@ def check_content(
     data = RequestData(
         method=operation.method,
         path=request.url.path,
-        host_url=str(request.base_url).rstrip("/"),
+        host_url="",  # openapi-core's parameter and body stages do not read it
         parameters=RequestParameters(
             query=request.query_params,
             header=request.headers,
@@ -64,11 +68,24 @@ def check_content(
         body=body or None,
         content_type=request.headers.get("content-type") or "application/octet-stream",
     )
+    fast = served.validator.fast
+    accepted = fast.accepts(operation, data.parameters, data.body, data.content_type)
+    if isinstance(accepted, Accepted):
+        return Inbound(body, data, accepted.body)
     violations = served.validator.violations(operation, data)
     if violations:
         missing = served.validator.names_no_resource(operation, violations)
         return Problem.from_violations(404 if missing else 400, violations)
-    return Inbound(body, data)
+    return Inbound(body, data, _json_or_none(body))
+
+
+def _json_or_none(body: bytes) -> Any:
+    if not body:
+        return None
+    try:
+        return strict_json(body)
+    except (ValueError, RecursionError):
+        return None
 
 
 async def read_body(request: Request, limit: int) -> bytes | Problem:

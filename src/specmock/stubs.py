@@ -27,7 +27,6 @@ from specmock.seeds import load_seed
 from specmock.served import ServedApi, serve
 from specmock.spec import Api, Operation
 from specmock.store import Store
-from specmock.validation import strict_json
 from specmock.violations import Violation
 
 
@@ -104,7 +103,7 @@ class Stubs:
         call = Call(
             query=dict(request.query_params),
             params=match.params,
-            body=_json_or_none(body),
+            body=inbound.json,
             content_type=inbound.data.content_type,
             if_match=request.headers.get("if-match"),
         )
@@ -133,15 +132,6 @@ SESSION_HEADER = "x-specmock-session"
 def session_of(request: Request) -> str:
     """The state a request sees: its `X-Specmock-Session`, or the shared default ''."""
     return request.headers.get(SESSION_HEADER, "")
-
-
-def _json_or_none(body: bytes) -> Any:
-    if not body:
-        return None
-    try:
-        return strict_json(body)
-    except (ValueError, RecursionError):
-        return None
 
 
 def render(reply: Reply, method: str = "GET") -> Response:

@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import partial
 from itertools import islice
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -35,6 +36,7 @@ from jsonschema.validators import extend  # type: ignore[import-untyped]
 from referencing.exceptions import Unresolvable
 
 from specmock import patterns
+from specmock.compiled import SchemaCompiler
 from specmock.errors import SpecError
 
 View = dict[str, Any]
@@ -156,10 +158,17 @@ class _Checker:
 
     def __init__(self, document: Mapping[str, Any], legacy: bool) -> None:
         self._legacy = legacy
-        self._root = _VALIDATOR(_translate(document, legacy), format_checker=_format_checker())
+        formats = _format_checker()
+        self._root = _VALIDATOR(_translate(document, legacy), format_checker=formats)
+        # The compiled check answers "valid" fast; this checker decides everything else.
+        self._compiled = SchemaCompiler(document, partial(_restated, legacy=legacy), formats)
 
     def error_count(self, value: Any, schema: Any) -> int:
-        """How many errors; RecursionError for a schema that is its own oneOf branch."""
+        """How many errors (0 when the compiled check passes it); RecursionError for a schema
+        that is its own oneOf branch."""
+        fast = self._compiled.check(schema)
+        if fast is not None and fast(value):
+            return 0
         return len(self.errors(value, schema))
 
     def errors(self, value: Any, schema: Any) -> list[ValidationError]:
@@ -637,10 +646,18 @@ def _translate(node: Any, legacy: bool) -> Any:
         return [_translate(item, legacy) for item in node]
     if not isinstance(node, Mapping):
         return node
-    if node.get("writeOnly") is True:
+    view = _restated(node, legacy)
+    if isinstance(view, bool):
+        return view
+    return {key: _translate(value, legacy) for key, value in view.items()}
+
+
+def _restated(schema: Mapping[str, Any], legacy: bool) -> View | bool:
+    """One schema object (not its subschemas) in 2020-12 terms, as a response is checked."""
+    if schema.get("writeOnly") is True:
         return False
-    view = _normalize({key: _translate(value, legacy) for key, value in node.items()}, legacy)
-    properties = node.get("properties")
+    view = _normalize(schema, legacy)
+    properties = schema.get("properties")
     if isinstance(view.get("required"), list) and isinstance(properties, Mapping):
         hidden = {name for name, s in properties.items() if _mapping(s).get("writeOnly") is True}
         view["required"] = [name for name in view["required"] if name not in hidden]

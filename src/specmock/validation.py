@@ -1,7 +1,7 @@
 """Request and response validation with openapi-core, as lists of `Violation`s.
 
 openapi-core stays the authority on what is valid. We route requests ourselves, so we hand its
-validator the operation already found (its `_get_parameters` / `_get_body` stages) instead of
+validator the operation already found (its `_get_parameter` / `_get_body` stages) instead of
 letting it search the paths on every call; validators and spec paths are built once per API.
 Security is checked by `specmock.security` before this stage. Responses (a real server's, seen
 by the proxy) go through openapi-core's response stages the same way: `_find_operation_response`,
@@ -11,11 +11,9 @@ by the proxy) go through openapi-core's response stages the same way: `_find_ope
 from __future__ import annotations
 
 import copy
-import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from jsonschema_path import SchemaPath
 from openapi_core import (
@@ -31,10 +29,10 @@ from openapi_core.deserializing.media_types.exceptions import MediaTypeDeseriali
 from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
 from openapi_core.templating.responses.exceptions import ResponseNotFound
 from openapi_core.validation.request.exceptions import (
+    MissingParameter,
     MissingRequestBody,
     MissingRequiredParameter,
     MissingRequiredRequestBody,
-    ParametersError,
     ParameterValidationError,
     RequestBodyValidationError,
 )
@@ -45,11 +43,16 @@ from openapi_core.validation.response.exceptions import (
     MissingRequiredHeader,
 )
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
+from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
+from openapi_schema_validator.validators import OAS30_VALIDATORS
 
 from specmock import negotiation
+from specmock.compiled import WHOLE, SchemaCompiler, Unsupported
+from specmock.fastpath import FastPath
 from specmock.refs import follow, pointer
 from specmock.spec import Api, Operation
 from specmock.violations import Violation
+from specmock.wire import INTEGER, NUMBER, strict_json
 
 
 @dataclass(slots=True)
@@ -76,9 +79,9 @@ class ApiValidator:
         legacy = not api.version.startswith("3.1")
         # openapi-core honours readOnly and writeOnly for 3.0 only; for 3.1 each direction gets a
         # view where the properties it may leave out are not required.
-        self.spec = SchemaPath.from_dict(
-            self.document if legacy else not_required(self.document, "readOnly")
-        )
+        request_document = self.document if legacy else not_required(self.document, "readOnly")
+        self.spec = SchemaPath.from_dict(request_document)
+        self.fast = FastPath(request_document, request_compiler(request_document, legacy))
         self.response_spec = (
             self.spec if legacy else SchemaPath.from_dict(not_required(self.document, "writeOnly"))
         )
@@ -86,20 +89,28 @@ class ApiValidator:
         validator_cls = (
             V31RequestValidator if api.version.startswith("3.1") else V30RequestValidator
         )
-        self._validator = validator_cls(
-            self.spec, extra_media_type_deserializers=json_deserializers(api.document)
+        self._validator = keep_factories(
+            validator_cls(
+                self.spec, extra_media_type_deserializers=json_deserializers(api.document)
+            )
         )
-        self._operations: dict[tuple[str, str], tuple[SchemaPath, SchemaPath]] = {}
+        self._operations: dict[tuple[str, str], tuple[SchemaPath, list[SchemaPath]]] = {}
         response_cls = (
             V31ResponseValidator if api.version.startswith("3.1") else V30ResponseValidator
         )
-        self._response_validator = response_cls(
-            self.response_spec, extra_media_type_deserializers=json_deserializers(api.document)
+        self._response_validator = keep_factories(
+            response_cls(
+                self.response_spec,
+                extra_media_type_deserializers=json_deserializers(api.document),
+            )
         )
 
     def names_no_resource(self, operation: Operation, violations: list[Violation]) -> bool:
         """Whether a numeric path parameter does not hold a number: then the path names no
-        resource (404), as typed routers (Starlette's `{id:int}`, Django, Rails) answer."""
+        resource (404), as typed routers (Starlette's `{id:int}`, Django, Rails) answer, unless
+        the operation documents a 400 for bad input."""
+        if "400" in (operation.spec.get("responses") or {}):
+            return False
         numeric = {name for where, name, _ in self._numeric_of(operation) if where == "path"}
         return any(v.location == "path" and v.name in numeric for v in violations)
 
@@ -119,28 +130,40 @@ class ApiValidator:
         for where, name, kind in self._numeric_of(operation):
             source: Any = given[where]
             values = source.getlist(name) if hasattr(source, "getlist") else [source.get(name)]
-            pattern = _INTEGER if kind == "integer" else _NUMBER
+            pattern = INTEGER if kind == "integer" else NUMBER
             for value in values:
                 if isinstance(value, str) and not pattern.fullmatch(value):
                     found.append(Violation(where, name, f"{value!r} is not a valid {kind}"))
         return found
 
-    def _paths(self, operation: Operation) -> tuple[SchemaPath, SchemaPath]:
+    def _paths(self, operation: Operation) -> tuple[SchemaPath, list[SchemaPath]]:
+        """The operation's spec path and its parameters' (the operation's first, each name and
+        location once, as openapi-core's `_get_parameters` reads them), found once."""
         key = (operation.path, operation.method)
         if key not in self._operations:
             path_item = self.spec / "paths" / operation.path
-            self._operations[key] = (path_item, path_item / operation.method)
+            spec = path_item / operation.method
+            parameters, seen = [], set()
+            for holder in (spec, path_item):
+                for parameter in holder.get("parameters", ()):
+                    place = ((parameter / "name").read_str(), (parameter / "in").read_str())
+                    if place not in seen:
+                        seen.add(place)
+                        parameters.append(parameter)
+            self._operations[key] = (spec, parameters)
         return self._operations[key]
 
     def violations(self, operation: Operation, request: RequestData) -> list[Violation]:
         """Every way the request's parameters and body break the operation, all at once."""
-        path_item, spec = self._paths(operation)
+        spec, parameters = self._paths(operation)
         found = self._numbers(operation, request.parameters)
         flagged = {(v.location, v.name) for v in found}
-        try:
-            self._validator._get_parameters(request.parameters, spec, path_item)
-        except ParametersError as error:
-            for problem in error.errors:
+        for parameter in parameters:
+            try:
+                self._validator._get_parameter(request.parameters, parameter)
+            except MissingParameter:
+                continue
+            except ParameterValidationError as problem:
                 found.extend(
                     v
                     for v in _parameter_violations(problem, request.parameters)
@@ -216,6 +239,43 @@ class ApiValidator:
         return []
 
 
+class _Kept:
+    """One of openapi-core's factories, keeping what it builds per argument list.
+
+    openapi-core builds a schema validator (deep-copying its format checker) and a parameter
+    reader again for every parameter and body of every request. What it builds depends only on
+    the arguments (a place in this API's spec, a style), so one per place is enough; each
+    `ApiValidator` keeps its own, for its own spec.
+    """
+
+    def __init__(self, factory: Any) -> None:
+        self._factory = factory
+        self._kept: dict[Any, Any] = {}
+
+    def create(self, *args: Any, **kwargs: Any) -> Any:
+        key = (args, tuple(sorted(kwargs.items())))
+        try:
+            return self._kept[key]
+        except KeyError:
+            made = self._kept[key] = self._factory.create(*args, **kwargs)
+            return made
+        except TypeError:  # an argument that is no key (a dict of extra validators)
+            return self._factory.create(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._factory, name)
+
+
+_V = TypeVar("_V")
+
+
+def keep_factories(validator: _V) -> _V:
+    """An openapi-core validator whose schema validators and parameter readers are kept."""
+    for name in ("schema_validators_factory", "style_deserializers_factory"):
+        setattr(validator, name, _Kept(getattr(validator, name)))
+    return validator
+
+
 class _CaselessHeaders(Mapping[str, str]):
     """Header values by name in any case, as openapi-core looks them up by the spec's spelling."""
 
@@ -258,10 +318,6 @@ def _response_body_violations(
         yield Violation("response.body", "", _text(cause or error))
 
 
-_INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
-_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?", re.ASCII)
-
-
 def _numeric_parameters(
     document: dict[str, Any], operation: Operation
 ) -> list[tuple[str, str, str]]:
@@ -282,6 +338,54 @@ def _numeric_parameters(
 
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def request_compiler(document: Mapping[str, Any], legacy: bool) -> SchemaCompiler:
+    """Compiled checks of `document`'s schemas as openapi-core reads them in requests: for 3.0
+    its `OAS30WriteValidator` (a readOnly property may not be sent, nor is it required), for 3.1
+    `OAS31Validator` with the 3.0 format checker, as openapi-core sets them up."""
+    if legacy:
+        return SchemaCompiler(document, _restate_30_write, OAS30WriteValidator.FORMAT_CHECKER)
+    return SchemaCompiler(document, _as_is, OAS30ReadValidator.FORMAT_CHECKER)
+
+
+# The keywords openapi-core's 3.0 validators read (others are ignored, as they are there).
+_OAS30_KEYWORDS = (frozenset(OAS30_VALIDATORS) - {"readOnly", "writeOnly"}) | {
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+}
+
+
+def _restate_30_write(schema: Mapping[str, Any]) -> Mapping[str, Any] | bool:
+    """One 3.0 schema object in 2020-12 terms, as a request is checked against it."""
+    if schema.get("readOnly"):
+        return False  # openapi-core refuses any value for a readOnly schema in a request
+    view = {key: value for key, value in schema.items() if key in _OAS30_KEYWORDS}
+    kind = view.get("type")
+    if kind is not None and not isinstance(kind, str):
+        raise Unsupported(f"type {kind!r} in an OpenAPI 3.0 schema")
+    if kind == "integer":
+        view[WHOLE] = True  # the 3.0 type checker takes no float for an integer, not even 1.0
+    if kind is not None and schema.get("nullable") is True:
+        view["type"] = [kind, "null"]
+    for bound, flag in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        exclusive = view.pop(flag, False)
+        if exclusive is True and bound in view:
+            view[flag] = view.pop(bound)
+        elif not isinstance(exclusive, bool):
+            raise Unsupported(f"{flag} {exclusive!r} in an OpenAPI 3.0 schema")
+    properties, required = view.get("properties"), view.get("required")
+    if isinstance(properties, Mapping) and isinstance(required, list):
+        view["required"] = [
+            name
+            for name in required
+            if not (isinstance(p := properties.get(name), Mapping) and p.get("readOnly"))
+        ]
+    return view
+
+
+def _as_is(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    return schema
 
 
 def not_required(document: dict[str, Any], flag: str) -> dict[str, Any]:
@@ -364,15 +468,6 @@ def _single_type(schema: Any) -> Any:
     if len(kinds) == 1:
         rewritten["type"] = kinds[0]
     return rewritten
-
-
-def strict_json(data: bytes | str) -> Any:
-    """JSON as RFC 8259 has it: `NaN` and `Infinity` are not numbers there."""
-    return json.loads(data, parse_constant=_refuse_constant)
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
 
 
 def json_deserializers(document: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,241 @@
+"""Compiled schema checks (jsonschema-rs): a fast yes, never a looser one.
+
+openapi-core stays the authority on what a request may hold, and synthesis' checker on what an
+answer may hold. A compiled check is built so that it is never more lenient than its authority:
+when it says valid, the authority would too; when it says invalid, the caller asks the authority,
+which decides and explains. A check may be stricter than needed (that costs a slow path, never a
+wrong answer). Schemas it cannot restate faithfully (a discriminator, `patternProperties`, a
+`$schema` switch, a `$ref` outside the document) get no check at all: None, and every value goes
+to the authority.
+
+Each schema is restated in JSON Schema 2020-12 by the caller's one-level `restate` (OpenAPI 3.0's
+`nullable`, boolean exclusive bounds, readOnly or writeOnly by direction); the targets of local
+`$ref`s are copied in beside it. `pattern` is matched with Python's `re.search` and `format` by
+the authority's own format checker (called from Rust), so those two agree by construction. Checks
+are compiled on first use and kept, per schema object.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import jsonschema_rs
+from jsonschema import FormatChecker  # type: ignore[import-untyped]
+
+from specmock.refs import resolve_pointer
+
+Check = Callable[[Any], bool]
+Restate = Callable[[Mapping[str, Any]], "Mapping[str, Any] | bool"]
+
+
+class Unsupported(Exception):
+    """A schema the compiled check cannot restate faithfully."""
+
+
+# Keywords whose value is a schema, a list of schemas, or a map of name -> schema.
+_ONE = (
+    "additionalProperties",
+    "items",
+    "not",
+    "contains",
+    "if",
+    "then",
+    "else",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+)
+_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
+_MAP = ("properties", "$defs", "definitions", "dependentSchemas")
+# Keywords the authority reads its own way, or that would change how the rest is read.
+_REFUSED = frozenset(
+    (
+        "discriminator",
+        "patternProperties",
+        "$schema",
+        "$id",
+        "$anchor",
+        "$dynamicRef",
+        "$dynamicAnchor",
+        "$recursiveRef",
+        "$recursiveAnchor",
+        "$vocabulary",
+    )
+)
+_PATTERN = "x-specmock-pattern"
+_FORMAT = "x-specmock-format"
+# For a restate to use: an integer that is written as one (`1`, not `1.0`), as draft 4 and
+# OpenAPI 3.0's type checker have it; 2020-12 alone takes `1.0`.
+WHOLE = "x-specmock-whole"
+_DEFS = "x-specmock-defs"  # where `$ref` targets go (not `$defs`: a schema may have its own)
+
+
+class _Pattern:
+    """`pattern` as the Python validators read it: `re.search` on strings."""
+
+    def __init__(self, parent: Any, value: Any, schema: Any) -> None:
+        self._regex = re.compile(value)
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, str) and not self._regex.search(instance):
+            raise ValueError(f"{instance!r} does not match {self._regex.pattern!r}")
+
+
+class _Whole:
+    def __init__(self, parent: Any, value: Any, schema: Any) -> None:
+        self._on = value is True
+
+    def validate(self, instance: Any) -> None:
+        if self._on and isinstance(instance, float):
+            raise ValueError(f"{instance!r} is not an integer")
+
+
+def _format_keyword(checker: FormatChecker) -> type:
+    """`format` as the authority reads it: its own checker, on values of every type (int32 bounds
+    integers), so jsonschema-rs's own format checks never come into it."""
+
+    class Format:
+        def __init__(self, parent: Any, value: Any, schema: Any) -> None:
+            self._name = str(value)
+
+        def validate(self, instance: Any) -> None:
+            if instance is not None and not checker.conforms(instance, self._name):
+                raise ValueError(f"{instance!r} is not a {self._name!r}")
+
+    return Format
+
+
+class SchemaCompiler:
+    """Compiled checks for the schemas of one document, each built on first use and kept.
+
+    `restate` turns one schema object (its own keywords, not its subschemas) into 2020-12 terms;
+    `formats` is the authority's format checker.
+    """
+
+    def __init__(
+        self, document: Mapping[str, Any], restate: Restate, formats: FormatChecker
+    ) -> None:
+        self._document = document
+        self._restate = restate
+        self._keywords = {_PATTERN: _Pattern, _FORMAT: _format_keyword(formats), WHOLE: _Whole}
+        self._checks: dict[int, tuple[Any, Check | None]] = {}
+        self._names: dict[str, str] = {}  # $ref pointer -> name under $defs
+        self._defs: dict[str, Any] = {}  # name -> restated schema
+        self._uses: dict[str, set[str]] = {}  # name -> names its schema refers to
+        self._broken: set[str] = set()  # names whose schema has no compiled check
+
+    def check(self, schema: Any) -> Check | None:
+        """The compiled check of `schema`, or None when it has none (see the module doc)."""
+        kept = self._checks.get(id(schema))
+        if kept is not None and kept[0] is schema:
+            return kept[1]
+        check = self._compile(schema)
+        self._checks[id(schema)] = (schema, check)  # the schema is kept so its id stays its own
+        return check
+
+    def _compile(self, schema: Any) -> Check | None:
+        uses: set[str] = set()
+        try:
+            root = self._walk(schema, uses)
+            needed = self._closure(uses)
+        except (Unsupported, KeyError, ValueError, TypeError, RecursionError):
+            return None
+        if isinstance(root, bool):
+            return (lambda value: True) if root else None
+        if needed:
+            root = {**root, _DEFS: {name: self._defs[name] for name in needed}}
+        try:
+            validator = jsonschema_rs.Draft202012Validator(
+                root, validate_formats=False, keywords=self._keywords
+            )
+        except (ValueError, TypeError, re.error, jsonschema_rs.ValidationError):
+            return None
+        return _guarded(validator.is_valid)
+
+    def _walk(self, node: Any, uses: set[str]) -> Any:
+        if isinstance(node, bool):
+            return node
+        if not isinstance(node, Mapping):
+            raise Unsupported(f"a schema must be an object or a boolean, not {node!r}")
+        restated = self._restate(node)
+        if isinstance(restated, bool):
+            return restated
+        result: dict[str, Any] = {}
+        for key, value in restated.items():
+            if key in _REFUSED:
+                raise Unsupported(key)
+            if key == "$ref":
+                result[key] = f"#/{_DEFS}/{self._ref(value, uses)}"
+            elif key == "pattern":
+                result[_PATTERN] = value
+            elif key == "format":
+                result[_FORMAT] = value
+            elif key in _ONE:
+                if key == "items" and isinstance(value, list):
+                    raise Unsupported("items as a list")
+                result[key] = self._walk(value, uses)
+            elif key in _LIST:
+                result[key] = [self._walk(item, uses) for item in _sequence(value)]
+            elif key in _MAP:
+                result[key] = {name: self._walk(item, uses) for name, item in _map(value).items()}
+            else:
+                result[key] = value
+        return result
+
+    def _ref(self, ref: Any, uses: set[str]) -> str:
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            raise Unsupported(f"$ref {ref!r} is not local")
+        name = self._names.get(ref)
+        if name is None:
+            target = resolve_pointer(self._document, ref[1:])
+            name = self._names[ref] = f"s{len(self._names)}"
+            own: set[str] = set()
+            self._uses[name] = own
+            try:
+                self._defs[name] = self._walk(target, own)
+            except Exception:
+                self._broken.add(name)  # kept: a schema walked meanwhile may refer to it
+                raise
+        if name in self._broken:
+            raise Unsupported(f"$ref {ref!r} leads to a schema with no compiled check")
+        uses.add(name)
+        return name
+
+    def _closure(self, names: set[str]) -> list[str]:
+        seen: set[str] = set()
+        stack = list(names)
+        while stack:
+            name = stack.pop()
+            if name in self._broken:
+                raise Unsupported(f"{name} has no compiled check")
+            if name not in seen:
+                seen.add(name)
+                stack.extend(self._uses[name])
+        return sorted(seen)
+
+
+def _guarded(is_valid: Check) -> Check:
+    """A check that says no, rather than raising, on a value it cannot take (the authority then
+    decides: a float too big for Rust's numbers, a callback that failed)."""
+
+    def check(value: Any) -> bool:
+        try:
+            return bool(is_valid(value))
+        except Exception:
+            return False
+
+    return check
+
+
+def _sequence(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise Unsupported(f"expected a list of schemas, not {value!r}")
+    return value
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise Unsupported(f"expected a map of schemas, not {value!r}")
+    return value

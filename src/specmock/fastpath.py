@@ -1,0 +1,214 @@
+"""The fast path of request validation: per-operation checks that can say "valid" on their own.
+
+openapi-core walks the spec and builds its schema validators again on every call (about 1 ms a
+request). An `OperationCheck` is built once per operation, on its first request: each parameter
+read the simple way (a scalar in its default style) with a compiled check of its schema, and a
+compiled check per documented JSON body. It either accepts a request, handing back the body it
+parsed, or says why it cannot: anything it does not read exactly as openapi-core would (a
+repeated or empty query value, an array parameter, a form body, a value its check refuses) goes
+to openapi-core, which decides and explains. So a request is accepted only when openapi-core would
+accept it too; `tests/test_fastpath.py` checks that on the seed specs and on petstore.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from openapi_core.datatypes import RequestParameters
+
+from specmock import negotiation
+from specmock.compiled import Check, SchemaCompiler
+from specmock.refs import follow
+from specmock.spec import Operation
+from specmock.wire import INTEGER, NUMBER, strict_json
+
+_DEFAULT_STYLE = {"path": "simple", "header": "simple", "query": "form", "cookie": "form"}
+_NO_DEFAULT: Any = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """A request the fast path accepts, with its body as parsed JSON (None when it has none)."""
+
+    body: Any
+
+
+def _string(value: str) -> Any:
+    return value
+
+
+def _integer(value: str) -> Any:
+    return int(value) if INTEGER.fullmatch(value) else _NO_DEFAULT
+
+
+def _number(value: str) -> Any:
+    return float(value) if NUMBER.fullmatch(value) else _NO_DEFAULT
+
+
+def _boolean(value: str) -> Any:
+    return {"true": True, "false": False}.get(value, _NO_DEFAULT)
+
+
+# How a scalar parameter's text becomes the value openapi-core validates (`_NO_DEFAULT`: it
+# cannot, and openapi-core explains).
+_READERS: dict[str, Callable[[str], Any]] = {
+    "string": _string,
+    "integer": _integer,
+    "number": _number,
+    "boolean": _boolean,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Parameter:
+    where: str
+    name: str
+    required: bool
+    read: Callable[[str], Any] | None  # None: not a scalar in its default style
+    check: Check | None
+    default: Any
+
+    def refusal(self, given: RequestParameters) -> str | None:
+        """Why openapi-core must read this parameter (None: it is valid)."""
+        values = _values(given, self.where, self.name)
+        if not values:
+            if self.required:
+                return f"{self}: missing"
+            if self.default is _NO_DEFAULT or (self.check is not None and self.check(self.default)):
+                return None
+            return f"{self}: its default is refused or has no compiled check"
+        if self.read is None:
+            return f"{self}: not a scalar in its default style"
+        if self.check is None:
+            return f"{self}: no compiled check"
+        if len(values) != 1:
+            return f"{self}: sent {len(values)} times"
+        if values[0] == "" and self.where == "query":
+            return f"{self}: empty"
+        value = self.read(values[0])
+        if value is _NO_DEFAULT:
+            return f"{self}: not written as its type"
+        return None if self.check(value) else f"{self}: refused by the compiled check"
+
+    def __str__(self) -> str:
+        return f"{self.where} parameter {self.name!r}"
+
+
+def _values(given: RequestParameters, where: str, name: str) -> list[str]:
+    source: Any = given[where]
+    if hasattr(source, "getlist"):
+        return list(source.getlist(name))
+    value = source.get(name)
+    return [] if value is None else [value]
+
+
+@dataclass(frozen=True, slots=True)
+class OperationCheck:
+    """The fast checks of one operation."""
+
+    parameters: tuple[_Parameter, ...]
+    documents_body: bool
+    body_required: bool
+    bodies: Mapping[str, Check | None]  # JSON media type (lower case) -> check of its schema
+
+    def accepts(
+        self, given: RequestParameters, body: bytes | None, content_type: str
+    ) -> Accepted | str:
+        """The request accepted, or why only openapi-core can tell."""
+        for parameter in self.parameters:
+            refusal = parameter.refusal(given)
+            if refusal is not None:
+                return refusal
+        if not body:
+            return "body: missing" if self.body_required else Accepted(None)
+        if not self.documents_body:
+            return "body: not documented"
+        media_type = negotiation.essence(content_type)
+        if media_type not in self.bodies:
+            return f"body: {media_type!r} is not a documented JSON type"
+        check = self.bodies[media_type]
+        if check is None:
+            return "body: no compiled check"
+        try:
+            value = strict_json(body)
+        except (ValueError, RecursionError):
+            return "body: not JSON"
+        return Accepted(value) if check(value) else "body: refused by the compiled check"
+
+
+class FastPath:
+    """The operations' fast checks for one API, each built on its operation's first request.
+
+    `document` is the one openapi-core validates against; `compiler` restates its schemas as
+    openapi-core reads them in requests.
+    """
+
+    def __init__(self, document: Mapping[str, Any], compiler: SchemaCompiler) -> None:
+        self._document = document
+        self._compiler = compiler
+        self._checks: dict[tuple[str, str], OperationCheck | None] = {}
+
+    def accepts(
+        self, operation: Operation, given: RequestParameters, body: bytes | None, content_type: str
+    ) -> Accepted | str:
+        """The request accepted, or why only openapi-core can tell."""
+        key = (operation.path, operation.method)
+        if key not in self._checks:
+            self._checks[key] = self._build(operation)
+        check = self._checks[key]
+        if check is None:
+            return "the operation's parameters cannot be read here"
+        return check.accepts(given, body, content_type)
+
+    def _build(self, operation: Operation) -> OperationCheck | None:
+        path_item = (self._document.get("paths") or {}).get(operation.path)
+        spec = path_item.get(operation.method) if isinstance(path_item, dict) else None
+        if not isinstance(path_item, dict) or not isinstance(spec, dict):
+            return None
+        declared = [*(path_item.get("parameters") or []), *(spec.get("parameters") or [])]
+        parameters: dict[tuple[str, str], _Parameter] = {}
+        for raw in declared:
+            parameter = self._parameter(follow(self._document, raw))
+            if parameter is None:
+                return None
+            parameters[(parameter.where, parameter.name)] = parameter  # the operation's wins
+        body = follow(self._document, spec.get("requestBody"))
+        bodies: dict[str, Check | None] = {}
+        if isinstance(body, dict):
+            for media_type, media in (body.get("content") or {}).items():
+                schema = media.get("schema") if isinstance(media, dict) else None
+                if negotiation.is_json(media_type) and "*" not in media_type and schema is not None:
+                    bodies[media_type.lower()] = self._compiler.check(schema)
+        return OperationCheck(
+            parameters=tuple(parameters.values()),
+            documents_body=isinstance(body, dict),
+            body_required=isinstance(body, dict) and body.get("required") is True,
+            bodies=bodies,
+        )
+
+    def _parameter(self, parameter: Any) -> _Parameter | None:
+        if not isinstance(parameter, dict):
+            return None
+        where, name = parameter.get("in"), parameter.get("name")
+        if where not in _DEFAULT_STYLE or not isinstance(name, str):
+            return None
+        schema = follow(self._document, parameter.get("schema"))
+        simple = (
+            "content" not in parameter
+            and isinstance(schema, dict)
+            and parameter.get("style", _DEFAULT_STYLE[where]) == _DEFAULT_STYLE[where]
+        )
+        kind = schema.get("type") if isinstance(schema, dict) else None
+        read = _READERS.get(kind) if simple and isinstance(kind, str) else None
+        check = self._compiler.check(schema) if isinstance(schema, dict) else None
+        default = schema.get("default", _NO_DEFAULT) if isinstance(schema, dict) else _NO_DEFAULT
+        return _Parameter(
+            where=where,
+            name=name,
+            required=parameter.get("required") is True or where == "path",
+            read=read,
+            check=check,
+            default=default,
+        )
