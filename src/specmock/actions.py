@@ -68,6 +68,7 @@ class Actions:
         self.mount = mount
         self.responder = responder
         self.bindings: dict[str, Binding] = {}
+        self._envelopes: dict[tuple[int, str], tuple[Mapping[str, Any], Envelope]] = {}
         id_schemas = _id_schemas(api)
         actions = infer(api)
         for operation in api.operations:
@@ -226,10 +227,7 @@ class Actions:
         for name, default in binding.defaults.items():
             record.setdefault(name, default)
         collection = resource.collection_path(call.params)
-        taken = {p.rsplit("/", 1)[-1] for p, _ in state.children(self.api.name, collection)}
-        identifier = store.new_id(
-            binding.id_schema, taken | state.issued(self.api.name, collection)
-        )
+        identifier = state.new_id(self.api.name, collection, binding.id_schema)
         state.issue(self.api.name, collection, str(identifier))
         params = {**call.params, resource.id_param: str(identifier)}
         key = resource.item_path(params)
@@ -405,6 +403,15 @@ class Actions:
             shown.setdefault(name, _typed(identifier, known[name]))
         return shown
 
+    def _envelope(self, schema: Mapping[str, Any], resource: str) -> Envelope:
+        kept = self._envelopes.get((id(schema), resource))
+        if kept is None or kept[0] is not schema:
+            kept = self._envelopes[(id(schema), resource)] = (
+                schema,
+                response_envelope(schema, self._resolve, resource),
+            )
+        return kept[1]
+
     def render(self, binding: Binding, key: str, entry: Entry) -> Reply | Problem:
         operation = binding.operation
         status_key, status = success_status(operation)
@@ -414,13 +421,14 @@ class Actions:
             return Reply(status, None, None, headers)
         resource = binding.action.resource
         assert resource is not None
-        envelope = response_envelope(schema, self._resolve, resource.name)
+        envelope = self._envelope(schema, resource.name)
         seed = f"{self.api.name}:{key}:{operation.pointer}:{status_key}"
-        if status_key not in entry.generated:
+        if envelope.path and status_key not in entry.generated:
+            # the rest of an envelope around the record, made up once per record
             entry.generated[status_key] = self.responder.synthesizer.generate(schema, seed=seed)
         identifier = key.rsplit("/", 1)[-1]
         body = envelope.wrap(
-            self._shown(binding, entry, identifier), identifier, entry.generated[status_key]
+            self._shown(binding, entry, identifier), identifier, entry.generated.get(status_key)
         )
         media = _json_media(operation, status_key) or "application/json"
         return Reply(

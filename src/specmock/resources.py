@@ -153,8 +153,9 @@ class Envelope:
             return dict(attributes) if isinstance(attributes, dict) else {}
         return node
 
-    def wrap(self, record: dict[str, Any], record_id: str, base: dict[str, Any]) -> Any:
-        """A body: `base` (generated once) with the record put in its place."""
+    def wrap(self, record: dict[str, Any], record_id: str, base: Any) -> Any:
+        """A body: `base` (the envelope, generated once; None without one) with the record put
+        in its place."""
         inner: Any = record
         if self.jsonapi:
             inner = {"id": record_id, "type": self.type_name, "attributes": record}

@@ -43,44 +43,103 @@ class Entry:
 
 
 class State:
-    """One session's records: API name -> item path -> entry."""
+    """One session's records: API name -> item path -> entry.
+
+    Each collection path keeps an index of the ids directly under it and the highest integer id
+    it has seen, so listing a collection and issuing an id cost the same with 10 records or
+    100,000 in the API.
+    """
 
     def __init__(self, seed: Mapping[str, Mapping[str, dict[str, Any]]]) -> None:
         self._issued: dict[tuple[str, str], set[str]] = {}
-        self.entries: dict[str, dict[str, Entry]] = {
-            api: {path: Entry(copy.deepcopy(record)) for path, record in records.items()}
-            for api, records in seed.items()
-        }
+        self._children: dict[tuple[str, str], dict[str, None]] = {}
+        self._top: dict[tuple[str, str], int] = {}
+        self.entries: dict[str, dict[str, Entry]] = {}
+        for api, records in seed.items():
+            self.restart(
+                api, {path: Entry(copy.deepcopy(record)) for path, record in records.items()}
+            )
 
     def records(self, api: str) -> dict[str, Entry]:
         return self.entries.setdefault(api, {})
+
+    def restart(self, api: str, entries: dict[str, Entry]) -> None:
+        """Replace an API's records (the ids once issued are still never given out again)."""
+        for key in [key for key in self._children if key[0] == api]:
+            del self._children[key]
+        self.entries[api] = entries
+        for path in entries:
+            self._index(api, path)
 
     def get(self, api: str, path: str) -> Entry | None:
         return self.records(api).get(path)
 
     def put(self, api: str, path: str, record: dict[str, Any]) -> Entry:
         """Store a record, keeping what was generated for the previous one of the same key."""
-        previous = self.records(api).get(path)
+        records = self.records(api)
+        previous = records.get(path)
         entry = Entry(record, previous.generated if previous else {}, _next(previous))
-        self.records(api)[path] = entry
+        records[path] = entry
+        if previous is None:
+            self._index(api, path)
         return entry
 
-    def issued(self, api: str, collection: str) -> set[str]:
-        """Ids ever handed out in a collection, so a deleted one is not given out again."""
-        return self._issued.get((api, collection), set())
+    def _index(self, api: str, path: str) -> None:
+        collection, _, identifier = path.rpartition("/")
+        self._children.setdefault((api, collection), {})[identifier] = None
+        self._raise_top((api, collection), identifier)
+
+    def _raise_top(self, key: tuple[str, str], identifier: str) -> None:
+        if identifier.isdigit():
+            self._top[key] = max(self._top.get(key, 0), int(identifier))
 
     def issue(self, api: str, collection: str, identifier: str) -> None:
-        self._issued.setdefault((api, collection), set()).add(identifier)
+        """Note an id handed out in a collection, so that it is never given out again."""
+        key = (api, collection.rstrip("/"))
+        self._issued.setdefault(key, set()).add(identifier)
+        self._raise_top(key, identifier)
+
+    def new_id(self, api: str, collection: str, schema: Mapping[str, Any]) -> str | int:
+        """A fresh id for a collection, of the id parameter's type and format: never one that is
+        stored or was ever issued there (integers count up from the highest seen)."""
+        key = (api, collection.rstrip("/"))
+        if _is_numeric_schema(schema):
+            return self._top.get(key, 0) + 1
+        stored, issued = self._children.get(key, {}), self._issued.get(key, set())
+        return new_id(schema, _Union(stored, issued))
 
     def delete(self, api: str, path: str) -> bool:
-        return self.records(api).pop(path, None) is not None
+        if self.records(api).pop(path, None) is None:
+            return False
+        collection, _, identifier = path.rpartition("/")
+        self._children.get((api, collection), {}).pop(identifier, None)
+        return True
 
     def children(self, api: str, collection: str) -> Iterator[tuple[str, Entry]]:
         """Records directly under a collection path, in insertion order."""
-        prefix = collection.rstrip("/") + "/"
-        for path, entry in self.records(api).items():
-            if path.startswith(prefix) and "/" not in path[len(prefix) :]:
-                yield path, entry
+        prefix = collection.rstrip("/")
+        records = self.records(api)
+        for identifier in list(self._children.get((api, prefix), ())):
+            path = f"{prefix}/{identifier}"
+            if path in records:
+                yield path, records[path]
+
+
+class _Union(Collection[str]):
+    """Membership in either of two collections, without copying them."""
+
+    def __init__(self, first: Collection[str], second: Collection[str]) -> None:
+        self._first, self._second = first, second
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._first or item in self._second
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._first
+        yield from self._second
+
+    def __len__(self) -> int:
+        return len(self._first) + len(self._second)
 
 
 def _next(previous: Entry | None) -> int:
@@ -114,7 +173,7 @@ class Store:
         if api is None:
             self._sessions[session] = fresh
             return
-        self.session(session).entries[api] = fresh.records(api)
+        self.session(session).restart(api, fresh.records(api))
 
     def save(self, path: Path) -> None:
         """Write every session's records to a JSON file (atomically: write, then rename)."""
@@ -138,7 +197,7 @@ class Store:
             for name, apis in sessions.items():
                 state = State({})
                 for api, records in apis.items():
-                    state.entries[api] = {p: Entry(dict(r)) for p, r in records.items()}
+                    state.restart(api, {p: Entry(dict(r)) for p, r in records.items()})
                 self._sessions[name] = state
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise SpecmockError(f"state file {str(path)!r} cannot be read: {error}") from None
@@ -152,11 +211,9 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def new_id(schema: Mapping[str, Any], taken: set[str]) -> str | int:
+def new_id(schema: Mapping[str, Any], taken: Collection[str]) -> str | int:
     """A fresh id of the id parameter's type and format: integer, uuid, or a short string."""
-    kind = schema.get("type")
-    kinds = kind if isinstance(kind, list) else [kind]
-    if "integer" in kinds or "number" in kinds:
+    if _is_numeric_schema(schema):
         numbers = [int(t) for t in taken if t.isdigit()]
         return max(numbers, default=0) + 1
     if schema.get("format") == "uuid":
@@ -187,6 +244,12 @@ def stamp(
             old = (previous or {}).get(name)
             result[name] = (old + 1) if isinstance(old, int) else 1
     return result
+
+
+def _is_numeric_schema(schema: Mapping[str, Any]) -> bool:
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return "integer" in kinds or "number" in kinds
 
 
 def _is_integer_schema(schema: Any) -> bool:
