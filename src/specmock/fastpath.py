@@ -3,17 +3,18 @@
 openapi-core walks the spec and builds its schema validators again on every call (about 1 ms a
 request). An `OperationCheck` is built once per operation, on its first request: each parameter
 read the simple way (a scalar in its default style) with a compiled check of its schema, and a
-compiled check per documented JSON body. It either accepts a request, handing back the body it
-parsed, or says why it cannot: anything it does not read exactly as openapi-core would (a
-repeated or empty query value, an array parameter, a form body, a value its check refuses) goes
-to openapi-core, which decides and explains. So a request is accepted only when openapi-core would
-accept it too; `tests/test_fastpath.py` checks that on the seed specs and on petstore.
+compiled check per documented JSON body. Its `Verdict` accepts a request (with the body parsed
+once), or names the parts it cannot vouch for and why: anything it does not read exactly as
+openapi-core would (a repeated or empty query value, an array parameter, a form body, a value its
+check refuses). openapi-core judges and explains those parts, and only those. So a request is
+accepted only when openapi-core would accept it too; `tests/test_fastpath.py` checks that, and
+that the violations are the same as openapi-core's alone, on the seed specs and on petstore.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from openapi_core.datatypes import RequestParameters
@@ -28,11 +29,32 @@ _DEFAULT_STYLE = {"path": "simple", "header": "simple", "query": "form", "cookie
 _NO_DEFAULT: Any = object()
 
 
-@dataclass(frozen=True, slots=True)
-class Accepted:
-    """A request the fast path accepts, with its body as parsed JSON (None when it has none)."""
+@dataclass(slots=True)
+class Verdict:
+    """What the fast path made of a request: the parts only openapi-core can judge (with why),
+    and the body as parsed JSON.
 
-    body: Any
+    `whole` is set when openapi-core must read the whole request; `body` when it must read the
+    body, and then `media_type` names the documented JSON type when the body was read as JSON and
+    only its schema check said no (openapi-core's schema validator can then explain it alone).
+    """
+
+    parameters: dict[tuple[str, str], str] = field(default_factory=dict)
+    body: str | None = None
+    json: Any = None
+    media_type: str | None = None
+    whole: str | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.whole is None and not self.parameters and self.body is None
+
+    @property
+    def reasons(self) -> list[str]:
+        """Every reason openapi-core is needed, for reports and tests."""
+        if self.whole is not None:
+            return [self.whole]
+        return [*self.parameters.values(), *([self.body] if self.body is not None else [])]
 
 
 def _string(value: str) -> Any:
@@ -111,31 +133,37 @@ class OperationCheck:
     parameters: tuple[_Parameter, ...]
     documents_body: bool
     body_required: bool
-    bodies: Mapping[str, Check | None]  # JSON media type (lower case) -> check of its schema
+    # JSON media type (lower case) -> (as documented, the compiled check of its schema)
+    bodies: Mapping[str, tuple[str, Check | None]]
 
-    def accepts(
-        self, given: RequestParameters, body: bytes | None, content_type: str
-    ) -> Accepted | str:
-        """The request accepted, or why only openapi-core can tell."""
+    def judge(self, given: RequestParameters, body: bytes | None, content_type: str) -> Verdict:
+        verdict = Verdict()
         for parameter in self.parameters:
             refusal = parameter.refusal(given)
             if refusal is not None:
-                return refusal
+                verdict.parameters[(parameter.where, parameter.name)] = refusal
         if not body:
-            return "body: missing" if self.body_required else Accepted(None)
+            verdict.body = "body: missing" if self.body_required else None
+            return verdict
         if not self.documents_body:
-            return "body: not documented"
+            verdict.body = "body: not documented"
+            return verdict
         media_type = negotiation.essence(content_type)
         if media_type not in self.bodies:
-            return f"body: {media_type!r} is not a documented JSON type"
-        check = self.bodies[media_type]
+            verdict.body = f"body: {media_type!r} is not a documented JSON type"
+            return verdict
+        documented, check = self.bodies[media_type]
         if check is None:
-            return "body: no compiled check"
+            verdict.body = "body: no compiled check"
+            return verdict
         try:
-            value = strict_json(body)
+            verdict.json = strict_json(body)
         except (ValueError, RecursionError):
-            return "body: not JSON"
-        return Accepted(value) if check(value) else "body: refused by the compiled check"
+            verdict.body = "body: not JSON"
+            return verdict
+        if not check(verdict.json):
+            verdict.body, verdict.media_type = "body: refused by the compiled check", documented
+        return verdict
 
 
 class FastPath:
@@ -150,17 +178,17 @@ class FastPath:
         self._compiler = compiler
         self._checks: dict[tuple[str, str], OperationCheck | None] = {}
 
-    def accepts(
+    def judge(
         self, operation: Operation, given: RequestParameters, body: bytes | None, content_type: str
-    ) -> Accepted | str:
-        """The request accepted, or why only openapi-core can tell."""
+    ) -> Verdict:
+        """Which parts of the request are valid, and why openapi-core must judge the others."""
         key = (operation.path, operation.method)
         if key not in self._checks:
             self._checks[key] = self._build(operation)
         check = self._checks[key]
         if check is None:
-            return "the operation's parameters cannot be read here"
-        return check.accepts(given, body, content_type)
+            return Verdict(whole="the operation's parameters cannot be read here")
+        return check.judge(given, body, content_type)
 
     def _build(self, operation: Operation) -> OperationCheck | None:
         path_item = (self._document.get("paths") or {}).get(operation.path)
@@ -175,12 +203,12 @@ class FastPath:
                 return None
             parameters[(parameter.where, parameter.name)] = parameter  # the operation's wins
         body = follow(self._document, spec.get("requestBody"))
-        bodies: dict[str, Check | None] = {}
+        bodies: dict[str, tuple[str, Check | None]] = {}
         if isinstance(body, dict):
             for media_type, media in (body.get("content") or {}).items():
                 schema = media.get("schema") if isinstance(media, dict) else None
                 if negotiation.is_json(media_type) and "*" not in media_type and schema is not None:
-                    bodies[media_type.lower()] = self._compiler.check(schema)
+                    bodies[media_type.lower()] = (media_type, self._compiler.check(schema))
         return OperationCheck(
             parameters=tuple(parameters.values()),
             documents_body=isinstance(body, dict),

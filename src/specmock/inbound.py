@@ -15,7 +15,6 @@ from starlette.requests import ClientDisconnect, Request
 
 from specmock import negotiation
 from specmock.config import Config
-from specmock.fastpath import Accepted
 from specmock.problems import Problem
 from specmock.routing import Match
 from specmock.security import Credentials
@@ -68,11 +67,10 @@ def check_content(
         body=body or None,
         content_type=request.headers.get("content-type") or "application/octet-stream",
     )
-    fast = served.validator.fast
-    accepted = fast.accepts(operation, data.parameters, data.body, data.content_type)
-    if isinstance(accepted, Accepted):
-        return Inbound(body, data, accepted.body)
-    violations = served.validator.violations(operation, data)
+    verdict = served.validator.fast.judge(operation, data.parameters, data.body, data.content_type)
+    if verdict.accepted:
+        return Inbound(body, data, verdict.json)
+    violations = served.validator.violations(operation, data, verdict)
     if violations:
         missing = served.validator.names_no_resource(operation, violations)
         return Problem.from_violations(404 if missing else 400, violations)

@@ -48,7 +48,7 @@ from openapi_schema_validator.validators import OAS30_VALIDATORS
 
 from specmock import negotiation
 from specmock.compiled import WHOLE, SchemaCompiler, Unsupported
-from specmock.fastpath import FastPath
+from specmock.fastpath import FastPath, Verdict
 from specmock.refs import follow, pointer
 from specmock.spec import Api, Operation
 from specmock.violations import Violation
@@ -68,6 +68,8 @@ class RequestData:
     full_url_pattern: str = field(default="")
 
 
+Place = tuple[str, str]  # a parameter's (in, name)
+
 _DESERIALIZER_FAULTS = (AssertionError, ValueError, TypeError, LookupError, RecursionError)
 
 
@@ -85,6 +87,7 @@ class ApiValidator:
         self.response_spec = (
             self.spec if legacy else SchemaPath.from_dict(not_required(self.document, "writeOnly"))
         )
+        self._body_schemas: dict[tuple[str, str], SchemaPath] = {}
         self._numeric: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
         validator_cls = (
             V31RequestValidator if api.version.startswith("3.1") else V30RequestValidator
@@ -94,7 +97,7 @@ class ApiValidator:
                 self.spec, extra_media_type_deserializers=json_deserializers(api.document)
             )
         )
-        self._operations: dict[tuple[str, str], tuple[SchemaPath, list[SchemaPath]]] = {}
+        self._operations: dict[Place, tuple[SchemaPath, list[tuple[Place, SchemaPath]]]] = {}
         response_cls = (
             V31ResponseValidator if api.version.startswith("3.1") else V30ResponseValidator
         )
@@ -136,39 +139,47 @@ class ApiValidator:
                     found.append(Violation(where, name, f"{value!r} is not a valid {kind}"))
         return found
 
-    def _paths(self, operation: Operation) -> tuple[SchemaPath, list[SchemaPath]]:
-        """The operation's spec path and its parameters' (the operation's first, each name and
-        location once, as openapi-core's `_get_parameters` reads them), found once."""
+    def _paths(self, operation: Operation) -> tuple[SchemaPath, list[tuple[Place, SchemaPath]]]:
+        """The operation's spec path and its parameters' with their (in, name) (the operation's
+        first, each once, as openapi-core's `_get_parameters` reads them), found once."""
         key = (operation.path, operation.method)
         if key not in self._operations:
             path_item = self.spec / "paths" / operation.path
             spec = path_item / operation.method
-            parameters, seen = [], set()
+            parameters: dict[Place, SchemaPath] = {}
             for holder in (spec, path_item):
                 for parameter in holder.get("parameters", ()):
-                    place = ((parameter / "name").read_str(), (parameter / "in").read_str())
-                    if place not in seen:
-                        seen.add(place)
-                        parameters.append(parameter)
-            self._operations[key] = (spec, parameters)
+                    place = ((parameter / "in").read_str(), (parameter / "name").read_str())
+                    parameters.setdefault(place, parameter)
+            self._operations[key] = (spec, list(parameters.items()))
         return self._operations[key]
 
-    def violations(self, operation: Operation, request: RequestData) -> list[Violation]:
-        """Every way the request's parameters and body break the operation, all at once."""
+    def violations(
+        self, operation: Operation, request: RequestData, verdict: Verdict | None = None
+    ) -> list[Violation]:
+        """Every way the request's parameters and body break the operation, all at once.
+
+        With the fast path's `verdict`, openapi-core reads only the parts it did not vouch for
+        (the violations are the same: a part's validity does not depend on the others).
+        """
         spec, parameters = self._paths(operation)
         found = self._numbers(operation, request.parameters)
         flagged = {(v.location, v.name) for v in found}
-        for parameter in parameters:
+        partial = verdict if verdict is not None and verdict.whole is None else None
+        for place, parameter in parameters:
+            if place in flagged or (partial is not None and place not in partial.parameters):
+                continue  # our own message stands for it, or the fast path vouched for it
             try:
                 self._validator._get_parameter(request.parameters, parameter)
             except MissingParameter:
                 continue
             except ParameterValidationError as problem:
-                found.extend(
-                    v
-                    for v in _parameter_violations(problem, request.parameters)
-                    if (v.location, v.name) not in flagged
-                )
+                found.extend(_parameter_violations(problem, request.parameters))
+        if partial is not None and partial.body is None:
+            return found
+        if partial is not None and partial.media_type is not None:
+            found.extend(self._schema_violations(spec, partial.media_type, partial.json))
+            return found
         try:
             self._validator._get_body(request.body, request.content_type, spec)
         except MissingRequestBody:
@@ -180,6 +191,30 @@ class ApiValidator:
             # a name, say): that is the client's broken body, not our fault.
             found.append(Violation("body", "", _unreadable(request.body, request.content_type)))
         return found
+
+    def _schema_violations(self, spec: SchemaPath, media_type: str, value: Any) -> list[Violation]:
+        """A JSON body's schema violations, from openapi-core's own validator for that schema
+        (what `_get_body` ends in, without finding and reading the body again)."""
+        core = self._validator
+        key = (str(spec), media_type)
+        schema = self._body_schemas.get(key)
+        if schema is None:
+            schema = self._body_schemas[key] = (
+                spec / "requestBody" / "content" / media_type / "schema"
+            )
+        validator = core.schema_validators_factory.create(
+            core.spec,
+            schema,
+            format_validators=core.format_validators,
+            extra_format_validators=core.extra_format_validators,
+            forbid_unspecified_additional_properties=core.forbid_unspecified_additional_properties,
+            enforce_properties_required=core.enforce_properties_required,
+        )
+        try:
+            validator.validate(value)
+        except InvalidSchemaValue as error:
+            return _content_violations(error, "") or []
+        return []
 
     def response_violations(
         self,
