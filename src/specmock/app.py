@@ -10,14 +10,15 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Lifespan
+from starlette.types import ASGIApp, Lifespan, Message, Receive, Scope, Send
 
-from specmock.admin import Admin
+from specmock.admin import ADMIN_ROOT, Admin
 from specmock.config import Config
 from specmock.cors import CORSMiddleware
 from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
@@ -48,6 +49,47 @@ async def fault_response(request: Request, error: Exception) -> Response:
     return JSONResponse(problem.as_dict(), 500, media_type=PROBLEM_MEDIA_TYPE)
 
 
+def guarded(app: ASGIApp) -> ASGIApp:
+    """`app` whose faults are logged and answered with `fault_response` (when no answer has
+    started), as Starlette's error middleware does for the rest."""
+
+    async def call(scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await app(scope, receive, sending)
+        except Exception as error:
+            logger.exception("specmock failed on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            response = await fault_response(Request(scope), error)
+            await response(scope, receive, send)
+
+    return call
+
+
+class Application(Starlette):
+    """The admin API and the lifespan go through Starlette; every other request goes straight to
+    the stubs (through CORS and the fault guard), past the router's admin routes and Starlette's
+    middleware stack, which a stub request does not need."""
+
+    def __init__(self, stubs: ASGIApp, **options: Any) -> None:
+        super().__init__(**options)
+        self._stubs = stubs
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith(ADMIN_ROOT):
+            scope["app"] = self
+            await self._stubs(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
     """The server for `config.specs` (or for an already loaded catalog).
 
@@ -60,7 +102,9 @@ def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
     stubs = Stubs(list(catalog.apis), config)
     admin = Admin(catalog, stubs)
     middleware = [Middleware(CORSMiddleware, methods_for=stubs.methods_for)] if config.cors else []
-    app = Starlette(
+    direct = CORSMiddleware(stubs, methods_for=stubs.methods_for) if config.cors else stubs
+    app = Application(
+        guarded(direct),
         routes=admin.routes,
         middleware=middleware,
         exception_handlers={Exception: fault_response},

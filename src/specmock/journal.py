@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from specmock.store import now
 from specmock.violations import Violation
 
 JOURNAL_SIZE = 500
@@ -15,7 +16,7 @@ JOURNAL_SIZE = 500
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    at: str
+    at: float  # seconds since the epoch: written as RFC 3339 only when the journal is read
     session: str
     method: str
     path: str
@@ -24,7 +25,9 @@ class Entry:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "at": self.at,
+            "at": dt.datetime.fromtimestamp(int(self.at), dt.UTC)
+            .isoformat()
+            .replace("+00:00", "Z"),
             "session": self.session,
             "method": self.method,
             "path": self.path,
@@ -42,7 +45,7 @@ class Journal:
     def add(
         self, session: str, method: str, path: str, status: int, violations: Iterable[Violation]
     ) -> None:
-        self._entries.append(Entry(now(), session, method, path, status, tuple(violations)))
+        self._entries.append(Entry(time.time(), session, method, path, status, tuple(violations)))
 
     def entries(self, session: str) -> list[Entry]:
         """A session's entries, newest first."""

@@ -68,6 +68,9 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+_REMEMBERED = 4096  # `Accept` verdicts kept per API (fuzzers send endless new values)
+
+
 class Responder:
     """Builds the answers of one API's operations."""
 
@@ -75,6 +78,7 @@ class Responder:
         self.api = api
         self.synthesizer = Synthesizer(api.document)
         self._bodies: dict[tuple[str, str, str, str], Any] = {}
+        self._acceptance: dict[tuple[str, str | None], Problem | None] = {}
 
     # -- success ------------------------------------------------------------------------------
 
@@ -104,7 +108,17 @@ class Responder:
         return Reply(status, _concrete(media_type), body, headers)
 
     def unacceptable(self, operation: Operation, accept: str | None) -> Problem | None:
-        """A 406 problem when `Accept` admits none of the success response's media types."""
+        """A 406 problem when `Accept` admits none of the success response's media types
+        (remembered per operation and `Accept` value: clients send the same few)."""
+        remembered = (operation.pointer, accept)
+        if remembered in self._acceptance:
+            return self._acceptance[remembered]
+        found = self._unacceptable(operation, accept)
+        if len(self._acceptance) < _REMEMBERED:
+            self._acceptance[remembered] = found
+        return found
+
+    def _unacceptable(self, operation: Operation, accept: str | None) -> Problem | None:
         key, _ = success_status(operation)
         content = (
             _responses(operation)[key].get("content") if key in _responses(operation) else None
@@ -224,11 +238,7 @@ def error_key(operation: Operation, status: int) -> str | None:
 
 def _responses(operation: Operation) -> dict[str, Any]:
     """Responses by key, ranges written upper case (`4xx` -> `4XX`)."""
-    declared = operation.spec.get("responses") or {}
-    return {
-        str(key).upper() if str(key)[1:] in ("xx", "XX") else str(key): value
-        for key, value in declared.items()
-    }
+    return operation.responses
 
 
 def success_status(operation: Operation) -> tuple[str, int]:

@@ -38,10 +38,18 @@ class Operation:
     operation_id: str
     spec: dict[str, Any] = field(repr=False, compare=False)
     path_item: dict[str, Any] = field(repr=False, compare=False)
+    # Worked out once: both are read on every request.
+    pointer: str = field(init=False, repr=False, compare=False)
+    responses: dict[str, Any] = field(init=False, repr=False, compare=False)
 
-    @property
-    def pointer(self) -> str:
-        return refs.pointer(("paths", self.path, self.method))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pointer", refs.pointer(("paths", self.path, self.method)))
+        declared = self.spec.get("responses")
+        responses = {
+            str(key).upper() if str(key)[1:] in ("xx", "XX") else str(key): value
+            for key, value in (declared.items() if isinstance(declared, dict) else ())
+        }
+        object.__setattr__(self, "responses", responses)
 
     @property
     def label(self) -> str:

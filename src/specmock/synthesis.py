@@ -87,6 +87,8 @@ class Synthesizer:
         enum, a wrong type, a missing required property) are replaced by generated values, and
         writeOnly properties are dropped.
         """
+        if self._checker.fast_valid(value, schema):
+            return value  # the usual case: a stored record that still fits, seen in microseconds
         return self._run(seed, False).conform(value, schema, _Spot("value"))
 
     def valid(self, value: Any, schema: Mapping[str, Any]) -> bool:
@@ -163,11 +165,15 @@ class _Checker:
         # The compiled check answers "valid" fast; this checker decides everything else.
         self._compiled = SchemaCompiler(document, partial(_restated, legacy=legacy), formats)
 
+    def fast_valid(self, value: Any, schema: Any) -> bool:
+        """Whether the compiled check vouches for `value` (False: ask `error_count`)."""
+        fast = self._compiled.check(schema)
+        return fast is not None and fast(value)
+
     def error_count(self, value: Any, schema: Any) -> int:
         """How many errors (0 when the compiled check passes it); RecursionError for a schema
         that is its own oneOf branch."""
-        fast = self._compiled.check(schema)
-        if fast is not None and fast(value):
+        if self.fast_valid(value, schema):
             return 0
         return len(self.errors(value, schema))
 
