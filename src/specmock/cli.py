@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from starlette.types import ASGIApp
+
 from specmock.config import DEFAULT_MAX_BODY, Config
 from specmock.contract import (
     DEFAULT_MAX_EXAMPLES,
@@ -203,8 +205,21 @@ def _serve(args: argparse.Namespace) -> int:
     catalog = Catalog.from_path(config.specs)
     report(catalog, sys.stderr)
     app = create_app(config, catalog)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(
+        _logged(app, args.log_level),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        access_log=False,
+    )
     return 0
+
+
+def _logged(app: ASGIApp, level: str) -> ASGIApp:
+    """The app with our request log at info and debug (uvicorn's own access log stays off)."""
+    from specmock.requestlog import RequestLog
+
+    return RequestLog(app) if level in ("info", "debug") else app
 
 
 def _proxy(args: argparse.Namespace) -> int:
@@ -220,10 +235,11 @@ def _proxy(args: argparse.Namespace) -> int:
     # The proxy is the edge: a client's X-Forwarded-For is extended, not trusted. The upstream's
     # own Date and Server headers pass through, so uvicorn adds none of its own.
     uvicorn.run(
-        app,
+        _logged(app, args.log_level),
         host=args.host,
         port=args.port,
         log_level=args.log_level,
+        access_log=False,
         proxy_headers=False,
         server_header=False,
         date_header=False,
