@@ -421,6 +421,10 @@ class Actions:
             return Reply(status, None, None, headers)
         resource = binding.action.resource
         assert resource is not None
+        media = _json_media(operation, status_key) or "application/json"
+        answered = (operation.pointer, status_key)
+        if answered in entry.answers:
+            return Reply(status, media, entry.answers[answered], headers)
         envelope = self._envelope(schema, resource.name)
         seed = f"{self.api.name}:{key}:{operation.pointer}:{status_key}"
         if envelope.path and status_key not in entry.generated:
@@ -430,10 +434,10 @@ class Actions:
         body = envelope.wrap(
             self._shown(binding, entry, identifier), identifier, entry.generated.get(status_key)
         )
-        media = _json_media(operation, status_key) or "application/json"
-        return Reply(
-            status, media, self.responder.synthesizer.conform(body, schema, seed=seed), headers
+        answer = entry.answers[answered] = self.responder.synthesizer.conform(
+            body, schema, seed=seed
         )
+        return Reply(status, media, answer, headers)
 
 
 _LIST_PROPERTIES = ("data", "items", "results", "records", "content", "values")

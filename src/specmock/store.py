@@ -34,12 +34,19 @@ class Entry:
     record: dict[str, Any]
     generated: dict[str, Any] = field(default_factory=dict)
     revision: int = 1
+    # Answers already made from this revision of the record, by operation and status: repairing
+    # a record into a large response schema (GitHub's issue) is done once, not on every GET.
+    answers: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _etag: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def etag(self) -> str:
-        """A strong tag from the record's content, so it survives a restart from a state file."""
-        digest = hashlib.sha256(json.dumps(self.record, sort_keys=True).encode()).hexdigest()
-        return f'"{digest[:16]}"'
+        """A strong tag from the record's content, so it survives a restart from a state file
+        (worked out once: a record is replaced, never changed in place)."""
+        if self._etag is None:
+            digest = hashlib.sha256(json.dumps(self.record, sort_keys=True).encode()).hexdigest()
+            self._etag = f'"{digest[:16]}"'
+        return self._etag
 
 
 class State:
