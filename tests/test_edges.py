@@ -246,3 +246,48 @@ def test_edges_31_required_read_only_may_be_left_out_of_requests_and_write_only_
     ]
     answer = json.dumps({"id": 1, "name": "Rex"}).encode()
     assert validator.response_violations(operation, 201, {}, answer, "application/json") == []
+
+
+UNPROCESSABLE = """
+openapi: 3.0.3
+info: {title: Repos, version: "1"}
+paths:
+  /repos:
+    post:
+      parameters:
+        - {name: page, in: query, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+              properties: {name: {type: string}}
+      responses:
+        "201": {description: created}
+        "400": {description: bad request}
+        "422": {description: validation failed}
+"""
+
+
+@pytest.mark.parametrize(
+    ("query", "body", "status"),
+    [
+        pytest.param("", b'{"name": 42}', 422, id="body-breaks-its-schema"),
+        pytest.param("", b"{}", 422, id="required-property-missing"),
+        pytest.param("", b'{"name": ', 400, id="body-not-json"),
+        pytest.param("?page=x", b'{"name": "r"}', 400, id="bad-parameter"),
+        pytest.param("?page=x", b'{"name": 42}', 400, id="bad-parameter-and-body"),
+        pytest.param("", b'{"name": "r"}', 201, id="valid"),
+    ],
+)
+def test_edges_a_body_that_breaks_its_schema_gets_the_documented_422(tmp_path, query, body, status):
+    (tmp_path / "repos.yaml").write_text(UNPROCESSABLE)
+    with LiveServer(Config(specs=tmp_path)) as server:
+        answer = httpx.post(
+            f"{server.url}/repos{query}",
+            content=body,
+            headers={"Content-Type": "application/json"},
+        )
+    assert answer.status_code == status, answer.text

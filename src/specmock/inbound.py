@@ -72,9 +72,17 @@ def check_content(
         return Inbound(body, data, verdict.json)
     violations = served.validator.violations(operation, data, verdict)
     if violations:
-        missing = served.validator.names_no_resource(operation, violations)
-        return Problem.from_violations(404 if missing else 400, violations)
+        return Problem.from_violations(_refusal_status(operation, served, violations), violations)
     return Inbound(body, data, _json_or_none(body))
+
+
+def _refusal_status(operation: Operation, served: ServedApi, violations: list[Violation]) -> int:
+    """404 when a path parameter cannot name a resource; 422 for a body that was read but breaks
+    its schema, where the operation documents 422 (GitHub's way, and Prism's answer); else 400."""
+    if served.validator.names_no_resource(operation, violations):
+        return 404
+    schema_only = all(v.location == "body" and v.name for v in violations)
+    return 422 if schema_only and "422" in operation.responses else 400
 
 
 def _json_or_none(body: bytes) -> Any:

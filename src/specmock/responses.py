@@ -229,7 +229,13 @@ def _not_acceptable(accept: str | None, content: Mapping[str, Any]) -> Problem:
 def error_key(operation: Operation, status: int) -> str | None:
     """The documented response that covers an error status (exact, range, default), if any."""
     responses = _responses(operation)
-    candidates = _VALIDATION_STATUSES if status in (400, 422) else (str(status), "4XX", "default")
+    if status in (400, 422):  # either stands for the other, the one asked for first
+        candidates: tuple[str, ...] = (
+            str(status),
+            *(s for s in _VALIDATION_STATUSES if s != str(status)),
+        )
+    else:
+        candidates = (str(status), "4XX", "default")
     for key in candidates:
         if key in responses:
             return key
