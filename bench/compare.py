@@ -43,7 +43,8 @@ from harness.workloads import (
 REPO = Path(__file__).resolve().parents[1]
 SPECMOCK = REPO / ".venv" / "bin" / "specmock"
 VENV_PYTHON = REPO / ".venv" / "bin" / "python"
-PARTS = ("petstore", "github", "ceiling", "store")
+PARTS = ("petstore", "github", "ceiling", "logging", "store")
+LOGGED = "GET pet by id, request log at info"
 
 
 @dataclass
@@ -123,6 +124,24 @@ class Bench:
             status = str(answer.status) if answer else "no answer"
             self.rows.append(self._measure("-", "GET fixed JSON", server, [request], status))
 
+    def logging(self, reference: Workload) -> None:
+        """specmock at --log-level info (one log line per request, to its log file) on the first
+        scenario: compare with the same scenario's row at warning."""
+        print(f"\n== logging: {LOGGED}")
+        scenario = reference.scenarios[0]
+        launch = self._specmock(reference.spec, reference.mount, level="info")
+        with self._servers() as running:
+            server = self._start(launch, scenario.request, reference.api, running)
+            if isinstance(server, str):
+                self.rows.append(Row(reference.api, LOGGED, "specmock", "failed", note=server))
+                return
+            self._seed(running, reference)
+            answer = self._once(server, scenario.request)
+            status = str(answer.status) if answer else "no answer"
+            self.rows.append(
+                self._measure(reference.api, LOGGED, server, [scenario.request], status)
+            )
+
     def store(self, reference: Workload, records: int) -> None:
         """specmock's store: PUT a pet (admin API) then GET it (the API), `records` pets stored.
 
@@ -161,9 +180,9 @@ class Bench:
         command = (node, prism, "mock", str(workload.spec), "--host", HOST, "--port", "{port}")
         return Launch("prism", (*command, "--verboseLevel", self.settings.prism_log))
 
-    def _specmock(self, spec: Path, mount: str, *extra: str) -> Launch:
+    def _specmock(self, spec: Path, mount: str, *extra: str, level: str = "warning") -> Launch:
         command = (str(SPECMOCK), "serve", str(spec), "--host", HOST, "--port", "{port}")
-        return Launch("specmock", (*command, "--log-level", "warning", *extra), prefix=mount)
+        return Launch("specmock", (*command, "--log-level", level, *extra), prefix=mount)
 
     @contextmanager
     def _servers(self) -> Iterator[list[Running]]:
@@ -326,6 +345,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             bench.compare(workloads[name])
     if "ceiling" in settings.parts:
         bench.ceiling(workloads["petstore"])
+    if "logging" in settings.parts:
+        bench.logging(workloads["petstore"])
     if "store" in settings.parts:
         for records in (1, settings.records):
             bench.store(workloads["petstore"], records)
@@ -345,6 +366,7 @@ def _github(tools: Toolchain, patch: bool) -> Workload:
 def _summary(bench: Bench, machine: str) -> None:
     print("\n" + report.text(bench.rows))
     print(report.ceiling(bench.rows))
+    print(report.logging_cost(bench.rows, LOGGED))
     print("\nstatus mismatches between Prism and specmock (same request, first answer):")
     for line in bench.mismatches or ["none"]:
         print(f"  {line}")
@@ -357,7 +379,7 @@ def _summary(bench: Bench, machine: str) -> None:
 
 
 def _plan(settings: Settings) -> None:
-    runs = {"petstore": 10, "github": 6, "ceiling": 1, "store": 2}
+    runs = {"petstore": 10, "github": 6, "ceiling": 1, "logging": 1, "store": 2}
     count = sum(runs[part] for part in settings.parts)
     seconds = count * (settings.duration + settings.warmup) + 60
     bound = seconds + 8 * settings.startup_timeout

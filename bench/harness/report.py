@@ -85,6 +85,31 @@ def ceiling(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
+def logging_cost(rows: Sequence[Row], logged: str) -> str:
+    """req/s with the request log at info against the same request at warning."""
+    with_log = next((row for row in rows if row.scenario == logged and row.measurement), None)
+    without = next(
+        (
+            row
+            for row in rows
+            if with_log is not None
+            and row.server == "specmock"
+            and row.spec == with_log.spec
+            and logged.startswith(row.scenario + ",")
+            and row.measurement
+        ),
+        None,
+    )
+    if with_log is None or without is None:
+        return "request log: not measured"
+    assert with_log.measurement is not None and without.measurement is not None
+    ratio = with_log.measurement.rate / without.measurement.rate
+    return (
+        f"request log at info: {with_log.measurement.rate:,.0f} req/s against "
+        f"{without.measurement.rate:,.0f} at warning ({ratio:.2f}x)"
+    )
+
+
 def notes(rows: Sequence[Row]) -> list[str]:
     return [f"[{number}] {note}" for note, number in _numbered(rows).items()]
 
