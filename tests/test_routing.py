@@ -44,3 +44,34 @@ def test_routing_two_apis_on_one_method_and_path_is_an_error_naming_both():
         "GET /models/{name} is served by both API 'a' and API 'b'; "
         "start with --prefix to mount each API under /<name>"
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "template"),
+    [
+        ("/repos/octocat/issues", "/repos/{owner}/issues"),
+        ("/repos/mine/issues", "/repos/mine/issues"),
+        ("/octocat/x/issues", "/{owner}/x/issues"),
+        ("/repos/x/issues", "/repos/x/issues"),
+        ("/repos/x", "/repos/{id}"),
+        ("/", "/"),
+    ],
+)
+def test_routing_among_many_routes_the_most_specific_still_wins(path, template):
+    router = Router()
+    filler = [op(f"/area{n}/{{id}}/items") for n in range(500)]
+    router.add(
+        "",
+        [
+            *filler,
+            op("/repos/{owner}/issues"),
+            op("/repos/mine/issues"),
+            op("/{owner}/x/issues"),
+            op("/repos/x/issues"),
+            op("/repos/{id}"),
+            op("/"),
+        ],
+    )
+    match = router.match(path)
+    assert match is not None and match.route.template == template
+    assert router.match("/repos/a/b/c") is None

@@ -25,6 +25,10 @@ class Route:
     template: str
     pattern: re.Pattern[str] = field(repr=False, compare=False)
     operations: dict[str, Operation] = field(compare=False)
+    # A parameter never spans a `/`, so a path matches only templates with as many slashes, and
+    # a literal first segment must be the path's own.
+    slashes: int = field(default=0, repr=False, compare=False)
+    head: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def allow(self) -> list[str]:
@@ -50,6 +54,7 @@ class Router:
         self._routes: dict[str, Route] = {}
         self._owners: dict[tuple[str, str], str] = {}
         self._ordered: list[Route] | None = None
+        self._candidates: dict[tuple[int, str], list[Route]] = {}
 
     def add(self, mount: str, operations: Iterable[Operation]) -> None:
         """Serve operations under a mount path ('' for the root); ConfigError on a clash."""
@@ -65,10 +70,13 @@ class Router:
             self._owners[key] = operation.api
             route = self._routes.get(template)
             if route is None:
-                route = Route(template, _compile(template), {})
+                head = template.split("/", 2)[1] if template.startswith("/") else None
+                slashes = template.count("/")
+                route = Route(template, _compile(template), {}, slashes, _literal(head))
                 self._routes[template] = route
             route.operations[operation.method] = operation
         self._ordered = None
+        self._candidates.clear()
 
     @property
     def routes(self) -> list[Route]:
@@ -77,8 +85,12 @@ class Router:
         return self._ordered
 
     def match(self, raw_path: str) -> Match | None:
-        """The route for a raw (still percent-encoded) request path, with decoded parameters."""
-        for route in self.routes:
+        """The route for a raw (still percent-encoded) request path, with decoded parameters.
+
+        Only the routes that could match are tried (same slash count, same literal first
+        segment), in order of specificity: the cost does not grow with the size of the spec.
+        """
+        for route in self._could_match(raw_path):
             found = route.pattern.fullmatch(raw_path)
             if found is not None:
                 params = {
@@ -86,6 +98,27 @@ class Router:
                 }
                 return Match(route, params)
         return None
+
+    def _could_match(self, raw_path: str) -> list[Route]:
+        key = (raw_path.count("/"), raw_path.split("/", 2)[1] if raw_path.startswith("/") else "")
+        found = self._candidates.get(key)
+        if found is None:
+            found = [
+                route
+                for route in self.routes
+                if route.slashes == key[0] and route.head in (None, key[1])
+            ]
+            if len(self._candidates) < _KEPT_CANDIDATES:  # paths are the client's: bounded
+                self._candidates[key] = found
+        return found
+
+
+_KEPT_CANDIDATES = 4096
+
+
+def _literal(segment: str | None) -> str | None:
+    """A template's first segment when it is plain text (None: it holds a parameter)."""
+    return segment if segment is not None and "{" not in segment else None
 
 
 def _shape(template: str) -> str:
