@@ -25,7 +25,7 @@ from specmock.resources import (
     request_envelope,
     response_envelope,
 )
-from specmock.responses import Prefer, Reply, Responder, error_key, success_status
+from specmock.responses import Prefer, Reply, Responder, encode, error_key, success_status
 from specmock.spec import Api, Operation
 from specmock.store import Entry, State
 from specmock.violations import Violation
@@ -424,7 +424,8 @@ class Actions:
         media = _json_media(operation, status_key) or "application/json"
         answered = (operation.pointer, status_key)
         if answered in entry.answers:
-            return Reply(status, media, entry.answers[answered], headers)
+            answer, encoded = entry.answers[answered]
+            return Reply(status, media, answer, headers, encoded)
         envelope = self._envelope(schema, resource.name)
         seed = f"{self.api.name}:{key}:{operation.pointer}:{status_key}"
         if envelope.path and status_key not in entry.generated:
@@ -434,10 +435,9 @@ class Actions:
         body = envelope.wrap(
             self._shown(binding, entry, identifier), identifier, entry.generated.get(status_key)
         )
-        answer = entry.answers[answered] = self.responder.synthesizer.conform(
-            body, schema, seed=seed
-        )
-        return Reply(status, media, answer, headers)
+        answer = self.responder.synthesizer.conform(body, schema, seed=seed)
+        entry.answers[answered] = (answer, encode(answer, media))
+        return Reply(status, media, answer, headers, entry.answers[answered][1])
 
 
 _LIST_PROPERTIES = ("data", "items", "results", "records", "content", "values")

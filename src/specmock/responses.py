@@ -7,6 +7,7 @@ operation, status and media type and then reused.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -66,6 +67,16 @@ class Reply:
     media_type: str | None = None
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    encoded: bytes | None = None  # the body already written out, when it was kept that way
+
+
+def encode(body: Any, media_type: str) -> bytes:
+    """A body as bytes: JSON (compact, UTF-8) for JSON-like types and anything not text."""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str) and not negotiation.is_json(media_type):
+        return body.encode("utf-8")
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
 _REMEMBERED = 4096  # `Accept` verdicts kept per API (fuzzers send endless new values)

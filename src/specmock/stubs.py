@@ -7,21 +7,19 @@ the pipeline. Everything per API (validators, requirements, cached bodies) is bu
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from specmock import negotiation
 from specmock.actions import Call
 from specmock.config import Config
 from specmock.errors import SpecError
 from specmock.inbound import check_content, check_credentials, read_body
 from specmock.journal import Journal
 from specmock.problems import Problem
-from specmock.responses import Prefer, Reply, problem_json
+from specmock.responses import Prefer, Reply, encode, problem_json
 from specmock.routing import Match
 from specmock.seeds import load_seed
 from specmock.served import ServedApi, serve
@@ -143,16 +141,8 @@ def render(reply: Reply, method: str = "GET") -> Response:
     if reply.media_type is None or reply.status in (204, 205, 304) or method == "HEAD":
         return Response(status_code=reply.status, headers=headers)
     return Response(
-        encode(reply.body, reply.media_type),
+        reply.encoded if reply.encoded is not None else encode(reply.body, reply.media_type),
         status_code=reply.status,
         headers=headers,
         media_type=reply.media_type,
     )
-
-
-def encode(body: Any, media_type: str) -> bytes:
-    if isinstance(body, bytes):
-        return body
-    if isinstance(body, str) and not negotiation.is_json(media_type):
-        return body.encode("utf-8")
-    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
