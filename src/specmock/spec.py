@@ -84,7 +84,7 @@ class Api:
     @classmethod
     def from_dict(cls, name: str, document: dict[str, Any], source: str = "<dict>") -> Api:
         """An API from one in-memory document (validated like a file)."""
-        return cls.from_documents(name, [(source, document)])
+        return cls.from_documents(name, [(source, copy.deepcopy(document))])
 
     @classmethod
     def from_documents(cls, name: str, documents: list[tuple[str, dict[str, Any]]]) -> Api:
@@ -93,7 +93,9 @@ class Api:
             dialects.version_of(document, source)
             refs.check_local_refs(document, source)
             warnings += validate_document(document, source)
-        merged = merge(documents) if len(documents) > 1 else copy.deepcopy(documents[0][1])
+        # One document is used as it is, not copied: its files were read for this API alone,
+        # and `inline_objects` copies what it changes.
+        merged = merge(documents) if len(documents) > 1 else documents[0][1]
         if len(documents) > 1:
             validate_document(merged, " + ".join(source for source, _ in documents))
         sources = tuple(source for source, _ in documents)
