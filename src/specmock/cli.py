@@ -262,6 +262,7 @@ def _check(args: argparse.Namespace) -> int:
                 {"operation": gap.operation, "status": gap.status, "reason": gap.reason}
                 for gap in gaps(api)
             ]
+        document["warnings"] = [w.as_dict() for api in catalog.apis for w in api.warnings]
         document["errors"] = [e.as_dict() for e in errors]
         json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -383,7 +384,7 @@ def _gaps_by_operation(api: Api) -> dict[str, list[str]]:
 
 
 def report(catalog: Catalog, out: TextIO, with_gaps: bool = False) -> None:
-    """What was loaded (API, title, operations) and every problem, one line each."""
+    """What was loaded (API, title, operations), every warning and every problem, one line each."""
     for api in catalog.apis:
         operations = api.operations
         print(
@@ -398,6 +399,9 @@ def report(catalog: Catalog, out: TextIO, with_gaps: bool = False) -> None:
             if missing.get(operation.label):
                 statuses = ", ".join(missing[operation.label])
                 print(f"    answers {statuses} that the spec does not document", file=out)
+    for api in catalog.apis:
+        for warning in api.warnings:
+            print(f"warning: {warning}", file=out)
     for error in catalog.errors:
         print(f"error: {error}", file=out)
     if not catalog.apis and not catalog.errors:

@@ -99,15 +99,21 @@ def inline_objects(document: dict[str, Any]) -> dict[str, Any]:
     may be recursive). Every stage can then read an operation without the document at hand.
 
     A reference's own `summary` and `description` (OpenAPI 3.1) win over the target's.
+
+    Only the containers that change are copied; the rest (schemas, examples, inlined targets'
+    members) is shared with `document`, so the result is read-only: a deep copy of GitHub's spec
+    cost a second at start. Whoever needs to change it copies it first (`effective_document`).
     """
-    result = copy.deepcopy(document)
-    for item in (result.get("paths") or {}).values():
+    result = dict(document)
+    paths = result["paths"] = dict(result.get("paths") or {})
+    for key, item in paths.items():
         if not isinstance(item, dict) or "$ref" in item:
             continue
+        item = paths[key] = dict(item)
         _inline_list(result, item, "parameters")
         for method in HTTP_METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict):
+            if isinstance(item.get(method), dict):
+                item[method] = operation = dict(item[method])
                 _inline_operation(result, operation)
     return result
 
@@ -120,6 +126,7 @@ def _inline_operation(document: dict[str, Any], operation: dict[str, Any]) -> No
     responses = operation.get("responses")
     if not isinstance(responses, dict):
         return
+    responses = operation["responses"] = dict(responses)
     for key in list(responses):
         response = responses[key] = _inlined(document, responses[key])
         if isinstance(response, dict):
@@ -143,22 +150,29 @@ def _inline_map(document: dict[str, Any], holder: Any, key: str) -> None:
 
 
 def _inline_content(document: dict[str, Any], holder: Any) -> None:
-    """Examples of a parameter, header or body, and of each media type in its content."""
+    """Examples of a parameter, header or body, and of each media type in its content; `holder`
+    is already a copy, and each media type it changes is copied here."""
     if not isinstance(holder, dict):
         return
     _inline_map(document, holder, "examples")
     content = holder.get("content")
-    for media in content.values() if isinstance(content, dict) else []:
-        _inline_map(document, media, "examples")
+    if isinstance(content, dict):
+        holder["content"] = {
+            name: dict(media) if isinstance(media, dict) else media
+            for name, media in content.items()
+        }
+        for media in holder["content"].values():
+            _inline_map(document, media, "examples")
 
 
 def _inlined(document: dict[str, Any], node: Any) -> Any:
-    """The object a reference points at, marked with where it came from (`INLINED_FROM`)."""
+    """The object a reference points at (a new dict sharing its members), marked with where it
+    came from (`INLINED_FROM`); any other object as a new dict, so the caller may change it."""
     target, origin = follow_to(document, node)
     if origin is None or not isinstance(target, dict):
-        return node
+        return dict(node) if isinstance(node, dict) else node
     overrides = {k: v for k, v in node.items() if k in ("summary", "description")}
-    return {**copy.deepcopy(target), **overrides, INLINED_FROM: origin}
+    return {**target, **overrides, INLINED_FROM: origin}
 
 
 def iter_refs(

@@ -14,7 +14,7 @@ Envelopes are found in the schemas: a request body that is an object with one ob
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -63,12 +63,26 @@ class Action:
 
 def infer(api: Api) -> dict[str, Action]:
     """The action of every operation of an API, by operation pointer."""
-    paths = [operation.path for operation in api.operations]
-    return {operation.pointer: action_of(operation, paths) for operation in api.operations}
+    items = _ItemPaths([operation.path for operation in api.operations])
+    return {operation.pointer: action_of(operation, items) for operation in api.operations}
 
 
-def action_of(operation: Operation, paths: list[str] | None = None) -> Action:
+class _ItemPaths:
+    """An API's paths, and its item paths by the collection prefix they extend, indexed once:
+    a scan per collection operation took 0.4 s on GitHub's 1,223 operations."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.paths = frozenset(paths)
+        self.by_prefix: dict[str, str] = {}
+        for path in paths:  # the first documented item path of a collection wins
+            head, slash, last = path.rpartition("/")
+            if slash and _PARAMETER.match(last):
+                self.by_prefix.setdefault(head + "/", path)
+
+
+def action_of(operation: Operation, paths: Sequence[str] | _ItemPaths | None = None) -> Action:
     """What an operation does; `paths` (the API's) let a collection find its item template."""
+    paths = paths if isinstance(paths, _ItemPaths) else _ItemPaths(paths or ())
     override = operation.spec.get("x-specmock") or {}
     segments = [s for s in operation.path.split("/") if s]
     last = _PARAMETER.match(segments[-1]) if segments else None
@@ -82,9 +96,9 @@ def action_of(operation: Operation, paths: list[str] | None = None) -> Action:
         )
         role = _ITEM_ROLES.get(operation.method, "other")
     elif segments:
-        item = _item_template(operation.path, paths or [], override.get("id"))
+        item = _item_template(operation.path, paths, override.get("id"))
         after_item = len(segments) > 1 and _PARAMETER.match(segments[-2]) is not None
-        if after_item and item not in (paths or []) and "role" not in override:
+        if after_item and item not in paths.paths and "role" not in override:
             return Action("other", None)  # `/notes/{id}/archive`: an action, not a collection
         resource = Resource(
             str(override.get("resource") or _name(segments)),
@@ -99,14 +113,10 @@ def action_of(operation: Operation, paths: list[str] | None = None) -> Action:
     return Action(role, None if role == "other" else resource)
 
 
-def _item_template(collection: str, paths: list[str], id_name: Any) -> str:
+def _item_template(collection: str, paths: _ItemPaths, id_name: Any) -> str:
     """The documented item path below a collection (`/notes` -> `/notes/{noteId}`)."""
     prefix = collection.rstrip("/") + "/"
-    for path in paths:
-        rest = path[len(prefix) :] if path.startswith(prefix) else ""
-        if _PARAMETER.match(rest):
-            return path
-    return prefix + "{" + str(id_name or "id") + "}"
+    return paths.by_prefix.get(prefix) or prefix + "{" + str(id_name or "id") + "}"
 
 
 def _role(value: Any, default: Role) -> Role:

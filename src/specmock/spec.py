@@ -17,9 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-from specmock import dialects, pages, refs
+from specmock import dialects, pages, refs, structure
 from specmock.errors import SpecError
 from specmock.parsing import load_yaml, non_json_number
 
@@ -63,11 +62,14 @@ class Operation:
 
 @dataclass(frozen=True, slots=True)
 class Api:
-    """A named API: one normalised OpenAPI document and the files it came from."""
+    """A named API: one normalised OpenAPI document, the files it came from, and the warnings
+    met on the way (flaws that do not stop it being served, such as a `default` that breaks its
+    `format`)."""
 
     name: str
     document: dict[str, Any] = field(repr=False)
     sources: tuple[str, ...]
+    warnings: tuple[SpecError, ...] = field(default=(), compare=False)
 
     @classmethod
     def from_path(cls, path: str | Path, name: str | None = None) -> Api:
@@ -82,18 +84,22 @@ class Api:
     @classmethod
     def from_dict(cls, name: str, document: dict[str, Any], source: str = "<dict>") -> Api:
         """An API from one in-memory document (validated like a file)."""
-        return cls.from_documents(name, [(source, document)])
+        return cls.from_documents(name, [(source, copy.deepcopy(document))])
 
     @classmethod
     def from_documents(cls, name: str, documents: list[tuple[str, dict[str, Any]]]) -> Api:
+        warnings: list[SpecError] = []
         for source, document in documents:
             dialects.version_of(document, source)
             refs.check_local_refs(document, source)
-            validate_document(document, source)
-        merged = merge(documents) if len(documents) > 1 else copy.deepcopy(documents[0][1])
+            warnings += validate_document(document, source)
+        # One document is used as it is, not copied: its files were read for this API alone,
+        # and `inline_objects` copies what it changes.
+        merged = merge(documents) if len(documents) > 1 else documents[0][1]
         if len(documents) > 1:
             validate_document(merged, " + ".join(source for source, _ in documents))
-        return cls(name, refs.inline_objects(merged), tuple(source for source, _ in documents))
+        sources = tuple(source for source, _ in documents)
+        return cls(name, refs.inline_objects(merged), sources, tuple(warnings))
 
     @property
     def title(self) -> str:
@@ -160,7 +166,7 @@ def _load_group(name: str, files: list[Path]) -> Api:
     api = Api.from_documents(name, documents)
     if len(files) > 1 and not api.document.get("info", {}).get("x-specmock-rendering"):
         # Pages merged by their server: the API's own title names it better than a file stem.
-        return Api(slug(api.title) or name, api.document, api.sources)
+        return Api(slug(api.title) or name, api.document, api.sources, api.warnings)
     return api
 
 
@@ -277,31 +283,29 @@ def read_documents(path: Path, inside: Path | None = None) -> list[tuple[str, di
     return [(source, bundled)]
 
 
-def validate_document(document: dict[str, Any], source: str) -> None:
-    """Raise SpecError listing (up to five of) the ways a document breaks the OpenAPI schema."""
-    _, minor = dialects.version_of(document, source)
-    validator = OpenAPIV31SpecValidator if minor == 1 else OpenAPIV30SpecValidator
+def validate_document(document: dict[str, Any], source: str) -> tuple[SpecError, ...]:
+    """Raise SpecError listing (up to five of) the ways a document breaks OpenAPI; return its
+    warnings (see `structure`), each naming the file and the place."""
     try:
-        problems = _first(validator(copy.deepcopy(document)).iter_errors(), MAX_REPORTED)
-    except Exception as error:  # the validator itself can fail on odd input; say so
+        found = structure.flaws(document, MAX_REPORTED)
+    except Exception as error:  # a check can fail on odd input; say so
         raise SpecError(source, "", f"invalid OpenAPI document: {error}") from None
-    if problems:
-        first = problems[0]
-        where = refs.pointer(tuple(first.path))
+    if found.errors:
+        first, *others = found.errors
         detail = _short(first.message) + "".join(
-            f"; also {refs.pointer(tuple(p.path)) or '/'}: {_short(p.message)}"
-            for p in problems[1:]
+            f"; also {flaw.where or '/'}: {_short(flaw.message)}" for flaw in others
         )
-        raise SpecError(source, where or "/", f"invalid OpenAPI {document['openapi']}: {detail}")
-
-
-def _first(errors: Iterator[Any], count: int) -> list[Any]:
-    found = []
-    for error in errors:
-        found.append(error)
-        if len(found) >= count:
-            break
-    return found
+        raise SpecError(
+            source, first.where or "/", f"invalid OpenAPI {document['openapi']}: {detail}"
+        )
+    return tuple(
+        SpecError(
+            source,
+            flaw.where,
+            f"{_short(flaw.message)} (served anyway: only the format is broken)",
+        )
+        for flaw in found.warnings
+    )
 
 
 def _short(message: str, limit: int = 300) -> str:

@@ -161,7 +161,9 @@ class _Checker:
     def __init__(self, document: Mapping[str, Any], legacy: bool) -> None:
         self._legacy = legacy
         formats = _format_checker()
-        self._root = _VALIDATOR(_translate(document, legacy), format_checker=formats)
+        # The root only matters where a $ref lands: translated as it is read, not all at once
+        # (translating GitHub's whole spec, examples included, took 1.3 s at start).
+        self._root = _VALIDATOR(_Translated(document, legacy), format_checker=formats)
         # The compiled check answers "valid" fast; this checker decides everything else.
         self._compiled = SchemaCompiler(document, partial(_restated, legacy=legacy), formats)
 
@@ -656,6 +658,77 @@ def _translate(node: Any, legacy: bool) -> Any:
     if isinstance(view, bool):
         return view
     return {key: _translate(value, legacy) for key, value in view.items()}
+
+
+class _Translated(dict[str, Any]):
+    """`_translate(node)` one level at a time: a real dict (jsonschema's `is_type(x, "object")`
+    is `isinstance(x, dict)`) that fills itself on first use, its children wrapped the same way,
+    so only the parts a `$ref` reaches are ever translated. Read-only."""
+
+    __slots__ = ("_filled", "_legacy", "_node")
+
+    def __init__(self, node: Mapping[str, Any], legacy: bool) -> None:
+        super().__init__()
+        self._node, self._legacy, self._filled = node, legacy, False
+
+    def _fill(self) -> _Translated:
+        if not self._filled:
+            self._filled = True
+            view = _restated(self._node, self._legacy)
+            assert isinstance(view, dict)  # `_lazily` answers False for writeOnly nodes itself
+            for key, value in view.items():
+                kept = key in ("type", "required") and isinstance(value, list)
+                dict.__setitem__(self, key, value if kept else _lazily(value, self._legacy))
+        return self
+
+    def __getitem__(self, key: str) -> Any:
+        return dict.__getitem__(self._fill(), key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict.get(self._fill(), key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self._fill(), key)
+
+    def __iter__(self) -> Iterator[str]:
+        return dict.__iter__(self._fill())
+
+    def __len__(self) -> int:
+        return dict.__len__(self._fill())
+
+    def keys(self) -> Any:
+        return dict.keys(self._fill())
+
+    def values(self) -> Any:
+        return dict.values(self._fill())
+
+    def items(self) -> Any:
+        return dict.items(self._fill())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Translated):
+            other._fill()
+        return dict.__eq__(self._fill(), other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return dict.__repr__(self._fill())
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+
+def _lazily(value: Any, legacy: bool) -> Any:
+    """`_translate(value)`, with each mapping translated when it is first read."""
+    if isinstance(value, list):
+        return [_lazily(item, legacy) for item in value]
+    if isinstance(value, Mapping) and not isinstance(value, _Translated):
+        return False if value.get("writeOnly") is True else _Translated(value, legacy)
+    return value
 
 
 def _restated(schema: Mapping[str, Any], legacy: bool) -> View | bool:
