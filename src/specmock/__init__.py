@@ -1,11 +1,11 @@
 """specmock: validating stubs for every operation of an OpenAPI spec."""
 
-# ruff: noqa: E402 (the shim below must run before the imports that load jsonschema)
+# The shim below must run before anything imports jsonschema.
 import importlib
 import importlib.util
 import sys
 import types
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 
 def _defer_rfc3987_syntax() -> None:
@@ -51,14 +51,42 @@ def _defer_rfc3987_syntax() -> None:
 
 _defer_rfc3987_syntax()
 
-from specmock.app import create_app
-from specmock.config import Config
-from specmock.errors import ConfigError, SpecError, SpecmockError
-from specmock.problems import Problem
-from specmock.proxy import ProxyOptions, create_proxy_app
-from specmock.spec import Api, Catalog, Operation
-from specmock.testing import LiveServer
-from specmock.violations import Violation
+if TYPE_CHECKING:
+    from specmock.app import create_app
+    from specmock.config import Config
+    from specmock.errors import ConfigError, SpecError, SpecmockError
+    from specmock.problems import Problem
+    from specmock.proxy import ProxyOptions, create_proxy_app
+    from specmock.spec import Api, Catalog, Operation
+    from specmock.testing import LiveServer
+    from specmock.violations import Violation
+
+# Where each public name lives: imported on first use (PEP 562), so `specmock serve` does not
+# load the proxy's HTTP client or the test server, and `import specmock` stays cheap.
+_EXPORTS = {
+    "Api": "specmock.spec",
+    "Catalog": "specmock.spec",
+    "Config": "specmock.config",
+    "ConfigError": "specmock.errors",
+    "LiveServer": "specmock.testing",
+    "Operation": "specmock.spec",
+    "Problem": "specmock.problems",
+    "ProxyOptions": "specmock.proxy",
+    "SpecError": "specmock.errors",
+    "SpecmockError": "specmock.errors",
+    "Violation": "specmock.violations",
+    "create_app": "specmock.app",
+    "create_proxy_app": "specmock.proxy",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'specmock' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Api",

@@ -12,23 +12,17 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from starlette.types import ASGIApp
 
-from specmock.config import DEFAULT_MAX_BODY, Config
-from specmock.contract import (
-    DEFAULT_MAX_EXAMPLES,
-    SuiteOptions,
-    SuiteResult,
-    base_url_for,
-    credentials_for,
-    run_suite,
-)
+from specmock.config import DEFAULT_MAX_BODY, DEFAULT_MAX_EXAMPLES, Config
 from specmock.effective import gaps
 from specmock.errors import SpecmockError
 from specmock.spec import Api, Catalog
-from specmock.summary import passed, render, write_junit
+
+if TYPE_CHECKING:  # the contract suite (Schemathesis) is imported by fuzz and verify only
+    from specmock.contract import SuiteOptions, SuiteResult
 
 DEFAULT_MAX_TIME = 600
 
@@ -276,6 +270,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _fuzz(args: argparse.Namespace) -> int:
+    from specmock import contract
     from specmock.app import create_app
     from specmock.testing import LiveServer
 
@@ -292,12 +287,14 @@ def _fuzz(args: argparse.Namespace) -> int:
         for api in apis:
             document = served[api.name].effective
             url = server.url + served[api.name].mount
-            auth = credentials_for(document, token)
+            auth = contract.credentials_for(document, token)
             results.append(_suite(api.name, document, url, _options(args, deadline, auth=auth)))
     return _finish(results, args, "fuzz", catalog)
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from specmock import contract
+
     _check_report_path(args.junit)
     catalog = Catalog.from_path(args.specs)
     report(catalog, sys.stderr)
@@ -305,7 +302,7 @@ def _verify(args: argparse.Namespace) -> int:
     deadline = time.monotonic() + args.max_time
     results = []
     for api in apis:
-        base = base_url_for(args.target, api.base_path)
+        base = contract.base_url_for(args.target, api.base_path)
         _reachable(base, args.request_timeout)
         options = _options(args, deadline, headers=dict(args.header))
         results.append(_suite(api.name, api.document, base, options))
@@ -313,10 +310,12 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _suite(name: str, document: dict[str, Any], url: str, options: SuiteOptions) -> SuiteResult:
+    from specmock import contract
+
     """The API's run, or a result saying it was not run when no time is left."""
     if options.max_time is not None and options.max_time <= 0:
-        return SuiteResult(name, url, options.seed or 0, stopped="time limit reached")
-    return run_suite(name, document, url, options)
+        return contract.SuiteResult(name, url, options.seed or 0, stopped="time limit reached")
+    return contract.run_suite(name, document, url, options)
 
 
 def _reachable(url: str, timeout: float) -> None:
@@ -354,6 +353,8 @@ def _chosen(catalog: Catalog, names: list[str], source: Path) -> list[Api]:
 
 
 def _options(args: argparse.Namespace, deadline: float, **extra: Any) -> SuiteOptions:
+    from specmock.contract import SuiteOptions
+
     return SuiteOptions(
         max_examples=args.max_examples,
         seed=args.seed,
@@ -369,6 +370,8 @@ def _finish(
 ) -> int:
     load_errors = [str(error) for error in catalog.errors]
     sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    from specmock.summary import passed, render, write_junit
+
     render(results, sys.stdout, command=command, load_errors=load_errors)
     if args.junit is not None:
         write_junit(results, args.junit, load_errors)

@@ -8,6 +8,8 @@ from pathlib import Path
 # Large enough that a body breaking a documented maxLength (up to 400 KB in the Amazon spec, each
 # character escaped in up to 12 bytes) is judged by its schema; API Gateway also stops at 10 MB.
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
+# Test cases per operation and phase in a contract run (`specmock fuzz` and `verify`).
+DEFAULT_MAX_EXAMPLES = 50
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,10 +24,10 @@ from schemathesis.core.failures import Failure
 from schemathesis.engine import StopReason, events, from_schema
 from schemathesis.engine.recorder import ScenarioRecorder
 
+from specmock.config import DEFAULT_MAX_EXAMPLES
 from specmock.routing import check_target, upstream_url
 from specmock.spec import HTTP_METHODS
 
-DEFAULT_MAX_EXAMPLES = 50
 # Schemathesis' statuses that reject invalid data, plus 413: a body over the size limit is refused
 # unread, before its schema can be judged (Schemathesis generates 30 MB bodies for a 400 KB
 # maxLength). The request is still rejected, which is what the check is about.

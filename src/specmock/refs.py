@@ -221,7 +221,11 @@ class Bundler:
         self._inlining: list[tuple[Path, str]] = []
 
     def bundle(self, document: dict[str, Any]) -> dict[str, Any]:
-        """The document with every external reference brought in (a new object)."""
+        """The document with every external reference brought in (a new object), or the document
+        itself when it has none: finding that out is one walk, where bundling copies it all
+        (0.4 s on GitHub's 13 MB spec, whose 30,000 references are all local)."""
+        if all(ref.startswith("#") for _, ref in iter_refs(document)):
+            return document
         self._documents[self.root_file] = document
         self._taken = {
             kind: set(names) for kind, names in (document.get("components") or {}).items()
