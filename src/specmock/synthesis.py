@@ -167,6 +167,15 @@ class _Checker:
         # The compiled check answers "valid" fast; this checker decides everything else.
         self._compiled = SchemaCompiler(document, partial(_restated, legacy=legacy), formats)
 
+    def valid(self, value: Any, schema: Any) -> bool:
+        """Whether `value` is valid: the compiled check's verdict when there is one (it reads
+        this checker's restatement with the same format and pattern functions, so it agrees
+        both ways), else jsonschema's."""
+        fast = self._compiled.check(schema)
+        if fast is not None:
+            return fast(value)
+        return self.error_count(value, schema) == 0
+
     def fast_valid(self, value: Any, schema: Any) -> bool:
         """Whether the compiled check vouches for `value` (False: ask `error_count`)."""
         fast = self._compiled.check(schema)
@@ -284,7 +293,11 @@ class _Run:
         return self._pick(2, spot.variant) == 0 if kind == "boolean" else None
 
     def _valid(self, value: Any, schema: Any) -> bool:
-        return self._errors(value, schema) == 0
+        try:
+            return self._checker.valid(value, schema)
+        except RecursionError:  # the schema never ends, so neither would the search: give up
+            self._budget = -1
+            return False
 
     def _errors(self, value: Any, schema: Any) -> int:
         try:
