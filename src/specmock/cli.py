@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import re
@@ -210,9 +211,16 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _logged(app: ASGIApp, level: str) -> ASGIApp:
-    """The app with our request log at info and debug (uvicorn's own access log stays off)."""
+    """The app, ready to serve: with our request log at info and debug (uvicorn's own access log
+    stays off), and everything built at start moved out of the garbage collector's sight.
+
+    A full collection walks every object of the loaded specs (79 ms on GitHub's), which showed
+    as p99 spikes under load; `gc.freeze` leaves them to the permanent generation.
+    """
     from specmock.requestlog import RequestLog
 
+    gc.collect()
+    gc.freeze()
     return RequestLog(app) if level in ("info", "debug") else app
 
 
