@@ -436,8 +436,10 @@ class Actions:
             self._shown(binding, entry, identifier), identifier, entry.generated.get(status_key)
         )
         answer = self.responder.synthesizer.conform(body, schema, seed=seed)
-        entry.answers[answered] = (answer, encode(answer, media))
-        return Reply(status, media, answer, headers, entry.answers[answered][1])
+        encoded = encode(answer, media)
+        if binding.action.role == "read":  # only a read is answered again from the same entry
+            entry.answers[answered] = (answer, encoded)
+        return Reply(status, media, answer, headers, encoded)
 
 
 _LIST_PROPERTIES = ("data", "items", "results", "records", "content", "values")
