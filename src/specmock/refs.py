@@ -196,8 +196,41 @@ def iter_refs(
             yield from iter_refs(item, (*path, index))
 
 
+def distinct_refs(node: Any) -> set[str]:
+    """Every `$ref` string in a document, once each (what `iter_refs` finds, without the paths:
+    GitHub's spec holds 30,000 references to about 1,000 places)."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str):
+                found.add(ref)
+            stack.extend(
+                value
+                for key, value in item.items()
+                if not (
+                    key in ("example", "value") or (isinstance(key, str) and key.startswith("x-"))
+                )
+            )
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 def check_local_refs(document: dict[str, Any], source: str) -> None:
-    """Raise SpecError for the first local `$ref` that points nowhere."""
+    """Raise SpecError for the first local `$ref` that points nowhere (each distinct reference is
+    resolved once; the document is walked again for the place only when one fails)."""
+    for ref in distinct_refs(document):
+        if not ref.startswith("#"):
+            continue
+        try:
+            resolve_pointer(document, ref[1:])
+        except (KeyError, ValueError):
+            break
+    else:
+        return
     for path, ref in iter_refs(document):
         if not ref.startswith("#"):
             continue
@@ -224,7 +257,7 @@ class Bundler:
         """The document with every external reference brought in (a new object), or the document
         itself when it has none: finding that out is one walk, where bundling copies it all
         (0.4 s on GitHub's 13 MB spec, whose 30,000 references are all local)."""
-        if all(ref.startswith("#") for _, ref in iter_refs(document)):
+        if all(ref.startswith("#") for ref in distinct_refs(document)):
             return document
         self._documents[self.root_file] = document
         self._taken = {
