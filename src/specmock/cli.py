@@ -185,7 +185,6 @@ def _size(text: str) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
 
     from specmock.app import create_app
 
@@ -199,33 +198,36 @@ def _serve(args: argparse.Namespace) -> int:
     )
     catalog = Catalog.from_path(config.specs)
     report(catalog, sys.stderr)
-    app = create_app(config, catalog)
-    uvicorn.run(
-        _logged(app, args.log_level),
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        access_log=False,
-    )
+    _run(create_app(config, catalog), args)
     return 0
 
 
-def _logged(app: ASGIApp, level: str) -> ASGIApp:
-    """The app, ready to serve: with our request log at info and debug (uvicorn's own access log
-    stays off), and everything built at start moved out of the garbage collector's sight.
+def _run(app: ASGIApp, args: argparse.Namespace, **options: Any) -> None:
+    """Serve `app` with uvicorn on `--host`/`--port`: with our request log at info and debug
+    (uvicorn's own access log stays off), and everything built at start moved out of the garbage
+    collector's sight.
 
     A full collection walks every object of the loaded specs (79 ms on GitHub's), which showed
     as p99 spikes under load; `gc.freeze` leaves them to the permanent generation.
     """
+    import uvicorn
+
     from specmock.requestlog import RequestLog
 
     gc.collect()
     gc.freeze()
-    return RequestLog(app) if level in ("info", "debug") else app
+    logged = RequestLog(app) if args.log_level in ("info", "debug") else app
+    uvicorn.run(
+        logged,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        access_log=False,
+        **options,
+    )
 
 
 def _proxy(args: argparse.Namespace) -> int:
-    import uvicorn
 
     from specmock.proxy import ProxyOptions, create_proxy_app
 
@@ -236,16 +238,7 @@ def _proxy(args: argparse.Namespace) -> int:
     app = create_proxy_app(config, options, catalog)
     # The proxy is the edge: a client's X-Forwarded-For is extended, not trusted. The upstream's
     # own Date and Server headers pass through, so uvicorn adds none of its own.
-    uvicorn.run(
-        _logged(app, args.log_level),
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        access_log=False,
-        proxy_headers=False,
-        server_header=False,
-        date_header=False,
-    )
+    _run(app, args, proxy_headers=False, server_header=False, date_header=False)
     return 0
 
 

@@ -26,7 +26,8 @@ from specmock.spec import Operation
 from specmock.wire import INTEGER, NUMBER, strict_json
 
 _DEFAULT_STYLE = {"path": "simple", "header": "simple", "query": "form", "cookie": "form"}
-_NO_DEFAULT: Any = object()
+_NO_DEFAULT: Any = object()  # a parameter schema without `default`
+_UNREAD: Any = object()  # a parameter's text that is not written as its type
 
 
 @dataclass(slots=True)
@@ -62,18 +63,18 @@ def _string(value: str) -> Any:
 
 
 def _integer(value: str) -> Any:
-    return int(value) if INTEGER.fullmatch(value) else _NO_DEFAULT
+    return int(value) if INTEGER.fullmatch(value) else _UNREAD
 
 
 def _number(value: str) -> Any:
-    return float(value) if NUMBER.fullmatch(value) else _NO_DEFAULT
+    return float(value) if NUMBER.fullmatch(value) else _UNREAD
 
 
 def _boolean(value: str) -> Any:
-    return {"true": True, "false": False}.get(value, _NO_DEFAULT)
+    return {"true": True, "false": False}.get(value, _UNREAD)
 
 
-# How a scalar parameter's text becomes the value openapi-core validates (`_NO_DEFAULT`: it
+# How a scalar parameter's text becomes the value openapi-core validates (`_UNREAD`: it
 # cannot, and openapi-core explains).
 _READERS: dict[str, Callable[[str], Any]] = {
     "string": _string,
@@ -110,7 +111,7 @@ class _Parameter:
         if values[0] == "" and self.where == "query":
             return f"{self}: empty"
         value = self.read(values[0])
-        if value is _NO_DEFAULT:
+        if value is _UNREAD:
             return f"{self}: not written as its type"
         return None if self.check(value) else f"{self}: refused by the compiled check"
 
