@@ -175,14 +175,9 @@ class Actions:
         resource = binding.action.resource
         assert resource is not None
         identifier = call.params.get(resource.id_param, "")
-        if _typed(identifier, binding.id_schema) != identifier:  # `007` and `7` are one record
-            call = replace(
-                call,
-                params={
-                    **call.params,
-                    resource.id_param: str(_typed(identifier, binding.id_schema)),
-                },
-            )
+        canonical = str(_typed(identifier, binding.id_schema))
+        if canonical != identifier:  # `007` and `7` are one record
+            call = replace(call, params={**call.params, resource.id_param: canonical})
         key = resource.item_path(call.params)
         entry = state.get(self.api.name, key)
         if entry is None and role in ("read", "delete"):
