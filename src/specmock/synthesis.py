@@ -56,6 +56,8 @@ _EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 _BUDGET = 20_000
 # Beyond max_depth only required parts are written; a required cycle is cut this much deeper.
 _CYCLE_SLACK = 12
+# Views kept per document (see `_Schemas`): enough for GitHub's spec, bounded for any other.
+_KEPT_VIEWS = 100_000
 
 
 class Synthesizer:
@@ -111,14 +113,32 @@ class Synthesizer:
 
 
 class _Schemas:
-    """The document's schemas, read as views."""
+    """The document's schemas, read as views.
+
+    A view depends only on its schema (the document is never changed) and on the `$ref`s already
+    followed, so each is worked out once and kept: writing one GitHub repository answer asked for
+    about 200 views, most of them the same few. Views are read, never changed, by their users.
+    """
 
     def __init__(self, document: Mapping[str, Any], legacy: bool) -> None:
         self._document = document
         self._legacy = legacy
+        self._views: dict[tuple[int, frozenset[str]], tuple[Any, View, str | None]] = {}
 
     def flatten(self, schema: Any, trail: frozenset[str] = frozenset()) -> tuple[View, str | None]:
         """The view of `schema` and the pointer of the `$ref` it names, if it names one."""
+        if not isinstance(schema, Mapping):
+            return self._flatten(schema, trail)
+        key = (id(schema), trail)
+        kept = self._views.get(key)
+        if kept is not None and kept[0] is schema:
+            return kept[1], kept[2]
+        view, pointer = self._flatten(schema, trail)
+        if len(self._views) < _KEPT_VIEWS:
+            self._views[key] = (schema, view, pointer)  # the schema is kept: its id stays its own
+        return view, pointer
+
+    def _flatten(self, schema: Any, trail: frozenset[str]) -> tuple[View, str | None]:
         if not isinstance(schema, Mapping):
             return ({"not": {}} if schema is False else {}), None
         if isinstance(schema.get("$ref"), str):
