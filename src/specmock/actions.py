@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from specmock import negotiation, patching, store
+from specmock.memo import PerObject
 from specmock.problems import Problem
 from specmock.refs import follow
 from specmock.resources import (
@@ -68,7 +69,7 @@ class Actions:
         self.mount = mount
         self.responder = responder
         self.bindings: dict[str, Binding] = {}
-        self._envelopes: dict[tuple[int, str], tuple[Mapping[str, Any], Envelope]] = {}
+        self._envelopes: PerObject[Envelope] = PerObject()
         id_schemas = _id_schemas(api)
         actions = infer(api)
         for operation in api.operations:
@@ -399,13 +400,9 @@ class Actions:
         return shown
 
     def _envelope(self, schema: Mapping[str, Any], resource: str) -> Envelope:
-        kept = self._envelopes.get((id(schema), resource))
-        if kept is None or kept[0] is not schema:
-            kept = self._envelopes[(id(schema), resource)] = (
-                schema,
-                response_envelope(schema, self._resolve, resource),
-            )
-        return kept[1]
+        return self._envelopes.get(
+            schema, lambda: response_envelope(schema, self._resolve, resource), resource
+        )
 
     def render(self, binding: Binding, key: str, entry: Entry) -> Reply | Problem:
         operation = binding.operation

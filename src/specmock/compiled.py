@@ -25,6 +25,7 @@ import jsonschema_rs
 from jsonschema import FormatChecker  # type: ignore[import-untyped]
 from openapi_schema_validator import _format as oas_format  # its check functions, to recognise
 
+from specmock.memo import PerObject
 from specmock.refs import resolve_pointer
 
 Check = Callable[[Any], bool]
@@ -141,7 +142,7 @@ class SchemaCompiler:
         self._restate = restate
         self._keywords = {_PATTERN: _Pattern, _FORMAT: _format_keyword(formats), WHOLE: _Whole}
         self._format_functions = {name: entry[0] for name, entry in formats.checkers.items()}
-        self._checks: dict[int, tuple[Any, Check | None]] = {}
+        self._checks: PerObject[Check | None] = PerObject()
         self._names: dict[str, str] = {}  # $ref pointer -> name under $defs
         self._defs: dict[str, Any] = {}  # name -> restated schema
         self._uses: dict[str, set[str]] = {}  # name -> names its schema refers to
@@ -149,12 +150,7 @@ class SchemaCompiler:
 
     def check(self, schema: Any) -> Check | None:
         """The compiled check of `schema`, or None when it has none (see the module doc)."""
-        kept = self._checks.get(id(schema))
-        if kept is not None and kept[0] is schema:
-            return kept[1]
-        check = self._compile(schema)
-        self._checks[id(schema)] = (schema, check)  # the schema is kept so its id stays its own
-        return check
+        return self._checks.get(schema, lambda: self._compile(schema))
 
     def _compile(self, schema: Any) -> Check | None:
         uses: set[str] = set()

@@ -38,6 +38,7 @@ from referencing.exceptions import Unresolvable
 from specmock import patterns
 from specmock.compiled import SchemaCompiler
 from specmock.errors import SpecError
+from specmock.memo import PerObject
 
 View = dict[str, Any]
 
@@ -123,20 +124,13 @@ class _Schemas:
     def __init__(self, document: Mapping[str, Any], legacy: bool) -> None:
         self._document = document
         self._legacy = legacy
-        self._views: dict[tuple[int, frozenset[str]], tuple[Any, View, str | None]] = {}
+        self._views: PerObject[tuple[View, str | None]] = PerObject(limit=_KEPT_VIEWS)
 
     def flatten(self, schema: Any, trail: frozenset[str] = frozenset()) -> tuple[View, str | None]:
         """The view of `schema` and the pointer of the `$ref` it names, if it names one."""
         if not isinstance(schema, Mapping):
             return self._flatten(schema, trail)
-        key = (id(schema), trail)
-        kept = self._views.get(key)
-        if kept is not None and kept[0] is schema:
-            return kept[1], kept[2]
-        view, pointer = self._flatten(schema, trail)
-        if len(self._views) < _KEPT_VIEWS:
-            self._views[key] = (schema, view, pointer)  # the schema is kept: its id stays its own
-        return view, pointer
+        return self._views.get(schema, lambda: self._flatten(schema, trail), trail)
 
     def _flatten(self, schema: Any, trail: frozenset[str]) -> tuple[View, str | None]:
         if not isinstance(schema, Mapping):
