@@ -95,7 +95,7 @@ class _Parameter:
 
     def refusal(self, given: RequestParameters) -> str | None:
         """Why openapi-core must read this parameter (None: it is valid)."""
-        values = _values(given, self.where, self.name)
+        values = values_of(given, self.where, self.name)
         if not values:
             if self.required:
                 return f"{self}: missing"
@@ -119,7 +119,8 @@ class _Parameter:
         return f"{self.where} parameter {self.name!r}"
 
 
-def _values(given: RequestParameters, where: str, name: str) -> list[str]:
+def values_of(given: RequestParameters, where: str, name: str) -> list[str]:
+    """Every value a request gives a parameter, as text (none when it is absent)."""
     source: Any = given[where]
     if hasattr(source, "getlist"):
         return list(source.getlist(name))

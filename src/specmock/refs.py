@@ -188,7 +188,7 @@ def iter_refs(
         if isinstance(ref, str):
             yield path, ref
         for key, value in node.items():
-            if key in ("example", "value") or (isinstance(key, str) and key.startswith("x-")):
+            if _is_data(key):
                 continue
             yield from iter_refs(value, (*path, key))
     elif isinstance(node, list):
@@ -207,13 +207,7 @@ def distinct_refs(node: Any) -> set[str]:
             ref = item.get("$ref")
             if isinstance(ref, str):
                 found.add(ref)
-            stack.extend(
-                value
-                for key, value in item.items()
-                if not (
-                    key in ("example", "value") or (isinstance(key, str) and key.startswith("x-"))
-                )
-            )
+            stack.extend(value for key, value in item.items() if not _is_data(key))
         elif isinstance(item, list):
             stack.extend(item)
     return found

@@ -48,7 +48,7 @@ from openapi_schema_validator.validators import OAS30_VALIDATORS
 
 from specmock import negotiation
 from specmock.compiled import WHOLE, SchemaCompiler, Unsupported
-from specmock.fastpath import FastPath, Verdict
+from specmock.fastpath import FastPath, Verdict, values_of
 from specmock.refs import follow, pointer
 from specmock.spec import Api, Operation
 from specmock.violations import Violation
@@ -87,7 +87,7 @@ class ApiValidator:
         self.response_spec = (
             self.spec if legacy else SchemaPath.from_dict(not_required(self.document, "writeOnly"))
         )
-        self._body_schemas: dict[tuple[str, str], SchemaPath] = {}
+        self._body_schemas: dict[tuple[str, str, str], SchemaPath] = {}
         self._numeric: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
         readers = json_deserializers(api.document)
         validator_cls = (
@@ -111,7 +111,7 @@ class ApiValidator:
         """Whether a numeric path parameter does not hold a number: then the path names no
         resource (404), as typed routers (Starlette's `{id:int}`, Django, Rails) answer, unless
         the operation documents a 400 for bad input."""
-        if "400" in (operation.spec.get("responses") or {}):
+        if "400" in operation.responses:
             return False
         numeric = {name for where, name, _ in self._numeric_of(operation) if where == "path"}
         return any(v.location == "path" and v.name in numeric for v in violations)
@@ -130,10 +130,8 @@ class ApiValidator:
         """
         found = []
         for where, name, kind in self._numeric_of(operation):
-            source: Any = given[where]
-            values = source.getlist(name) if hasattr(source, "getlist") else [source.get(name)]
             pattern = INTEGER if kind == "integer" else NUMBER
-            for value in values:
+            for value in values_of(given, where, name):
                 if isinstance(value, str) and not pattern.fullmatch(value):
                     found.append(Violation(where, name, f"{value!r} is not a valid {kind}"))
         return found
@@ -177,7 +175,7 @@ class ApiValidator:
         if partial is not None and partial.body is None:
             return found
         if partial is not None and partial.media_type is not None:
-            found.extend(self._schema_violations(spec, partial.media_type, partial.json))
+            found.extend(self._schema_violations(operation, partial.media_type, partial.json))
             return found
         try:
             self._validator._get_body(request.body, request.content_type, spec)
@@ -191,13 +189,16 @@ class ApiValidator:
             found.append(Violation("body", "", _unreadable(request.body, request.content_type)))
         return found
 
-    def _schema_violations(self, spec: SchemaPath, media_type: str, value: Any) -> list[Violation]:
+    def _schema_violations(
+        self, operation: Operation, media_type: str, value: Any
+    ) -> list[Violation]:
         """A JSON body's schema violations, from openapi-core's own validator for that schema
         (what `_get_body` ends in, without finding and reading the body again)."""
         core = self._validator
-        key = (str(spec), media_type)
+        key = (operation.path, operation.method, media_type)
         schema = self._body_schemas.get(key)
         if schema is None:
+            spec, _ = self._paths(operation)
             schema = self._body_schemas[key] = (
                 spec / "requestBody" / "content" / media_type / "schema"
             )
