@@ -43,6 +43,7 @@ from openapi_core.validation.response.exceptions import (
     MissingRequiredHeader,
 )
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
+from openapi_core.validation.schemas.validators import SchemaValidator
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 from openapi_schema_validator.validators import OAS30_VALIDATORS
 
@@ -87,7 +88,7 @@ class ApiValidator:
         self.response_spec = (
             self.spec if legacy else SchemaPath.from_dict(not_required(self.document, "writeOnly"))
         )
-        self._body_schemas: dict[tuple[str, str, str], SchemaPath] = {}
+        self._body_validators: dict[tuple[str, str, str], SchemaValidator] = {}
         self._numeric: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
         readers = json_deserializers(api.document)
         validator_cls = (
@@ -193,23 +194,20 @@ class ApiValidator:
         self, operation: Operation, media_type: str, value: Any
     ) -> list[Violation]:
         """A JSON body's schema violations, from openapi-core's own validator for that schema
-        (what `_get_body` ends in, without finding and reading the body again)."""
-        core = self._validator
+        (what `_get_body` ends in, without finding and reading the body again), built once."""
         key = (operation.path, operation.method, media_type)
-        schema = self._body_schemas.get(key)
-        if schema is None:
+        validator = self._body_validators.get(key)
+        if validator is None:
+            core = self._validator
             spec, _ = self._paths(operation)
-            schema = self._body_schemas[key] = (
-                spec / "requestBody" / "content" / media_type / "schema"
+            validator = self._body_validators[key] = core.schema_validators_factory.create(
+                core.spec,
+                spec / "requestBody" / "content" / media_type / "schema",
+                format_validators=core.format_validators,
+                extra_format_validators=core.extra_format_validators,
+                forbid_unspecified_additional_properties=core.forbid_unspecified_additional_properties,
+                enforce_properties_required=core.enforce_properties_required,
             )
-        validator = core.schema_validators_factory.create(
-            core.spec,
-            schema,
-            format_validators=core.format_validators,
-            extra_format_validators=core.extra_format_validators,
-            forbid_unspecified_additional_properties=core.forbid_unspecified_additional_properties,
-            enforce_properties_required=core.enforce_properties_required,
-        )
         try:
             validator.validate(value)
         except InvalidSchemaValue as error:
