@@ -5,6 +5,7 @@ openapi-core checks responses with (OAS30ReadValidator for 3.0, OAS31Validator f
 from __future__ import annotations
 
 import copy
+import tracemalloc
 from typing import Any
 
 import pytest
@@ -1027,3 +1028,32 @@ def test_synthesis_conform_follows_the_discriminator(version: str) -> None:
 def test_synthesis_conform_returns_a_valid_value_itself() -> None:
     example = {"id": UUID, "created_at": WHEN, "type": "cat", "tags": []}
     assert Synthesizer(document()).conform(example, PET, seed=SEED) is example
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_synthesis_repeated_repairs_keep_nothing_new(version: str) -> None:
+    # An undeclared property or array item has no schema of its own: each call used to make a
+    # new `{}` for it, and every per-schema cache kept that `{}` (and its compiled check) for good.
+    doc = document(version)
+    synthesizer = Synthesizer(doc)
+    schema = {
+        "type": "object",
+        "required": ["id", "tags"],
+        "properties": {"id": {"type": "integer"}, "tags": {"type": "array"}},
+    }
+
+    def repair(index: int) -> None:
+        value = {"id": "wrong", "tags": [index, {"any": index}], f"extra{index}": [index]}
+        assert synthesizer.conform(value, schema, seed=str(index))["id"] != "wrong"
+
+    for index in range(50):
+        repair(index)
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        for index in range(2_000):
+            repair(index)
+        after, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert after - before < 50_000  # the leak kept about 1 kB per call

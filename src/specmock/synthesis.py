@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 import math
 import random
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
 from itertools import islice
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -43,6 +45,9 @@ from specmock.memo import PerObject
 View = dict[str, Any]
 
 _ABSENT: Any = object()  # no value given: write a new one rather than repair
+# The schema every value meets, shared: a new `{}` at each use would be a new key in every
+# per-schema cache (compiled checks, views), kept for good.
+_ANY: Mapping[str, Any] = MappingProxyType({})
 _CHOICES = ("oneOf", "anyOf")
 _ALL_TYPES = ("object", "array", "string", "integer", "number", "boolean", "null")
 _TYPE_HINTS = (
@@ -243,8 +248,12 @@ class _Spot:
     variant: int = 0
     pointer: str | None = None
 
-    def inner(self, label: str, variant: int = 0) -> _Spot:
-        return _Spot(label, self.depth + 1, variant)
+    def inner(self, label: str, variant: int = 0, pointer: str | None = None) -> _Spot:
+        return _Spot(label, self.depth + 1, variant, pointer)
+
+    def led_by(self, pointer: str | None, variant: int | None = None) -> _Spot:
+        """This spot with its schema reached through `pointer` (and another variant)."""
+        return _Spot(self.label, self.depth, self.variant if variant is None else variant, pointer)
 
 
 class _Run:
@@ -272,14 +281,14 @@ class _Run:
     def value(self, schema: Any, spot: _Spot) -> Any:
         """A value valid against `schema`, as far as one exists."""
         view, pointer = self._schemas.flatten(schema)
-        return self._write(view, replace(spot, pointer=pointer))
+        return self._write(view, spot.led_by(pointer))
 
     def conform(self, value: Any, schema: Any, spot: _Spot) -> Any:
         """`value` when valid against `schema`, else a repaired copy."""
         if self._valid(value, schema):
             return value
         view, pointer = self._schemas.flatten(schema)
-        return self._write(view, replace(spot, pointer=pointer), value)
+        return self._write(view, spot.led_by(pointer), value)
 
     def _write(self, view: View, spot: _Spot, given: Any = _ABSENT) -> Any:
         self._budget -= 1
@@ -325,8 +334,9 @@ class _Run:
 
     def _kind(self, view: View, spot: _Spot, given: Any) -> str:
         declared = _strings(view.get("type"))
-        for kind, shape in (("object", dict), ("array", list)):
-            if isinstance(given, shape) and kind in (declared or _ALL_TYPES):
+        if isinstance(given, dict | list):
+            kind = "object" if isinstance(given, dict) else "array"
+            if kind in (declared or _ALL_TYPES):
                 return kind
         kinds = declared or [kind for kind, hints in _TYPE_HINTS if any(h in view for h in hints)]
         if "null" in kinds and ((self._deep(spot) and spot.variant == 0) or kinds == ["null"]):
@@ -348,7 +358,7 @@ class _Run:
         try:
             for attempt in range(1 if given is not _ABSENT else 2):
                 for branch, pointer in branches:
-                    where = replace(spot, variant=spot.variant + attempt, pointer=pointer)
+                    where = spot.led_by(pointer, spot.variant + attempt)
                     candidate = self._write(merge([rest, branch]), where, given)
                     if self._budget < 0 or self._valid(candidate, view):
                         return candidate
@@ -386,7 +396,7 @@ class _Run:
         options = [rest] * 3 + [{**rest, "type": [kind]} for kind in kinds]
         candidates = []
         for offset, option in enumerate(options):
-            candidate = self._write(option, replace(spot, variant=spot.variant + offset))
+            candidate = self._write(option, spot.led_by(spot.pointer, spot.variant + offset))
             if self._valid(candidate, view):
                 return candidate
             candidates.append(candidate)
@@ -394,18 +404,22 @@ class _Run:
 
     def _object(self, view: View, spot: _Spot, given: Mapping[str, Any] | None) -> dict[str, Any]:
         required = _strings(view.get("required"))
+        needed = set(required)
         body: dict[str, Any] = {}
         for name, item in (given or {}).items():
             schema = self._property_schema(view, name)
             if schema is not False and not self._schemas.write_only(schema):
                 body[name] = self.conform(item, schema, spot.inner(name))
+        optional = given is None and not self._deep(spot)
         for name in [*_mapping(view.get("properties")), *required]:
-            schema = self._property_schema(view, name)
-            wanted = name in required or (given is None and not self._deep(spot))
-            if name in body or not wanted or self._schemas.write_only(schema):
+            if name in body or not (optional or name in needed):
                 continue
-            value = self.value(schema, spot.inner(name, spot.variant))
-            if name in required or self._valid(value, schema):
+            schema = self._property_schema(view, name)
+            inner, pointer = self._schemas.flatten(schema)
+            if inner.get("writeOnly") is True:
+                continue
+            value = self._write(inner, spot.inner(name, spot.variant, pointer))
+            if name in needed or self._valid(value, schema):
                 body[name] = value  # an optional property that no value satisfies is left out
         self._fit_size(view, body, spot)
         self._discriminate(view, body, spot.pointer)
@@ -419,7 +433,7 @@ class _Run:
             if _searches(pattern, name):
                 return schema
         extra = view.get("additionalProperties", True)
-        return extra if isinstance(extra, Mapping) or extra is False else {}
+        return extra if isinstance(extra, Mapping) or extra is False else _ANY
 
     def _fit_size(self, view: View, body: dict[str, Any], spot: _Spot) -> None:
         """Bring `body` within minProperties (optional properties first) and maxProperties."""
@@ -484,7 +498,7 @@ class _Run:
                 values.append(item)
         contains = view.get("contains")
         if contains is not None and not any(self._valid(value, contains) for value in values):
-            wanted = self.value(_both(view.get("items", {}), contains), spot.inner(spot.label))
+            wanted = self.value(_both(view.get("items", _ANY), contains), spot.inner(spot.label))
             full = len(values) >= _int(view.get("maxItems"), len(values) + 1)
             values = [*values[:-1], wanted] if full else [*values, wanted]
         return values
@@ -510,8 +524,7 @@ class _Run:
         high = view.get("maxLength") if _int(view.get("maxLength"), -1) >= 0 else None
         pattern = view.get("pattern")
         make = _FORMATS.get(str(view.get("format")))
-        slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:40] or "value"
-        text = make(slug, self._rng) if make else None
+        text = make(_slug(label), self._rng) if make else None
         fits = text is not None and low <= len(text) <= (len(text) if high is None else high)
         if text is not None and fits and (not isinstance(pattern, str) or _searches(pattern, text)):
             return text
@@ -869,11 +882,17 @@ def _demand(view: View) -> int:
 
 
 def _slot(view: View, prefix: list[Any], index: int) -> Any:
-    return prefix[index] if index < len(prefix) else view.get("items", {})
+    return prefix[index] if index < len(prefix) else view.get("items", _ANY)
 
 
 def _key(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
+
+
+@functools.lru_cache(maxsize=4096)
+def _slug(label: str) -> str:
+    """A property name as it may stand in a made-up address: `Full Name` -> `full-name`."""
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:40] or "value"
 
 
 def _searches(pattern: str, text: str) -> bool:
