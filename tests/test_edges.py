@@ -127,25 +127,44 @@ def test_edges_token_must_match_whole_not_as_a_trailing_word():
         )
 
 
+_JSON_HEAD = '{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}, '
+_NO_JSON_NUMBER = "a number JSON cannot carry (.inf or .nan)"
+
+
 @pytest.mark.parametrize(
-    ("text", "where", "problem"),
+    ("name", "text", "where", "problem"),
     [
         pytest.param(
+            "t.yaml",
             "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a: {}\n  /a: {}\n",
             "line 5",
             "invalid YAML: key '/a' appears twice",
             id="duplicate-key",
         ),
         pytest.param(
+            "t.yaml",
             "openapi: 3.1.0\ninfo: {title: t, version: '1', x-n: .inf}\npaths: {}\n",
             "/info/x-n",
-            "a number JSON cannot carry (.inf or .nan)",
+            _NO_JSON_NUMBER,
             id="infinity",
+        ),
+        pytest.param(
+            "t.json", _JSON_HEAD + '"x-n": [1, NaN]}', "/x-n/1", _NO_JSON_NUMBER, id="json-nan"
+        ),
+        pytest.param(
+            "t.json", _JSON_HEAD + '"x-n": -Infinity}', "/x-n", _NO_JSON_NUMBER, id="json-infinity"
+        ),
+        pytest.param(
+            "t.json",
+            _JSON_HEAD + '"x-n": {"a": 1e999}}',
+            "/x-n/a",
+            _NO_JSON_NUMBER,
+            id="json-1e999",
         ),
     ],
 )
-def test_edges_spec_errors_name_the_place(tmp_path, text, where, problem):
-    (tmp_path / "t.yaml").write_text(text)
+def test_edges_spec_errors_name_the_place(tmp_path, name, text, where, problem):
+    (tmp_path / name).write_text(text)
     (error,) = Catalog.from_path(tmp_path).errors
     assert (error.where, error.problem) == (where, problem)
 

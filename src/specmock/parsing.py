@@ -8,6 +8,7 @@ so is a number JSON cannot carry (`.inf`, `.nan`).
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -60,6 +61,26 @@ def _json_key(key: Any) -> Any:
 def load_yaml(text: str) -> Any:
     """YAML (or JSON) text as JSON data; raises yaml.YAMLError."""
     return yaml.load(text, Loader=JsonDataLoader)
+
+
+def load_json(text: str) -> tuple[Any, bool]:
+    """JSON text as data, and whether it holds a number JSON cannot carry (`NaN`, `Infinity`,
+    `1e999`): Python's reader takes them; noticing them while reading spares a clean document
+    (nearly all of them) a second walk. Raises json.JSONDecodeError."""
+    odd = False
+
+    def constant(text: str) -> float:
+        nonlocal odd
+        odd = True
+        return float(text)
+
+    def number(text: str) -> float:
+        nonlocal odd
+        value = float(text)
+        odd = odd or not math.isfinite(value)
+        return value
+
+    return json.loads(text, parse_constant=constant, parse_float=number), odd
 
 
 def non_json_number(node: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:

@@ -20,7 +20,7 @@ import yaml
 
 from specmock import dialects, pages, refs, structure
 from specmock.errors import SpecError
-from specmock.parsing import load_yaml, non_json_number
+from specmock.parsing import load_json, load_yaml, non_json_number
 
 SPEC_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 HTTP_METHODS = refs.HTTP_METHODS
@@ -238,16 +238,17 @@ def parse_file(path: Path) -> Any:
 
 
 def parse_text(text: str, source: str, json_only: bool = False) -> Any:
-    document = _parse(text, source, json_only)
-    where = non_json_number(document)
+    document, odd = _parse(text, source, json_only)
+    where = non_json_number(document) if odd else None
     if where is not None:
         raise SpecError(source, refs.pointer(where), "a number JSON cannot carry (.inf or .nan)")
     return document
 
 
-def _parse(text: str, source: str, json_only: bool) -> Any:
+def _parse(text: str, source: str, json_only: bool) -> tuple[Any, bool]:
+    """The data, and whether it may hold a number JSON cannot carry (then it is searched)."""
     try:
-        return json.loads(text) if json_only else load_yaml(text)
+        return load_json(text) if json_only else (load_yaml(text), True)
     except json.JSONDecodeError as error:
         raise SpecError(source, f"line {error.lineno}", f"invalid JSON: {error.msg}") from None
     except yaml.MarkedYAMLError as error:
