@@ -84,24 +84,20 @@ def _first(found: Iterator[Any], count: int) -> list[Any]:
     return taken
 
 
-def _follow(document: Any, node: Any, where: Where) -> tuple[Any, Where]:
-    """A node with its local `$ref`s followed, and the place it was found at."""
-    for _ in range(_MAX_REF_HOPS):
-        ref = node.get("$ref") if isinstance(node, dict) else None
-        if not isinstance(ref, str) or not ref.startswith("#/"):
-            return node, where
-        target: Any = document
-        parts: list[str | int] = []
-        for raw in ref[2:].split("/"):
-            token = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(target, list) and token.isdigit():
-                target = target[int(token)]
-                parts.append(int(token))
-            else:
-                target = target[token]
-                parts.append(token)
-        node, where = target, tuple(parts)
-    return node, where
+def _target(document: Any, ref: str) -> tuple[Any, Where]:
+    """The node a local `$ref` (`#/...`) points at, and its place; KeyError, IndexError or
+    TypeError when it points nowhere (the reference checks come first and say so)."""
+    target: Any = document
+    parts: list[str | int] = []
+    for raw in ref[2:].split("/"):
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(target, list) and token.isdigit():
+            target = target[int(token)]
+            parts.append(int(token))
+        else:
+            target = target[token]
+            parts.append(token)
+    return target, tuple(parts)
 
 
 class _Walk:
@@ -119,6 +115,19 @@ class _Walk:
         self.meta_checked: set[int] = set()
         self.operation_ids: set[Any] = set()
         self.warnings: list[Flaw] = []
+        self.targets: dict[str, tuple[Any, Where]] = {}  # GitHub: 60,000 hops to 1,500 places
+
+    def follow(self, node: Any, where: Where) -> tuple[Any, Where]:
+        """A node with its local `$ref`s followed, and the place it was found at."""
+        for _ in range(_MAX_REF_HOPS):
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if not isinstance(ref, str) or not ref.startswith("#/"):
+                return node, where
+            found = self.targets.get(ref)
+            if found is None:
+                found = self.targets[ref] = _target(self.document, ref)
+            node, where = found
+        return node, where
 
     def errors(self) -> Iterator[Flaw]:
         document = self.document
@@ -128,7 +137,7 @@ class _Walk:
                 yield Flaw(pointer(("tags", index)), f"Duplicate tag name '{tag.get('name')}'")
             seen.add(tag.get("name"))
         for url, item in (document.get("paths") or {}).items():
-            yield from self.path(url, *_follow(document, item, ("paths", url)))
+            yield from self.path(url, *self.follow(item, ("paths", url)))
         schemas = (document.get("components") or {}).get("schemas") or {}
         for name, schema in schemas.items():
             yield from self.schema(schema, ("components", "schemas", name))
@@ -139,7 +148,7 @@ class _Walk:
             yield from self.parameters(shared, (*where, "parameters"))
         for method, operation in item.items():
             if method in HTTP_METHODS:
-                found, at = _follow(self.document, operation, (*where, method))
+                found, at = self.follow(operation, (*where, method))
                 yield from self.operation(url, method, found, at, shared)
 
     def operation(
@@ -152,9 +161,9 @@ class _Walk:
                 yield Flaw(pointer((*where, "operationId")), message)
             self.operation_ids.add(operation_id)
         for code, response in (operation.get("responses") or {}).items():
-            response, at = _follow(self.document, response, (*where, "responses", code))
+            response, at = self.follow(response, (*where, "responses", code))
             for media_type, media in (response.get("content") or {}).items():
-                media, at_media = _follow(self.document, media, (*at, "content", media_type))
+                media, at_media = self.follow(media, (*at, "content", media_type))
                 if "schema" in media:
                     yield from self.schema(media["schema"], (*at_media, "schema"))
         names: list[Any] = []
@@ -181,7 +190,7 @@ class _Walk:
     def path_names(self, parameters: Any) -> list[Any]:
         found = []
         for parameter in parameters:
-            parameter, _ = _follow(self.document, parameter, ())
+            parameter, _ = self.follow(parameter, ())
             if parameter.get("in") == "path":
                 found.append(parameter.get("name"))
         return found
@@ -189,7 +198,7 @@ class _Walk:
     def parameters(self, parameters: list[Any], where: Where) -> Iterator[Flaw]:
         seen = set()
         for index, parameter in enumerate(parameters):
-            parameter, at = _follow(self.document, parameter, (*where, index))
+            parameter, at = self.follow(parameter, (*where, index))
             if "schema" in parameter:
                 yield from self.schema(parameter["schema"], (*at, "schema"))
             key = (parameter.get("name"), parameter.get("in"))
@@ -200,7 +209,7 @@ class _Walk:
     def schema(
         self, schema: Any, where: Where, require: bool = True, meta_checked: bool = False
     ) -> Iterator[Flaw]:
-        schema, where = _follow(self.document, schema, where)
+        schema, where = self.follow(schema, where)
         if not isinstance(schema, (dict, bool)):
             yield Flaw(pointer(where), f"{schema!r} is not of type 'object', 'boolean'")
             return
@@ -248,7 +257,7 @@ class _Walk:
 
     def properties(self, schema: Any, seen: frozenset[int] = frozenset()) -> set[Any]:
         """Every property name a schema defines, through its combinators and items."""
-        schema, _ = _follow(self.document, schema, ())
+        schema, _ = self.follow(schema, ())
         if not isinstance(schema, dict) or id(schema) in seen:
             return set()
         seen = seen | {id(schema)}  # a schema may contain itself through a $ref
