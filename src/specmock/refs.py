@@ -201,15 +201,17 @@ def distinct_refs(node: Any) -> set[str]:
     GitHub's spec holds 30,000 references to about 1,000 places)."""
     found: set[str] = set()
     stack = [node]
-    while stack:
+    while stack:  # only containers are stacked: most values are strings
         item = stack.pop()
         if isinstance(item, dict):
             ref = item.get("$ref")
             if isinstance(ref, str):
                 found.add(ref)
-            stack.extend(value for key, value in item.items() if not _is_data(key))
+            for key, value in item.items():
+                if isinstance(value, dict | list) and not _is_data(key):
+                    stack.append(value)
         elif isinstance(item, list):
-            stack.extend(item)
+            stack.extend(value for value in item if isinstance(value, dict | list))
     return found
 
 
