@@ -55,6 +55,12 @@ def test_routing_two_apis_on_one_method_and_path_is_an_error_naming_both():
         ("/repos/x/issues", "/repos/x/issues"),
         ("/repos/x", "/repos/{id}"),
         ("/", "/"),
+        # the most literal segments win even when a parameter comes first
+        ("/a/b/c/d", "/a/{x}/c/d"),
+        ("/a/b/e/d", "/a/b/{y}/{z}"),
+        # a segment holding a parameter and text is tried first, and passed over when it fails
+        ("/files/report.json", "/files/{name}.json"),
+        ("/files/report", "/files/{id}"),
     ],
 )
 def test_routing_among_many_routes_the_most_specific_still_wins(path, template):
@@ -70,8 +76,13 @@ def test_routing_among_many_routes_the_most_specific_still_wins(path, template):
             op("/repos/x/issues"),
             op("/repos/{id}"),
             op("/"),
+            op("/a/b/{y}/{z}"),
+            op("/a/{x}/c/d"),
+            op("/files/{id}"),
+            op("/files/{name}.json"),
         ],
     )
     match = router.match(path)
     assert match is not None and match.route.template == template
     assert router.match("/repos/a/b/c") is None
+    assert router.match("/repos//issues") is None  # a parameter is never empty

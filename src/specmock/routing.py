@@ -1,6 +1,8 @@
 """Routing: which documented operation a method and path reach, and which methods a path allows.
 
-Templates are compiled once. Among templates that match, the one with more literal segments wins
+Templates are kept in a tree of path segments, built once, so a path is tried only against the
+templates whose literal segments it has; each template's regex is compiled on first use. Among
+templates that match, the one with more literal segments wins
 (`/models/latest` before `/models/{id}`), as OpenAPI asks of concrete paths. Two APIs claiming the
 same method and path are a `ConfigError` naming both.
 """
@@ -23,12 +25,7 @@ class Route:
     """One served path template and the operations on it, by lower-case method."""
 
     template: str
-    pattern: re.Pattern[str] = field(repr=False, compare=False)
     operations: dict[str, Operation] = field(compare=False)
-    # A parameter never spans a `/`, so a path matches only templates with as many slashes, and
-    # a literal first segment must be the path's own.
-    slashes: int = field(default=0, repr=False, compare=False)
-    head: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def allow(self) -> list[str]:
@@ -47,6 +44,39 @@ class Match:
     params: dict[str, str]
 
 
+class _Node:
+    """One level of the route tree: a segment's literal texts, and what any non-empty segment
+    reaches (a template segment holding a parameter); `routes` end here."""
+
+    __slots__ = ("literal", "parameter", "routes")
+
+    def __init__(self) -> None:
+        self.literal: dict[str, _Node] = {}
+        self.parameter: _Node | None = None
+        self.routes: list[Route] = []
+
+    def add(self, route: Route) -> None:
+        node = self
+        for segment in route.template.split("/"):
+            if "{" in segment:
+                node.parameter = node = node.parameter or _Node()
+            else:
+                node = node.literal.setdefault(segment, _Node())
+        node.routes.append(route)
+
+    def collect(self, segments: list[str], index: int, found: list[Route]) -> None:
+        """Every route whose segments could be `segments[index:]`."""
+        if index == len(segments):
+            found.extend(self.routes)
+            return
+        segment = segments[index]
+        child = self.literal.get(segment)
+        if child is not None:
+            child.collect(segments, index + 1, found)
+        if self.parameter is not None and segment:
+            self.parameter.collect(segments, index + 1, found)
+
+
 class Router:
     """Every operation of every API, served at `mount + operation path`."""
 
@@ -54,7 +84,9 @@ class Router:
         self._routes: dict[str, Route] = {}
         self._owners: dict[tuple[str, str], str] = {}
         self._ordered: list[Route] | None = None
-        self._candidates: dict[tuple[int, str], list[Route]] = {}
+        self._tree: _Node | None = None
+        self._rank: dict[str, int] = {}
+        self._patterns: dict[str, tuple[re.Pattern[str], tuple[tuple[str, str], ...]]] = {}
 
     def add(self, mount: str, operations: Iterable[Operation]) -> None:
         """Serve operations under a mount path ('' for the root); ConfigError on a clash."""
@@ -68,15 +100,9 @@ class Router:
                     "start with --prefix to mount each API under /<name>"
                 )
             self._owners[key] = operation.api
-            route = self._routes.get(template)
-            if route is None:
-                head = template.split("/", 2)[1] if template.startswith("/") else None
-                slashes = template.count("/")
-                route = Route(template, _compile(template), {}, slashes, _literal(head))
-                self._routes[template] = route
+            route = self._routes.setdefault(template, Route(template, {}))
             route.operations[operation.method] = operation
-        self._ordered = None
-        self._candidates.clear()
+        self._ordered = self._tree = None
 
     @property
     def routes(self) -> list[Route]:
@@ -87,63 +113,54 @@ class Router:
     def match(self, raw_path: str) -> Match | None:
         """The route for a raw (still percent-encoded) request path, with decoded parameters.
 
-        Only the routes that could match are tried (same slash count, same literal first
-        segment), in order of specificity: the cost does not grow with the size of the spec.
+        The route tree gives the few templates whose literal segments the path has (the cost
+        does not grow with the size of the spec); each is then tried, the most specific first.
         """
-        for route in self._could_match(raw_path):
-            found = route.pattern.fullmatch(raw_path)
-            if found is not None:
-                params = {
-                    _unescape_name(key): unquote(value) for key, value in found.groupdict().items()
-                }
+        found: list[Route] = []
+        self._routes_tree().collect(raw_path.split("/"), 0, found)
+        for route in sorted(found, key=lambda route: self._rank[route.template]):
+            pattern, parameters = self._pattern(route.template)
+            matched = pattern.fullmatch(raw_path)
+            if matched is not None:
+                params = {name: unquote(matched.group(group)) for group, name in parameters}
                 return Match(route, params)
         return None
 
-    def _could_match(self, raw_path: str) -> list[Route]:
-        key = (raw_path.count("/"), raw_path.split("/", 2)[1] if raw_path.startswith("/") else "")
-        found = self._candidates.get(key)
-        if found is None:
-            found = [
-                route
-                for route in self.routes
-                if route.slashes == key[0] and route.head in (None, key[1])
-            ]
-            if len(self._candidates) < _KEPT_CANDIDATES:  # paths are the client's: bounded
-                self._candidates[key] = found
-        return found
+    def _routes_tree(self) -> _Node:
+        if self._tree is None:
+            tree = _Node()
+            for rank, route in enumerate(self.routes):
+                tree.add(route)
+                self._rank[route.template] = rank
+            self._tree = tree
+        return self._tree
 
-
-_KEPT_CANDIDATES = 4096
-
-
-def _literal(segment: str | None) -> str | None:
-    """A template's first segment when it is plain text (None: it holds a parameter)."""
-    return segment if segment is not None and "{" not in segment else None
+    def _pattern(self, template: str) -> tuple[re.Pattern[str], tuple[tuple[str, str], ...]]:
+        """A template's regex (compiled on first use) and its (group, parameter name) pairs."""
+        kept = self._patterns.get(template)
+        if kept is None:
+            source, parameters = _source(template)
+            kept = self._patterns[template] = (re.compile(source), parameters)
+        return kept
 
 
 def _shape(template: str) -> str:
     return _PARAMETER.sub("{}", template)
 
 
-def _compile(template: str) -> re.Pattern[str]:
+def _source(template: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A template as regex source (each parameter one segment, in a group named `p<n>`), and
+    its (group, parameter name) pairs."""
     pieces: list[str] = []
+    parameters: list[tuple[str, str]] = []
     position = 0
     for index, found in enumerate(_PARAMETER.finditer(template)):
         pieces.append(re.escape(template[position : found.start()]))
-        pieces.append(f"(?P<p{index}_{_escape_name(found.group(1))}>[^/]+)")
+        pieces.append(f"(?P<p{index}>[^/]+)")
+        parameters.append((f"p{index}", found.group(1)))
         position = found.end()
     pieces.append(re.escape(template[position:]))
-    return re.compile("".join(pieces) or "/")
-
-
-def _escape_name(name: str) -> str:
-    """Group names must be identifiers; parameter names may hold '-', '.', etc."""
-    return "".join(ch if ch.isalnum() else f"_{ord(ch):x}_" for ch in name)
-
-
-def _unescape_name(group: str) -> str:
-    encoded = group.split("_", 1)[1]
-    return re.sub(r"_([0-9a-f]+)_", lambda m: chr(int(m.group(1), 16)), encoded)
+    return "".join(pieces) or "/", tuple(parameters)
 
 
 def check_target(target: str) -> str:
