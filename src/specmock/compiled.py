@@ -128,6 +128,11 @@ _EVERYTHING = frozenset((oas_format.is_float, oas_format.is_double, oas_format.i
 }
 
 
+# Compiled checks kept per document: more than GitHub's spec has objects outside its examples
+# (72,526), so only a caller making new schema objects ever reaches it.
+_KEPT_CHECKS = 100_000
+
+
 class SchemaCompiler:
     """Compiled checks for the schemas of one document, each built on first use and kept.
 
@@ -142,7 +147,8 @@ class SchemaCompiler:
         self._restate = restate
         self._keywords = {_PATTERN: _Pattern, _FORMAT: _format_keyword(formats), WHOLE: _Whole}
         self._format_functions = {name: entry[0] for name, entry in formats.checkers.items()}
-        self._checks: PerObject[Check | None] = PerObject()
+        # bounded: a caller handing in a new schema object on every call must not grow it for good
+        self._checks: PerObject[Check | None] = PerObject(limit=_KEPT_CHECKS)
         self._names: dict[str, str] = {}  # $ref pointer -> name under $defs
         self._defs: dict[str, Any] = {}  # name -> restated schema
         self._uses: dict[str, set[str]] = {}  # name -> names its schema refers to

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import json
 import math
 import random
@@ -23,7 +22,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import partial
+from functools import lru_cache, partial
 from itertools import islice
 from types import MappingProxyType
 from typing import Any
@@ -889,7 +888,7 @@ def _key(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-@functools.lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)
 def _slug(label: str) -> str:
     """A property name as it may stand in a made-up address: `Full Name` -> `full-name`."""
     return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:40] or "value"
