@@ -70,6 +70,10 @@ class Api:
     document: dict[str, Any] = field(repr=False)
     sources: tuple[str, ...]
     warnings: tuple[SpecError, ...] = field(default=(), compare=False)
+    # read by several parts at start (six times for GitHub's 1,223 operations): listed once
+    _operations: tuple[Operation, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_path(cls, path: str | Path, name: str | None = None) -> Api:
@@ -117,7 +121,11 @@ class Api:
 
     @property
     def operations(self) -> tuple[Operation, ...]:
-        return tuple(_operations(self.name, self.document))
+        operations = self._operations
+        if operations is None:
+            operations = tuple(_operations(self.name, self.document))
+            object.__setattr__(self, "_operations", operations)
+        return operations
 
 
 @dataclass(frozen=True, slots=True)
