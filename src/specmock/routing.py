@@ -59,7 +59,9 @@ class _Node:
         node = self
         for segment in route.template.split("/"):
             if "{" in segment:
-                node.parameter = node = node.parameter or _Node()
+                if node.parameter is None:
+                    node.parameter = _Node()
+                node = node.parameter
             else:
                 node = node.literal.setdefault(segment, _Node())
         node.routes.append(route)
