@@ -101,7 +101,7 @@ class Responder:
         key, status = chosen
         if status < 200:
             return Problem(501, f"{operation.label} documents only {key}, which cannot be sent")
-        response = _responses(operation)[key]
+        response = operation.responses[key]
         content = response.get("content") or {}
         headers = self._headers(operation, key, response, prefer.dynamic)
         if not content:
@@ -131,16 +131,14 @@ class Responder:
 
     def _unacceptable(self, operation: Operation, accept: str | None) -> Problem | None:
         key, _ = success_status(operation)
-        content = (
-            _responses(operation)[key].get("content") if key in _responses(operation) else None
-        )
+        content = operation.responses[key].get("content") if key in operation.responses else None
         if not content or negotiation.acceptable(accept, content) is not None:
             return None
         return _not_acceptable(accept, content)
 
     def choose_status(self, operation: Operation, code: int | None) -> tuple[str, int] | Problem:
         """(response key, status): the preferred code when documented, else the lowest 2xx."""
-        responses = _responses(operation)
+        responses = operation.responses
         if code is not None:
             for key in (str(code), f"{str(code)[0]}XX", "default"):
                 if key in responses:
@@ -209,8 +207,8 @@ class Responder:
         if key is None or operation is None:
             return problem_json(problem)
         status = int(key) if key.isdigit() else problem.status
-        content = _responses(operation)[key].get("content") or {}
-        headers = self._headers(operation, key, _responses(operation)[key], False) | problem.headers
+        content = operation.responses[key].get("content") or {}
+        headers = self._headers(operation, key, operation.responses[key], False) | problem.headers
         if not content:
             return Reply(status, None, None, headers)
         media_type = next((m for m in content if negotiation.is_json(m)), next(iter(content)))
@@ -239,7 +237,7 @@ def _not_acceptable(accept: str | None, content: Mapping[str, Any]) -> Problem:
 
 def error_key(operation: Operation, status: int) -> str | None:
     """The documented response that covers an error status (exact, range, default), if any."""
-    responses = _responses(operation)
+    responses = operation.responses
     if status in (400, 422):  # either stands for the other, the one asked for first
         candidates: tuple[str, ...] = (
             str(status),
@@ -253,14 +251,9 @@ def error_key(operation: Operation, status: int) -> str | None:
     return None
 
 
-def _responses(operation: Operation) -> dict[str, Any]:
-    """Responses by key, ranges written upper case (`4xx` -> `4XX`)."""
-    return operation.responses
-
-
 def success_status(operation: Operation) -> tuple[str, int]:
     """(response key, status) an operation answers when nothing else is asked for."""
-    return _default_status(_responses(operation))
+    return _default_status(operation.responses)
 
 
 def _default_status(responses: dict[str, Any]) -> tuple[str, int]:

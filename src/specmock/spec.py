@@ -39,6 +39,7 @@ class Operation:
     path_item: dict[str, Any] = field(repr=False, compare=False)
     # Worked out once: both are read on every request.
     pointer: str = field(init=False, repr=False, compare=False)
+    # the declared responses by key, ranges written upper case (`4xx` -> `4XX`)
     responses: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
