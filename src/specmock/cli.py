@@ -185,7 +185,6 @@ def _size(text: str) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-
     from specmock.app import create_app
 
     config = Config(
@@ -228,7 +227,6 @@ def _run(app: ASGIApp, args: argparse.Namespace, **options: Any) -> None:
 
 
 def _proxy(args: argparse.Namespace) -> int:
-
     from specmock.proxy import ProxyOptions, create_proxy_app
 
     options = ProxyOptions(args.target, strict=args.strict, timeout=args.timeout)
@@ -311,9 +309,9 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _suite(name: str, document: dict[str, Any], url: str, options: SuiteOptions) -> SuiteResult:
+    """The API's run, or a result saying it was not run when no time is left."""
     from specmock import contract
 
-    """The API's run, or a result saying it was not run when no time is left."""
     if options.max_time is not None and options.max_time <= 0:
         return contract.SuiteResult(name, url, options.seed or 0, stopped="time limit reached")
     return contract.run_suite(name, document, url, options)
@@ -369,10 +367,10 @@ def _options(args: argparse.Namespace, deadline: float, **extra: Any) -> SuiteOp
 def _finish(
     results: list[SuiteResult], args: argparse.Namespace, command: str, catalog: Catalog
 ) -> int:
-    load_errors = [str(error) for error in catalog.errors]
-    sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     from specmock.summary import passed, render, write_junit
 
+    load_errors = [str(error) for error in catalog.errors]
+    sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     render(results, sys.stdout, command=command, load_errors=load_errors)
     if args.junit is not None:
         write_junit(results, args.junit, load_errors)
