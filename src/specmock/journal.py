@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from specmock.store import rfc3339
 from specmock.violations import Violation
 
 JOURNAL_SIZE = 500
@@ -25,9 +25,7 @@ class Entry:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "at": dt.datetime.fromtimestamp(int(self.at), dt.UTC)
-            .isoformat()
-            .replace("+00:00", "Z"),
+            "at": rfc3339(self.at),
             "session": self.session,
             "method": self.method,
             "path": self.path,

@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import hashlib
 import json
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Collection, Iterator, Mapping
@@ -215,7 +216,12 @@ class Store:
 
 def now() -> str:
     """The current time as RFC 3339 UTC with seconds (`2024-01-15T09:30:00Z`)."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return rfc3339(time.time())
+
+
+def rfc3339(seconds: float) -> str:
+    """A moment (seconds since the epoch) as RFC 3339 UTC with whole seconds."""
+    return dt.datetime.fromtimestamp(int(seconds), dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def new_id(schema: Mapping[str, Any], taken: Collection[str]) -> str | int:
