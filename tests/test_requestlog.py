@@ -22,45 +22,35 @@ async def _echo(request: Request) -> PlainTextResponse:
     return PlainTextResponse("ok", status_code=201)
 
 
-def _client(stream: io.StringIO) -> httpx.AsyncClient:
+async def _log_of(*paths: str) -> str:
+    """What the request log writes for GETs of `paths`, sent together."""
     app = Starlette(routes=[Route("/items/{name}", _echo)])
+    stream = io.StringIO()
     transport = httpx.ASGITransport(app=RequestLog(app, stream), raise_app_exceptions=False)
-    return httpx.AsyncClient(transport=transport, base_url="http://test")
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        await asyncio.gather(*(client.get(path) for path in paths))
+        await asyncio.sleep(0)  # lines are written when the loop turn ends
+    return stream.getvalue()
 
 
 @pytest.mark.anyio
 async def test_request_log_writes_method_path_status_and_duration_without_the_query():
-    stream = io.StringIO()
-    async with _client(stream) as client:
-        await client.get("/items/7?token=secret")
-        await asyncio.sleep(0)  # lines are written when the loop turn ends
-    assert re.fullmatch(r"GET /items/7 201 \d+\.\dms\n", stream.getvalue())
+    assert re.fullmatch(r"GET /items/7 201 \d+\.\dms\n", await _log_of("/items/7?token=secret"))
 
 
 @pytest.mark.anyio
 async def test_request_log_escapes_a_path_that_would_forge_a_line():
-    stream = io.StringIO()
-    async with _client(stream) as client:
-        await client.get("/items/a%0AGET%20/admin%20200%200.1ms")
-        await asyncio.sleep(0)
-    assert stream.getvalue().count("\n") == 1
-    assert stream.getvalue().startswith("GET /items/a\\nGET /admin 200 0.1ms 404 ")
+    log = await _log_of("/items/a%0AGET%20/admin%20200%200.1ms")
+    assert log.count("\n") == 1
+    assert log.startswith("GET /items/a\\nGET /admin 200 0.1ms 404 ")
 
 
 @pytest.mark.anyio
 async def test_request_log_says_500_when_the_app_fails_before_answering():
-    stream = io.StringIO()
-    async with _client(stream) as client:
-        await client.get("/items/boom")
-        await asyncio.sleep(0)
-    assert stream.getvalue().startswith("GET /items/boom 500 ")
+    assert (await _log_of("/items/boom")).startswith("GET /items/boom 500 ")
 
 
 @pytest.mark.anyio
 async def test_request_log_writes_a_line_for_each_of_concurrent_requests():
-    stream = io.StringIO()
-    async with _client(stream) as client:
-        await asyncio.gather(*(client.get(f"/items/{n}") for n in range(5)))
-        await asyncio.sleep(0)
-    lines = stream.getvalue().splitlines()
+    lines = (await _log_of(*(f"/items/{n}" for n in range(5)))).splitlines()
     assert sorted(line.split()[1] for line in lines) == [f"/items/{n}" for n in range(5)]
