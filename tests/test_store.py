@@ -1,7 +1,9 @@
 import json
+import uuid
 
 import pytest
 
+from specmock import store
 from specmock.errors import SpecmockError
 from specmock.store import Store, new_id, replace, server_owned, stamp
 
@@ -27,6 +29,34 @@ def test_store_revisions_make_etags_and_children_are_direct_only():
     assert state.put("pets", "/other/9", {"name": "b"}).etag == second.etag  # ...and only it
     state.put("pets", "/pets/1/toys/3", {"name": "ball"})
     assert [path for path, _ in state.children("pets", "/pets")] == ["/pets/1"]
+
+
+def test_store_records_share_their_field_names_up_to_a_bound(monkeypatch):
+    state = Store().session()
+    one = state.put("a", "/x/1", json.loads('{"name": "a", "tags": [{"label": "t"}]}')).record
+    two = state.put("a", "/x/2", json.loads('{"name": "b", "tags": [{"label": "u"}]}')).record
+    assert (one, two) == (
+        {"name": "a", "tags": [{"label": "t"}]},
+        {"name": "b", "tags": [{"label": "u"}]},
+    )
+    assert next(iter(one)) is next(iter(two))
+    assert next(iter(one["tags"][0])) is next(iter(two["tags"][0]))
+    monkeypatch.setattr(store, "_KEPT_NAMES", 3)
+    late = [state.put("a", f"/x/{n}", json.loads(f'{{"late": {n}}}')).record for n in (3, 4)]
+    assert late == [{"late": 3}, {"late": 4}]  # past the bound, names are kept as they came
+    assert next(iter(late[0])) is not next(iter(late[1]))
+
+
+def test_store_string_ids_once_issued_are_never_given_out_again(monkeypatch):
+    state = Store().session()
+    made = iter(["1234567890", "abcdef0123", "abcdef0123", "fedcba9876"])
+    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(next(made) + "0" * 22))
+    first = state.new_id("a", "/things", {"type": "string"})
+    assert first == "abcdef0123"  # all digits could be an integer id issued before: passed over
+    state.issue("a", "/things", str(first))
+    state.put("a", f"/things/{first}", {})
+    state.delete("a", f"/things/{first}")
+    assert state.new_id("a", "/things", {"type": "string"}) == "fedcba9876"
 
 
 def test_store_replace_resets_omitted_fields_and_keeps_server_fields():

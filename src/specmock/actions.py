@@ -415,22 +415,25 @@ class Actions:
         assert resource is not None
         media = _json_media(operation, status_key) or "application/json"
         answered = (operation.pointer, status_key)
-        if answered in entry.answers:
-            answer, encoded = entry.answers[answered]
+        kept = entry.answer(answered)
+        if kept is not None:
+            answer, encoded = kept
             return Reply(status, media, answer, headers, encoded)
         envelope = self._envelope(schema, resource.name)
         seed = f"{self.api.name}:{key}:{operation.pointer}:{status_key}"
-        if envelope.path and status_key not in entry.generated:
-            # the rest of an envelope around the record, made up once per record
-            entry.generated[status_key] = self.responder.synthesizer.generate(schema, seed=seed)
-        identifier = key.rsplit("/", 1)[-1]
-        body = envelope.wrap(
-            self._shown(binding, entry, identifier), identifier, entry.generated.get(status_key)
+        synthesizer = self.responder.synthesizer
+        # the rest of an envelope around the record, made up once per record
+        base = (
+            entry.made_up(status_key, lambda: synthesizer.generate(schema, seed=seed))
+            if envelope.path
+            else None
         )
-        answer = self.responder.synthesizer.conform(body, schema, seed=seed)
+        identifier = key.rsplit("/", 1)[-1]
+        body = envelope.wrap(self._shown(binding, entry, identifier), identifier, base)
+        answer = synthesizer.conform(body, schema, seed=seed)
         encoded = encode(answer, media)
         if binding.action.role == "read":  # only a read is answered again from the same entry
-            entry.answers[answered] = (answer, encoded)
+            entry.keep_answer(answered, (answer, encoded))
         return Reply(status, media, answer, headers, encoded)
 
 
