@@ -56,7 +56,7 @@ def check_content(
         return unsupported
     data = RequestData(
         method=operation.method,
-        path=request.url.path,
+        path=request.scope["path"],
         host_url="",  # openapi-core's parameter and body stages do not read it
         parameters=RequestParameters(
             query=request.query_params,

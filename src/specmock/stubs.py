@@ -57,14 +57,14 @@ class Stubs:
         return match.route.allow if match else None
 
     async def handle(self, request: Request) -> Response:
-        raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
-        match = self.router.match(raw_path)
+        path: str = request.scope["path"]  # not `request.url.path`: building a URL costs 6 us
+        match = self.router.match(request.scope.get("raw_path", b"").decode("latin-1") or path)
         if match is None:
-            self.journal.add(session_of(request), request.method, request.url.path, 404, ())
-            return render(problem_json(not_found(request.url.path)))
+            self.journal.add(session_of(request), request.method, path, 404, ())
+            return render(problem_json(not_found(path)))
         operation = match.route.operations.get(request.method.lower())
         if operation is None:
-            self.journal.add(session_of(request), request.method, request.url.path, 405, ())
+            self.journal.add(session_of(request), request.method, path, 405, ())
             return self._not_allowed(request, match)
         served = self.served[operation.api]
         outcome = await self._answer(request, match, operation, served)
@@ -72,9 +72,7 @@ class Stubs:
         if isinstance(outcome, Problem):
             violations = outcome.errors
             outcome = served.responder.problem_reply(operation, outcome)
-        self.journal.add(
-            session_of(request), request.method, request.url.path, outcome.status, violations
-        )
+        self.journal.add(session_of(request), request.method, path, outcome.status, violations)
         return render(outcome, request.method)
 
     def _not_allowed(self, request: Request, match: Match) -> Response:
