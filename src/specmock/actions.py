@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from specmock import negotiation, patching, store
 from specmock.memo import PerObject
@@ -35,9 +35,25 @@ JSON_PATCH = "application/json-patch+json"
 SIZE_EXTENSION = "x-specmock-max-size"
 
 
+class Success(NamedTuple):
+    """What an operation answers when nothing else is asked for: the response's key and status,
+    its JSON media type and schema (None: the response has no JSON body)."""
+
+    key: str
+    status: int
+    media: str
+    schema: Mapping[str, Any] | None
+
+    @classmethod
+    def of(cls, operation: Operation) -> Success:
+        key, status = success_status(operation)
+        media = _json_media(operation, key) or "application/json"
+        return cls(key, status, media, _json_response_schema(operation, key))
+
+
 @dataclass(frozen=True, slots=True)
 class Binding:
-    """An operation's action with what it needs to read and write records."""
+    """An operation's action with what it needs to read and write records (worked out once)."""
 
     operation: Operation
     action: Action
@@ -48,6 +64,7 @@ class Binding:
     max_size: int | None
     owned: frozenset[str]
     write_schema: Mapping[str, Any]
+    success: Success
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +135,8 @@ class Actions:
     def _bind(self, operation: Operation, action: Action, ids: dict[str, Any]) -> Binding:
         assert action.resource is not None
         body_schema = _json_body_schema(operation)
-        answered = self._response_record_schema(operation, action)
+        success = Success.of(operation)
+        answered = self._response_record_schema(success, action)
         envelope = request_envelope(body_schema, self._resolve) if body_schema else Envelope()
         if envelope.path and envelope.path[0] in (answered.get("properties") or {}):
             envelope = Envelope()  # `{"settings": {...}}` where settings is a field of the record
@@ -150,11 +168,11 @@ class Actions:
             int(size) if isinstance(size, int) else None,
             frozenset(owned),
             record if written else answered,
+            success,
         )
 
-    def _response_record_schema(self, operation: Operation, action: Action) -> Mapping[str, Any]:
-        key, _ = success_status(operation)
-        schema = _json_response_schema(operation, key)
+    def _response_record_schema(self, success: Success, action: Action) -> Mapping[str, Any]:
+        schema = success.schema
         if not schema or action.resource is None:
             return {}
         envelope = response_envelope(schema, self._resolve, action.resource.name)
@@ -330,8 +348,8 @@ class Actions:
         resource = binding.action.resource
         assert resource is not None
         operation = binding.operation
-        status_key, status = success_status(operation)
-        schema = _json_response_schema(operation, status_key)
+        success = binding.success
+        schema = success.schema
         if schema is None:
             return None
         place, items = self._list_place(schema)
@@ -357,7 +375,7 @@ class Actions:
             identifier = path.rsplit("/", 1)[-1]
             shown = self._shown(binding, entry, identifier, fields)
             bodies.append(envelope.wrap(shown, identifier, {}))
-        seed = f"{self.api.name}:{operation.pointer}:{status_key}:list"
+        seed = f"{self.api.name}:{operation.pointer}:{success.key}:list"
         if place is None:
             body: Any = bodies
         else:
@@ -367,9 +385,9 @@ class Actions:
             for name in _NEXT_CURSOR_FIELDS:
                 if name in (self._resolve(schema).get("properties") or {}):
                     body[name] = page[-1][0].rsplit("/", 1)[-1] if more else None
-        media = _json_media(operation, status_key) or "application/json"
         answer = self.responder.synthesizer.conform(body, schema, seed=seed)
-        return Reply(status, media, answer, {"X-Total-Count": str(len(records))})
+        total = {"X-Total-Count": str(len(records))}
+        return Reply(success.status, success.media, answer, total)
 
     def _list_place(self, schema: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any] | None]:
         """(property holding the list or None for a bare array, the items' schema)."""
@@ -406,14 +424,12 @@ class Actions:
 
     def render(self, binding: Binding, key: str, entry: Entry) -> Reply | Problem:
         operation = binding.operation
-        status_key, status = success_status(operation)
-        schema = _json_response_schema(operation, status_key)
+        status_key, status, media, schema = binding.success
         headers = {"ETag": entry.etag}
         if schema is None:
             return Reply(status, None, None, headers)
         resource = binding.action.resource
         assert resource is not None
-        media = _json_media(operation, status_key) or "application/json"
         answered = (operation.pointer, status_key)
         kept = entry.answer(answered)
         if kept is not None:

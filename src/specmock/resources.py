@@ -132,7 +132,12 @@ def _name(segments: list[str]) -> str:
 
 
 def _fill(template: str, params: Mapping[str, str]) -> str:
-    return re.sub(r"\{([^{}/]+)\}", lambda m: params.get(m.group(1), m.group(0)), template)
+    if "{" not in template:
+        return template
+    return _PLACEHOLDER.sub(lambda m: params.get(m.group(1), m.group(0)), template)
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")  # a parameter anywhere in a template
 
 
 # -- envelopes ------------------------------------------------------------------------------------

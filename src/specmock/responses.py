@@ -76,7 +76,11 @@ def encode(body: Any, media_type: str) -> bytes:
         return body
     if isinstance(body, str) and not negotiation.is_json(media_type):
         return body.encode("utf-8")
-    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+    return _COMPACT.encode(body).encode()
+
+
+# one encoder, configured once (`json.dumps` with options builds a new one per call: 1.2 us)
+_COMPACT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 _REMEMBERED = 4096  # `Accept` verdicts kept per API (fuzzers send endless new values)

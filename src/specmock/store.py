@@ -27,6 +27,7 @@ _KEPT_NAMES = 10_000  # field names shared between stored records
 CREATED_FIELDS = ("created_at", "createdAt", "created")
 UPDATED_FIELDS = ("updated_at", "updatedAt", "modified_at", "updated")
 VERSION_FIELDS = ("version",)
+_CANONICAL = json.JSONEncoder(sort_keys=True)  # what an ETag hashes: key order does not count
 
 
 @dataclass(slots=True)
@@ -51,7 +52,7 @@ class Entry:
         """A strong tag from the record's content, so it survives a restart from a state file
         (worked out once: a record is replaced, never changed in place)."""
         if self._etag is None:
-            digest = hashlib.sha256(json.dumps(self.record, sort_keys=True).encode()).hexdigest()
+            digest = hashlib.sha256(_CANONICAL.encode(self.record).encode()).hexdigest()
             self._etag = f'"{digest[:16]}"'
         return self._etag
 
