@@ -343,7 +343,10 @@ class _Run:
         kinds = declared or [kind for kind, hints in _TYPE_HINTS if any(h in view for h in hints)]
         if "null" in kinds and ((self._deep(spot) and spot.variant == 0) or kinds == ["null"]):
             return "null"
-        return next((kind for kind in kinds if kind != "null"), "object")
+        for kind in kinds:
+            if kind != "null":
+                return kind
+        return "object"
 
     def _pick(self, count: int, variant: int) -> int:
         """An index below `count`: the variant's own, or a random one for a dynamic first pick."""
@@ -452,11 +455,12 @@ class _Run:
             if name not in body:
                 body[name] = self.value(self._property_schema(view, name), spot.inner(name))
                 missing -= 1
-        required = _strings(view.get("required"))
         limit = _int(view.get("maxProperties"), len(body))
-        for name in [name for name in reversed(body) if name not in required]:
-            if len(body) > limit:
-                del body[name]
+        if len(body) > limit:
+            required = set(_strings(view.get("required")))
+            for name in [name for name in reversed(body) if name not in required]:
+                if len(body) > limit:
+                    del body[name]
 
     def _extra_name(self, view: View, spot: _Spot) -> str:
         if "propertyNames" in view:
@@ -542,6 +546,8 @@ class _Run:
         start = bounds.nearest(bounds.draw(self._rng) if self._dynamic and variant == 0 else 0)
         if unit is None:
             return _tidy(bounds.spread(start, variant))
+        if variant == 0 and step is None and type(start) is int and bounds.admits(start):
+            return start  # what the walk below finds first, without its 128 Fractions
         base = round(Fraction(start) / unit)
         reach = 64 + variant
         steps = (*range(base, base + reach), *range(base - 1, base - reach, -1))
