@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator, OAS31Validator
 
+from specmock.compiled import Compiled
 from specmock.validation import request_compiler
 
 COMPONENTS = {
@@ -119,3 +120,54 @@ def test_big_integers_are_integers_as_in_python(value: int):
     check = request_compiler({"openapi": "3.1.0"}, legacy=False).check({"type": "integer"})
     assert check is not None
     assert check(value) is OAS31Validator({"type": "integer"}).is_valid(value) is True
+
+
+FAILING_CASES: list[tuple[str, dict[str, Any], Any, frozenset[str] | None]] = [
+    (
+        "a read-only property sent counts too",
+        {"$ref": "#/components/schemas/Pet"},
+        {"id": 1, "name": "x"},
+        frozenset({"id", "name"}),
+    ),
+    ("the property", {"$ref": "#/components/schemas/Pet"}, {"name": "x"}, frozenset({"name"})),
+    (
+        "a nested violation counts for its top property",
+        {"$ref": "#/components/schemas/Pet"},
+        {"name": "1", "parent": {"name": "x"}},
+        frozenset({"parent"}),
+    ),
+    ("a missing property is the object's", {"$ref": "#/components/schemas/Pet"}, {}, None),
+    (
+        "an undeclared property is the object's",
+        {"properties": {"a": {"type": "integer"}}, "additionalProperties": {"type": "integer"}},
+        {"a": "x", "b": "y"},
+        None,
+    ),
+    (
+        "allOf also judges property values",
+        {"properties": {"a": {"type": "integer"}}, "allOf": [{"required": []}]},
+        {"a": "x"},
+        None,
+    ),
+    (
+        "a $ref's siblings may judge the values too",
+        {"$ref": "#/components/schemas/Pet", "maxProperties": 1},
+        {"name": 1},
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "schema", "value", "expected"), FAILING_CASES, ids=[c[0] for c in FAILING_CASES]
+)
+def test_compiled_checks_name_the_properties_that_hold_every_violation(
+    label: str, schema: Any, value: Any, expected: frozenset[str] | None
+):
+    """openapi-core then explains only those properties' values (validation._property_errors);
+    the differential test in test_fastpath checks that this gives the whole check's violations."""
+    document = {"openapi": "3.0.3", "components": {"schemas": COMPONENTS}}
+    check = request_compiler(document, legacy=True).check(schema)
+    assert isinstance(check, Compiled), label
+    assert not check(value), label
+    assert check.failing(value) == expected, label

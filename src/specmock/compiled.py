@@ -148,17 +148,17 @@ class SchemaCompiler:
         self._keywords = {_PATTERN: _Pattern, _FORMAT: _format_keyword(formats), WHOLE: _Whole}
         self._format_functions = {name: entry[0] for name, entry in formats.checkers.items()}
         # bounded: a caller handing in a new schema object on every call must not grow it for good
-        self._checks: PerObject[Check | None] = PerObject(limit=_KEPT_CHECKS)
+        self._checks: PerObject[Compiled | Check | None] = PerObject(limit=_KEPT_CHECKS)
         self._names: dict[str, str] = {}  # $ref pointer -> name under $defs
         self._defs: dict[str, Any] = {}  # name -> restated schema
         self._uses: dict[str, set[str]] = {}  # name -> names its schema refers to
         self._broken: set[str] = set()  # names whose schema has no compiled check
 
-    def check(self, schema: Any) -> Check | None:
+    def check(self, schema: Any) -> Compiled | Check | None:
         """The compiled check of `schema`, or None when it has none (see the module doc)."""
         return self._checks.get(schema, lambda: self._compile(schema))
 
-    def _compile(self, schema: Any) -> Check | None:
+    def _compile(self, schema: Any) -> Compiled | Check | None:
         uses: set[str] = set()
         try:
             root = self._walk(schema, uses)
@@ -167,6 +167,7 @@ class SchemaCompiler:
             return None
         if isinstance(root, bool):
             return (lambda value: True) if root else None
+        properties = self._declared(root)
         if needed:
             root = {**root, _DEFS: {name: self._defs[name] for name in needed}}
         try:
@@ -175,7 +176,21 @@ class SchemaCompiler:
             )
         except (ValueError, TypeError, re.error, jsonschema_rs.ValidationError):
             return None
-        return _guarded(validator.is_valid)
+        return Compiled(validator, properties)
+
+    def _declared(self, root: Mapping[str, Any]) -> frozenset[str] | None:
+        """The declared properties of an object schema (restated, behind `$ref`s with nothing
+        beside them) whose values only their own schema judges; None for any other schema."""
+        for _ in range(len(self._defs) + 1):
+            if set(root) != {"$ref"}:
+                break
+            root = self._defs[str(root["$ref"]).rsplit("/", 1)[-1]]
+            if isinstance(root, bool):
+                return None
+        properties = root.get("properties")
+        if not isinstance(properties, Mapping) or any(key in _APPLYING for key in root):
+            return None
+        return frozenset(properties)
 
     def _walk(self, node: Any, uses: set[str]) -> Any:
         if isinstance(node, bool):
@@ -246,17 +261,47 @@ class SchemaCompiler:
         return sorted(seen)
 
 
-def _guarded(is_valid: Check) -> Check:
-    """A check that says no, rather than raising, on a value it cannot take (the authority then
-    decides: a float too big for Rust's numbers, a callback that failed)."""
+# Keywords that judge an object's property values besides `properties` (additionalProperties
+# judges only the undeclared ones).
+_APPLYING = (frozenset((*_ONE, *_LIST, *_MAP, "$ref")) - {"additionalProperties"}) - {
+    "properties",
+    "$defs",
+    "definitions",
+}
 
-    def check(value: Any) -> bool:
+
+class Compiled:
+    """A compiled check: called, it says whether a value is valid (no, rather than raising, on a
+    value it cannot take: the authority then decides)."""
+
+    __slots__ = ("_properties", "_validator")
+
+    def __init__(self, validator: Any, properties: frozenset[str] | None) -> None:
+        self._validator = validator
+        self._properties = properties
+
+    def __call__(self, value: Any) -> bool:
         try:
-            return bool(is_valid(value))
-        except Exception:
+            return bool(self._validator.is_valid(value))
+        except Exception:  # a float too big for Rust's numbers, a callback that failed
             return False
 
-    return check
+    def failing(self, value: Any) -> frozenset[str] | None:
+        """The declared properties of an object whose values hold every violation, so that the
+        authority can explain those alone; None when a violation lies anywhere else (or the
+        schema has other keywords that judge property values)."""
+        if self._properties is None or not isinstance(value, dict):
+            return None
+        names: set[str] = set()
+        try:
+            for error in self._validator.iter_errors(value):
+                path = error.instance_path
+                if not path or path[0] not in self._properties:
+                    return None
+                names.add(path[0])
+        except Exception:
+            return None
+        return frozenset(names) or None
 
 
 def _sequence(value: Any) -> list[Any]:

@@ -20,7 +20,7 @@ from typing import Any
 from openapi_core.datatypes import RequestParameters
 
 from specmock import negotiation
-from specmock.compiled import Check, SchemaCompiler
+from specmock.compiled import Check, Compiled, SchemaCompiler
 from specmock.refs import follow
 from specmock.spec import Operation
 from specmock.wire import INTEGER, NUMBER, strict_json
@@ -37,7 +37,9 @@ class Verdict:
 
     `whole` is set when openapi-core must read the whole request; `body` when it must read the
     body, and then `media_type` names the documented JSON type when the body was read as JSON and
-    only its schema check said no (openapi-core's schema validator can then explain it alone).
+    only its schema check said no (openapi-core's schema validator can then explain it alone),
+    and `failing` the body's top-level properties that hold every violation, when the compiled
+    check can tell (openapi-core then reads only those).
     """
 
     parameters: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -45,6 +47,7 @@ class Verdict:
     json: Any = None
     media_type: str | None = None
     whole: str | None = None
+    failing: frozenset[str] | None = None
 
     @property
     def accepted(self) -> bool:
@@ -165,6 +168,8 @@ class OperationCheck:
             return verdict
         if not check(verdict.json):
             verdict.body, verdict.media_type = "body: refused by the compiled check", documented
+            if isinstance(check, Compiled):
+                verdict.failing = check.failing(verdict.json)
         return verdict
 
 

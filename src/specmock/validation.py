@@ -176,7 +176,11 @@ class ApiValidator:
         if partial is not None and partial.body is None:
             return found
         if partial is not None and partial.media_type is not None:
-            found.extend(self._schema_violations(operation, partial.media_type, partial.json))
+            found.extend(
+                self._schema_violations(
+                    operation, partial.media_type, partial.json, partial.failing
+                )
+            )
             return found
         try:
             self._validator._get_body(request.body, request.content_type, spec)
@@ -191,10 +195,17 @@ class ApiValidator:
         return found
 
     def _schema_violations(
-        self, operation: Operation, media_type: str, value: Any
+        self,
+        operation: Operation,
+        media_type: str,
+        value: Any,
+        failing: frozenset[str] | None = None,
     ) -> list[Violation]:
         """A JSON body's schema violations, from openapi-core's own validator for that schema
-        (what `_get_body` ends in, without finding and reading the body again), built once."""
+        (what `_get_body` ends in, without finding and reading the body again), built once.
+
+        With `failing`, the top-level properties the compiled check found every violation in,
+        only their values are read (GitHub's new repository has 26 properties; one was wrong)."""
         key = (operation.path, operation.method, media_type)
         validator = self._body_validators.get(key)
         if validator is None:
@@ -210,9 +221,28 @@ class ApiValidator:
             )
         # its jsonschema validator's errors, as `validate` raises them (without reading the
         # schema's type through the spec path for the exception, which nothing here uses)
+        inner = validator.validator
+        errors = None if failing is None else self._property_errors(inner, value, failing)
         return [
             Violation("body", _pointer_of(e), _schema_message(e, "body"))
-            for e in validator.validator.iter_errors(value)
+            for e in (inner.iter_errors(value) if errors is None else errors)
+        ]
+
+    def _property_errors(
+        self, validator: Any, value: dict[str, Any], names: frozenset[str]
+    ) -> list[Any] | None:
+        """The errors of some properties' values, as the whole object's check has them (its
+        `properties` keyword descends the same way, in the same order); None when the schema is
+        not an object schema with those properties (behind its local `$ref`s)."""
+        schema = follow(self.document, validator.schema)
+        properties = schema.get("properties") if isinstance(schema, Mapping) else None
+        if not isinstance(properties, Mapping) or not names <= properties.keys():
+            return None
+        return [
+            error
+            for name, subschema in properties.items()
+            if name in names and name in value
+            for error in validator.descend(value[name], subschema, path=name, schema_path=name)
         ]
 
     def response_violations(
