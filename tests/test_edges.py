@@ -100,6 +100,19 @@ def test_edges_bodies(edge, content, content_type, status):
     assert response.status_code == status, response.text
 
 
+def test_edges_a_body_nested_as_deep_as_json_allows_is_stored_and_read_back(edge):
+    """Each layer is one more level of recursion for any walk over the stored record."""
+    for depth in (900, 1000, 1100):
+        body = '{"a":' * depth + "1" + "}" * depth
+        made = edge.post("/things", content=body, headers={"Content-Type": "application/json"})
+        if made.status_code == 400:  # deeper than this Python's JSON reader goes
+            assert depth > 900 and "not JSON" in made.text, made.text
+            continue
+        assert made.status_code == 201, made.text
+        again = edge.get(made.headers["Location"])
+        assert again.status_code == 200 and again.content == made.content
+
+
 def test_edges_accept_of_problem_json_is_not_plain_json():
     with LiveServer(Config(specs=SPECS)) as server:
         response = httpx.put(
