@@ -121,7 +121,7 @@ class Proxy:
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
-        raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
+        raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.scope["path"]
         match = self.router.match(raw_path)
         operation = match.route.operations.get(request.method.lower()) if match else None
         verdict = await self._check_request(request, match, operation)
@@ -221,12 +221,12 @@ class Proxy:
         self, request: Request, response: Response, violations: Sequence[Violation]
     ) -> Response:
         """Journal the exchange; report its violations in a header and one warning line."""
-        status = response.status_code
-        self.journal.add(session_of(request), request.method, request.url.path, status, violations)
+        status, path = response.status_code, request.scope["path"]
+        self.journal.add(session_of(request), request.method, path, status, violations)
         if violations:
             response.headers[VIOLATIONS_HEADER] = violations_header(violations)
             summary = Problem.from_violations(status, list(violations)).detail
-            logger.warning("%s %s -> %s: %s", request.method, request.url.path, status, summary)
+            logger.warning("%s %s -> %s: %s", request.method, path, status, summary)
         return response
 
 
@@ -234,10 +234,11 @@ def _undocumented(
     request: Request, match: Match | None, problems: list[Problem], body: bytes
 ) -> Verdict:
     """A path or method no operation documents; a refusal with the stub's 404 or 405."""
-    label = f"{request.method} {request.url.path}"
+    path = request.scope["path"]  # as the stubs journal it: decoded, as routed
+    label = f"{request.method} {path}"
     if match is None:
         violation = Violation("path", "", f"no operation is documented for {label}")
-        problem = not_found(request.url.path)
+        problem = not_found(path)
     elif _is_preflight(request) and not problems:
         return Verdict(body)  # the browser asks about CORS; not a call of the API
     else:
