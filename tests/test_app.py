@@ -4,6 +4,7 @@ checked against the API's effective spec with openapi-core."""
 from __future__ import annotations
 
 import base64
+import json
 
 import httpx
 import pytest
@@ -29,6 +30,7 @@ CONNECTOR = {
     }
 }
 SYNC = {"sync": {"source_id": 1, "destination_id": 2, "model_id": 3, "schedule_type": "automated"}}
+PETSTORE = SPECS.parent / "tests" / "fixtures" / "petstore.json"
 POLY_ID = "248df4b7-aa70-47b8-a036-33ac447e668d"
 POLY = {"configuration": {"table": "public.users"}, "connection_id": POLY_ID, "name": "Users"}
 PATCH = {"patchOperations": [{"op": "replace", "path": "/description", "value": "Calc output"}]}
@@ -155,6 +157,46 @@ def test_app_polytomic_errors_use_its_documented_error_shape(specs_client):
     assert body["status"] == 400
     assert body["message"] == "1 problem: path id: 'not-a-uuid' is not a 'uuid'"
     checked(specs_client, "polytomic", response)
+
+
+def test_app_polytomic_documented_shape_also_lists_violations_in_a_header(specs_client):
+    response = specs_client.put("/api/models/not-a-uuid", headers=BEARER, json={"name": 5})
+    assert response.status_code == 400
+    # the body's message stops after three; the header has room for all four
+    assert "; ..." in response.json()["message"]
+    listed = json.loads(response.headers["x-specmock-violations"])
+    assert [(v["in"], v["name"]) for v in listed] == [
+        ("path", "id"),
+        ("body", "/name"),
+        ("body", "/configuration"),
+        ("body", "/connection_id"),
+    ]
+    assert (
+        "x-specmock-violations"
+        not in specs_client.put("/api/v1/models/abc", headers=BEARER, json=MODEL).headers
+    )  # problem+json says it all in the body
+
+
+def test_app_an_error_documented_without_a_body_still_says_what_is_wrong():
+    """Petstore documents `400 Invalid Order` and `404 Pet not found` with no content: the
+    answer keeps that (empty) shape and names each violation in X-Specmock-Violations."""
+    with LiveServer(Config(specs=PETSTORE)) as server:
+        order = {"id": 1, "petId": 1, "quantity": "three", "status": "lost"}
+        refused = httpx.post(f"{server.url}/v2/store/order", json=order)
+        missing = httpx.get(f"{server.url}/v2/pet/404", headers={"api_key": "k"})
+    assert refused.status_code == 400
+    assert refused.content == b""
+    listed = json.loads(refused.headers["x-specmock-violations"])
+    assert sorted((v["in"], v["name"]) for v in listed) == [
+        ("body", "/quantity"),
+        ("body", "/status"),
+    ]
+    assert "'three' is not of type 'integer'" in listed[0]["message"] + listed[1]["message"]
+    assert missing.status_code == 404
+    assert missing.content == b""
+    [entry] = json.loads(missing.headers["x-specmock-violations"])
+    assert (entry["in"], entry["name"]) == ("path", "petId")
+    assert "/pet/404 does not exist" in entry["message"]
 
 
 def test_app_polytomic_accepts_basic_auth_and_checks_query_and_header(specs_client):

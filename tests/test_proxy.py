@@ -23,11 +23,11 @@ from starlette.routing import Route
 
 from specmock.config import Config
 from specmock.errors import ConfigError
-from specmock.proxy import ProxyOptions, create_proxy_app, violations_header
+from specmock.proxy import ProxyOptions, create_proxy_app
 from specmock.routing import upstream_url
 from specmock.spec import Api, Catalog
 from specmock.testing import LiveServer
-from specmock.violations import Violation
+from specmock.violations import Violation, violations_header
 
 ITEM = {
     "type": "object",

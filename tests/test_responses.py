@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from specmock.problems import Problem
@@ -77,3 +79,17 @@ def test_responses_example_placeholders_are_repaired_but_valid_parts_kept():
     assert reply.body["id"] == "<string>"
     assert reply.body["kind"] == "syncs"
     assert reply.body["at"] != "<string>"
+
+
+def test_responses_a_problem_in_the_documented_shape_lists_what_is_wrong_in_a_header():
+    target = api({"200": {"description": "d"}, "default": {"description": "no body"}})
+    responder = Responder(target)
+    violation = Violation("query", "limit", "'x' is not a valid integer")
+    found = responder.problem_reply(target.operations[0], Problem(400, "1 problem", (violation,)))
+    assert (found.status, found.body) == (400, None)
+    assert json.loads(found.headers["X-Specmock-Violations"]) == [violation.as_dict()]
+    # a problem with no violations of its own is listed by its detail
+    bare = responder.problem_reply(target.operations[0], Problem(501, "cannot be sent"))
+    assert json.loads(bare.headers["X-Specmock-Violations"]) == [
+        {"in": "request", "name": "", "message": "cannot be sent"}
+    ]

@@ -9,7 +9,6 @@ becomes a 502. An upstream that is down or too slow is a 502 or a 504, never a h
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import math
 from collections.abc import AsyncIterator, Sequence
@@ -35,13 +34,10 @@ from specmock.routing import Match, check_target, upstream_url
 from specmock.served import serve
 from specmock.spec import Api, Catalog, Operation
 from specmock.stubs import not_allowed, not_found, render, session_of
-from specmock.violations import Violation
+from specmock.violations import VIOLATIONS_HEADER, Violation, violations_header
 
 logger = logging.getLogger("specmock")
 
-VIOLATIONS_HEADER = "X-Specmock-Violations"
-VIOLATIONS_HEADER_LIMIT = 8 * 1024
-_NOTE_ROOM = 160  # kept free in the header for the "left off" note
 # Hop-by-hop headers (RFC 9110 7.6.1) concern one connection, not the message: never relayed.
 _HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"}
@@ -305,23 +301,6 @@ def relay(answer: Answer, method: str) -> Response:
     response = Response(answer.raw, status_code=answer.status)
     response.raw_headers = [(name.lower(), value) for name, value in headers]
     return response
-
-
-def violations_header(violations: Sequence[Violation], limit: int = VIOLATIONS_HEADER_LIMIT) -> str:
-    """A compact JSON array of `{"in", "name", "message"}`, ASCII only so that it is a valid
-    header value, at most about `limit` characters; a last entry says how many were left off."""
-    items: list[str] = []
-    size = 2
-    for index, violation in enumerate(violations):
-        item = json.dumps(violation.as_dict(), ensure_ascii=True, separators=(",", ":"))
-        if size + len(item) + 1 > limit - _NOTE_ROOM:
-            left = len(violations) - index
-            note = f"{left} more left off; see GET /__specmock/requests"
-            items.append(json.dumps({"in": "specmock", "name": "", "message": note}))
-            break
-        items.append(item)
-        size += len(item) + 1
-    return "[" + ",".join(items) + "]"
 
 
 def create_proxy_app(

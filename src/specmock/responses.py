@@ -18,7 +18,7 @@ from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
 from specmock.refs import follow
 from specmock.spec import Api, Operation
 from specmock.synthesis import Synthesizer
-from specmock.violations import Violation
+from specmock.violations import VIOLATIONS_HEADER, Violation, violations_header
 
 _MESSAGE_FIELDS = ("message", "detail", "error_description", "error", "title", "description", "msg")
 _PREFER_TOKEN = re.compile(r"\s*([A-Za-z_-]+)\s*(?:=\s*(\"[^\"]*\"|[^;,\s]*))?")
@@ -206,13 +206,20 @@ class Responder:
     # -- errors -------------------------------------------------------------------------------
 
     def problem_reply(self, operation: Operation | None, problem: Problem) -> Reply:
-        """A problem in the API's documented error shape when it has one, else problem+json."""
+        """A problem in the API's documented error shape when it has one, else problem+json.
+
+        A documented shape may have no body, or no room for every violation, so that answer
+        also lists them in an `X-Specmock-Violations` header, as the proxy does (and as Prism's
+        `sl-violations` does): a client always learns what was wrong and where.
+        """
         key = error_key(operation, problem.status) if operation is not None else None
         if key is None or operation is None:
             return problem_json(problem)
         status = int(key) if key.isdigit() else problem.status
         content = operation.responses[key].get("content") or {}
         headers = self._headers(operation, key, operation.responses[key], False) | problem.headers
+        listed = problem.errors or (Violation("request", "", problem.detail),)
+        headers[VIOLATIONS_HEADER] = violations_header(listed)
         if not content:
             return Reply(status, None, None, headers)
         media_type = next((m for m in content if negotiation.is_json(m)), next(iter(content)))
