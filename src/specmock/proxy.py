@@ -35,6 +35,7 @@ from specmock.served import serve
 from specmock.spec import Api, Catalog, Operation
 from specmock.stubs import not_allowed, not_found, render, session_of
 from specmock.violations import VIOLATIONS_HEADER, Violation, violations_header
+from specmock.wire import WireRequest
 
 logger = logging.getLogger("specmock")
 
@@ -113,7 +114,7 @@ class Proxy:
                 self._client = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = await self.handle(Request(scope, receive))
+        response = await self.handle(WireRequest(scope, receive))
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:

@@ -26,6 +26,7 @@ from specmock.served import ServedApi, serve
 from specmock.spec import Api, Operation
 from specmock.store import Store
 from specmock.violations import Violation
+from specmock.wire import WireRequest
 
 
 class Stubs:
@@ -49,7 +50,7 @@ class Stubs:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """ASGI entry: any method reaches `handle`, so undeclared ones get our 405 with `Allow`."""
-        response = await self.handle(Request(scope, receive))
+        response = await self.handle(WireRequest(scope, receive))
         await response(scope, receive, send)
 
     def methods_for(self, raw_path: str) -> list[str] | None:
