@@ -323,3 +323,40 @@ def test_scenarios_created_id_follows_the_record_schema_when_no_item_path_is_doc
         assert (pet["id"], created.headers["location"]) == (1, "/v2/pets/1")
         photo = client.put("/v2/pets/1/photo", files={"caption": (None, "hi")}, headers=key)
         assert photo.status_code == 204
+
+
+PETSTORE = Path(__file__).parent / "fixtures" / "petstore.json"
+
+
+def test_scenarios_a_record_named_by_its_client_is_stored_under_that_name():
+    """Petstore's users live at /user/{username}: the username a client creates is the key,
+    each user still gets an id of its own, and a taken username is refused with the documented
+    `default` answer (no body there, so the reason is in X-Specmock-Violations)."""
+    with LiveServer(Config(specs=PETSTORE)) as server, httpx.Client(base_url=server.url) as client:
+        assert client.post("/v2/user", json={"username": "al", "email": "a@b.c"}).status_code == 200
+        assert client.post("/v2/user", json={"username": "bo"}).status_code == 200
+        taken = client.post("/v2/user", json={"username": "al", "email": "x@y.z"})
+        al = client.get("/v2/user/al", headers={"Accept": "application/json"})
+        bo = client.get("/v2/user/bo", headers={"Accept": "application/json"})
+    assert taken.status_code == 409
+    assert json.loads(taken.headers["x-specmock-violations"]) == [
+        {"in": "body", "name": "/username", "message": "a record is already stored at /user/al"}
+    ]
+    assert al.status_code == bo.status_code == 200
+    assert (al.json()["username"], al.json()["email"]) == ("al", "a@b.c")  # not overwritten
+    assert al.json()["id"] != bo.json()["id"]
+
+
+def test_scenarios_a_taken_name_is_replaced_where_no_conflict_is_documented(notes):
+    first = checked(notes, "notes", notes.post("/tags", json={"name": "urgent", "color": "red"}))
+    again = checked(notes, "notes", notes.post("/tags", json={"name": "urgent", "color": "blue"}))
+    assert (first["name"], again["name"], again["id"]) == ("urgent", "urgent", first["id"])
+    assert checked(notes, "notes", notes.get("/tags/urgent"))["color"] == "blue"
+
+
+def test_scenarios_a_name_that_cannot_be_a_path_segment_is_not_used_as_the_key(notes):
+    # "Not a key" fits the record (maxLength 40) but not the path's pattern, and no 400 is
+    # documented: the server names the record, and the record says so.
+    created = checked(notes, "notes", notes.post("/tags", json={"name": "Not a key"}))
+    assert created["name"] != "Not a key"
+    assert checked(notes, "notes", notes.get(f"/tags/{created['name']}")) == created

@@ -18,6 +18,7 @@ from specmock import negotiation, patching, store
 from specmock.memo import PerObject
 from specmock.problems import Problem
 from specmock.refs import follow
+from specmock.refs import pointer as json_pointer
 from specmock.resources import (
     Action,
     Envelope,
@@ -65,6 +66,9 @@ class Binding:
     owned: frozenset[str]
     write_schema: Mapping[str, Any]
     success: Success
+    # The field by which a client names a record it creates (`username` for /user/{username});
+    # None where the server names records (an `id`, a read-only or response-only field).
+    chosen: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,10 +158,16 @@ class Actions:
         written = set(record.get("properties") or {})
         # The server owns what clients cannot write: read-only fields, timestamps and version,
         # the id and fields that repeat the path id, and fields only the response knows.
-        owned = store.server_owned(fields) | set(_mirrors(action.resource.id_param, fields))
+        mirrors = _mirrors(action.resource.id_param, fields)
+        owned = store.server_owned(fields) | set(mirrors)
         owned |= {"id"} & set(fields)
         if written:
             owned |= set(fields) - written
+        # A client names a record by a writable field that repeats the path id, `id` excepted.
+        chosen = next(
+            (n for n in mirrors if n != "id" and not fields[n].get("readOnly") and n in written),
+            None,
+        )
         return Binding(
             operation,
             action,
@@ -169,6 +179,7 @@ class Actions:
             frozenset(owned),
             record if written else answered,
             success,
+            chosen if action.role == "create" else None,
         )
 
     def _response_record_schema(self, success: Success, action: Action) -> Mapping[str, Any]:
@@ -241,16 +252,40 @@ class Actions:
         for name, default in binding.defaults.items():
             record.setdefault(name, default)
         collection = resource.collection_path(call.params)
-        identifier = state.new_id(self.api.name, collection, binding.id_schema)
-        state.issue(self.api.name, collection, str(identifier))
+        identifier = self._chosen_id(binding, record)
+        if isinstance(identifier, Problem):
+            return identifier
+        if identifier is None:
+            identifier = state.new_id(self.api.name, collection, binding.id_schema)
         params = {**call.params, resource.id_param: str(identifier)}
         key = resource.item_path(params)
-        record = self._owned(binding, record, None, resource.id_param, identifier)
+        previous = state.get(self.api.name, key)
+        if previous is not None:  # only a chosen key can be taken
+            taken = _refusal(binding, (409, 400), f"a record is already stored at {key}")
+            if taken is not None:
+                return taken
+        state.issue(self.api.name, collection, str(identifier))
+        before = previous.record if previous is not None else None
+        record = self._owned(binding, record, before, state, params)
         entry = state.put(self.api.name, key, record)
         reply = self.render(binding, key, entry)
         if isinstance(reply, Reply) and reply.status == 201:
             reply.headers["Location"] = self.mount.rstrip("/") + key
         return reply
+
+    def _chosen_id(self, binding: Binding, record: Mapping[str, Any]) -> str | int | Problem | None:
+        """The key a client gave the record it creates (None when it gave none). It must name
+        an item: a non-empty string without `/`, or an integer, that the id parameter's schema
+        accepts; one that cannot is refused where a 400 is documented, else the server names
+        the record (the field then repeats that name)."""
+        if binding.chosen is None or binding.chosen not in record:
+            return None
+        value = record[binding.chosen]
+        key = _as_key(value)
+        if key is not None and not self.responder.synthesizer.problems(key, binding.id_schema):
+            return key
+        template = binding.action.resource.item if binding.action.resource else ""
+        return _refusal(binding, (400,), f"{value!r} cannot name a record at {template}")
 
     def _replace(
         self, binding: Binding, state: State, call: Call, key: str, entry: Entry | None
@@ -259,11 +294,7 @@ class Actions:
         incoming = incoming if isinstance(incoming, dict) else {}
         previous = entry.record if entry else None
         record = store.replace(previous, incoming, binding.owned, binding.defaults)
-        resource = binding.action.resource
-        assert resource is not None
-        record = self._owned(
-            binding, record, previous, resource.id_param, call.params.get(resource.id_param, "")
-        )
+        record = self._owned(binding, record, previous, state, call.params)
         return self.render(binding, key, state.put(self.api.name, key, record))
 
     def _update(
@@ -280,15 +311,8 @@ class Actions:
         problems = self.check_record(binding, patched)
         if problems:
             return Problem.from_violations(409, problems)
-        resource = binding.action.resource
-        assert resource is not None
-        record = self._owned(
-            binding,
-            patched,
-            entry.record if entry else None,
-            resource.id_param,
-            call.params.get(resource.id_param, ""),
-        )
+        before = entry.record if entry else None
+        record = self._owned(binding, patched, before, state, call.params)
         return self.render(binding, key, state.put(self.api.name, key, record))
 
     def _patch(self, binding: Binding, record: dict[str, Any], call: Call) -> dict[str, Any]:
@@ -327,18 +351,31 @@ class Actions:
         binding: Binding,
         record: dict[str, Any],
         previous: Mapping[str, Any] | None,
-        id_param: str,
-        identifier: Any,
+        state: State,
+        params: Mapping[str, str],
     ) -> dict[str, Any]:
-        for name in _mirrors(id_param, binding.fields):
-            record[name] = _typed(identifier, binding.fields[name])
-        if "id" in binding.fields and "id" not in _mirrors(id_param, binding.fields):
+        """`record` with what the server writes: the path id (in `params`) in the fields that
+        repeat it, an `id` of its own where the path names records otherwise, the timestamps
+        and version."""
+        resource = binding.action.resource
+        assert resource is not None
+        mirrors = _mirrors(resource.id_param, binding.fields)
+        for name in mirrors:
+            record[name] = _typed(params.get(resource.id_param, ""), binding.fields[name])
+        if "id" in binding.fields and "id" not in mirrors:
             record["id"] = (
                 (previous or {}).get("id")
                 or record.get("id")
-                or store.new_id(binding.fields["id"], set())
+                or self._fresh_id(state, resource.collection_path(params), binding.fields["id"])
             )
         return store.stamp(record, binding.fields, previous)
+
+    def _fresh_id(self, state: State, collection: str, schema: Mapping[str, Any]) -> str | int:
+        """An `id` that no other record of the collection was given (`/user/{username}`'s users
+        are numbered 1, 2, 3 rather than all 1)."""
+        identifier = state.new_id(self.api.name, collection, schema)
+        state.issue(self.api.name, collection, str(identifier))
+        return identifier
 
     # -- answering --------------------------------------------------------------------------------
 
@@ -539,6 +576,25 @@ def _refuse_owned(paths: list[str], owned: set[str]) -> None:
             raise patching.PatchError(
                 "the field is owned by the server and cannot be written", pointer=path or "/"
             )
+
+
+def _as_key(value: Any) -> str | int | None:
+    """`value` when it can be one path segment: a non-empty string without `/`, or an integer."""
+    if isinstance(value, str):
+        return value if value and "/" not in value else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _refusal(binding: Binding, statuses: tuple[int, ...], message: str) -> Problem | None:
+    """A create refused for the key it chose, in the first of `statuses` the operation
+    documents (400 stands for 422 too); None where it documents none, so that the answer stays
+    inside the documented statuses (a taken key is then replaced, as a PUT on it would be)."""
+    name = binding.chosen or ""
+    where = json_pointer([*binding.request.path, name])
+    for status in statuses:
+        if error_key(binding.operation, status) is not None:
+            return Problem(status, f"{name}: {message}", (Violation("body", where, message),))
+    return None
 
 
 def _mirrors(id_param: str, fields: Mapping[str, Any]) -> list[str]:
