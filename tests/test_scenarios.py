@@ -360,3 +360,93 @@ def test_scenarios_a_name_that_cannot_be_a_path_segment_is_not_used_as_the_key(n
     created = checked(notes, "notes", notes.post("/tags", json={"name": "Not a key"}))
     assert created["name"] != "Not a key"
     assert checked(notes, "notes", notes.get(f"/tags/{created['name']}")) == created
+
+
+LABELS = """
+openapi: 3.1.0
+info: {title: Labels, version: "1"}
+paths:
+  /labels:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Label"}
+      responses:
+        "201":
+          description: Created.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Label"}
+  /labels/{name}:
+    get:
+      parameters:
+        - {name: name, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: The label.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Label"}
+  /orders:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                orderId: {type: integer}
+                kind: {type: string, default: plain}
+      responses:
+        "201": {description: Created.}
+  /orders/{orderId}:
+    get:
+      parameters:
+        - {name: orderId, in: path, required: true, schema: {type: string}}
+      responses:
+        "200": {description: The order.}
+components:
+  schemas:
+    Label:
+      type: object
+      properties:
+        id: {type: integer}
+        name: {type: string, default: untitled}
+"""
+
+
+def test_scenarios_client_chosen_keys_are_path_safe_typed_as_the_path_and_never_defaults(
+    tmp_path,
+):
+    (tmp_path / "labels.yaml").write_text(LABELS)
+    with LiveServer(Config(specs=tmp_path)) as server, httpx.Client(base_url=server.url) as client:
+        spaced = client.post("/labels", json={"name": "日本 a?b", "id": 3})
+        unnamed = [client.post("/labels", json={}) for _ in range(2)]
+        after = client.post("/labels", json={"name": "next"})
+        order = client.post("/orders", json={"orderId": 7})
+        records = client.get("/__specmock/apis/labels/records").json()["records"]
+        read = client.get(spaced.headers["location"])
+    assert spaced.status_code == 201
+    assert spaced.headers["location"] == "/labels/%E6%97%A5%E6%9C%AC%20a%3Fb"
+    assert read.json()["name"] == "日本 a?b"
+    # no name sent: the server names the record; the schema's default is not a key to share
+    assert [r.status_code for r in unnamed] == [201, 201]
+    assert [r.json()["name"] for r in unnamed] != ["untitled", "untitled"]
+    # the client's id 3 is taken: the next records get 4, 5, 6
+    assert [r.json()["id"] for r in (spaced, *unnamed, after)] == [3, 4, 5, 6]
+    # an integer in the body names the record its string path reads
+    assert order.status_code == 201 and "/orders/7" in records
+
+
+def test_scenarios_a_write_answered_with_its_only_documented_error_stores_nothing():
+    """Petstore's POST /pet documents only `405 Invalid input`: that is the answer (as Prism's),
+    and a client told its request failed must not find the pet stored."""
+    with LiveServer(Config(specs=PETSTORE)) as server, httpx.Client(base_url=server.url) as client:
+        auth = {"Authorization": "Bearer T"}
+        refused = client.post("/v2/pet", json={"name": "Rex", "photoUrls": []}, headers=auth)
+        records = client.get("/__specmock/apis/petstore/records").json()["records"]
+    assert refused.status_code == 405
+    assert records == {}

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
 from specmock import negotiation, patching, store
 from specmock.memo import PerObject
@@ -197,6 +198,10 @@ class Actions:
         binding = self.bindings.get(operation.pointer)
         if binding is None or prefer.code is not None or prefer.example or prefer.dynamic:
             return None
+        if binding.success.status >= 400:
+            # No success is documented (petstore's POST /pet has only `405`): the client is told
+            # the request failed, so nothing is stored; the documented answer is given.
+            return None
         role = binding.action.role
         if role == "create":
             return self._create(binding, state, call)
@@ -249,41 +254,44 @@ class Actions:
         assert resource is not None
         incoming = binding.request.unwrap(call.body)
         record = dict(incoming) if isinstance(incoming, dict) else {}
+        identifier = self._chosen_id(binding, record)  # what the client wrote, not a default
         for name, default in binding.defaults.items():
             record.setdefault(name, default)
         collection = resource.collection_path(call.params)
-        identifier = self._chosen_id(binding, record)
         if isinstance(identifier, Problem):
             return identifier
         if identifier is None:
-            identifier = state.new_id(self.api.name, collection, binding.id_schema)
-        params = {**call.params, resource.id_param: str(identifier)}
+            identifier = str(state.new_id(self.api.name, collection, binding.id_schema))
+        params = {**call.params, resource.id_param: identifier}
         key = resource.item_path(params)
         previous = state.get(self.api.name, key)
         if previous is not None:  # only a chosen key can be taken
             taken = _refusal(binding, (409, 400), f"a record is already stored at {key}")
             if taken is not None:
                 return taken
-        state.issue(self.api.name, collection, str(identifier))
+        state.issue(self.api.name, collection, identifier)
         before = previous.record if previous is not None else None
         record = self._owned(binding, record, before, state, params)
         entry = state.put(self.api.name, key, record)
         reply = self.render(binding, key, entry)
         if isinstance(reply, Reply) and reply.status == 201:
-            reply.headers["Location"] = self.mount.rstrip("/") + key
+            reply.headers["Location"] = quote(self.mount.rstrip("/") + key, safe="/")
         return reply
 
-    def _chosen_id(self, binding: Binding, record: Mapping[str, Any]) -> str | int | Problem | None:
-        """The key a client gave the record it creates (None when it gave none). It must name
-        an item: a non-empty string without `/`, or an integer, that the id parameter's schema
-        accepts; one that cannot is refused where a 400 is documented, else the server names
-        the record (the field then repeats that name)."""
+    def _chosen_id(self, binding: Binding, record: Mapping[str, Any]) -> str | Problem | None:
+        """The key a client gave the record it creates, as its path reads it (None when it gave
+        none). It must name an item: one path segment (not `.` or `..`) that the id parameter's
+        schema accepts, read as `act` reads a path id (`7` for `007` where ids are integers);
+        one that cannot is refused where a 400 is documented, else the server names the record
+        (the field then repeats that name)."""
         if binding.chosen is None or binding.chosen not in record:
             return None
         value = record[binding.chosen]
-        key = _as_key(value)
-        if key is not None and not self.responder.synthesizer.problems(key, binding.id_schema):
-            return key
+        text = _as_segment(value)
+        if text is not None:
+            key = _typed(text, binding.id_schema)
+            if not self.responder.synthesizer.problems(key, binding.id_schema):
+                return str(key)
         template = binding.action.resource.item if binding.action.resource else ""
         return _refusal(binding, (400,), f"{value!r} cannot name a record at {template}")
 
@@ -366,16 +374,11 @@ class Actions:
             record["id"] = (
                 (previous or {}).get("id")
                 or record.get("id")
-                or self._fresh_id(state, resource.collection_path(params), binding.fields["id"])
+                or state.new_own_id(
+                    self.api.name, resource.collection_path(params), binding.fields["id"]
+                )
             )
         return store.stamp(record, binding.fields, previous)
-
-    def _fresh_id(self, state: State, collection: str, schema: Mapping[str, Any]) -> str | int:
-        """An `id` that no other record of the collection was given (`/user/{username}`'s users
-        are numbered 1, 2, 3 rather than all 1)."""
-        identifier = state.new_id(self.api.name, collection, schema)
-        state.issue(self.api.name, collection, str(identifier))
-        return identifier
 
     # -- answering --------------------------------------------------------------------------------
 
@@ -578,11 +581,12 @@ def _refuse_owned(paths: list[str], owned: set[str]) -> None:
             )
 
 
-def _as_key(value: Any) -> str | int | None:
-    """`value` when it can be one path segment: a non-empty string without `/`, or an integer."""
+def _as_segment(value: Any) -> str | None:
+    """`value` as one path segment, when it can be one: a string without `/` (not empty, `.` or
+    `..`, which URLs resolve away), or an integer."""
     if isinstance(value, str):
-        return value if value and "/" not in value else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+        return value if value not in ("", ".", "..") and "/" not in value else None
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _refusal(binding: Binding, statuses: tuple[int, ...], message: str) -> Problem | None:

@@ -75,6 +75,9 @@ class Entry:
         self.answers[key] = answer
 
 
+_OWN_IDS = "#id"  # a collection's counter for the `id` fields its paths do not name
+
+
 class State:
     """One session's records: API name -> item path -> entry.
 
@@ -106,8 +109,8 @@ class State:
         for key in [key for key in self._children if key[0] == api]:
             del self._children[key]
         self.entries[api] = entries
-        for path in entries:
-            self._index(api, path)
+        for path, entry in entries.items():
+            self._index(api, path, entry.record)
 
     def get(self, api: str, path: str) -> Entry | None:
         return self.records(api).get(path)
@@ -120,7 +123,7 @@ class State:
         entry = Entry(self._shared(record), generated, _next(previous))
         records[path] = entry
         if previous is None:
-            self._index(api, path)
+            self._index(api, path, record)
         return entry
 
     def _shared(self, record: dict[str, Any]) -> dict[str, Any]:
@@ -135,10 +138,22 @@ class State:
             self._names[name] = name
         return name
 
-    def _index(self, api: str, path: str) -> None:
+    def _index(self, api: str, path: str, record: Mapping[str, Any]) -> None:
         collection, _, identifier = path.rpartition("/")
         self._children.setdefault((api, collection), {})[path] = None
         self._raise_top((api, collection), identifier)
+        own = record.get("id")
+        if isinstance(own, int) and not isinstance(own, bool):
+            self._raise_top((api, collection + _OWN_IDS), str(own))
+
+    def new_own_id(self, api: str, collection: str, schema: Mapping[str, Any]) -> str | int:
+        """A fresh value for the `id` field of a record its path names otherwise (a user at
+        `/user/{username}`): counted per collection apart from the ids in its paths, never one
+        that a record stored there has or was given."""
+        own = collection.rstrip("/") + _OWN_IDS
+        identifier = self.new_id(api, own, schema)
+        self.issue(api, own, str(identifier))
+        return identifier
 
     def _raise_top(self, key: tuple[str, str], identifier: str) -> None:
         if identifier.isdigit():
