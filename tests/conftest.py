@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from specmock.config import Config
-from specmock.testing import LiveServer
+from specmock.web.testing import LiveServer
 
 SPECS = Path(__file__).resolve().parents[1] / "specs"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,7 +12,10 @@ from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from specmock.validation import json_deserializers
+from specmock.validation.validator import json_deserializers
+
+TESTS = Path(__file__).resolve().parent
+"""The tests folder: shared fixtures (`specs/`, `fixtures/`, `pages/`) live here."""
 
 
 @dataclass

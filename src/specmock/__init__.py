@@ -52,31 +52,31 @@ def _defer_rfc3987_syntax() -> None:
 _defer_rfc3987_syntax()
 
 if TYPE_CHECKING:
-    from specmock.app import create_app
     from specmock.config import Config
     from specmock.errors import ConfigError, SpecError, SpecmockError
     from specmock.problems import Problem
-    from specmock.proxy import ProxyOptions, create_proxy_app
-    from specmock.spec import Api, Catalog, Operation
-    from specmock.testing import LiveServer
+    from specmock.spec.api import Api, Catalog, Operation
     from specmock.violations import Violation
+    from specmock.web.app import create_app
+    from specmock.web.proxy import ProxyOptions, create_proxy_app
+    from specmock.web.testing import LiveServer
 
 # Where each public name lives: imported on first use (PEP 562), so `specmock serve` does not
 # load the proxy's HTTP client or the test server, and `import specmock` stays cheap.
 _EXPORTS = {
-    "Api": "specmock.spec",
-    "Catalog": "specmock.spec",
+    "Api": "specmock.spec.api",
+    "Catalog": "specmock.spec.api",
     "Config": "specmock.config",
     "ConfigError": "specmock.errors",
-    "LiveServer": "specmock.testing",
-    "Operation": "specmock.spec",
+    "LiveServer": "specmock.web.testing",
+    "Operation": "specmock.spec.api",
     "Problem": "specmock.problems",
-    "ProxyOptions": "specmock.proxy",
+    "ProxyOptions": "specmock.web.proxy",
     "SpecError": "specmock.errors",
     "SpecmockError": "specmock.errors",
     "Violation": "specmock.violations",
-    "create_app": "specmock.app",
-    "create_proxy_app": "specmock.proxy",
+    "create_app": "specmock.web.app",
+    "create_proxy_app": "specmock.web.proxy",
 }
 
 

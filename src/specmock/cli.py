@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 from starlette.types import ASGIApp
 
 from specmock.config import DEFAULT_MAX_BODY, DEFAULT_MAX_EXAMPLES, Config
-from specmock.effective import gaps
 from specmock.errors import SpecmockError
-from specmock.spec import Api, Catalog
+from specmock.mock.effective import gaps
+from specmock.spec.api import Api, Catalog
 
 if TYPE_CHECKING:  # the contract suite (Schemathesis) is imported by fuzz and verify only
-    from specmock.contract import SuiteOptions, SuiteResult
+    from specmock.contract.suite import SuiteOptions, SuiteResult
 
 DEFAULT_MAX_TIME = 600
 
@@ -185,7 +185,7 @@ def _size(text: str) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from specmock.app import create_app
+    from specmock.web.app import create_app
 
     config = Config(
         specs=args.specs,
@@ -211,7 +211,7 @@ def _run(app: ASGIApp, args: argparse.Namespace, **options: Any) -> None:
     """
     import uvicorn
 
-    from specmock.requestlog import RequestLog
+    from specmock.web.requestlog import RequestLog
 
     gc.collect()
     gc.freeze()
@@ -227,7 +227,7 @@ def _run(app: ASGIApp, args: argparse.Namespace, **options: Any) -> None:
 
 
 def _proxy(args: argparse.Namespace) -> int:
-    from specmock.proxy import ProxyOptions, create_proxy_app
+    from specmock.web.proxy import ProxyOptions, create_proxy_app
 
     options = ProxyOptions(args.target, strict=args.strict, timeout=args.timeout)
     config = Config(specs=args.specs, cors=False, max_body=args.max_body)
@@ -241,8 +241,8 @@ def _proxy(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from specmock.audit import as_json, audit, render_text
-    from specmock.stubs import Stubs
+    from specmock.contract.audit import as_json, audit, render_text
+    from specmock.web.stubs import Stubs
 
     catalog = Catalog.from_path(args.specs)
     seeded = Stubs(list(catalog.apis), Config(specs=args.specs, prefix=True))
@@ -269,9 +269,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _fuzz(args: argparse.Namespace) -> int:
-    from specmock import contract
-    from specmock.app import create_app
-    from specmock.testing import LiveServer
+    from specmock.contract import suite as contract
+    from specmock.web.app import create_app
+    from specmock.web.testing import LiveServer
 
     _check_report_path(args.junit)
     catalog = Catalog.from_path(args.specs)
@@ -292,7 +292,7 @@ def _fuzz(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from specmock import contract
+    from specmock.contract import suite as contract
 
     _check_report_path(args.junit)
     catalog = Catalog.from_path(args.specs)
@@ -310,7 +310,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _suite(name: str, document: dict[str, Any], url: str, options: SuiteOptions) -> SuiteResult:
     """The API's run, or a result saying it was not run when no time is left."""
-    from specmock import contract
+    from specmock.contract import suite as contract
 
     if options.max_time is not None and options.max_time <= 0:
         return contract.SuiteResult(name, url, options.seed or 0, stopped="time limit reached")
@@ -352,7 +352,7 @@ def _chosen(catalog: Catalog, names: list[str], source: Path) -> list[Api]:
 
 
 def _options(args: argparse.Namespace, deadline: float, **extra: Any) -> SuiteOptions:
-    from specmock.contract import SuiteOptions
+    from specmock.contract.suite import SuiteOptions
 
     return SuiteOptions(
         max_examples=args.max_examples,
@@ -367,7 +367,7 @@ def _options(args: argparse.Namespace, deadline: float, **extra: Any) -> SuiteOp
 def _finish(
     results: list[SuiteResult], args: argparse.Namespace, command: str, catalog: Catalog
 ) -> int:
-    from specmock.summary import passed, render, write_junit
+    from specmock.contract.summary import passed, render, write_junit
 
     load_errors = [str(error) for error in catalog.errors]
     sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]

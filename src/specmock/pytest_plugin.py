@@ -20,8 +20,8 @@ import httpx
 import pytest
 
 from specmock.config import Config
-from specmock.stubs import SESSION_HEADER
-from specmock.testing import LiveServer
+from specmock.web.stubs import SESSION_HEADER
+from specmock.web.testing import LiveServer
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -1,0 +1,345 @@
+"""Choosing and building answers: status from `Prefer`, media type from `Accept`, a body from
+examples or the schema, and errors in the API's own documented shape when it has one.
+
+Bodies that do not depend on the request (examples, deterministic generation) are built once per
+operation, status and media type and then reused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
+from specmock.schemas.synthesis import Synthesizer
+from specmock.spec.api import Api, Operation
+from specmock.spec.refs import follow
+from specmock.validation import negotiation
+from specmock.violations import VIOLATIONS_HEADER, Violation, violations_header
+
+_MESSAGE_FIELDS = ("message", "detail", "error_description", "error", "title", "description", "msg")
+_PREFER_TOKEN = re.compile(r"\s*([A-Za-z_-]+)\s*(?:=\s*(\"[^\"]*\"|[^;,\s]*))?")
+_VALIDATION_STATUSES = ("400", "422", "4XX", "default")
+_STATUS = re.compile(r"[1-5][0-9][0-9]", re.ASCII)
+# Framing headers belong to the server; a documented one must not override the real value.
+_FRAMING_HEADERS = frozenset(
+    {"content-type", "content-length", "transfer-encoding", "content-encoding", "connection"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Prefer:
+    """The `Prefer` header as Prism reads it: `code=404, example=name, dynamic=true`."""
+
+    code: int | None = None
+    example: str | None = None
+    dynamic: bool = False
+
+    @classmethod
+    def parse(cls, header: str | None) -> Prefer | Violation:
+        if not header:
+            return cls()
+        values: dict[str, str] = {}
+        for part in re.split(r"[;,]", header):
+            found = _PREFER_TOKEN.fullmatch(part)
+            if found and found.group(1):
+                values[found.group(1).lower()] = (found.group(2) or "").strip('"')
+        code = values.get("code")
+        if code is not None and not _STATUS.fullmatch(code):
+            return Violation("header", "Prefer", f"code={code!r} is not an HTTP status code")
+        if code is not None and code.startswith("1"):
+            return Violation("header", "Prefer", f"code={code} is informational, not an answer")
+        return cls(
+            int(code) if code else None,
+            values.get("example") or None,
+            values.get("dynamic", "").lower() == "true",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What to send: status, media type (None: no body), a JSON-able body and headers."""
+
+    status: int
+    media_type: str | None = None
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    encoded: bytes | None = None  # the body already written out, when it was kept that way
+
+
+def encode(body: Any, media_type: str) -> bytes:
+    """A body as bytes: JSON (compact, UTF-8) for JSON-like types and anything not text."""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str) and not negotiation.is_json(media_type):
+        return body.encode("utf-8")
+    return _COMPACT.encode(body).encode()
+
+
+# one encoder, configured once (`json.dumps` with options builds a new one per call: 1.2 us)
+_COMPACT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+_REMEMBERED = 4096  # `Accept` verdicts kept per API (fuzzers send endless new values)
+
+
+class Responder:
+    """Builds the answers of one API's operations."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.synthesizer = Synthesizer(api.document)
+        self._bodies: dict[tuple[str, str, str, str], Any] = {}
+        self._acceptance: dict[tuple[str, str | None], Problem | None] = {}
+
+    # -- success ------------------------------------------------------------------------------
+
+    def reply(self, operation: Operation, prefer: Prefer, accept: str | None) -> Reply | Problem:
+        """The answer to a valid request: a documented status and a body valid for it."""
+        chosen = self.choose_status(operation, prefer.code)
+        if isinstance(chosen, Problem):
+            return chosen
+        key, status = chosen
+        if status < 200:
+            return Problem(501, f"{operation.label} documents only {key}, which cannot be sent")
+        response = operation.responses[key]
+        content = response.get("content") or {}
+        headers = self._headers(operation, key, response, prefer.dynamic)
+        if not content:
+            return Reply(status, None, None, headers)
+        media_type = negotiation.acceptable(accept, content)
+        if media_type is None:
+            return _not_acceptable(accept, content)
+        body = self._body(operation, key, media_type, content[media_type], prefer)
+        if isinstance(body, Problem):
+            return body
+        if not negotiation.is_json(media_type) and not isinstance(body, str | bytes):
+            return Problem(
+                501, f"specmock cannot yet write a {media_type} body for {operation.label} {key}"
+            )
+        return Reply(status, _concrete(media_type), body, headers)
+
+    def unacceptable(self, operation: Operation, accept: str | None) -> Problem | None:
+        """A 406 problem when `Accept` admits none of the success response's media types
+        (remembered per operation and `Accept` value: clients send the same few)."""
+        remembered = (operation.pointer, accept)
+        if remembered in self._acceptance:
+            return self._acceptance[remembered]
+        found = self._unacceptable(operation, accept)
+        if len(self._acceptance) < _REMEMBERED:
+            self._acceptance[remembered] = found
+        return found
+
+    def _unacceptable(self, operation: Operation, accept: str | None) -> Problem | None:
+        key, _ = success_status(operation)
+        content = operation.responses[key].get("content") if key in operation.responses else None
+        if not content or negotiation.acceptable(accept, content) is not None:
+            return None
+        return _not_acceptable(accept, content)
+
+    def choose_status(self, operation: Operation, code: int | None) -> tuple[str, int] | Problem:
+        """(response key, status): the preferred code when documented, else the lowest 2xx."""
+        responses = operation.responses
+        if code is not None:
+            for key in (str(code), f"{str(code)[0]}XX", "default"):
+                if key in responses:
+                    return key, code
+            return Problem(
+                400,
+                f"Prefer code={code} is not documented for {operation.label}; "
+                f"documented: {', '.join(responses)}",
+                (Violation("header", "Prefer", f"code={code} is not a documented status"),),
+            )
+        return _default_status(responses)
+
+    def _body(
+        self, operation: Operation, key: str, media_type: str, media: dict[str, Any], prefer: Prefer
+    ) -> Any:
+        schema = media.get("schema") or {}
+        seed = f"{operation.api}:{operation.method}:{operation.path}:{key}:{media_type}"
+        if prefer.dynamic:
+            return self.synthesizer.generate(schema, seed=seed, dynamic=True)
+        examples = media.get("examples") or {}
+        if prefer.example is not None and prefer.example not in examples:
+            known = ", ".join(examples) or "none"
+            return Problem(
+                400,
+                f"Prefer example={prefer.example!r} is not an example of {operation.label} "
+                f"{key} {media_type}; documented examples: {known}",
+                (Violation("header", "Prefer", f"example={prefer.example!r} is not documented"),),
+            )
+        name = prefer.example or ""
+        cache_key = (operation.pointer, key, media_type, name)
+        if cache_key not in self._bodies:
+            self._bodies[cache_key] = self._static_body(schema, media, name, seed)
+        return self._bodies[cache_key]
+
+    def _static_body(
+        self, schema: dict[str, Any], media: dict[str, Any], name: str, seed: str
+    ) -> Any:
+        example = _example(media, schema, name)
+        if example is _MISSING:
+            return self.synthesizer.generate(schema, seed=seed)
+        return self.synthesizer.conform(example, schema, seed=seed)
+
+    def _headers(
+        self, operation: Operation, key: str, response: dict[str, Any], dynamic: bool
+    ) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        for name, header in (response.get("headers") or {}).items():
+            if name.lower() in _FRAMING_HEADERS or not header.get("required"):
+                continue
+            seed = f"{operation.pointer}:{key}:header:{name}"
+            value = self.synthesizer.generate(
+                header.get("schema") or {}, seed=seed, dynamic=dynamic
+            )
+            headers[name] = _header_text(value)
+        return headers
+
+    def _resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
+        target = follow(self.api.document, schema)
+        return target if isinstance(target, dict) else {}
+
+    # -- errors -------------------------------------------------------------------------------
+
+    def problem_reply(self, operation: Operation | None, problem: Problem) -> Reply:
+        """A problem in the API's documented error shape when it has one, else problem+json.
+
+        A documented shape may have no body, or no room for every violation, so that answer
+        also lists them in an `X-Specmock-Violations` header, as the proxy does (and as Prism's
+        `sl-violations` does): a client always learns what was wrong and where.
+        """
+        key = error_key(operation, problem.status) if operation is not None else None
+        if key is None or operation is None:
+            return problem_json(problem)
+        status = int(key) if key.isdigit() else problem.status
+        content = operation.responses[key].get("content") or {}
+        headers = self._headers(operation, key, operation.responses[key], False) | problem.headers
+        listed = problem.errors or (Violation("request", "", problem.detail),)
+        headers[VIOLATIONS_HEADER] = violations_header(listed)
+        if not content:
+            return Reply(status, None, None, headers)
+        media_type = next((m for m in content if negotiation.is_json(m)), next(iter(content)))
+        schema = content[media_type].get("schema") or {}
+        seed = f"{operation.pointer}:{key}:{media_type}:problem"
+        start = _fill_message(self._resolve(schema), problem, self._resolve)
+        body = self.synthesizer.conform(start, schema, seed=seed)
+        return Reply(status, _concrete(media_type), body, headers)
+
+
+def problem_json(problem: Problem) -> Reply:
+    """A problem as application/problem+json, for answers no operation's error shape covers."""
+    return Reply(problem.status, PROBLEM_MEDIA_TYPE, problem.as_dict(), problem.headers)
+
+
+_MISSING: Any = object()
+
+
+def _not_acceptable(accept: str | None, content: Mapping[str, Any]) -> Problem:
+    return Problem(
+        406,
+        f"Accept {accept!r} admits none of the documented types: {', '.join(content)}",
+        (Violation("header", "Accept", f"{accept!r} is not acceptable"),),
+    )
+
+
+def error_key(operation: Operation, status: int) -> str | None:
+    """The documented response that covers an error status (exact, range, default), if any."""
+    responses = operation.responses
+    if status in (400, 422):  # either stands for the other, the one asked for first
+        candidates: tuple[str, ...] = (
+            str(status),
+            *(s for s in _VALIDATION_STATUSES if s != str(status)),
+        )
+    else:
+        candidates = (str(status), "4XX", "default")
+    for key in candidates:
+        if key in responses:
+            return key
+    return None
+
+
+def success_status(operation: Operation) -> tuple[str, int]:
+    """(response key, status) an operation answers when nothing else is asked for."""
+    return _default_status(operation.responses)
+
+
+def _default_status(responses: dict[str, Any]) -> tuple[str, int]:
+    exact = sorted(int(k) for k in responses if k.isdigit() and k.isascii())
+    for status in exact:
+        if 200 <= status < 300:
+            return str(status), status
+    if "2XX" in responses:
+        return "2XX", 200
+    if "default" in responses:
+        return "default", 200
+    if exact:
+        return str(exact[0]), exact[0]
+    ranges = sorted(k for k in responses if k.endswith("XX"))
+    return (ranges[0], int(ranges[0][0]) * 100) if ranges else ("default", 200)
+
+
+def _example(media: dict[str, Any], schema: dict[str, Any], name: str) -> Any:
+    examples = media.get("examples") or {}
+    if name:
+        return examples[name].get("value", _MISSING)
+    for example in examples.values():
+        if isinstance(example, dict) and "value" in example:
+            return example["value"]
+    if "example" in media:
+        return media["example"]
+    if "example" in schema:
+        return schema["example"]
+    if isinstance(schema.get("examples"), list) and schema["examples"]:
+        return schema["examples"][0]
+    return _MISSING
+
+
+def _fill_message(
+    schema: dict[str, Any], problem: Problem, resolve: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Any:
+    """A starting body for an API's error schema with the problem's detail in its message field."""
+    properties = schema.get("properties") or {}
+    body: dict[str, Any] = {}
+    for name in _MESSAGE_FIELDS:
+        field_schema = resolve(properties.get(name) or {})
+        if name in properties and _takes_text(field_schema):
+            body[name] = problem.detail
+            break
+    for name in ("status", "code", "statusCode"):
+        field_schema = resolve(properties.get(name) or {})
+        if name in properties and _types(field_schema) & {"integer", "number"}:
+            body[name] = problem.status
+    return body
+
+
+def _takes_text(schema: dict[str, Any]) -> bool:
+    return "string" in _types(schema) and not {"enum", "const", "format", "pattern"} & set(schema)
+
+
+def _types(schema: dict[str, Any]) -> set[str]:
+    kind = schema.get("type")
+    return {kind} if isinstance(kind, str) else set(kind or [])
+
+
+def _concrete(media_type: str) -> str:
+    """A range such as `application/*` or `*/*` cannot be a Content-Type; send JSON instead."""
+    return "application/json" if "*" in media_type else media_type
+
+
+def _header_text(value: Any) -> str:
+    """A value in OpenAPI's `simple` style, without characters a header cannot carry."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = ""
+    elif isinstance(value, list):
+        text = ",".join(_header_text(item) for item in value)
+    elif isinstance(value, dict):
+        text = ",".join(f"{key},{_header_text(item)}" for key, item in value.items())
+    else:
+        text = str(value)
+    return "".join(ch for ch in text if ch == "\t" or 32 <= ord(ch) < 127 or ord(ch) > 159)

@@ -1,0 +1,98 @@
+"""The effective contract: the spec the server really honours.
+
+Documentation often lists only the success response, yet a validating stub must reject bad input.
+The effective document is the normalised spec plus the error responses the server adds where the
+source lacks them (in the problem+json shape), with `servers` pointing at this server, so that
+`schemathesis run <its URL>` tests the right paths with no more options. `gaps()` lists what the
+source leaves undocumented, for `specmock check`.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from specmock.mock.answers import error_key
+from specmock.mock.resources import action_of
+from specmock.problems import PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA, Problem
+from specmock.spec.api import Api, Operation
+from specmock.spec.refs import follow
+from specmock.validation.security import Requirements
+
+PROBLEM_COMPONENT = "SpecmockProblem"
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A status the server may answer for an operation that its source spec does not document."""
+
+    operation: str
+    status: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.operation}: {self.status} undocumented ({self.reason})"
+
+
+def added_statuses(api: Api, operation: Operation) -> list[tuple[int, str]]:
+    """(status, why) the server can answer for an operation, whatever its source documents."""
+    added = [(400, "invalid parameters, body or Prefer header")]
+    if Requirements.for_operation(api.document, operation.spec).alternatives:
+        added.append((401, "missing or rejected credential"))
+    if any((r or {}).get("content") for r in (operation.spec.get("responses") or {}).values()):
+        added.append((406, "no documented media type fits Accept"))
+    added.append((413, "body over the size limit"))
+    if operation.spec.get("requestBody"):
+        added.append((415, "undocumented Content-Type"))
+    if any(_numeric_path(api, p) for p in operation.parameters):
+        added.append((404, "a numeric path parameter that is not a number names no resource"))
+    if action_of(operation).role == "update":
+        added.append((409, "the patch cannot be applied to the stored record"))
+    return added
+
+
+def _numeric_path(api: Api, parameter: Any) -> bool:
+    parameter = follow(api.document, parameter)
+    if not isinstance(parameter, dict) or parameter.get("in") != "path":
+        return False
+    schema = follow(api.document, parameter.get("schema") or {})
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    kinds = kind if isinstance(kind, list) else [kind]
+    return "integer" in kinds or "number" in kinds
+
+
+def gaps(api: Api) -> list[Gap]:
+    """Every status the server adds to an operation because its source does not document it."""
+    return [
+        Gap(operation.label, status, reason)
+        for operation in api.operations
+        for status, reason in added_statuses(api, operation)
+        if error_key(operation, status) is None
+    ]
+
+
+def effective_document(api: Api, mount: str) -> dict[str, Any]:
+    """The normalised spec plus the problem responses the server adds, served at `mount`."""
+    document = copy.deepcopy(api.document)
+    document["servers"] = [{"url": mount or "/", "description": "this specmock server"}]
+    components = document.setdefault("components", {})
+    components.setdefault("schemas", {})[PROBLEM_COMPONENT] = copy.deepcopy(PROBLEM_SCHEMA)
+    paths = document["paths"]
+    for operation in api.operations:
+        if "$ref" in paths[operation.path]:  # a shared path item: the added errors go on a copy
+            paths[operation.path] = copy.deepcopy(operation.path_item)
+        responses = paths[operation.path][operation.method].setdefault("responses", {})
+        for status, _ in added_statuses(api, operation):
+            if error_key(operation, status) is None:
+                responses[str(status)] = _problem_response(status)
+    return document
+
+
+def _problem_response(status: int) -> dict[str, Any]:
+    return {
+        "description": f"{Problem(status, '').title} (added by specmock)",
+        "content": {
+            PROBLEM_MEDIA_TYPE: {"schema": {"$ref": f"#/components/schemas/{PROBLEM_COMPONENT}"}}
+        },
+    }

@@ -1,0 +1,3 @@
+"""The spec layer: text to `Api`/`Operation` (files, parsing, refs, structure, dialects,
+documentation pages, merging, routing).
+"""

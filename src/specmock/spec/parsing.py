@@ -1,0 +1,116 @@
+"""Reading YAML and JSON text as JSON data: spec files, and JSON as it comes on the wire.
+
+PyYAML's safe loader turns `2023-11-07T05:31:56Z` into a datetime and `200:` into an integer key,
+neither of which is JSON; OpenAPI is JSON data, so dates stay text and keys become strings. A key
+given twice in one mapping is an error (YAML would silently keep the last, losing the first), and
+so is a number JSON cannot carry (`.inf`, `.nan`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+import yaml
+
+
+class DuplicateKeyError(yaml.MarkedYAMLError):
+    """A mapping that names the same key twice."""
+
+
+class JsonDataLoader(yaml.SafeLoader):
+    """`yaml.safe_load` without timestamps, with string keys and no duplicate keys."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            key = _json_key(key)
+            if key in mapping:
+                raise DuplicateKeyError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"key {key!r} appears twice",
+                    key_node.start_mark,
+                )
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+JsonDataLoader.add_constructor(
+    "tag:yaml.org,2002:map",
+    JsonDataLoader.construct_mapping,
+)
+
+
+def _json_key(key: Any) -> Any:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, int | float) or key is None:
+        return "null" if key is None else str(key)
+    return key
+
+
+def load_yaml(text: str) -> Any:
+    """YAML (or JSON) text as JSON data; raises yaml.YAMLError."""
+    return yaml.load(text, Loader=JsonDataLoader)
+
+
+def load_json(text: str) -> tuple[Any, bool]:
+    """JSON text as data, and whether it holds a number JSON cannot carry (`NaN`, `Infinity`,
+    `1e999`): Python's reader takes them; noticing them while reading spares a clean document
+    (nearly all of them) a second walk. Raises json.JSONDecodeError."""
+    odd = False
+
+    def constant(text: str) -> float:
+        nonlocal odd
+        odd = True
+        return float(text)
+
+    def number(text: str) -> float:
+        nonlocal odd
+        value = float(text)
+        odd = odd or not math.isfinite(value)
+        return value
+
+    return json.loads(text, parse_constant=constant, parse_float=number), odd
+
+
+def non_json_number(node: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    """The path of the first infinite or NaN number in a document, if any."""
+    if isinstance(node, float) and not math.isfinite(node):
+        return path
+    if isinstance(node, dict):
+        items: Any = node.items()
+    elif isinstance(node, list):
+        items = enumerate(node)
+    else:
+        return None
+    for key, value in items:
+        found = non_json_number(value, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
+# A numeric parameter must be written as JSON writes numbers: Python's `int()` and `float()` (what
+# openapi-core casts with) also take `1_000`, ` 7 `, full-width digits and `NaN`.
+INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?", re.ASCII)
+
+
+def strict_json(data: bytes | str) -> Any:
+    """JSON as RFC 8259 has it: `NaN` and `Infinity` are not numbers there."""
+    return json.loads(data, parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")

@@ -1,0 +1,3 @@
+"""The web layer: the only importer of Starlette, uvicorn and httpx (stubs, admin, CORS, request
+log, app, proxy, live test server).
+"""

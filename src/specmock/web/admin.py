@@ -1,0 +1,171 @@
+"""The admin API under `/__specmock/`: what is served, each API's effective spec, the stored
+records, reset, and the request journal. Every endpoint honours `X-Specmock-Session`.
+
+`Inspection` holds the endpoints any specmock server has (the stubs and the proxy): the APIs, their
+effective specs and the journal. `Admin` adds the stubs' store: records and reset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from specmock.errors import SpecError
+from specmock.mock.journal import Journal
+from specmock.mock.served_api import ServedApi
+from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
+from specmock.spec.api import Catalog
+from specmock.spec.parsing import strict_json
+from specmock.violations import Violation
+from specmock.web.stubs import Stubs, session_of
+
+ADMIN_ROOT = "/__specmock"
+
+
+def _problem(status: int, detail: str, *errors: Violation) -> Response:
+    body = Problem(status, detail, tuple(errors)).as_dict()
+    return JSONResponse(body, status, media_type=PROBLEM_MEDIA_TYPE)
+
+
+class Server(Protocol):
+    """What the inspection endpoints read: the served APIs, start-up errors and the journal."""
+
+    @property
+    def served(self) -> Mapping[str, ServedApi]: ...
+
+    @property
+    def errors(self) -> Sequence[SpecError]: ...
+
+    @property
+    def journal(self) -> Journal: ...
+
+
+class Inspection:
+    """The APIs served, their effective specs and the request journal."""
+
+    def __init__(self, catalog: Catalog, server: Server) -> None:
+        self.catalog = catalog
+        self.server = server
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        apis = f"{ADMIN_ROOT}/apis"
+        return [
+            Route(apis, self.list_apis, methods=["GET"]),
+            Route(f"{apis}/{{name}}/openapi.json", self.openapi, methods=["GET"]),
+            Route(f"{ADMIN_ROOT}/requests", self.requests, methods=["GET", "DELETE"]),
+        ]
+
+    async def list_apis(self, request: Request) -> Response:
+        apis = [self._describe(name) for name in self.server.served]
+        errors = [e.as_dict() for e in (*self.catalog.errors, *self.server.errors)]
+        return JSONResponse({"apis": apis, "errors": errors})
+
+    def _describe(self, name: str) -> dict[str, Any]:
+        served = self.server.served[name]
+        return {
+            "name": name,
+            "title": served.api.title,
+            "mount": served.mount or "/",
+            "sources": list(served.api.sources),
+            "openapi": f"{ADMIN_ROOT}/apis/{name}/openapi.json",
+            "operations": [
+                {
+                    "method": op.method.upper(),
+                    "path": served.mount + op.path,
+                    "operationId": op.operation_id,
+                }
+                for op in served.api.operations
+            ],
+        }
+
+    def _unknown(self, name: str) -> Response | None:
+        if name in self.server.served:
+            return None
+        known = ", ".join(self.server.served) or "none"
+        return _problem(404, f"no API named {name!r}; served APIs: {known}")
+
+    async def openapi(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        return self._unknown(name) or JSONResponse(self.server.served[name].effective)
+
+    async def requests(self, request: Request) -> Response:
+        session = session_of(request)
+        if request.method == "DELETE":
+            self.server.journal.clear(session)
+            return Response(status_code=204)
+        entries = [entry.as_dict() for entry in self.server.journal.entries(session)]
+        return JSONResponse({"session": session, "requests": entries})
+
+
+class Admin(Inspection):
+    """Inspection plus the stubs' store: read, seed and delete records, reset to the seed data."""
+
+    def __init__(self, catalog: Catalog, stubs: Stubs) -> None:
+        super().__init__(catalog, stubs)
+        self.stubs = stubs
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        apis = f"{ADMIN_ROOT}/apis"
+        return [
+            *super().routes,
+            Route(f"{apis}/{{name}}/records", self.list_records, methods=["GET"]),
+            Route(
+                f"{apis}/{{name}}/records/{{path:path}}",
+                self.record,
+                methods=["GET", "PUT", "DELETE"],
+            ),
+            Route(f"{ADMIN_ROOT}/reset", self.reset, methods=["POST"]),
+        ]
+
+    async def list_records(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if unknown := self._unknown(name):
+            return unknown
+        state = self.stubs.store.session(session_of(request))
+        records = {path: entry.record for path, entry in state.records(name).items()}
+        return JSONResponse({"api": name, "session": session_of(request), "records": records})
+
+    async def record(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if unknown := self._unknown(name):
+            return unknown
+        path = "/" + request.path_params["path"].strip("/")
+        state = self.stubs.store.session(session_of(request))
+        if request.method == "PUT":
+            try:
+                record = strict_json(await request.body())
+            except (ValueError, RecursionError) as error:
+                return _problem(400, f"the body is not JSON: {error}")
+            if not isinstance(record, dict):
+                return _problem(400, f"a record must be a JSON object, got {record!r}")
+            actions = self.stubs.served[name].actions
+            binding = actions.binding_for_item(path)
+            if binding is None:
+                known = ", ".join(actions.item_templates) or "none"
+                detail = f"{path} is not an item path of {name!r} (item paths: {known})"
+                return _problem(400, detail)
+            problems = actions.check_record(binding, record)
+            if problems:
+                return _problem(400, f"the record does not fit {path}", *problems)
+            state.put(name, path, record)
+            return JSONResponse(record)
+        entry = state.get(name, path)
+        if entry is None:
+            return _problem(404, f"no record at {path} in API {name!r}")
+        if request.method == "DELETE":
+            state.delete(name, path)
+            return Response(status_code=204)
+        return JSONResponse(entry.record, headers={"ETag": entry.etag})
+
+    async def reset(self, request: Request) -> Response:
+        api = request.query_params.get("api")
+        if api is not None and (unknown := self._unknown(api)):
+            return unknown
+        self.stubs.store.reset(session_of(request), api)
+        return JSONResponse({"reset": api or "all", "session": session_of(request)})

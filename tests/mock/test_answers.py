@@ -1,0 +1,95 @@
+import json
+
+import pytest
+
+from specmock.mock.answers import Prefer, Reply, Responder
+from specmock.problems import Problem
+from specmock.spec.api import Api
+from specmock.violations import Violation
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        pytest.param(None, Prefer(), id="absent"),
+        pytest.param("code=404", Prefer(code=404), id="code"),
+        pytest.param("code=409, example=conflict", Prefer(409, "conflict"), id="comma"),
+        pytest.param('example="a b"; dynamic=true', Prefer(None, "a b", True), id="quoted"),
+        pytest.param("respond-async, wait=5", Prefer(), id="other-preferences"),
+    ],
+)
+def test_responses_prefer_parse(header, expected):
+    assert Prefer.parse(header) == expected
+
+
+def test_responses_prefer_bad_code_is_a_violation():
+    assert Prefer.parse("code=abc") == Violation(
+        "header", "Prefer", "code='abc' is not an HTTP status code"
+    )
+
+
+def api(responses):
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/x": {"get": {"responses": responses}}},
+    }
+    return Api.from_dict("t", document)
+
+
+@pytest.mark.parametrize(
+    ("responses", "expected"),
+    [
+        pytest.param({"404": {}, "204": {}, "201": {}}, ("201", 201), id="lowest-2xx"),
+        pytest.param({"2XX": {}, "400": {}}, ("2XX", 200), id="range"),
+        pytest.param({"default": {}}, ("default", 200), id="default"),
+        pytest.param({"302": {}, "404": {}}, ("302", 302), id="no-success"),
+    ],
+)
+def test_responses_default_status(responses, expected):
+    described = {k: {"description": "d"} for k in responses}
+    target = api(described)
+    assert Responder(target).choose_status(target.operations[0], None) == expected
+
+
+def test_responses_preferred_code_falls_back_to_range_then_default():
+    target = api({"200": {"description": "d"}, "4XX": {"description": "d"}})
+    responder = Responder(target)
+    assert responder.choose_status(target.operations[0], 418) == ("4XX", 418)
+    problem = responder.choose_status(target.operations[0], 503)
+    assert isinstance(problem, Problem) and problem.status == 400
+    assert problem.detail == "Prefer code=503 is not documented for GET /x; documented: 200, 4XX"
+
+
+def test_responses_example_placeholders_are_repaired_but_valid_parts_kept():
+    media = {
+        "schema": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "at": {"type": "string", "format": "date-time"},
+                "kind": {"type": "string", "enum": ["syncs"]},
+            },
+        },
+        "example": {"id": "<string>", "at": "<string>", "kind": "<string>"},
+    }
+    target = api({"200": {"description": "d", "content": {"application/json": media}}})
+    reply = Responder(target).reply(target.operations[0], Prefer(), None)
+    assert isinstance(reply, Reply)
+    assert reply.body["id"] == "<string>"
+    assert reply.body["kind"] == "syncs"
+    assert reply.body["at"] != "<string>"
+
+
+def test_responses_a_problem_in_the_documented_shape_lists_what_is_wrong_in_a_header():
+    target = api({"200": {"description": "d"}, "default": {"description": "no body"}})
+    responder = Responder(target)
+    violation = Violation("query", "limit", "'x' is not a valid integer")
+    found = responder.problem_reply(target.operations[0], Problem(400, "1 problem", (violation,)))
+    assert (found.status, found.body) == (400, None)
+    assert json.loads(found.headers["X-Specmock-Violations"]) == [violation.as_dict()]
+    # a problem with no violations of its own is listed by its detail
+    bare = responder.problem_reply(target.operations[0], Problem(501, "cannot be sent"))
+    assert json.loads(bare.headers["X-Specmock-Violations"]) == [
+        {"in": "request", "name": "", "message": "cannot be sent"}
+    ]

@@ -1,0 +1,225 @@
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from specmock.errors import SpecError
+from specmock.spec.api import Api, Catalog
+from tests.helpers import TESTS
+
+SPECS = TESTS.parent / "specs"
+
+
+def minimal(path: str = "/pets/{id}", method: str = "get", **extra):
+    operation = {
+        "operationId": f"{method}-{path}",
+        "parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+        ],
+        "responses": {"200": {"description": "ok"}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Pets", "version": "1"},
+        "paths": {path: {method: operation}},
+        **extra,
+    }
+
+
+def write(folder: Path, name: str, document) -> Path:
+    target = folder / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(document, str):
+        target.write_text(document)
+    elif target.suffix == ".json":
+        target.write_text(json.dumps(document))
+    else:
+        target.write_text(yaml.safe_dump(document))
+    return target
+
+
+def test_spec_catalog_loads_the_shipped_specs():
+    catalog = Catalog.from_path(SPECS)
+    assert catalog.errors == ()
+    assert sorted(api.name for api in catalog.apis) == ["aisquared", "apigateway", "polytomic"]
+    labels = sorted(op.label for op in catalog.api("aisquared").operations)
+    assert labels == [
+        "PUT /api/v1/connectors/{id}",
+        "PUT /api/v1/models/{id}",
+        "PUT /api/v1/syncs/{id}",
+    ]
+
+
+def test_spec_folder_is_one_api_per_file_and_per_subfolder(tmp_path):
+    write(tmp_path, "pets.yaml", minimal())
+    write(tmp_path, "shop/orders.yaml", minimal("/orders/{id}"))
+    write(tmp_path, "shop/items.json", minimal("/items/{id}"))
+    catalog = Catalog.from_path(tmp_path)
+    assert catalog.errors == ()
+    assert {api.name for api in catalog.apis} == {"pets", "shop"}
+    shop = catalog.api("shop")
+    assert sorted(op.path for op in shop.operations) == ["/items/{id}", "/orders/{id}"]
+    assert len(shop.sources) == 2
+
+
+def test_spec_broken_file_names_file_and_line_and_others_still_load(tmp_path):
+    write(tmp_path, "good.yaml", minimal())
+    write(tmp_path, "bad.yaml", "openapi: 3.1.0\ninfo:\n  title: [unclosed\n")
+    catalog = Catalog.from_path(tmp_path)
+    assert [api.name for api in catalog.apis] == ["good"]
+    (error,) = catalog.errors
+    assert error.source.endswith("bad.yaml")
+    assert error.where == "line 4"
+    assert "invalid YAML" in error.problem
+
+
+def test_spec_invalid_openapi_names_the_json_pointer(tmp_path):
+    document = minimal()
+    del document["paths"]["/pets/{id}"]["get"]["responses"]["200"]["description"]
+    write(tmp_path, "pets.yaml", document)
+    (error,) = Catalog.from_path(tmp_path).errors
+    assert error.where == "/paths/~1pets~1{id}/get/responses/200"
+    assert error.problem == 'invalid OpenAPI 3.1.0: "description" is a required property'
+
+
+def test_spec_unresolvable_local_ref_is_an_error(tmp_path):
+    document = minimal()
+    document["paths"]["/pets/{id}"]["get"]["responses"]["200"]["content"] = {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+    }
+    write(tmp_path, "pets.yaml", document)
+    (error,) = Catalog.from_path(tmp_path).errors
+    assert error.where == "/paths/~1pets~1{id}/get/responses/200/content/application~1json/schema"
+    assert error.problem == "$ref '#/components/schemas/Pet' points to nothing in this document"
+
+
+def test_spec_swagger_2_is_a_clear_error(tmp_path):
+    write(
+        tmp_path,
+        "old.yaml",
+        {"swagger": "2.0", "info": {"title": "x", "version": "1"}, "paths": {}},
+    )
+    (error,) = Catalog.from_path(tmp_path).errors
+    assert error.where == "/swagger"
+    assert "Swagger '2.0' documents are not supported yet" in error.problem
+
+
+def test_spec_relative_file_refs_are_bundled_and_recursion_kept(tmp_path):
+    document = minimal()
+    document["paths"]["/pets/{id}"]["get"]["responses"]["200"]["content"] = {
+        "application/json": {"schema": {"$ref": "schemas/pet.yaml"}}
+    }
+    write(tmp_path, "api/openapi.yaml", document)
+    write(
+        tmp_path,
+        "api/schemas/pet.yaml",
+        {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string"},
+                "children": {"type": "array", "items": {"$ref": "pet.yaml"}},
+                "owner": {"$ref": "owner.yaml#/Owner"},
+            },
+        },
+    )
+    write(
+        tmp_path,
+        "api/schemas/owner.yaml",
+        {"Owner": {"type": "object", "properties": {"id": {"type": "integer"}}}},
+    )
+    api = Catalog.from_path(tmp_path).api("api")
+    schemas = api.document["components"]["schemas"]
+    assert set(schemas) == {"pet", "Owner"}
+    assert schemas["pet"]["properties"]["children"]["items"] == {"$ref": "#/components/schemas/pet"}
+    assert schemas["pet"]["properties"]["owner"] == {"$ref": "#/components/schemas/Owner"}
+    media = api.document["paths"]["/pets/{id}"]["get"]["responses"]["200"]["content"]
+    assert media["application/json"]["schema"] == {"$ref": "#/components/schemas/pet"}
+
+
+def test_spec_missing_ref_file_names_the_ref(tmp_path):
+    document = minimal()
+    document["paths"]["/pets/{id}"]["get"]["responses"]["200"]["content"] = {
+        "application/json": {"schema": {"$ref": "nowhere.yaml"}}
+    }
+    write(tmp_path, "pets.yaml", document)
+    (error,) = Catalog.from_path(tmp_path).errors
+    assert error.source.endswith("pets.yaml")
+    assert "$ref 'nowhere.yaml': file" in error.problem and "not found" in error.problem
+
+
+def test_spec_same_operation_in_two_files_names_both(tmp_path):
+    write(tmp_path, "shop/a.yaml", minimal())
+    write(tmp_path, "shop/b.yaml", minimal())
+    (error,) = Catalog.from_path(tmp_path).errors
+    assert error.source.endswith("b.yaml")
+    assert error.problem.startswith("GET /pets/{id} is also defined in ")
+    assert error.problem.endswith("a.yaml")
+
+
+def test_spec_merge_lifts_30_documents_to_31(tmp_path):
+    old = minimal("/a/{id}")
+    old["openapi"] = "3.0.3"
+    old["components"] = {"schemas": {"N": {"type": "string", "nullable": True}}}
+    write(tmp_path, "shop/a.yaml", old)
+    write(
+        tmp_path,
+        "shop/b.yaml",
+        minimal(
+            "/b/{id}",
+            security=[{"key": []}],
+            components={
+                "securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}
+            },
+        ),
+    )
+    api = Catalog.from_path(tmp_path).api("shop")
+    assert api.version == "3.1.0"
+    assert api.document["components"]["schemas"]["N"] == {"type": ["string", "null"]}
+    assert api.document["paths"]["/b/{id}"]["get"]["security"] == [{"key": []}]
+    assert "security" not in api.document["paths"]["/a/{id}"]["get"]
+
+
+def test_spec_from_dict_validates():
+    with pytest.raises(SpecError, match=r"invalid OpenAPI 3\.1\.0"):
+        Api.from_dict("x", {"openapi": "3.1.0", "info": {}, "paths": {}})
+
+
+def test_spec_base_path_comes_from_the_first_server():
+    api = Api.from_dict(
+        "x",
+        minimal(
+            servers=[{"url": "https://h.example/{v}/api", "variables": {"v": {"default": "v2"}}}]
+        ),
+    )
+    assert api.base_path == "/v2/api"
+
+
+def test_spec_referenced_responses_parameters_and_examples_are_inlined_with_their_origin():
+    document = minimal()
+    document["components"] = {
+        "responses": {
+            "NotFound": {
+                "description": "gone",
+                "content": {
+                    "application/json": {
+                        "schema": {"type": "object"},
+                        "examples": {"one": {"$ref": "#/components/examples/Gone"}},
+                    }
+                },
+            }
+        },
+        "examples": {"Gone": {"value": {"message": "gone"}}},
+        "parameters": {"Limit": {"name": "limit", "in": "query", "schema": {"type": "integer"}}},
+    }
+    operation = document["paths"]["/pets/{id}"]["get"]
+    operation["responses"]["404"] = {"$ref": "#/components/responses/NotFound"}
+    operation["parameters"].append({"$ref": "#/components/parameters/Limit"})
+    spec = Api.from_dict("pets", document).operations[0].spec
+    not_found = spec["responses"]["404"]
+    assert not_found["x-specmock-ref"] == "#/components/responses/NotFound"
+    assert not_found["content"]["application/json"]["examples"]["one"] == {
+        "value": {"message": "gone"},
+        "x-specmock-ref": "#/components/examples/Gone",
+    }
+    assert spec["parameters"][1]["name"] == "limit"

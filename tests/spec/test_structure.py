@@ -1,0 +1,231 @@
+import copy
+import json
+
+import pytest
+
+from specmock.cli import main
+from specmock.errors import SpecError
+from specmock.spec.api import Api, Catalog
+from tests.spec.test_api import write
+
+
+def document(version: str = "3.1.0", **extra):
+    """Two operations on pets, with a component schema; each test breaks one thing."""
+    pet = {
+        "type": "object",
+        "required": ["name"],
+        "properties": {"name": {"type": "string"}, "site": {"type": "string", "format": "uri"}},
+    }
+    return {
+        "openapi": version,
+        "info": {"title": "Pets", "version": "1"},
+        "tags": [{"name": "pets"}, {"name": "owners"}],
+        "paths": {
+            "/pets/{id}": {
+                "get": {
+                    "operationId": "getPet",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                            },
+                        }
+                    },
+                }
+            },
+            "/pets": {
+                "post": {"operationId": "addPet", "responses": {"201": {"description": "ok"}}}
+            },
+        },
+        "components": {"schemas": {"Pet": pet}},
+        **extra,
+    }
+
+
+def get_pet(doc):
+    return doc["paths"]["/pets/{id}"]["get"]
+
+
+def duplicate_tag(doc):
+    doc["tags"].append({"name": "pets", "description": "again"})
+
+
+def duplicate_operation_id(doc):
+    doc["paths"]["/pets"]["post"]["operationId"] = "getPet"
+
+
+def undeclared_path_parameter(doc):
+    get_pet(doc)["parameters"] = []
+
+
+def path_parameter_not_in_the_path(doc):
+    get_pet(doc)["parameters"].append(
+        {"name": "kind", "in": "path", "required": True, "schema": {"type": "string"}}
+    )
+
+
+def duplicate_parameter(doc):
+    again = copy.deepcopy(get_pet(doc)["parameters"][0])
+    again["description"] = "again"
+    get_pet(doc)["parameters"].append(again)
+
+
+def all_of_requires_an_undefined_property(doc):
+    doc["components"]["schemas"]["Cat"] = {
+        "allOf": [{"$ref": "#/components/schemas/Pet"}],
+        "required": ["name", "claws"],
+    }
+
+
+def default_of_the_wrong_type(doc):
+    doc["components"]["schemas"]["Pet"]["properties"]["name"]["default"] = 7
+
+
+def parameter_default_of_the_wrong_type(doc):
+    get_pet(doc)["parameters"][0]["schema"]["default"] = "seven"
+
+
+CASES = [
+    pytest.param(duplicate_tag, "/tags/2", "Duplicate tag name 'pets'", id="duplicate-tag"),
+    pytest.param(
+        duplicate_operation_id,
+        "/paths/~1pets~1{id}/get/operationId",  # the YAML file has its paths sorted
+        "Operation ID 'getPet' for 'get' in '/pets/{id}' is not unique",
+        id="duplicate-operation-id",
+    ),
+    pytest.param(
+        undeclared_path_parameter,
+        "/paths/~1pets~1{id}/get",
+        "Path parameter 'id' for 'get' operation in '/pets/{id}' was not resolved",
+        id="undeclared-path-parameter",
+    ),
+    pytest.param(
+        path_parameter_not_in_the_path,
+        "/paths/~1pets~1{id}/get",
+        "Path parameter 'kind' for 'get' operation in '/pets/{id}' was not resolved",
+        id="path-parameter-not-in-the-path",
+    ),
+    pytest.param(
+        duplicate_parameter,
+        "/paths/~1pets~1{id}/get/parameters/1",
+        "Duplicate parameter 'id'",
+        id="duplicate-parameter",
+    ),
+    pytest.param(
+        all_of_requires_an_undefined_property,
+        "/components/schemas/Cat",
+        "Required list has not defined properties: ['claws']",
+        id="all-of-required-undefined",
+    ),
+    pytest.param(
+        default_of_the_wrong_type,
+        "/components/schemas/Pet/properties/name/default",
+        "7 is not of type 'string'",
+        id="default-of-the-wrong-type",
+    ),
+    pytest.param(
+        parameter_default_of_the_wrong_type,
+        "/paths/~1pets~1{id}/get/parameters/0/schema/default",
+        "'seven' is not of type 'integer'",
+        id="parameter-default-of-the-wrong-type",
+    ),
+]
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+@pytest.mark.parametrize(("breaks", "where", "problem"), CASES)
+def test_structure_each_check_names_the_file_and_the_place(
+    tmp_path, version, breaks, where, problem
+):
+    doc = document(version)
+    breaks(doc)
+    write(tmp_path, "pets.yaml", doc)
+    (error,) = Catalog.from_path(tmp_path).errors
+    assert (error.source, error.where) == (str(tmp_path / "pets.yaml"), where)
+    assert error.problem == f"invalid OpenAPI {version}: {problem}"
+
+
+def test_structure_unbroken_document_loads_without_warnings():
+    for version in ("3.0.3", "3.1.0"):
+        api = Api.from_dict("pets", document(version))
+        assert api.warnings == ()
+
+
+def test_structure_31_schema_breaking_the_2020_12_meta_schema_is_named(tmp_path):
+    doc = document()
+    doc["components"]["schemas"]["Pet"]["properties"]["name"]["minLength"] = -1
+    write(tmp_path, "pets.yaml", doc)
+    (error,) = Catalog.from_path(tmp_path).errors
+    assert error.where == "/components/schemas/Pet/properties/name/minLength"
+    assert error.problem == "invalid OpenAPI 3.1.0: -1 is less than the minimum of 0"
+
+
+def test_structure_30_schema_breaking_the_document_schema_is_named(tmp_path):
+    doc = document("3.0.3")
+    doc["components"]["schemas"]["Pet"]["properties"]["name"]["minLength"] = -1
+    write(tmp_path, "pets.yaml", doc)
+    (error,) = Catalog.from_path(tmp_path).errors
+    # The 3.0 document schema says a schema or a $ref: its error names the schema, not the keyword.
+    assert error.where == "/components/schemas/Pet"
+    assert error.problem.startswith("invalid OpenAPI 3.0.3: {")
+    assert error.problem.endswith(
+        "is not valid under any of the schemas listed in the 'oneOf' keyword"
+    )
+
+
+def test_structure_a_schema_that_contains_itself_is_checked_once():
+    doc = document()
+    doc["components"]["schemas"]["Node"] = {
+        "allOf": [{"properties": {"next": {"$ref": "#/components/schemas/Node"}}}],
+        "required": ["next"],
+    }
+    assert Api.from_dict("nodes", doc).warnings == ()
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_structure_default_breaking_only_its_format_is_a_warning_naming_the_schema(
+    tmp_path, version
+):
+    doc = document(version)
+    doc["components"]["schemas"]["Pet"]["properties"]["site"]["default"] = ""
+    write(tmp_path, "pets.yaml", doc)
+    catalog = Catalog.from_path(tmp_path)
+    assert catalog.errors == ()
+    (api,) = catalog.apis
+    (warning,) = api.warnings
+    assert warning.source == str(tmp_path / "pets.yaml")
+    assert warning.where == "/components/schemas/Pet/properties/site/default"
+    assert warning.problem == "'' is not a 'uri' (served anyway: only the format is broken)"
+
+
+def test_structure_default_breaking_its_type_and_format_is_still_an_error():
+    doc = document("3.0.3")
+    doc["components"]["schemas"]["Pet"]["properties"]["site"]["default"] = 3
+    with pytest.raises(SpecError) as caught:
+        Api.from_dict("pets", doc)
+    assert caught.value.where == "/components/schemas/Pet/properties/site/default"
+    assert caught.value.problem == "invalid OpenAPI 3.0.3: 3 is not of type 'string'"
+
+
+def test_structure_warning_is_shown_by_check_and_check_still_passes(tmp_path, capsys):
+    doc = document("3.0.3")
+    doc["components"]["schemas"]["Pet"]["properties"]["site"]["default"] = ""
+    write(tmp_path, "pets.yaml", doc)
+    assert main(["check", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"warning: {tmp_path / 'pets.yaml'}: /components/schemas/Pet/properties/site/default: "
+        "'' is not a 'uri' (served anyway: only the format is broken)\n"
+    ) in out
+    assert main(["check", str(tmp_path), "--format", "json"]) == 0
+    (warning,) = json.loads(capsys.readouterr().out)["warnings"]
+    assert warning["where"] == "/components/schemas/Pet/properties/site/default"
