@@ -13,45 +13,12 @@ import pytest
 from specmock.config import Config
 from specmock.spec.api import Api
 from specmock.web.stubs import Stubs
+from tests.web.notes import NOTES
 
-NOTE = {
-    "type": "object",
-    "required": ["title"],
-    "properties": {"id": {"type": "integer", "readOnly": True}, "title": {"type": "string"}},
-    "additionalProperties": False,
-}
 SPEC: dict[str, Any] = {
-    "openapi": "3.1.0",
-    "info": {"title": "Notes", "version": "1"},
+    **NOTES,
     "paths": {
-        "/notes": {
-            "post": {
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": NOTE}},
-                },
-                "responses": {
-                    "201": {
-                        "description": "made",
-                        "content": {"application/json": {"schema": NOTE}},
-                    }
-                },
-            },
-        },
-        "/notes/{id}": {
-            "parameters": [
-                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-            ],
-            "get": {
-                "responses": {
-                    "200": {
-                        "description": "one",
-                        "content": {"application/json": {"schema": NOTE}},
-                    },
-                    "404": {"description": "no such note"},
-                }
-            },
-        },
+        **NOTES["paths"],
         "/ping": {
             "get": {
                 "responses": {
