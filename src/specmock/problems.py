@@ -66,6 +66,7 @@ class Problem:
 
     @classmethod
     def from_violations(cls, status: int, violations: list[Violation], **headers: str) -> Problem:
+        """A problem whose detail counts the violations and quotes the first three."""
         count = len(violations)
         summary = "; ".join(str(v) for v in violations[:3]) + ("; ..." if count > 3 else "")
         noun = "problem" if count == 1 else "problems"
@@ -73,13 +74,16 @@ class Problem:
 
     @property
     def slug(self) -> str:
+        """The kind of problem, the last part of its `type` URN."""
         return _TITLES.get(self.status, ("error", ""))[0]
 
     @property
     def title(self) -> str:
+        """The fixed one-line title of the problem's kind."""
         return _TITLES.get(self.status, ("", "The request cannot be answered"))[1]
 
     def as_dict(self) -> dict[str, Any]:
+        """The problem+json body: `type`, `title`, `status`, `detail`, and `errors` when any."""
         body: dict[str, Any] = {
             "type": f"urn:specmock:problem:{self.slug}",
             "title": self.title,

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from specmock.config import Config
-from specmock.web.stubs import SESSION_HEADER
+from specmock.web.request import SESSION_HEADER
 from specmock.web.testing import LiveServer
 
 

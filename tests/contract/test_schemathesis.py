@@ -17,7 +17,7 @@ import schemathesis
 
 from specmock.config import Config
 from specmock.contract.suite import REJECTIONS
-from specmock.web.stubs import SESSION_HEADER
+from specmock.web.request import SESSION_HEADER
 from specmock.web.testing import LiveServer
 from tests.conftest import SPECS
 from tests.helpers import TESTS

@@ -1,7 +1,7 @@
 import pytest
 from starlette.datastructures import Headers
 
-from specmock.web.request import HeaderTable, WireRequest
+from specmock.web.request import HeaderTable, WireRequest, raw_path, session_of
 
 RAW = [
     (b"accept", b"application/json"),
@@ -31,3 +31,26 @@ def test_wire_request_headers_are_one_table():
     request = WireRequest({"type": "http", "headers": RAW})
     assert isinstance(request.headers, HeaderTable)
     assert request.headers is request.headers
+
+
+@pytest.mark.parametrize(
+    ("scope", "expected"),
+    [
+        pytest.param({"path": "/a/b c", "raw_path": b"/a%2Fb%20c"}, "/a%2Fb%20c", id="as-sent"),
+        pytest.param({"path": "/a/b"}, "/a/b", id="no-raw-path"),
+        pytest.param({"path": "/a/b", "raw_path": b""}, "/a/b", id="empty-raw-path"),
+    ],
+)
+def test_wire_raw_path_is_the_path_as_sent(scope, expected):
+    assert raw_path(scope) == expected
+
+
+@pytest.mark.parametrize(
+    ("headers", "session"),
+    [
+        pytest.param([], "", id="shared-default"),
+        pytest.param([(b"x-specmock-session", b"alice")], "alice", id="named"),
+    ],
+)
+def test_wire_session_of_reads_the_session_header(headers, session):
+    assert session_of(WireRequest({"type": "http", "headers": headers})) == session

@@ -17,18 +17,14 @@ from starlette.routing import BaseRoute, Route
 from specmock.errors import SpecError
 from specmock.mock.journal import Journal
 from specmock.mock.served_api import ServedApi
-from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
+from specmock.problems import Problem
 from specmock.spec.api import Catalog
 from specmock.spec.parsing import strict_json
-from specmock.violations import Violation
-from specmock.web.stubs import Stubs, session_of
+from specmock.web.request import session_of
+from specmock.web.responses import problem_response
+from specmock.web.stubs import Stubs
 
 ADMIN_ROOT = "/__specmock"
-
-
-def _problem(status: int, detail: str, *errors: Violation) -> Response:
-    body = Problem(status, detail, tuple(errors)).as_dict()
-    return JSONResponse(body, status, media_type=PROBLEM_MEDIA_TYPE)
 
 
 class Server(Protocol):
@@ -87,7 +83,7 @@ class Inspection:
         if name in self.server.served:
             return None
         known = ", ".join(self.server.served) or "none"
-        return _problem(404, f"no API named {name!r}; served APIs: {known}")
+        return problem_response(Problem(404, f"no API named {name!r}; served APIs: {known}"))
 
     async def openapi(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -141,23 +137,27 @@ class Admin(Inspection):
             try:
                 record = strict_json(await request.body())
             except (ValueError, RecursionError) as error:
-                return _problem(400, f"the body is not JSON: {error}")
+                return problem_response(Problem(400, f"the body is not JSON: {error}"))
             if not isinstance(record, dict):
-                return _problem(400, f"a record must be a JSON object, got {record!r}")
+                return problem_response(
+                    Problem(400, f"a record must be a JSON object, got {record!r}")
+                )
             actions = self.stubs.served[name].actions
             binding = actions.binding_for_item(path)
             if binding is None:
                 known = ", ".join(actions.item_templates) or "none"
                 detail = f"{path} is not an item path of {name!r} (item paths: {known})"
-                return _problem(400, detail)
+                return problem_response(Problem(400, detail))
             problems = actions.check_record(binding, record)
             if problems:
-                return _problem(400, f"the record does not fit {path}", *problems)
+                return problem_response(
+                    Problem(400, f"the record does not fit {path}", tuple(problems))
+                )
             state.put(name, path, record)
             return JSONResponse(record)
         entry = state.get(name, path)
         if entry is None:
-            return _problem(404, f"no record at {path} in API {name!r}")
+            return problem_response(Problem(404, f"no record at {path} in API {name!r}"))
         if request.method == "DELETE":
             state.delete(name, path)
             return Response(status_code=204)

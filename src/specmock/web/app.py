@@ -15,14 +15,13 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Lifespan, Message, Receive, Scope, Send
 
 from specmock.config import Config
-from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
 from specmock.spec.api import Catalog
 from specmock.web.admin import ADMIN_ROOT, Admin
 from specmock.web.cors import CORSMiddleware
+from specmock.web.responses import fault_response
 from specmock.web.stubs import Stubs
 
 logger = logging.getLogger("specmock")
@@ -41,12 +40,6 @@ def _state_file(stubs: Stubs, path: Path | None) -> Lifespan[Starlette] | None:
         logger.info("saved the stored records to %s", path)
 
     return lifespan
-
-
-async def fault_response(request: Request, error: Exception) -> Response:
-    """A bug in specmock still answers in the problem shape, naming the fault (and is logged)."""
-    problem = Problem(500, f"specmock failed on this request: {type(error).__name__}: {error}")
-    return JSONResponse(problem.as_dict(), 500, media_type=PROBLEM_MEDIA_TYPE)
 
 
 def guarded(app: ASGIApp) -> ASGIApp:

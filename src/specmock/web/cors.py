@@ -13,6 +13,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from specmock.web.request import raw_path
+
 #: Returns the methods a raw path allows, or None when no route serves it.
 MethodsFor = Callable[[str], list[str] | None]
 
@@ -34,9 +36,7 @@ class CORSMiddleware:
             await self.app(scope, receive, send)
             return
         if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
-            methods = self.methods_for(
-                scope.get("raw_path", b"").decode("latin-1") or scope["path"]
-            )
+            methods = self.methods_for(raw_path(scope))
             if methods is not None:
                 response = self.preflight(origin, methods, headers)
                 await response(scope, receive, send)

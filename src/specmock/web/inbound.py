@@ -1,35 +1,95 @@
-"""Inbound checks: is a request one its operation accepts? Shared by the stubs and the proxy.
+"""Inbound checks: every status a request can get before it is answered.
 
-The stages run in the order a client can fix them: credentials (401), body size (413),
-Content-Type (415), then parameters and body against the schemas (400, or 404 when a path
-parameter cannot name a resource). Each returns a value or a `Problem`; the first problem wins.
+`route` finds the operation (404, 405); `check` then runs the operation's checks in the order a
+client can fix them: credentials (401), body size (413), the `Prefer` header (400), Content-Type
+(415), parameters and body against the schemas (400, 422, or 404 when a path parameter cannot
+name a resource), and `Accept` (406, unless `Prefer` picks a status). Each stage returns a value
+or a `Problem`; the first problem wins. The proxy calls the smaller checks itself, to find every
+violation of a request rather than the first.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from starlette.requests import ClientDisconnect, Request
 
 from specmock.config import Config
+from specmock.mock.actions import Call
+from specmock.mock.answers import Prefer
 from specmock.mock.served_api import ServedApi
 from specmock.problems import Problem
 from specmock.spec.api import Operation
-from specmock.spec.routing import Match
+from specmock.spec.routing import Match, Router
 from specmock.validation import negotiation
 from specmock.validation.security import Credentials
 from specmock.validation.validator import Accepted, RequestData
 from specmock.violations import Violation
+from specmock.web.request import raw_path
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """The documented operation a request calls, and the path parameters it gave."""
+
+    match: Match
+    operation: Operation
 
 
 @dataclass(frozen=True, slots=True)
 class Inbound:
-    """A request that passed every check, with its body read once (and parsed, when JSON)."""
+    """A request that passed every check: what the store reads of it (`call`, with the body read
+    once and parsed when JSON), its `Prefer`, and the `Accept` the answer is written for."""
 
-    body: bytes
-    data: RequestData
-    json: Any
+    call: Call
+    prefer: Prefer
+    accept: str | None
+
+
+def route(router: Router, request: Request) -> Routed | Problem:
+    """The operation of the request's method at its path, or the 404 or 405 problem."""
+    match = router.match(raw_path(request.scope))
+    if match is None:
+        return not_found(request.scope["path"])
+    operation = match.route.operations.get(request.method.lower())
+    if operation is None:
+        return not_allowed(request.method, match)
+    return Routed(match, operation)
+
+
+def not_found(path: str) -> Problem:
+    """The 404 of a path no operation documents."""
+    return Problem(404, f"no operation is documented at {path!r}")
+
+
+def not_allowed(method: str, match: Match) -> Problem:
+    """The 405 of a method a documented path does not document, with `Allow`."""
+    allow = ", ".join(match.route.allow)
+    detail = f"{method} is not documented for {match.route.template}; documented: {allow}"
+    return Problem(405, detail, headers={"Allow": allow})
+
+
+async def check(
+    request: Request, match: Match, operation: Operation, served: ServedApi, config: Config
+) -> Inbound | Problem:
+    """The request as the store and the answer read it, or the first problem it has."""
+    denied = check_credentials(request, operation, served, config)
+    if denied is not None:
+        return denied
+    body = await read_body(request, config.max_body)
+    if isinstance(body, Problem):
+        return body
+    prefer = check_prefer(request.headers.get("prefer"))
+    if isinstance(prefer, Problem):
+        return prefer
+    call = check_content(request, match, operation, served, body)
+    if isinstance(call, Problem):
+        return call
+    accept = request.headers.get("accept")
+    unacceptable = served.responder.unacceptable(operation, accept)
+    if unacceptable is not None and prefer.code is None:
+        return unacceptable
+    return Inbound(call, prefer, accept)
 
 
 def check_credentials(
@@ -43,38 +103,6 @@ def check_credentials(
         return None
     challenge = ", ".join(requirements.challenges)
     return Problem.from_violations(401, denied, **{"WWW-Authenticate": challenge})
-
-
-def check_content(
-    request: Request, match: Match, operation: Operation, served: ServedApi, body: bytes
-) -> Inbound | Problem:
-    """The request as openapi-core reads it, or the 415/400/404 problem it deserves."""
-    unsupported = check_content_type(operation, request.headers.get("content-type"), body)
-    if unsupported is not None:
-        return unsupported
-    data = RequestData.of(
-        operation.method,
-        request.scope["path"],
-        query=request.query_params,
-        headers=request.headers,
-        cookies=request.cookies,
-        path_params=match.params,
-        body=body or None,
-        content_type=request.headers.get("content-type") or "application/octet-stream",
-    )
-    checked = served.validator.check(operation, data)
-    if isinstance(checked, Accepted):
-        return Inbound(body, data, checked.json)
-    return Problem.from_violations(_refusal_status(operation, served, checked), checked)
-
-
-def _refusal_status(operation: Operation, served: ServedApi, violations: list[Violation]) -> int:
-    """404 when a path parameter cannot name a resource; 422 for a body that was read but breaks
-    its schema, where the operation documents 422 (GitHub's way, and Prism's answer); else 400."""
-    if served.validator.names_no_resource(operation, violations):
-        return 404
-    schema_only = all(v.location == "body" and v.name for v in violations)
-    return 422 if schema_only and "422" in operation.responses else 400
 
 
 async def read_body(request: Request, limit: int) -> bytes | Problem:
@@ -101,6 +129,52 @@ def _too_large(size: int, limit: int) -> Problem:
         f"the body has {size} bytes, over the limit of {limit} bytes (--max-body)",
         (Violation("body", "", f"{size} bytes is over the limit of {limit}"),),
     )
+
+
+def check_prefer(header: str | None) -> Prefer | Problem:
+    """The `Prefer` header read, or a 400 problem when it names no status a server can send."""
+    prefer = Prefer.parse(header)
+    if isinstance(prefer, Violation):
+        return Problem.from_violations(400, [prefer])
+    return prefer
+
+
+def check_content(
+    request: Request, match: Match, operation: Operation, served: ServedApi, body: bytes
+) -> Call | Problem:
+    """What the store reads of a request its operation accepts, or the 415/400/422/404 problem."""
+    unsupported = check_content_type(operation, request.headers.get("content-type"), body)
+    if unsupported is not None:
+        return unsupported
+    data = RequestData.of(
+        operation.method,
+        request.scope["path"],
+        query=request.query_params,
+        headers=request.headers,
+        cookies=request.cookies,
+        path_params=match.params,
+        body=body or None,
+        content_type=request.headers.get("content-type") or "application/octet-stream",
+    )
+    checked = served.validator.check(operation, data)
+    if not isinstance(checked, Accepted):
+        return Problem.from_violations(_refusal_status(operation, served, checked), checked)
+    return Call(
+        query=dict(request.query_params),
+        params=match.params,
+        body=checked.json,
+        content_type=data.content_type,
+        if_match=request.headers.get("if-match"),
+    )
+
+
+def _refusal_status(operation: Operation, served: ServedApi, violations: list[Violation]) -> int:
+    """404 when a path parameter cannot name a resource; 422 for a body that was read but breaks
+    its schema, where the operation documents 422 (GitHub's way, and Prism's answer); else 400."""
+    if served.validator.names_no_resource(operation, violations):
+        return 404
+    schema_only = all(v.location == "body" and v.name for v in violations)
+    return 422 if schema_only and "422" in operation.responses else 400
 
 
 def check_content_type(

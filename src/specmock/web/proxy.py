@@ -14,6 +14,7 @@ import math
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
@@ -24,7 +25,6 @@ from starlette.types import Receive, Scope, Send
 
 from specmock.config import Config
 from specmock.errors import ConfigError, SpecError
-from specmock.mock.answers import problem_json
 from specmock.mock.journal import Journal
 from specmock.mock.served_api import serve
 from specmock.problems import Problem
@@ -32,10 +32,15 @@ from specmock.spec.api import Api, Catalog, Operation
 from specmock.spec.routing import Match, check_target, upstream_url
 from specmock.violations import VIOLATIONS_HEADER, Violation, violations_header
 from specmock.web.admin import Inspection
-from specmock.web.app import fault_response
-from specmock.web.inbound import check_content, check_credentials, read_body
-from specmock.web.request import WireRequest
-from specmock.web.stubs import not_allowed, not_found, render, session_of
+from specmock.web.inbound import (
+    check_content,
+    check_credentials,
+    not_allowed,
+    not_found,
+    read_body,
+)
+from specmock.web.request import WireRequest, raw_path, session_of
+from specmock.web.responses import fault_response, problem_response
 
 logger = logging.getLogger("specmock")
 
@@ -118,34 +123,34 @@ class Proxy:
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
-        raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.scope["path"]
-        match = self.router.match(raw_path)
+        path_as_sent = raw_path(request.scope)
+        match = self.router.match(path_as_sent)
         operation = match.route.operations.get(request.method.lower()) if match else None
         verdict = await self._check_request(request, match, operation)
         if verdict.refusal is not None and (self.options.strict or not verdict.forwardable):
             return self._finish(request, verdict.refusal, verdict.violations)
         url = upstream_url(
             self.options.target,
-            self._mount(operation, raw_path),
-            raw_path,
+            self._mount(operation, path_as_sent),
+            path_as_sent,
             request.scope.get("query_string", b"").decode("latin-1"),
         )
         answer = await self._exchange(request, verdict.body, url)
         if isinstance(answer, Problem):
             failed = (*verdict.violations, *answer.errors)
-            return self._finish(request, _problem_response(answer), failed)
+            return self._finish(request, problem_response(answer), failed)
         found = self._check_answer(request, operation, answer)
         if found and self.options.strict:
             detail = Problem.from_violations(502, found).detail
             problem = Problem(502, f"the answer of {url} breaks the spec: {detail}", tuple(found))
-            return self._finish(request, _problem_response(problem), found)
+            return self._finish(request, problem_response(problem), found)
         return self._finish(request, relay(answer, request.method), (*verdict.violations, *found))
 
-    def _mount(self, operation: Operation | None, raw_path: str) -> str:
+    def _mount(self, operation: Operation | None, path: str) -> str:
         """The routed API's mount, else the longest mount the path is under."""
         if operation is not None:
             return self.served[operation.api].mount
-        under = [s.mount for s in self.served.values() if f"{raw_path}/".startswith(f"{s.mount}/")]
+        under = [s.mount for s in self.served.values() if f"{path}/".startswith(f"{s.mount}/")]
         return max(under, key=len, default="")
 
     # -- the request -------------------------------------------------------------------------
@@ -168,7 +173,8 @@ class Proxy:
         if not problems:
             return Verdict(read)
         violations = tuple(violation for problem in problems for violation in problem.errors)
-        refusal = render(served.responder.problem_reply(operation, problems[0]), request.method)
+        shape = partial(served.responder.problem_reply, operation)
+        refusal = problem_response(problems[0], request.method, shape)
         return Verdict(read, violations, refusal, forwardable=not too_large)
 
     # -- the exchange ------------------------------------------------------------------------
@@ -245,15 +251,11 @@ def _undocumented(
             "method", "", f"no operation is documented for {label}; documented: {allow}"
         )
     errors = (violation, *(error for failed in problems for error in failed.errors))
-    return Verdict(body, errors, _problem_response(problem), not problems)
+    return Verdict(body, errors, problem_response(problem), not problems)
 
 
 def _is_preflight(request: Request) -> bool:
     return request.method == "OPTIONS" and "access-control-request-method" in request.headers
-
-
-def _problem_response(problem: Problem) -> Response:
-    return render(problem_json(problem))
 
 
 def end_to_end(

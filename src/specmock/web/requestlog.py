@@ -1,11 +1,10 @@
 """The request log: one line per HTTP request on stderr (`GET /pet/1 200 0.4ms`).
 
-Preformatted lines, not `logging`, written once per turn of the event loop: measured on this
-machine, uvicorn's access log (a LogRecord, a stack walk and a flush per line, on stdout, with no
-duration) added about 68 us to a 200 us specmock request and `logging` through a QueueHandler 59
-us; one write per line still cost about 20 us (a system call each, on a line-buffered stderr),
-one write per loop turn a few. `specmock serve` and `specmock proxy` use it at `--log-level`
-info or debug, with uvicorn's own access log off, so a request is logged once.
+Preformatted lines, not `logging`, written once per turn of the event loop: uvicorn's access log
+(a LogRecord, a stack walk and a flush per line, on stdout, with no duration) and `logging`
+through a QueueHandler each cost a large share of a stub request, and even one write per line is
+a system call each on a line-buffered stderr. `specmock serve` and `specmock proxy` use it at
+`--log-level` info or debug, with uvicorn's own access log off, so a request is logged once.
 """
 
 from __future__ import annotations

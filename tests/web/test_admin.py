@@ -1,0 +1,301 @@
+"""The admin API under `/__specmock/`: each endpoint's documented behaviour, per session."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from specmock.config import Config
+from specmock.errors import SpecError
+from specmock.spec.api import Api, Catalog
+from specmock.web.app import create_app
+from tests.web.notes import NOTES
+
+TAG = {"type": "object", "properties": {"label": {"type": "string"}}}
+TAGS: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Tags", "version": "1"},
+    "paths": {
+        "/tags/{tag}": {
+            "parameters": [
+                {"name": "tag", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "put": {
+                "operationId": "putTag",
+                "requestBody": {"content": {"application/json": {"schema": TAG}}},
+                "responses": {
+                    "200": {"description": "kept", "content": {"application/json": {"schema": TAG}}}
+                },
+            },
+        }
+    },
+}
+SEED = {"/notes/1": {"title": "seeded", "id": 1}}
+SESSION = "X-Specmock-Session"
+
+
+@pytest.fixture
+def specs(tmp_path: Path) -> Path:
+    (tmp_path / "notes.json").write_text(json.dumps(NOTES))
+    (tmp_path / "notes.data.yaml").write_text(json.dumps(SEED))
+    (tmp_path / "tags.json").write_text(json.dumps(TAGS))
+    return tmp_path
+
+
+@pytest.fixture
+async def client(specs: Path) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_app(Config(specs=specs)))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+def problem_of(response: httpx.Response) -> tuple[int, str, dict[str, Any]]:
+    return response.status_code, response.headers["content-type"], response.json()
+
+
+def not_found(detail: str) -> tuple[int, str, dict[str, Any]]:
+    return (
+        404,
+        "application/problem+json",
+        {
+            "type": "urn:specmock:problem:not-found",
+            "title": "Nothing is documented or stored at this path",
+            "status": 404,
+            "detail": detail,
+        },
+    )
+
+
+def invalid(detail: str, *errors: dict[str, str]) -> tuple[int, str, dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": "urn:specmock:problem:invalid-request",
+        "title": "The request does not match the API's spec",
+        "status": 400,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = list(errors)
+    return 400, "application/problem+json", body
+
+
+# -- what is served ----------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_admin_apis_lists_each_api_its_operations_and_the_load_errors():
+    catalog = Catalog(
+        (Api.from_dict("notes", NOTES),), (SpecError("specs/broken.yaml", "line 3", "not YAML"),)
+    )
+    transport = httpx.ASGITransport(app=create_app(Config(), catalog))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/__specmock/apis")
+    assert response.status_code == 200
+    assert response.json() == {
+        "apis": [
+            {
+                "name": "notes",
+                "title": "Notes",
+                "mount": "/",
+                "sources": ["<dict>"],
+                "openapi": "/__specmock/apis/notes/openapi.json",
+                "operations": [
+                    {"method": "POST", "path": "/notes", "operationId": "addNote"},
+                    {"method": "GET", "path": "/notes/{id}", "operationId": "getNote"},
+                ],
+            }
+        ],
+        "errors": [{"source": "specs/broken.yaml", "where": "line 3", "problem": "not YAML"}],
+    }
+
+
+@pytest.mark.anyio
+async def test_admin_openapi_is_the_effective_spec():
+    app = create_app(Config(), Catalog((Api.from_dict("notes", NOTES),), ()))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/__specmock/apis/notes/openapi.json")
+    effective = app.state.specmock.served["notes"].effective
+    assert (response.status_code, response.json()) == (200, effective)
+    assert effective["servers"] == [{"url": "/", "description": "this specmock server"}]
+    assert effective["paths"]["/notes"]["post"]["responses"]["400"]["content"].keys() == {
+        "application/problem+json"
+    }
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        pytest.param("GET", "/__specmock/apis/nope/openapi.json", id="openapi"),
+        pytest.param("GET", "/__specmock/apis/nope/records", id="records"),
+        pytest.param("GET", "/__specmock/apis/nope/records/notes/1", id="record"),
+        pytest.param("PUT", "/__specmock/apis/nope/records/notes/1", id="put-record"),
+        pytest.param("POST", "/__specmock/reset?api=nope", id="reset"),
+    ],
+)
+async def test_admin_unknown_api_is_404_naming_the_served_ones(client, method, path):
+    response = await client.request(method, path, json={"title": "x"})
+    assert problem_of(response) == not_found("no API named 'nope'; served APIs: notes, tags")
+
+
+# -- records -----------------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_admin_records_lists_the_seed_data(client):
+    response = await client.get("/__specmock/apis/notes/records")
+    assert (response.status_code, response.json()) == (
+        200,
+        {"api": "notes", "session": "", "records": SEED},
+    )
+
+
+@pytest.mark.anyio
+async def test_admin_record_reads_with_the_etag_the_api_answers_with(client):
+    response = await client.get("/__specmock/apis/notes/records/notes/1")
+    served = await client.get("/notes/1")
+    assert (response.status_code, response.json()) == (200, SEED["/notes/1"])
+    assert response.headers["etag"] == served.headers["etag"]
+
+
+@pytest.mark.anyio
+async def test_admin_put_stores_a_record_the_api_then_serves(client):
+    put = await client.put("/__specmock/apis/notes/records/notes/7", json={"title": "seven"})
+    assert (put.status_code, put.json()) == (200, {"title": "seven"})
+    served = await client.get("/notes/7")  # the id is the server's, read from the path
+    assert (served.status_code, served.json()) == (200, {"title": "seven", "id": 7})
+    listed = (await client.get("/__specmock/apis/notes/records")).json()["records"]
+    assert listed == {**SEED, "/notes/7": {"title": "seven"}}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("path", "content", "refusal"),
+    [
+        pytest.param(
+            "notes/7",
+            b"{",
+            invalid(
+                "the body is not JSON: Expecting property name enclosed in double quotes: "
+                "line 1 column 2 (char 1)"
+            ),
+            id="not-json",
+        ),
+        pytest.param(
+            "notes/7", b"[1]", invalid("a record must be a JSON object, got [1]"), id="not-object"
+        ),
+        pytest.param(
+            "other/7",
+            b"{}",
+            invalid("/other/7 is not an item path of 'notes' (item paths: /notes/{id})"),
+            id="not-an-item-path",
+        ),
+        pytest.param(
+            "notes/7",
+            b'{"title": 5}',
+            invalid(
+                "the record does not fit /notes/7",
+                {"in": "body", "name": "/title", "message": "5 is not of type 'string'"},
+            ),
+            id="breaks-the-schema",
+        ),
+    ],
+)
+async def test_admin_put_refuses_what_cannot_be_a_record(client, path, content, refusal):
+    response = await client.put(f"/__specmock/apis/notes/records/{path}", content=content)
+    assert problem_of(response) == refusal
+    listed = (await client.get("/__specmock/apis/notes/records")).json()["records"]
+    assert listed == SEED
+
+
+@pytest.mark.anyio
+async def test_admin_delete_removes_a_record_once(client):
+    deleted = await client.delete("/__specmock/apis/notes/records/notes/1")
+    assert (deleted.status_code, deleted.content) == (204, b"")
+    assert (await client.get("/notes/1")).status_code == 404
+    missing = not_found("no record at /notes/1 in API 'notes'")
+    assert problem_of(await client.get("/__specmock/apis/notes/records/notes/1")) == missing
+    assert problem_of(await client.delete("/__specmock/apis/notes/records/notes/1")) == missing
+
+
+# -- reset -------------------------------------------------------------------------------------
+
+
+async def _change_both(client: httpx.AsyncClient) -> None:
+    await client.put("/__specmock/apis/notes/records/notes/7", json={"title": "seven"})
+    await client.put("/__specmock/apis/tags/records/tags/red", json={"label": "Red"})
+
+
+async def _records(client: httpx.AsyncClient, api: str) -> Any:
+    return (await client.get(f"/__specmock/apis/{api}/records")).json()["records"]
+
+
+@pytest.mark.anyio
+async def test_admin_reset_restores_the_seed_data_of_every_api(client):
+    await _change_both(client)
+    response = await client.post("/__specmock/reset")
+    assert (response.status_code, response.json()) == (200, {"reset": "all", "session": ""})
+    assert (await _records(client, "notes"), await _records(client, "tags")) == (SEED, {})
+
+
+@pytest.mark.anyio
+async def test_admin_reset_of_one_api_keeps_the_others(client):
+    await _change_both(client)
+    response = await client.post("/__specmock/reset", params={"api": "notes"})
+    assert (response.status_code, response.json()) == (200, {"reset": "notes", "session": ""})
+    assert await _records(client, "notes") == SEED
+    assert await _records(client, "tags") == {"/tags/red": {"label": "Red"}}
+
+
+# -- the journal and sessions ------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_admin_requests_lists_the_session_journal_newest_first_and_clears_it(client):
+    await client.get("/notes/1")
+    await client.get("/notes/x")
+    response = await client.get("/__specmock/requests")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["session"] == ""
+    assert [{k: v for k, v in entry.items() if k != "at"} for entry in body["requests"]] == [
+        {
+            "session": "",
+            "method": "GET",
+            "path": "/notes/x",
+            "status": 404,
+            "violations": [{"in": "path", "name": "id", "message": "'x' is not a valid integer"}],
+        },
+        {"session": "", "method": "GET", "path": "/notes/1", "status": 200, "violations": []},
+    ]
+    cleared = await client.delete("/__specmock/requests")
+    assert (cleared.status_code, cleared.content) == (204, b"")
+    after = await client.get("/__specmock/requests")
+    assert after.json() == {"session": "", "requests": []}
+
+
+@pytest.mark.anyio
+async def test_admin_session_header_keeps_records_reset_and_journal_apart(client):
+    a = {SESSION: "a"}
+    await client.put("/__specmock/apis/notes/records/notes/7", json={"title": "a's"}, headers=a)
+    await client.get("/notes/7", headers=a)
+    records = await client.get("/__specmock/apis/notes/records", headers=a)
+    assert records.json() == {
+        "api": "notes",
+        "session": "a",
+        "records": {**SEED, "/notes/7": {"title": "a's"}},
+    }
+    assert await _records(client, "notes") == SEED
+    assert (await client.get("/__specmock/requests")).json()["requests"] == []
+    journal = (await client.get("/__specmock/requests", headers=a)).json()
+    assert (journal["session"], [e["path"] for e in journal["requests"]]) == ("a", ["/notes/7"])
+    await client.delete("/__specmock/requests")
+    assert len((await client.get("/__specmock/requests", headers=a)).json()["requests"]) == 1
+    reset = await client.post("/__specmock/reset", headers=a)
+    assert reset.json() == {"reset": "all", "session": "a"}
+    assert (await client.get("/__specmock/apis/notes/records", headers=a)).json()["records"] == SEED
