@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema_rs
 from openapi_schema_validator import OAS30WriteValidator
 
-from specmock.validation.validator import request_compiler
+from specmock.validation.documents import request_compiler
 
 PETSTORE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "petstore.json"
 ORDER = {
