@@ -12,7 +12,7 @@ from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from specmock.validation.validator import json_deserializers
+from specmock.validation.documents import json_deserializers
 
 TESTS = Path(__file__).resolve().parent
 """The tests folder: shared fixtures (`specs/`, `fixtures/`, `pages/`) live here."""

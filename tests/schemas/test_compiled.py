@@ -14,7 +14,7 @@ import pytest
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator, OAS31Validator
 
 from specmock.schemas.compiled import Compiled
-from specmock.validation.validator import request_compiler
+from specmock.validation.documents import request_compiler
 
 COMPONENTS = {
     "Pet": {

@@ -2,7 +2,7 @@
 
 For every operation of the shipped specs, the test specs and Swagger's petstore, Schemathesis
 writes valid and invalid requests; each is read off the wire as the stubs read it and judged by
-both the fast path and `ApiValidator.violations` (openapi-core, the authority):
+both the fast path and `ApiValidator._violations` (openapi-core, the authority):
 
 - the fast path never accepts a request openapi-core refuses;
 - where it refuses, openapi-core judging only the parts it named gives the same violations as
@@ -32,7 +32,7 @@ from starlette.requests import cookie_parser
 
 from specmock.spec.api import Api, Catalog, Operation
 from specmock.spec.routing import Router
-from specmock.validation.validator import ApiValidator, RequestData
+from specmock.validation.requests import ApiValidator, RequestData
 from specmock.violations import Violation
 from tests.conftest import SPECS
 from tests.helpers import TESTS
@@ -152,17 +152,17 @@ def test_fast_path_agrees_with_openapi_core(
         request = _wire(case, operation)
         if request is None:
             return  # not sendable, or not routed to this operation: nothing to judge
-        verdict = validator.fast.judge(
+        judgement = validator._fast.judge(
             operation, request.parameters, request.body, request.content_type
         )
-        violations = validator.violations(operation, request)
-        if verdict.accepted:
+        violations = validator._violations(operation, request)
+        if judgement.accepted:
             assert not violations, f"fast path accepted what openapi-core refuses: {violations}"
             return
-        partial = validator.violations(operation, request, verdict)
+        partial = validator._violations(operation, request, judgement)
         assert _comparable(partial) == _comparable(violations)
         if not violations:
-            for reason in verdict.reasons:
+            for reason in judgement.reasons:
                 SEEN[(name, reason)] += 1
                 assert _explained(reason), f"openapi-core accepts, the fast path says: {reason}"
 
@@ -182,7 +182,7 @@ def test_every_operation_has_compiled_checks(name: str) -> None:
     shipped specs has a compiled check (what the test above relies on for its speed claims)."""
     validator = _validator(name)
     for operation in APIS[name].operations:
-        check = validator.fast._build(operation)
+        check = validator._fast._build(operation)
         assert check is not None, operation.label
         for parameter in check.parameters:
             assert parameter.check is not None, f"{operation.label}: {parameter}"

@@ -10,8 +10,8 @@ from specmock.mock.answers import Responder
 from specmock.mock.effective import effective_document
 from specmock.spec.api import Api, Operation
 from specmock.spec.routing import Router
+from specmock.validation.requests import ApiValidator
 from specmock.validation.security import Requirements
-from specmock.validation.validator import ApiValidator
 
 
 @dataclass(slots=True)

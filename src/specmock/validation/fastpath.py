@@ -1,14 +1,15 @@
 """The fast path of request validation: per-operation checks that can say "valid" on their own.
 
-openapi-core walks the spec and builds its schema validators again on every call (about 1 ms a
-request). An `OperationCheck` is built once per operation, on its first request: each parameter
-read the simple way (a scalar in its default style) with a compiled check of its schema, and a
-compiled check per documented JSON body. Its `Verdict` accepts a request (with the body parsed
-once), or names the parts it cannot vouch for and why: anything it does not read exactly as
-openapi-core would (a repeated or empty query value, an array parameter, a form body, a value its
-check refuses). openapi-core judges and explains those parts, and only those. So a request is
-accepted only when openapi-core would accept it too; `tests/test_fastpath.py` checks that, and
-that the violations are the same as openapi-core's alone, on the seed specs and on petstore.
+openapi-core walks the spec and builds its schema validators again on every call, which makes it
+the slow part of a request (`bench/validators.py` compares the two). An `OperationCheck` is built
+once per operation, on its first request: each parameter read the simple way (a scalar in its
+default style) with a compiled check of its schema, and a compiled check per documented JSON body.
+Its `FastJudgement` accepts a request (with the body parsed once), or names the parts it cannot
+vouch for and why: anything it does not read exactly as openapi-core would (a repeated or empty
+query value, an array parameter, a form body, a value its check refuses). openapi-core judges and
+explains those parts, and only those. So a request is accepted only when openapi-core would accept
+it too; `tests/validation/test_fastpath.py` checks that, and that the violations are the same as
+openapi-core's alone, on the seed specs and on petstore.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ _UNREAD: Any = object()  # a parameter's text that is not written as its type
 
 
 @dataclass(slots=True)
-class Verdict:
+class FastJudgement:
     """What the fast path made of a request: the parts only openapi-core can judge (with why),
     and the body as parsed JSON.
 
@@ -88,7 +89,7 @@ _READERS: dict[str, Callable[[str], Any]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class _Parameter:
+class _ParameterCheck:
     where: str
     name: str
     required: bool
@@ -135,42 +136,45 @@ def values_of(given: RequestParameters, where: str, name: str) -> list[str]:
 class OperationCheck:
     """The fast checks of one operation."""
 
-    parameters: tuple[_Parameter, ...]
+    parameters: tuple[_ParameterCheck, ...]
     documents_body: bool
     body_required: bool
     # JSON media type (lower case) -> (as documented, the compiled check of its schema)
     bodies: Mapping[str, tuple[str, Check | None]]
 
-    def judge(self, given: RequestParameters, body: bytes | None, content_type: str) -> Verdict:
-        verdict = Verdict()
+    def judge(
+        self, given: RequestParameters, body: bytes | None, content_type: str
+    ) -> FastJudgement:
+        """Which parts of the request are valid, and why openapi-core must judge the others."""
+        judgement = FastJudgement()
         for parameter in self.parameters:
             refusal = parameter.refusal(given)
             if refusal is not None:
-                verdict.parameters[(parameter.where, parameter.name)] = refusal
+                judgement.parameters[(parameter.where, parameter.name)] = refusal
         if not body:
-            verdict.body = "body: missing" if self.body_required else None
-            return verdict
+            judgement.body = "body: missing" if self.body_required else None
+            return judgement
         if not self.documents_body:
-            verdict.body = "body: not documented"
-            return verdict
+            judgement.body = "body: not documented"
+            return judgement
         media_type = negotiation.essence(content_type)
         if media_type not in self.bodies:
-            verdict.body = f"body: {media_type!r} is not a documented JSON type"
-            return verdict
+            judgement.body = f"body: {media_type!r} is not a documented JSON type"
+            return judgement
         documented, check = self.bodies[media_type]
         if check is None:
-            verdict.body = "body: no compiled check"
-            return verdict
+            judgement.body = "body: no compiled check"
+            return judgement
         try:
-            verdict.json = strict_json(body)
+            judgement.json = strict_json(body)
         except (ValueError, RecursionError):
-            verdict.body = "body: not JSON"
-            return verdict
-        if not check(verdict.json):
-            verdict.body, verdict.media_type = "body: refused by the compiled check", documented
+            judgement.body = "body: not JSON"
+            return judgement
+        if not check(judgement.json):
+            judgement.body, judgement.media_type = "body: refused by the compiled check", documented
             if isinstance(check, Compiled):
-                verdict.failing = check.failing(verdict.json)
-        return verdict
+                judgement.failing = check.failing(judgement.json)
+        return judgement
 
 
 class FastPath:
@@ -187,14 +191,14 @@ class FastPath:
 
     def judge(
         self, operation: Operation, given: RequestParameters, body: bytes | None, content_type: str
-    ) -> Verdict:
+    ) -> FastJudgement:
         """Which parts of the request are valid, and why openapi-core must judge the others."""
         key = (operation.path, operation.method)
         if key not in self._checks:
             self._checks[key] = self._build(operation)
         check = self._checks[key]
         if check is None:
-            return Verdict(whole="the operation's parameters cannot be read here")
+            return FastJudgement(whole="the operation's parameters cannot be read here")
         return check.judge(given, body, content_type)
 
     def _build(self, operation: Operation) -> OperationCheck | None:
@@ -203,7 +207,7 @@ class FastPath:
         if not isinstance(path_item, dict) or not isinstance(spec, dict):
             return None
         declared = [*(path_item.get("parameters") or []), *(spec.get("parameters") or [])]
-        parameters: dict[tuple[str, str], _Parameter] = {}
+        parameters: dict[tuple[str, str], _ParameterCheck] = {}
         for raw in declared:
             parameter = self._parameter(follow(self._document, raw))
             if parameter is None:
@@ -223,7 +227,7 @@ class FastPath:
             bodies=bodies,
         )
 
-    def _parameter(self, parameter: Any) -> _Parameter | None:
+    def _parameter(self, parameter: Any) -> _ParameterCheck | None:
         if not isinstance(parameter, dict):
             return None
         where, name = parameter.get("in"), parameter.get("name")
@@ -239,7 +243,7 @@ class FastPath:
         read = _READERS.get(kind) if simple and isinstance(kind, str) else None
         check = self._compiler.check(schema) if isinstance(schema, dict) else None
         default = schema.get("default", _NO_DEFAULT) if isinstance(schema, dict) else _NO_DEFAULT
-        return _Parameter(
+        return _ParameterCheck(
             where=where,
             name=name,
             required=parameter.get("required") is True or where == "path",

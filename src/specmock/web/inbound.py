@@ -22,8 +22,8 @@ from specmock.problems import Problem
 from specmock.spec.api import Operation
 from specmock.spec.routing import Match, Router
 from specmock.validation import negotiation
+from specmock.validation.requests import Accepted, RequestData
 from specmock.validation.security import Credentials
-from specmock.validation.validator import Accepted, RequestData
 from specmock.violations import Violation
 from specmock.web.request import raw_path
 

@@ -1,0 +1,234 @@
+"""openapi-core's own validation stages, run on an operation we have already routed.
+
+The one module that reaches into openapi-core's private API. We route requests ourselves, so rather
+than let openapi-core's validators search the paths on every call, we hand their stages the
+operation already found, and keep what they build per place. It relies on:
+
+- `_get_parameter(parameters, param)` and `_get_body(body, mimetype, operation)` of the request
+  validators: one parameter, and the body, read, cast and checked against their schema;
+- `_find_operation_response(status, operation)`, `_get_headers(headers, response)` and
+  `_get_data(data, mimetype, response)` of the response validators: the documented response for a
+  status, its headers and its body;
+- the order in which `_get_parameters` reads parameters (the operation's first, each (in, name)
+  once), which `RequestStages.parameters` follows;
+- the validators' `schema_validators_factory` and `style_deserializers_factory` attributes, replaced
+  by `_CachingFactory`s: openapi-core builds a schema validator (deep-copying its format checker)
+  and a parameter reader again for every parameter and body of every request;
+- the attributes `_get_body` hands to `schema_validators_factory.create` (`spec`,
+  `format_validators`, `extra_format_validators`, `forbid_unspecified_additional_properties`,
+  `enforce_properties_required`), to build a body schema's validator as it does, and that
+  validator's `validator` (the jsonschema validator inside), whose errors are read directly.
+
+A new openapi-core release may move any of these; `tests/validation/test_core.py` calls each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
+
+from jsonschema_path import SchemaPath
+from openapi_core import (
+    V30RequestValidator,
+    V30ResponseValidator,
+    V31RequestValidator,
+    V31ResponseValidator,
+)
+from openapi_core.datatypes import RequestParameters
+from openapi_core.templating.responses.exceptions import ResponseNotFound
+from openapi_core.validation.request.exceptions import (
+    MissingParameter,
+    MissingRequestBody,
+    ParameterValidationError,
+    RequestBodyValidationError,
+)
+from openapi_core.validation.response.exceptions import DataValidationError, HeadersError
+
+from specmock.spec.api import Operation
+
+Place = tuple[str, str]  # a parameter's (in, name)
+# an operation's spec path, and its parameters' with their places
+_OperationPaths = tuple[SchemaPath, list[tuple[Place, SchemaPath]]]
+
+# What openapi-core's readers raise on input they cannot read: its form and multipart readers
+# assert on a malformed body (a part without a name, say). That is the client's broken body (or
+# the server's broken answer), not our fault.
+READER_FAULTS = (AssertionError, ValueError, TypeError, LookupError, RecursionError)
+
+
+class RequestStages:
+    """openapi-core's request stages on one API's document, per routed operation."""
+
+    def __init__(self, document: Mapping[str, Any], legacy: bool, readers: dict[str, Any]) -> None:
+        """`legacy`: a 3.0 document (else 3.1); `readers`: media type -> body deserializer."""
+        self._spec = SchemaPath.from_dict(document)
+        self._validator = _openapi_core_validator(
+            V30RequestValidator if legacy else V31RequestValidator, self._spec, readers
+        )
+        self._operations: dict[tuple[str, str], _OperationPaths] = {}
+        self._body_schemas: dict[tuple[str, str, str], Any] = {}
+
+    def parameters(self, operation: Operation) -> list[tuple[Place, SchemaPath]]:
+        """The operation's parameters with their (in, name), as openapi-core reads them."""
+        return self._paths(operation)[1]
+
+    def parameter_error(
+        self, given: RequestParameters, parameter: SchemaPath
+    ) -> ParameterValidationError | None:
+        """Why openapi-core refuses a parameter's value (None: valid, or optional and absent)."""
+        try:
+            self._validator._get_parameter(given, parameter)
+        except MissingParameter:
+            return None
+        except ParameterValidationError as error:
+            return error
+        return None
+
+    def body_error(
+        self, operation: Operation, body: bytes | None, content_type: str
+    ) -> Exception | None:
+        """Why openapi-core refuses the body: its `RequestBodyValidationError`, or one of
+        `READER_FAULTS` its reader raised (None: valid, or optional and absent)."""
+        spec, _ = self._paths(operation)
+        try:
+            self._validator._get_body(body, content_type, spec)
+        except MissingRequestBody:
+            return None
+        except RequestBodyValidationError as error:
+            return error
+        except READER_FAULTS as fault:
+            return fault
+        return None
+
+    def body_schema(self, operation: Operation, media_type: str) -> Any:
+        """The jsonschema validator that openapi-core checks a body of `media_type` with (what
+        `_get_body` ends in, without finding and reading the body again), built once.
+
+        Its errors are read as openapi-core's `validate` raises them, without reading the schema's
+        type through the spec path for the exception, which nothing here uses."""
+        key = (operation.path, operation.method, media_type)
+        if key not in self._body_schemas:
+            core = self._validator
+            spec, _ = self._paths(operation)
+            built = core.schema_validators_factory.create(
+                core.spec,
+                spec / "requestBody" / "content" / media_type / "schema",
+                format_validators=core.format_validators,
+                extra_format_validators=core.extra_format_validators,
+                forbid_unspecified_additional_properties=core.forbid_unspecified_additional_properties,
+                enforce_properties_required=core.enforce_properties_required,
+            )
+            self._body_schemas[key] = built.validator
+        return self._body_schemas[key]
+
+    def _paths(self, operation: Operation) -> _OperationPaths:
+        """The operation's spec path and its parameters' with their (in, name) (the operation's
+        first, each once, as openapi-core's `_get_parameters` reads them), found once."""
+        key = (operation.path, operation.method)
+        if key not in self._operations:
+            path_item = self._spec / "paths" / operation.path
+            spec = path_item / operation.method
+            parameters: dict[Place, SchemaPath] = {}
+            for holder in (spec, path_item):
+                for parameter in holder.get("parameters", ()):
+                    place = ((parameter / "in").read_str(), (parameter / "name").read_str())
+                    parameters.setdefault(place, parameter)
+            self._operations[key] = (spec, list(parameters.items()))
+        return self._operations[key]
+
+
+class ResponseStages:
+    """openapi-core's response stages on one API's document, per routed operation."""
+
+    def __init__(self, document: Mapping[str, Any], legacy: bool, readers: dict[str, Any]) -> None:
+        """`legacy`: a 3.0 document (else 3.1); `readers`: media type -> body deserializer."""
+        self._spec = SchemaPath.from_dict(document)
+        self._validator = _openapi_core_validator(
+            V30ResponseValidator if legacy else V31ResponseValidator, self._spec, readers
+        )
+
+    def response(self, operation: Operation, status: int) -> SchemaPath | ResponseNotFound:
+        """The response documented for `status` (exactly, by a range such as `4XX`, or by
+        `default`), or openapi-core's `ResponseNotFound` naming the documented ones."""
+        spec = self._spec / "paths" / operation.path / operation.method
+        try:
+            found: SchemaPath = self._validator._find_operation_response(status, spec)
+        except ResponseNotFound as error:
+            return error
+        return found
+
+    def headers_error(
+        self, response: SchemaPath, headers: Mapping[str, str]
+    ) -> HeadersError | None:
+        """Why openapi-core refuses the documented headers (`headers` read in any case)."""
+        try:
+            self._validator._get_headers(_CaselessHeaders(headers), response)
+        except HeadersError as error:
+            return error
+        return None
+
+    def data_error(self, response: SchemaPath, body: bytes, content_type: str) -> Exception | None:
+        """Why openapi-core refuses the body: its `DataValidationError` (`MissingData` for an
+        empty one), or one of `READER_FAULTS` its reader raised (None: valid)."""
+        try:
+            self._validator._get_data(body, content_type, response)
+        except DataValidationError as error:
+            return error
+        except READER_FAULTS as fault:
+            return fault
+        return None
+
+
+class _CachingFactory:
+    """One of openapi-core's factories, keeping what it builds per argument list.
+
+    What it builds depends only on the arguments (a place in this API's spec, a style), so one per
+    place is enough; each stage object keeps its own, for its own spec.
+    """
+
+    def __init__(self, factory: Any) -> None:
+        self._factory = factory
+        self._built: dict[Any, Any] = {}
+
+    def create(self, *args: Any, **kwargs: Any) -> Any:
+        key = (args, tuple(sorted(kwargs.items())))
+        try:
+            return self._built[key]
+        except KeyError:
+            built = self._built[key] = self._factory.create(*args, **kwargs)
+            return built
+        except TypeError:  # an argument that is no key (a dict of extra validators)
+            return self._factory.create(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._factory, name)
+
+
+_V = TypeVar("_V")
+
+
+def _openapi_core_validator(
+    validator_cls: Callable[..., _V], spec: SchemaPath, readers: dict[str, Any]
+) -> _V:
+    """An openapi-core validator of `spec` whose schema validators and parameter readers are
+    kept, reading bodies with `readers` (media type -> deserializer)."""
+    validator = validator_cls(spec, extra_media_type_deserializers=readers)
+    for name in ("schema_validators_factory", "style_deserializers_factory"):
+        setattr(validator, name, _CachingFactory(getattr(validator, name)))
+    return validator
+
+
+class _CaselessHeaders(Mapping[str, str]):
+    """Header values by name in any case, as openapi-core looks them up by the spec's spelling."""
+
+    def __init__(self, headers: Mapping[str, str]) -> None:
+        self._values = {name.lower(): value for name, value in headers.items()}
+
+    def __getitem__(self, name: str) -> str:
+        return self._values[name.lower()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)

@@ -1,0 +1,206 @@
+"""Documents prepared for openapi-core, and compiled checks of their schemas as it reads them.
+
+openapi-core validates against the document as it is given, so what it cannot read (3.1 type lists
+in parameters) or reads for 3.0 only (readOnly and writeOnly) is restated here once per API, and
+its JSON readers are strict. `request_compiler` compiles schemas as openapi-core's request
+validators judge them, for the fast path.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
+from openapi_schema_validator.validators import OAS30_VALIDATORS
+
+from specmock.schemas.compiled import WHOLE, SchemaCompiler, Unsupported
+from specmock.spec.parsing import strict_json
+from specmock.spec.refs import follow
+from specmock.validation import negotiation
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def validator_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The document as openapi-core's parameter readers can take it.
+
+    They read a parameter's (or a form field's) `type` as one string and fail on 3.1 type lists
+    such as `["integer", "null"]`; a value on the wire is never JSON null, so such a schema
+    becomes its one non-null type (or no `type` when there are several). A document with no such
+    list (every 3.0 document) is used as it is, not copied: a large spec's deep copy would slow
+    the start.
+    """
+    if not _single_types(document, apply=False):
+        return dict(document)
+    result = copy.deepcopy(dict(document))
+    _single_types(result, apply=True)
+    return result
+
+
+def not_required(document: dict[str, Any], flag: str) -> dict[str, Any]:
+    """A copy of `document` where no schema requires a property marked `flag` (`readOnly` in
+    requests, `writeOnly` in responses: OpenAPI lets that direction leave them out)."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        result = {key: walk(value) for key, value in node.items()}
+        properties, required = node.get("properties"), node.get("required")
+        if isinstance(properties, dict) and isinstance(required, list):
+            result["required"] = [
+                name
+                for name in required
+                if not (
+                    isinstance(p := follow(document, properties.get(name)), dict) and p.get(flag)
+                )
+            ]
+        return result
+
+    return dict(walk(document))
+
+
+def single_type(schema: Any) -> Any:
+    """A schema whose `type` list names one type besides "null", with that one type (with several,
+    no `type`); any other schema as it is."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("type"), list):
+        return schema
+    kinds = [kind for kind in schema["type"] if kind != "null"]
+    rewritten = {key: value for key, value in schema.items() if key != "type"}
+    if len(kinds) == 1:
+        rewritten["type"] = kinds[0]
+    return rewritten
+
+
+def _single_types(document: Mapping[str, Any], apply: bool) -> bool:
+    """Whether any parameter, header or form field has a type list (rewritten when `apply`)."""
+    found = False
+    for path_item in (document.get("paths") or {}).values():
+        if not isinstance(path_item, dict):
+            continue
+        for parameter in path_item.get("parameters") or []:
+            found |= _single_type_parameter(document, parameter, apply)
+        for operation in path_item.values():
+            if isinstance(operation, dict):
+                for parameter in operation.get("parameters") or []:
+                    found |= _single_type_parameter(document, parameter, apply)
+                found |= _single_type_form(document, operation.get("requestBody"), apply)
+                found |= _single_type_response_headers(document, operation.get("responses"), apply)
+    return found
+
+
+def _single_type_parameter(document: Mapping[str, Any], parameter: Any, apply: bool) -> bool:
+    parameter = follow(document, parameter)
+    if not isinstance(parameter, dict) or not isinstance(parameter.get("schema"), dict):
+        return False
+    schema = follow(document, parameter["schema"])
+    if apply:
+        parameter["schema"] = single_type(schema)
+    return _has_type_list(schema)
+
+
+def _single_type_response_headers(document: Mapping[str, Any], responses: Any, apply: bool) -> bool:
+    """Response headers are read like parameters (by the proxy), so they get the same rewrite."""
+    found = False
+    for response in responses.values() if isinstance(responses, dict) else ():
+        response = follow(document, response)
+        headers = response.get("headers") if isinstance(response, dict) else None
+        for header in headers.values() if isinstance(headers, dict) else ():
+            found |= _single_type_parameter(document, header, apply)
+    return found
+
+
+def _single_type_form(document: Mapping[str, Any], body: Any, apply: bool) -> bool:
+    found = False
+    body = follow(document, body)
+    content = body.get("content") if isinstance(body, dict) else None
+    for media_type, media in (content or {}).items():
+        schema = follow(document, media.get("schema")) if isinstance(media, dict) else None
+        if negotiation.essence(media_type) in _FORM_TYPES and isinstance(schema, dict):
+            properties = schema.get("properties") or {}
+            for name, field in list(properties.items()):
+                resolved = follow(document, field)
+                found |= _has_type_list(resolved)
+                if apply:
+                    properties[name] = single_type(resolved)
+    return found
+
+
+def _has_type_list(schema: Any) -> bool:
+    return isinstance(schema, dict) and isinstance(schema.get("type"), list)
+
+
+def json_deserializers(document: Mapping[str, Any]) -> dict[str, Any]:
+    """Strict JSON readers for `application/json` and the document's `+json` media types (which
+    openapi-core would otherwise leave as bytes)."""
+    found: dict[str, Any] = {"application/json": strict_json}
+    _collect_json_types(document, found)
+    return found
+
+
+_NOT_CONTENT = frozenset(("schema", "schemas", "example", "examples"))
+
+
+def _collect_json_types(node: Any, found: dict[str, Any]) -> None:
+    """Media types of every `content` map, skipping schemas and examples (none is there)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "content" and isinstance(value, dict):
+                json_types = [m for m in value if negotiation.essence(m).endswith("+json")]
+                found.update(dict.fromkeys(json_types, strict_json))
+            if key not in _NOT_CONTENT:
+                _collect_json_types(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _collect_json_types(item, found)
+
+
+def request_compiler(document: Mapping[str, Any], legacy: bool) -> SchemaCompiler:
+    """Compiled checks of `document`'s schemas as openapi-core reads them in requests: for 3.0
+    its `OAS30WriteValidator` (a readOnly property may not be sent, nor is it required), for 3.1
+    `OAS31Validator` with the 3.0 format checker, as openapi-core sets them up."""
+    if legacy:
+        return SchemaCompiler(document, _restate_30_write, OAS30WriteValidator.FORMAT_CHECKER)
+    return SchemaCompiler(document, _as_is, OAS30ReadValidator.FORMAT_CHECKER)
+
+
+# The keywords openapi-core's 3.0 validators read (others are ignored, as they are there).
+_OAS30_KEYWORDS = (frozenset(OAS30_VALIDATORS) - {"readOnly", "writeOnly"}) | {
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+}
+
+
+def _restate_30_write(schema: Mapping[str, Any]) -> Mapping[str, Any] | bool:
+    """One 3.0 schema object in 2020-12 terms, as a request is checked against it."""
+    if schema.get("readOnly"):
+        return False  # openapi-core refuses any value for a readOnly schema in a request
+    view = {key: value for key, value in schema.items() if key in _OAS30_KEYWORDS}
+    kind = view.get("type")
+    if kind is not None and not isinstance(kind, str):
+        raise Unsupported(f"type {kind!r} in an OpenAPI 3.0 schema")
+    if kind == "integer":
+        view[WHOLE] = True  # the 3.0 type checker takes no float for an integer, not even 1.0
+    if kind is not None and schema.get("nullable") is True:
+        view["type"] = [kind, "null"]
+    for bound, flag in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        exclusive = view.pop(flag, False)
+        if exclusive is True and bound in view:
+            view[flag] = view.pop(bound)
+        elif not isinstance(exclusive, bool):
+            raise Unsupported(f"{flag} {exclusive!r} in an OpenAPI 3.0 schema")
+    properties, required = view.get("properties"), view.get("required")
+    if isinstance(properties, Mapping) and isinstance(required, list):
+        view["required"] = [
+            name
+            for name in required
+            if not (isinstance(p := properties.get(name), Mapping) and p.get("readOnly"))
+        ]
+    return view
+
+
+def _as_is(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    return schema

@@ -1,0 +1,67 @@
+"""Numeric parameters: a number on the wire is written as JSON writes numbers.
+
+openapi-core casts with Python's `int()` and `float()`, which also take `1_000`, ` 7 `, full-width
+digits and `NaN`; a real API would refuse those, so they are refused here before openapi-core reads
+the parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openapi_core.datatypes import RequestParameters
+
+from specmock.spec.api import Operation
+from specmock.spec.parsing import INTEGER, NUMBER
+from specmock.spec.refs import follow
+from specmock.validation.documents import single_type
+from specmock.validation.fastpath import values_of
+from specmock.violations import Violation
+
+_LOCATIONS = ("path", "query", "header", "cookie")
+
+
+class NumericParameters:
+    """The scalar numeric parameters of one API's operations, each operation's found once."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self._document = document
+        self._found: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+
+    def violations(self, operation: Operation, given: RequestParameters) -> list[Violation]:
+        """One violation per value of a numeric parameter not written as a JSON number."""
+        found = []
+        for where, name, kind in self._of(operation):
+            pattern = INTEGER if kind == "integer" else NUMBER
+            for value in values_of(given, where, name):
+                if isinstance(value, str) and not pattern.fullmatch(value):
+                    found.append(Violation(where, name, f"{value!r} is not a valid {kind}"))
+        return found
+
+    def in_path(self, operation: Operation) -> set[str]:
+        """The names of the operation's numeric path parameters."""
+        return {name for where, name, _ in self._of(operation) if where == "path"}
+
+    def _of(self, operation: Operation) -> list[tuple[str, str, str]]:
+        key = (operation.path, operation.method)
+        if key not in self._found:
+            self._found[key] = _numeric_parameters(self._document, operation)
+        return self._found[key]
+
+
+def _numeric_parameters(
+    document: dict[str, Any], operation: Operation
+) -> list[tuple[str, str, str]]:
+    """(in, name, integer|number) of the operation's scalar numeric parameters."""
+    found: dict[tuple[str, str], str] = {}
+    for parameter in operation.parameters:
+        parameter = follow(document, parameter)
+        if not isinstance(parameter, dict):
+            continue
+        schema = single_type(follow(document, parameter.get("schema") or {}))
+        kind = schema.get("type") if isinstance(schema, dict) else None
+        key = (str(parameter.get("in")), str(parameter.get("name")))
+        found.pop(key, None)  # an operation's parameter overrides the path item's
+        if kind in ("integer", "number") and key[0] in _LOCATIONS:
+            found[key] = str(kind)
+    return [(where, name, kind) for (where, name), kind in found.items()]

@@ -1,0 +1,193 @@
+"""Request validation: `ApiValidator.check` accepts a request or lists every way it breaks its
+operation, as `Violation`s.
+
+openapi-core stays the authority on what is valid. The fast path (`validation.fastpath`) judges
+first; openapi-core's stages (`validation.core`) then read only the parts it could not vouch for,
+on the operation we routed. Security is checked by `validation.security` before this stage.
+Answers (a real server's, seen by the proxy) are judged by `validation.responses`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from openapi_core.datatypes import RequestParameters
+
+from specmock.spec.api import Api, Operation
+from specmock.spec.parsing import strict_json
+from specmock.spec.refs import follow
+from specmock.validation.core import RequestStages
+from specmock.validation.core_errors import body_violations, parameter_violations, schema_violations
+from specmock.validation.documents import (
+    json_deserializers,
+    not_required,
+    request_compiler,
+    validator_document,
+)
+from specmock.validation.fastpath import FastJudgement, FastPath
+from specmock.validation.numeric import NumericParameters
+from specmock.validation.responses import ResponseValidator
+from specmock.violations import Violation
+
+
+@dataclass(slots=True)
+class RequestData:
+    """A request as openapi-core reads it (its `Request` protocol), with path params resolved."""
+
+    method: str
+    path: str
+    host_url: str
+    parameters: RequestParameters
+    body: bytes | None
+    content_type: str
+    full_url_pattern: str = field(default="")
+
+    @classmethod
+    def of(
+        cls,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, Any],
+        headers: Mapping[str, Any],
+        cookies: Mapping[str, Any],
+        path_params: Mapping[str, Any],
+        body: bytes | None,
+        content_type: str,
+    ) -> RequestData:
+        """A request from its parts (openapi-core's parameter and body stages read no host)."""
+        parameters = RequestParameters(
+            query=query, header=headers, cookie=cookies, path=path_params
+        )
+        return cls(method, path, "", parameters, body, content_type)
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """A request its operation accepts, with its body as parsed JSON (None: none, or not JSON)."""
+
+    json: Any
+
+
+class ApiValidator:
+    """One API's validator: requests (`check`) and, for the proxy, answers
+    (`response_violations`), with everything per operation built on its first use."""
+
+    def __init__(self, api: Api) -> None:
+        legacy = not api.version.startswith("3.1")
+        self._document = validator_document(api.document)
+        readers = json_deserializers(api.document)
+        # openapi-core honours readOnly and writeOnly for 3.0 only; for 3.1 each direction gets a
+        # view where the properties it may leave out are not required.
+        requests = self._document if legacy else not_required(self._document, "readOnly")
+        answers = self._document if legacy else not_required(self._document, "writeOnly")
+        self._fast = FastPath(requests, request_compiler(requests, legacy))
+        self._core = RequestStages(requests, legacy, readers)
+        self._numeric = NumericParameters(self._document)
+        self._answers = ResponseValidator(answers, legacy, readers)
+
+    def check(self, operation: Operation, request: RequestData) -> Accepted | list[Violation]:
+        """The request accepted, or every way its parameters and body break the operation.
+
+        The fast path judges first; openapi-core reads only the parts it could not vouch for.
+        """
+        judgement = self._fast.judge(
+            operation, request.parameters, request.body, request.content_type
+        )
+        if judgement.accepted:
+            return Accepted(judgement.json)
+        found = self._violations(operation, request, judgement)
+        return found if found else Accepted(_json_or_none(request.body))
+
+    def names_no_resource(self, operation: Operation, violations: list[Violation]) -> bool:
+        """Whether a numeric path parameter does not hold a number: then the path names no
+        resource (404), as typed routers (Starlette's `{id:int}`, Django, Rails) answer, unless
+        the operation documents a 400 for bad input."""
+        if "400" in operation.responses:
+            return False
+        numeric = self._numeric.in_path(operation)
+        return any(v.location == "path" and v.name in numeric for v in violations)
+
+    def response_violations(
+        self,
+        operation: Operation,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        content_type: str | None,
+    ) -> list[Violation]:
+        """Every way an answer to `operation` breaks its spec (see `ResponseValidator.check`)."""
+        return self._answers.check(operation, status, headers, body, content_type)
+
+    def _violations(
+        self, operation: Operation, request: RequestData, judgement: FastJudgement | None = None
+    ) -> list[Violation]:
+        """Every way the request's parameters and body break the operation, all at once.
+
+        With the fast path's `judgement`, openapi-core reads only the parts it did not vouch for
+        (the violations are the same: a part's validity does not depend on the others).
+        """
+        found = self._numeric.violations(operation, request.parameters)
+        flagged = {(v.location, v.name) for v in found}
+        partial = judgement if judgement is not None and judgement.whole is None else None
+        for place, parameter in self._core.parameters(operation):
+            if place in flagged or (partial is not None and place not in partial.parameters):
+                continue  # our own message stands for it, or the fast path vouched for it
+            error = self._core.parameter_error(request.parameters, parameter)
+            if error is not None:
+                found.extend(parameter_violations(error, request.parameters))
+        if partial is not None and partial.body is None:
+            return found
+        if partial is not None and partial.media_type is not None:
+            schema = self._schema_violations(
+                operation, partial.media_type, partial.json, partial.failing
+            )
+            found.extend(schema)
+            return found
+        refused = self._core.body_error(operation, request.body, request.content_type)
+        if refused is not None:
+            found.extend(body_violations(refused, request.body, request.content_type))
+        return found
+
+    def _schema_violations(
+        self,
+        operation: Operation,
+        media_type: str,
+        value: Any,
+        failing: frozenset[str] | None = None,
+    ) -> list[Violation]:
+        """A JSON body's schema violations, from openapi-core's own validator for that schema.
+
+        With `failing`, the top-level properties the compiled check found every violation in,
+        only their values are read (GitHub's new repository has 26 properties; one was wrong)."""
+        validator = self._core.body_schema(operation, media_type)
+        errors = None if failing is None else self._property_errors(validator, value, failing)
+        return schema_violations(validator.iter_errors(value) if errors is None else errors)
+
+    def _property_errors(
+        self, validator: Any, value: dict[str, Any], names: frozenset[str]
+    ) -> list[Any] | None:
+        """The errors of some properties' values, as the whole object's check has them (its
+        `properties` keyword descends the same way, in the same order); None when the schema is
+        not an object schema with those properties (behind its local `$ref`s)."""
+        schema = follow(self._document, validator.schema)
+        properties = schema.get("properties") if isinstance(schema, Mapping) else None
+        if not isinstance(properties, Mapping) or not names <= properties.keys():
+            return None
+        return [
+            error
+            for name, subschema in properties.items()
+            if name in names and name in value
+            for error in validator.descend(value[name], subschema, path=name, schema_path=name)
+        ]
+
+
+def _json_or_none(body: bytes | None) -> Any:
+    if not body:
+        return None
+    try:
+        return strict_json(body)
+    except (ValueError, RecursionError):
+        return None

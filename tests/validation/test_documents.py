@@ -1,0 +1,184 @@
+"""Documents prepared for openapi-core: single types for 3.1 type lists, the readOnly/writeOnly
+views, strict JSON readers, and compiled checks as openapi-core's request validators judge."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from specmock.validation.documents import (
+    json_deserializers,
+    not_required,
+    request_compiler,
+    single_type,
+    validator_document,
+)
+
+NULLABLE_INTEGER = {"type": ["integer", "null"], "minimum": 1}
+
+
+def typed_document(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` in each place openapi-core reads as a parameter: a path item's and an operation's
+    parameter, a form field, a response header (behind a `$ref`)."""
+    return {
+        "openapi": "3.1.0",
+        "paths": {
+            "/items": {
+                "parameters": [{"name": "a", "in": "query", "schema": dict(schema)}],
+                "post": {
+                    "parameters": [{"$ref": "#/components/parameters/B"}],
+                    "requestBody": {
+                        "content": {
+                            "application/x-www-form-urlencoded": {
+                                "schema": {"type": "object", "properties": {"c": dict(schema)}}
+                            }
+                        }
+                    },
+                    "responses": {
+                        "200": {"description": "ok", "headers": {"D": {"schema": dict(schema)}}}
+                    },
+                },
+            }
+        },
+        "components": {"parameters": {"B": {"name": "b", "in": "header", "schema": dict(schema)}}},
+    }
+
+
+def test_validator_document_gives_each_parameter_its_one_non_null_type():
+    given = typed_document(NULLABLE_INTEGER)
+    before = copy.deepcopy(given)
+    prepared = validator_document(given)
+    single = {"minimum": 1, "type": "integer"}
+    item = prepared["paths"]["/items"]
+    assert item["parameters"][0]["schema"] == single
+    assert prepared["components"]["parameters"]["B"]["schema"] == single
+    form = item["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+    assert form["properties"]["c"] == single
+    assert item["post"]["responses"]["200"]["headers"]["D"]["schema"] == single
+    assert given == before  # rewritten on a copy
+
+
+def test_validator_document_drops_the_type_of_a_list_with_several_types():
+    prepared = validator_document(typed_document({"type": ["integer", "string", "null"]}))
+    assert prepared["paths"]["/items"]["parameters"][0]["schema"] == {}
+
+
+def test_validator_document_uses_a_document_without_type_lists_as_it_is():
+    given = typed_document({"type": "integer"})
+    prepared = validator_document(given)
+    assert prepared == given and prepared["paths"] is given["paths"]
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        pytest.param({"type": ["string", "null"]}, {"type": "string"}, id="one-and-null"),
+        pytest.param({"type": ["string", "integer"]}, {}, id="several"),
+        pytest.param({"type": "string"}, {"type": "string"}, id="one"),
+        pytest.param(True, True, id="not-a-dict"),
+    ],
+)
+def test_single_type_keeps_the_one_non_null_type(schema, expected):
+    assert single_type(schema) == expected
+
+
+def test_not_required_lets_marked_properties_be_left_out():
+    document = {
+        "components": {
+            "schemas": {
+                "Secret": {"type": "string", "writeOnly": True},
+                "User": {
+                    "type": "object",
+                    "required": ["id", "name", "password"],
+                    "properties": {
+                        "id": {"type": "integer", "readOnly": True},
+                        "name": {"type": "string"},
+                        "password": {"$ref": "#/components/schemas/Secret"},
+                    },
+                },
+            }
+        }
+    }
+    before = copy.deepcopy(document)
+    user = ("components", "schemas", "User", "required")
+    assert _at(not_required(document, "readOnly"), user) == ["name", "password"]
+    assert _at(not_required(document, "writeOnly"), user) == ["id", "name"]
+    assert document == before
+
+
+def _at(node: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        node = node[key]
+    return node
+
+
+def test_json_deserializers_read_every_json_type_strictly():
+    document: dict[str, Any] = {
+        "paths": {
+            "/a": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "content": {
+                                "application/problem+json; charset=utf-8": {
+                                    "examples": {"x": {"content": {"text/x+json": {}}}}
+                                },
+                                "text/plain": {},
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    readers = json_deserializers(document)
+    assert sorted(readers) == ["application/json", "application/problem+json; charset=utf-8"]
+    assert readers["application/json"](b'{"a": 1}') == {"a": 1}
+    with pytest.raises(ValueError):
+        readers["application/json"](b'{"a": NaN}')
+
+
+PET = {
+    "type": "object",
+    "required": ["id", "name"],
+    "properties": {
+        "id": {"type": "integer", "readOnly": True},
+        "name": {"type": "string", "nullable": True},
+        "age": {"type": "integer", "minimum": 0, "exclusiveMinimum": True},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        pytest.param({"name": "Rex"}, True, id="read-only-left-out"),
+        pytest.param({"name": None}, True, id="nullable"),
+        pytest.param({"name": "Rex", "id": 1}, False, id="read-only-sent"),
+        pytest.param({"name": "Rex", "age": 0}, False, id="exclusive-minimum"),
+        pytest.param({"name": "Rex", "age": 1.0}, False, id="float-for-integer"),
+        pytest.param({"name": "Rex", "age": 1}, True, id="integer"),
+    ],
+)
+def test_request_compiler_reads_30_schemas_as_openapi_core_writes_them(value, valid):
+    check = request_compiler({"components": {"schemas": {"Pet": PET}}}, legacy=True).check(PET)
+    assert check is not None
+    assert check(value) is valid
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        pytest.param(None, True, id="null"),
+        pytest.param(5, True, id="integer"),
+        pytest.param(0, False, id="exclusive-minimum"),
+        pytest.param("5", False, id="string"),
+    ],
+)
+def test_request_compiler_reads_31_schemas_as_they_are(value, valid):
+    schema = {"type": ["integer", "null"], "exclusiveMinimum": 0}
+    check = request_compiler({}, legacy=False).check(schema)
+    assert check is not None
+    assert check(value) is valid

@@ -1,0 +1,281 @@
+"""`ApiValidator.check` on small specs built inline, in OpenAPI 3.0 and 3.1: what it accepts, and
+the exact violations of what it refuses (each part of a request, and the numeric rule)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from starlette.datastructures import Headers, QueryParams
+
+from specmock.spec.api import Api, Operation
+from specmock.validation.requests import Accepted, ApiValidator, RequestData
+
+VERSIONS = [pytest.param("3.0.3", id="3.0"), pytest.param("3.1.0", id="3.1")]
+TRACE = {"X-Trace": "ab12"}
+UNDOCUMENTED = "'text/plain' is not a documented media type (expected one of application/json)"
+
+
+def document(version: str) -> dict[str, Any]:
+    """A pet by id (a parameter in each place) and a pet created from a JSON body."""
+    v31 = version.startswith("3.1")
+    tag = {"type": ["string", "null"]} if v31 else {"type": "string", "nullable": True}
+    pet = {
+        "type": "object",
+        "required": ["id", "name"],  # a request may leave the readOnly id out
+        "properties": {
+            "id": {"type": "integer", "readOnly": True},
+            "name": {"type": "string", "maxLength": 10},
+            "tag": tag,
+        },
+    }
+    pet_id = {"name": "petId", "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {
+        "openapi": version,
+        "info": {"title": "Pets", "version": "1"},
+        "paths": {
+            "/pets/{petId}": {
+                "parameters": [{**pet_id, "schema": {"type": "integer", "minimum": 1}}],
+                "get": {
+                    "parameters": [
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "maximum": 9},
+                        },
+                        {"name": "weight", "in": "query", "schema": {"type": "number"}},
+                        {
+                            "name": "X-Trace",
+                            "in": "header",
+                            "required": True,
+                            "schema": {"type": "string", "pattern": "^[a-f0-9]+$"},
+                        },
+                        {"name": "session", "in": "cookie", "schema": {"minLength": 3}},
+                    ],
+                    "responses": {"200": {"description": "the pet"}},
+                },
+                "delete": {
+                    "parameters": [pet_id],
+                    "responses": {"204": {"description": "gone"}, "400": {"description": "bad"}},
+                },
+            },
+            "/pets": {
+                "post": {
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                        },
+                    },
+                    "responses": {"201": {"description": "made"}},
+                }
+            },
+        },
+        "components": {"schemas": {"Pet": pet}},
+    }
+
+
+def validator_and_operations(version: str) -> tuple[ApiValidator, dict[str, Operation]]:
+    api = Api.from_dict("pets", document(version))
+    return ApiValidator(api), {operation.method: operation for operation in api.operations}
+
+
+def request(
+    method: str,
+    *,
+    pet: str = "7",
+    query: str = "",
+    headers: dict[str, str] | None = None,
+    cookies: dict[str, str] | None = None,
+    body: bytes | None = None,
+    content_type: str = "application/json",
+) -> RequestData:
+    """A request as the stubs read it off the wire (Starlette's query and header maps)."""
+    return RequestData.of(
+        method,
+        "/pets" if method == "post" else f"/pets/{pet}",
+        query=QueryParams(query),
+        headers=Headers(headers or {}),
+        cookies=cookies or {},
+        path_params={} if method == "post" else {"petId": pet},
+        body=body,
+        content_type=content_type,
+    )
+
+
+def refusals(version: str, method: str, **parts: Any) -> list[tuple[str, str, str]]:
+    """The (in, name, message) of each violation `check` finds (none when it accepts)."""
+    validator, operations = validator_and_operations(version)
+    checked = validator.check(operations[method], request(method, **parts))
+    if isinstance(checked, Accepted):
+        return []
+    return [(v.location, v.name, v.message) for v in checked]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_api_validator_check_accepts_every_part_valid_and_returns_the_parsed_body(version):
+    validator, operations = validator_and_operations(version)
+    given = request("get", query="limit=5&weight=1.5e3", headers=TRACE, cookies={"session": "abc"})
+    assert validator.check(operations["get"], given) == Accepted(None)
+    created = request("post", body=b'{"name": "Rex", "tag": null}')
+    assert validator.check(operations["post"], created) == Accepted({"name": "Rex", "tag": None})
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        pytest.param(
+            {"pet": "abc", "headers": TRACE},
+            [("path", "petId", "'abc' is not a valid integer")],
+            id="path-not-its-type",
+        ),
+        pytest.param(
+            {"pet": "0", "headers": TRACE},
+            [("path", "petId", "0 is less than the minimum of 1")],
+            id="path-against-its-schema",
+        ),
+        pytest.param(
+            {"query": "limit=50", "headers": TRACE},
+            [("query", "limit", "50 is greater than the maximum of 9")],
+            id="query",
+        ),
+        pytest.param(
+            {"headers": {"X-Trace": "XYZ"}},
+            [("header", "X-Trace", "'XYZ' does not match '^[a-f0-9]+$'")],
+            id="header",
+        ),
+        pytest.param(
+            {},
+            [("header", "X-Trace", "required header parameter 'X-Trace' is missing")],
+            id="missing",
+        ),
+        pytest.param(
+            {"headers": TRACE, "cookies": {"session": "ab"}},
+            [("cookie", "session", "'ab' is too short")],
+            id="cookie",
+        ),
+        pytest.param(
+            {"pet": "0", "query": "limit=50"},
+            [  # the operation's parameters first, then the path item's, as openapi-core reads
+                ("query", "limit", "50 is greater than the maximum of 9"),
+                ("header", "X-Trace", "required header parameter 'X-Trace' is missing"),
+                ("path", "petId", "0 is less than the minimum of 1"),
+            ],
+            id="all-at-once",
+        ),
+    ],
+)
+def test_api_validator_check_refuses_a_parameter_with_its_place_and_why(version, parts, expected):
+    assert refusals(version, "get", **parts) == expected
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        pytest.param(
+            None, "application/json", [("body", "", "a request body is required")], id="missing"
+        ),
+        pytest.param(
+            b'{"tag": "x"}',
+            "application/json",
+            [("body", "/name", "'name' is a required property")],
+            id="required-property",
+        ),
+        pytest.param(
+            b'{"name": "' + b"x" * 200 + b'"}',
+            "application/json",
+            [("body", "/name", f"{'x' * 40!r}… (200 characters) is too long")],
+            id="long-value-quoted-short",
+        ),
+        pytest.param(
+            b'{"name": ',
+            "application/json",
+            [
+                (
+                    "body",
+                    "",
+                    "the body is not valid JSON: Expecting value: line 1 column 10 (char 9)",
+                )
+            ],
+            id="not-json",
+        ),
+        pytest.param(
+            b"\xff\xfe",
+            "application/json",
+            [("body", "", "the body is not UTF-8 text: byte 0xff at 0")],
+            id="not-utf8",
+        ),
+        pytest.param(
+            b"name=Rex",
+            "text/plain",
+            [("header", "Content-Type", UNDOCUMENTED)],
+            id="undocumented-type",
+        ),
+    ],
+)
+def test_api_validator_check_refuses_a_body_with_where_and_why(
+    version, body, content_type, expected
+):
+    assert refusals(version, "post", body=body, content_type=content_type) == expected
+
+
+def test_api_validator_check_refuses_a_wrong_type_in_each_property_in_its_dialect():
+    body = b'{"name": 5, "tag": 3}'
+    assert refusals("3.0.3", "post", body=body) == [
+        ("body", "/name", "5 is not of type 'string'"),
+        ("body", "/tag", "3 is not of type 'string'"),
+    ]
+    assert refusals("3.1.0", "post", body=body) == [
+        ("body", "/name", "5 is not of type 'string'"),
+        ("body", "/tag", "3 is not of type 'string', 'null'"),
+    ]
+
+
+def test_api_validator_check_refuses_a_read_only_property_sent_in_30_only():
+    # openapi-core honours readOnly in 3.0 requests only; 3.1 lets it be sent (and left out).
+    body = b'{"name": "Rex", "id": 3}'
+    assert refusals("3.0.3", "post", body=body) == [
+        ("body", "/id", "Tried to write read-only property with 3")
+    ]
+    assert refusals("3.1.0", "post", body=body) == []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        pytest.param(
+            {"query": "limit=1_000"},
+            [("query", "limit", "'1_000' is not a valid integer")],
+            id="underscore",
+        ),
+        pytest.param(
+            {"query": "limit=%207%20"},
+            [("query", "limit", "' 7 ' is not a valid integer")],
+            id="spaces",
+        ),
+        pytest.param(
+            {"query": "weight=NaN"}, [("query", "weight", "'NaN' is not a valid number")], id="nan"
+        ),
+        pytest.param(
+            {"pet": "1_000"}, [("path", "petId", "'1_000' is not a valid integer")], id="in-path"
+        ),
+    ],
+)
+def test_api_validator_check_refuses_numbers_json_would_not_write(version, parts, expected):
+    assert refusals(version, "get", headers=TRACE, **parts) == expected
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_api_validator_names_no_resource_for_a_numeric_path_value_unless_400_is_documented(version):
+    validator, operations = validator_and_operations(version)
+    path = validator.check(operations["get"], request("get", pet="abc", headers=TRACE))
+    query = validator.check(operations["get"], request("get", query="limit=x", headers=TRACE))
+    assert isinstance(path, list) and isinstance(query, list)
+    assert validator.names_no_resource(operations["get"], path) is True
+    assert validator.names_no_resource(operations["get"], query) is False
+    documented = validator.check(operations["delete"], request("delete", pet="abc"))
+    assert isinstance(documented, list) and [v.name for v in documented] == ["petId"]
+    assert validator.names_no_resource(operations["delete"], documented) is False
