@@ -39,6 +39,7 @@ from referencing.exceptions import Unresolvable
 from specmock.errors import SpecError
 from specmock.schemas import patterns
 from specmock.schemas.compiled import SchemaCompiler
+from specmock.spec import refs
 from specmock.spec.perobject import PerObject
 
 View = dict[str, Any]
@@ -107,13 +108,8 @@ class Synthesizer:
 
     def problems(self, value: Any, schema: Mapping[str, Any]) -> list[tuple[str, str]]:
         """(JSON pointer, message) for every way `value` breaks `schema`."""
-        found = []
-        for error in self._checker.errors(value, schema):
-            path = "".join(
-                "/" + str(p).replace("~", "~0").replace("/", "~1") for p in error.absolute_path
-            )
-            found.append((path, str(error.message)))
-        return found
+        errors = self._checker.errors(value, schema)
+        return [(refs.pointer(tuple(error.absolute_path)), str(error.message)) for error in errors]
 
     def _run(self, seed: str, dynamic: bool) -> _Run:
         rng = random.Random() if dynamic else random.Random(seed)
@@ -168,7 +164,7 @@ class _Schemas:
             raise SpecError("document", pointer, "only local $ref pointers ('#/...') are supported")
         node: Any = self._document
         for token in unquote(pointer[1:]).split("/")[1:]:
-            token = token.replace("~1", "/").replace("~0", "~")
+            token = refs.unescape(token)
             try:
                 node = node[int(token)] if isinstance(node, list) else node[token]
             except (KeyError, IndexError, ValueError, TypeError):
@@ -850,7 +846,7 @@ for _alias, _original in {
 
 def _discriminator_tags(discriminator: Mapping[str, Any], pointer: str) -> list[str]:
     """The discriminator values that select the schema at `pointer`, the preferred one first."""
-    name = unquote(pointer.rsplit("/", 1)[-1]).replace("~1", "/").replace("~0", "~")
+    name = refs.unescape(unquote(pointer.rsplit("/", 1)[-1]))
     mapping = _mapping(discriminator.get("mapping"))
     return [tag for tag, target in mapping.items() if target in (pointer, name)] or [name]
 

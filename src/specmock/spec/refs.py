@@ -37,8 +37,13 @@ _COMPONENT_KINDS = frozenset(
 
 
 def escape(token: str) -> str:
-    """One JSON pointer token, escaped (RFC 6901)."""
+    """One JSON pointer token, escaped (RFC 6901): `a/b~c` -> `a~1b~0c`."""
     return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape(token: str) -> str:
+    """One escaped JSON pointer token as the key it names (RFC 6901): `a~1b~0c` -> `a/b~c`."""
+    return token.replace("~1", "/").replace("~0", "~")
 
 
 def pointer(parts: list[str | int] | tuple[str | int, ...]) -> str:
@@ -52,7 +57,7 @@ def split_pointer(text: str) -> list[str]:
         return []
     if not text.startswith("/"):
         raise ValueError(f"JSON pointer {text!r} must start with '/'")
-    return [unquote(t).replace("~1", "/").replace("~0", "~") for t in text[1:].split("/")]
+    return [unescape(unquote(token)) for token in text[1:].split("/")]
 
 
 def resolve_pointer(document: Any, text: str) -> Any:

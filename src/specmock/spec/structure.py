@@ -39,7 +39,7 @@ from openapi_spec_validator.schemas import (
     openapi_v31_schema_validator,
 )
 
-from specmock.spec.refs import HTTP_METHODS, pointer
+from specmock.spec.refs import HTTP_METHODS, pointer, unescape
 
 Where = tuple[str | int, ...]
 _DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
@@ -90,7 +90,7 @@ def _target(document: Any, ref: str) -> tuple[Any, Where]:
     target: Any = document
     parts: list[str | int] = []
     for raw in ref[2:].split("/"):
-        token = raw.replace("~1", "/").replace("~0", "~")
+        token = unescape(raw)
         if isinstance(target, list) and token.isdigit():
             target = target[int(token)]
             parts.append(int(token))
