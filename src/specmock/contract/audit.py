@@ -30,6 +30,7 @@ from typing import Any, TextIO
 
 from specmock.schemas.synthesis import Synthesizer
 from specmock.spec.api import Api, Operation
+from specmock.spec.keywords import DATA, SUBSCHEMA, SUBSCHEMA_LISTS, SUBSCHEMA_MAPS
 from specmock.spec.refs import INLINED_FROM, escape, follow, follow_to, pointer
 from specmock.validation.negotiation import is_json
 
@@ -49,11 +50,23 @@ _OMITTABLE = {
 }
 _MARK = "x-specmock"
 _FORBIDDEN = re.compile(rf"(.*) should not be valid under \{{'{_MARK}': '(.*)'\}}", re.DOTALL)
-_DATA = frozenset({"example", "examples", "default", "enum", "const"})
-_SUBSCHEMAS = ("items", "additionalProperties", "not", "if", "then", "else", "contains")
-_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
-_NAME_MAPS = frozenset({*_SUBSCHEMA_MAPS, "definitions", "schemas"})  # keys are names, not data
+# Where schema-level examples are searched: the subschema keywords the audit has searched since it
+# was written. Examples under the others are not reported yet; searching them would change what
+# `specmock check` reports, which is a change of its own.
+_UNSEARCHED = frozenset(
+    {
+        "propertyNames",
+        "additionalItems",
+        "contentSchema",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "definitions",
+    }
+)
+_SEARCHED = tuple(key for key in SUBSCHEMA if key not in _UNSEARCHED)
+_SEARCHED_MAPS = tuple(key for key in SUBSCHEMA_MAPS if key not in _UNSEARCHED)
+# Maps whose keys are names (of properties, of definitions, of components), never data.
+_NAME_MAPS = frozenset({*SUBSCHEMA_MAPS, "schemas"})
 MAX_MESSAGE = 300
 
 
@@ -264,20 +277,20 @@ def _schema_examples(what: str, schema: Any, where: str) -> Iterator[_Example]:
     examples = schema.get("examples")
     for index, value in enumerate(examples if isinstance(examples, list) else ()):
         yield _Example(what, None, f"{where}/examples/{index}", value, schema, "either")
-    for key in _SUBSCHEMAS:
+    for key in _SEARCHED:
         yield from _schema_examples(what, schema.get(key), f"{where}/{key}")
-    for key in _SUBSCHEMA_LISTS:
+    for key in SUBSCHEMA_LISTS:
         items = schema.get(key)
         for index, item in enumerate(items if isinstance(items, list) else ()):
             yield from _schema_examples(what, item, f"{where}/{key}/{index}")
-    for key in _SUBSCHEMA_MAPS:
+    for key in _SEARCHED_MAPS:
         members = schema.get(key)
         for name, item in members.items() if isinstance(members, dict) else ():
             yield from _schema_examples(what, item, f"{where}/{key}/{escape(name)}")
 
 
 def _is_data(key: Any) -> bool:
-    return key in _DATA or (isinstance(key, str) and key.startswith("x-"))
+    return key in DATA or (isinstance(key, str) and key.startswith("x-"))
 
 
 def _short(message: str) -> str:

@@ -11,6 +11,7 @@ import copy
 from typing import Any
 
 from specmock.errors import SpecError
+from specmock.spec.keywords import DATA
 
 OPENAPI_31 = "3.1.0"
 
@@ -59,9 +60,7 @@ def _upgrade_node(node: Any) -> None:
         if isinstance(node.get(bound), bool) and node.pop(bound) and limit in node:
             node[bound] = node.pop(limit)
     for key, value in node.items():
-        if key not in ("example", "examples", "default", "enum", "const") and not str(
-            key
-        ).startswith("x-"):
+        if key not in DATA and not str(key).startswith("x-"):
             _upgrade_node(value)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from specmock.errors import SpecError
+from specmock.spec.keywords import SUBSCHEMA, SUBSCHEMA_LISTS, SUBSCHEMA_MAPS
 from specmock.spec.parsing import load_yaml
 
 __all__ = ["PAGE_SUFFIXES", "documents_from_page", "operation_id"]
@@ -35,11 +36,6 @@ _NOT_A_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 _PARAMETER_KEYS = ("deprecated", "allowEmptyValue", "style", "explode", "allowReserved", "example")
 _EXAMPLE_FIELDS = frozenset({"summary", "description", "value", "externalValue"})
-_SUBSCHEMA = frozenset({"not", "if", "then", "else", "contains", "propertyNames", "contentSchema"})
-_SUBSCHEMA |= {"items", "additionalItems", "additionalProperties"}
-_SUBSCHEMA |= {"unevaluatedItems", "unevaluatedProperties"}
-_SUBSCHEMA_LISTS = frozenset({"anyOf", "oneOf", "prefixItems"})
-_SUBSCHEMA_MAPS = frozenset({"patternProperties", "$defs", "definitions", "dependentSchemas"})
 # Keys the documentation site adds to the schemas it renders; they are not JSON Schema.
 _RENDERING_ONLY = frozenset({"refIdentifier", "requiredProperties"})
 
@@ -485,13 +481,14 @@ def _properties(value: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 
 def _keyword(key: str, value: Any) -> Any:
-    if key in _SUBSCHEMA and isinstance(value, list):
+    """The value of a keyword (`_schema` reads a `properties` map and an `allOf` list itself)."""
+    if key in SUBSCHEMA and isinstance(value, list):
         return [_schema(item)[0] for item in value]  # draft 4 tuple `items`
-    if key in _SUBSCHEMA:
+    if key in SUBSCHEMA:
         return _schema(value)[0]
-    if key in _SUBSCHEMA_LISTS and isinstance(value, list):
+    if key in SUBSCHEMA_LISTS and isinstance(value, list):
         return [_schema(item)[0] for item in value]
-    if key in _SUBSCHEMA_MAPS and isinstance(value, dict):
+    if key in SUBSCHEMA_MAPS and isinstance(value, dict):
         return {str(name): _schema(item)[0] for name, item in value.items()}
     return _plain(value)  # enum, const, default, examples...: data, left untouched
 
