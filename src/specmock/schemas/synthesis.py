@@ -40,6 +40,7 @@ from specmock.errors import SpecError
 from specmock.schemas import patterns
 from specmock.schemas.compiled import SchemaCompiler
 from specmock.spec import refs
+from specmock.spec.dialects import restate_30, restate_bounds
 from specmock.spec.perobject import PerObject
 
 View = dict[str, Any]
@@ -678,17 +679,12 @@ _COMBINE: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def _normalize(schema: Mapping[str, Any], legacy: bool) -> View:
-    """One level of `schema` in 3.1 terms: a list `type`, no `nullable`, numeric exclusives."""
-    view = dict(schema)
+    """One level of `schema` in 3.1 terms (`dialects.restate_30`), its `type` always a list, so
+    that the walk reads one shape. A 3.1 document keeps its `nullable`, a keyword 3.1 does not
+    have, but a boolean exclusive bound can only mean what 3.0 meant by it, so it is restated."""
+    view = restate_30(schema) if legacy else restate_bounds(schema)
     if isinstance(view.get("type"), str):
         view["type"] = [view["type"]]
-    if legacy and view.get("nullable") is True:
-        del view["nullable"]
-        if isinstance(view.get("type"), list) and "null" not in view["type"]:
-            view["type"] = [*view["type"], "null"]
-    for bound, flag in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
-        if isinstance(view.get(flag), bool) and view.pop(flag) and bound in view:
-            view[flag] = view.pop(bound)
     return view
 
 

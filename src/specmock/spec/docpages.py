@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from specmock.errors import SpecError
+from specmock.spec.dialects import restate_30
 from specmock.spec.keywords import SUBSCHEMA, SUBSCHEMA_LISTS, SUBSCHEMA_MAPS
 from specmock.spec.parsing import load_yaml
 
@@ -459,7 +460,7 @@ def _schema(node: Any) -> tuple[Any, bool]:
             schema[key] = _keyword(key, value)
     if required:
         schema["required"] = _unique([*_sequence_or_empty(schema.get("required")), *required])
-    return _unwrapped(_exclusive_bounds(_nullable(schema))), marked
+    return _unwrapped(_restated(schema)), marked
 
 
 def _dropped(key: str, value: Any) -> bool:
@@ -507,35 +508,17 @@ def _unique(items: list[Any]) -> list[Any]:
     return list(dict.fromkeys(items))
 
 
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    """OpenAPI 3.0's `nullable: true` as OpenAPI 3.1 (JSON Schema) says it."""
-    if "nullable" not in schema:
-        return schema
-    nullable = schema.pop("nullable") is True
-    if not nullable:
-        return schema
-    if "enum" in schema and None not in schema["enum"]:
-        schema["enum"] = [*schema["enum"], None]
-    kind = schema.get("type")
-    if isinstance(kind, str):
-        schema["type"] = [kind, "null"]
-    elif isinstance(kind, list):
-        schema["type"] = kind if "null" in kind else [*kind, "null"]
-    else:
-        return {"anyOf": [schema, {"type": "null"}]}
-    return schema
-
-
-def _exclusive_bounds(schema: dict[str, Any]) -> dict[str, Any]:
-    """OpenAPI 3.0's boolean `exclusiveMinimum`/`exclusiveMaximum` as 3.1's numbers."""
-    for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        flag = schema.get(exclusive)
-        if not isinstance(flag, bool):
-            continue
-        del schema[exclusive]
-        if flag and bound in schema:
-            schema[exclusive] = schema.pop(bound)
-    return schema
+def _restated(schema: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI 3.0's `nullable` and boolean bounds as 3.1 says them: the sites render schemas
+    written for 3.0 into pages that say 3.1."""
+    nullable = schema.get("nullable") is True
+    view = restate_30(schema, null_in_enum=True)
+    view.pop("nullable", None)  # one that is no boolean says nothing the site meant either
+    if nullable and not isinstance(view.get("type"), list):
+        # No type to add "null" to: the sites write `nullable` beside a `$ref`, an `allOf` or a
+        # bare `enum` to mean "or null", so null becomes a choice of its own.
+        return {"anyOf": [view, {"type": "null"}]}
+    return view
 
 
 def _unwrapped(schema: dict[str, Any]) -> dict[str, Any]:
