@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from specmock.errors import SpecError
-from specmock.spec import dialects, refs, structure
+from specmock.spec import dialects, refs, rendering, structure
 from specmock.spec import docpages as pages
 from specmock.spec.parsing import parse_file
 
@@ -416,7 +416,7 @@ def _operations(api: str, document: dict[str, Any]) -> Iterator[Operation]:
         for method in HTTP_METHODS:
             spec = item.get(method)
             if isinstance(spec, dict):
-                operation_id = spec.get("operationId") or pages.operation_id(method, path)
+                operation_id = spec.get("operationId") or rendering.operation_id(method, path)
                 yield Operation(api, method, path, str(operation_id), spec, item)
 
 

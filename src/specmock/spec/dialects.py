@@ -65,7 +65,7 @@ def restate_30(schema: Mapping[str, Any], *, null_in_enum: bool = False) -> dict
 
     Left to callers, which differ and say why where they do it: a nullable schema with no `type`
     (3.0.3 gives `nullable` meaning only beside a type; `_upgrade_schema` makes null a choice beside
-    a `$ref` or combination, docpages beside any untyped schema), and a string `type` that is not
+    a `$ref` or combination, `rendering` beside any untyped schema), and a string `type` that is not
     nullable (it stays a string; the schema views make every `type` a list).
 
     `validation.validator._restate_30_write` (the request-side restatement of the compiled checks)

@@ -1,6 +1,6 @@
 """JSON Schema keywords by what their value holds: one subschema, a list or a map of them, or data.
 
-The one table that every walk over schemas reads: the cleaning of rendered schemas (`docpages`),
+The one table that every walk over schemas reads: the cleaning of rendered schemas (`rendering`),
 the compiled checks' restatement (`schemas.compiled`) and the search for schema-level examples
 (`contract.audit`). A walk that needs fewer keywords derives its subset from these, where it is
 written, and says why. The tables are tuples so that a walk visits keywords in a fixed order.

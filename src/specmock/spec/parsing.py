@@ -88,6 +88,16 @@ def load_json(text: str) -> tuple[Any, bool]:
     return json.loads(text, parse_constant=constant, parse_float=number), odd
 
 
+def unshared(value: Any) -> Any:
+    """A fresh copy of parsed data, keys as text: a YAML alias puts one object in several places,
+    and a change made in one place must not show in the others."""
+    if isinstance(value, dict):
+        return {str(key): unshared(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [unshared(item) for item in value]
+    return value
+
+
 def non_json_number(node: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
     """The path of the first infinite or NaN number in a document, if any."""
     if isinstance(node, float) and not math.isfinite(node):
