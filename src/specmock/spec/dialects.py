@@ -68,7 +68,7 @@ def restate_30(schema: Mapping[str, Any], *, null_in_enum: bool = False) -> dict
     a `$ref` or combination, `rendering` beside any untyped schema), and a string `type` that is not
     nullable (it stays a string; the schema views make every `type` a list).
 
-    `validation.validator._restate_30_write` (the request-side restatement of the compiled checks)
+    `_restate_30_write` in validation (the request-side restatement of the compiled checks)
     can be written with it: first its own refusals, which must come before because this leaves a
     list `type` and a non-boolean bound flag as they are (`Unsupported` for either); then
     `view = restate_30({k: v for k, v in schema.items() if k in _OAS30_KEYWORDS})` with the default
