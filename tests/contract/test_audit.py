@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 
-from specmock.contract.audit import KINDS, Finding, as_json, audit, render_text
+from specmock.contract.audit import KINDS, ContractGap, as_json, audit, render_text
 from specmock.spec.api import Api, Catalog
 from tests.conftest import SPECS
 
@@ -367,10 +367,10 @@ def test_audit_orders_by_operation_then_kind():
 
 def test_render_text_groups_per_api_and_kind():
     findings = [
-        Finding("pets", "missing-operation-id", "GET /pets", "no operationId"),
-        Finding("pets", "invalid-example", "POST /pets", "requestBody example: bad"),
-        Finding("shop", "missing-servers", "/servers", "no servers"),
-        Finding("pets", "invalid-example", "PUT /pets", "requestBody example: worse"),
+        ContractGap("pets", "missing-operation-id", "GET /pets", "no operationId"),
+        ContractGap("pets", "invalid-example", "POST /pets", "requestBody example: bad"),
+        ContractGap("shop", "missing-servers", "/servers", "no servers"),
+        ContractGap("pets", "invalid-example", "PUT /pets", "requestBody example: worse"),
     ]
     out = io.StringIO()
     render_text(findings, out)

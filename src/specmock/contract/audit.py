@@ -1,6 +1,6 @@
 """Contract gaps per API: what makes a fake or a contract test weaker than it should be.
 
-`audit(api)` lists `Finding`s of five kinds:
+`audit(api)` lists `ContractGap`s (reported as findings) of five kinds:
 
 - `invalid-example`: an example that breaks its schema, one finding per violation. Examples of
   parameters, request bodies, responses and response headers (`example`, `examples.{name}.value`,
@@ -30,6 +30,7 @@ from typing import Any, TextIO
 
 from specmock.schemas.synthesis import Synthesizer
 from specmock.spec.api import Api, Operation
+from specmock.spec.keywords import DATA, SUBSCHEMA, SUBSCHEMA_LISTS, SUBSCHEMA_MAPS
 from specmock.spec.refs import INLINED_FROM, escape, follow, follow_to, pointer
 from specmock.validation.negotiation import is_json
 
@@ -49,17 +50,31 @@ _OMITTABLE = {
 }
 _MARK = "x-specmock"
 _FORBIDDEN = re.compile(rf"(.*) should not be valid under \{{'{_MARK}': '(.*)'\}}", re.DOTALL)
-_DATA = frozenset({"example", "examples", "default", "enum", "const"})
-_SUBSCHEMAS = ("items", "additionalProperties", "not", "if", "then", "else", "contains")
-_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
-_NAME_MAPS = frozenset({*_SUBSCHEMA_MAPS, "definitions", "schemas"})  # keys are names, not data
+# Where schema-level examples are searched: the subschema keywords the audit has searched since it
+# was written. Examples under the others are not reported yet; searching them would change what
+# `specmock check` reports, which is a change of its own.
+_UNSEARCHED = frozenset(
+    {
+        "propertyNames",
+        "additionalItems",
+        "contentSchema",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "definitions",
+    }
+)
+_SEARCHED = tuple(key for key in SUBSCHEMA if key not in _UNSEARCHED)
+_SEARCHED_MAPS = tuple(key for key in SUBSCHEMA_MAPS if key not in _UNSEARCHED)
+# Maps whose keys are names (of properties, of definitions, of components), never data.
+_NAME_MAPS = frozenset({*SUBSCHEMA_MAPS, "schemas"})
 MAX_MESSAGE = 300
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
-    """One gap: the API, its kind, where (an operation label or a JSON pointer) and what."""
+class ContractGap:
+    """One contract gap: the API, its kind, where (an operation label or a JSON pointer) and
+    what. (The contract suite's `Finding` is another thing: a check that failed against a server;
+    `mock.effective.Gap` is a status the spec leaves undocumented.)"""
 
     api: str
     kind: str
@@ -80,9 +95,9 @@ class _Example:
     direction: str  # request, response or either
 
 
-def audit(api: Api) -> list[Finding]:
+def audit(api: Api) -> list[ContractGap]:
     """Every finding for one API, in the document's order (see the module docstring)."""
-    return _Auditor(api).findings()
+    return _Auditor(api).gaps()
 
 
 class _Auditor:
@@ -95,45 +110,45 @@ class _Auditor:
         self.api, self.document = api, api.document
         self.checkers = {way: Synthesizer(self.directed(api.document, way)) for way in _OMITTABLE}
 
-    def findings(self) -> list[Finding]:
+    def gaps(self) -> list[ContractGap]:
         found = []
         if not self.document.get("servers"):
             message = "no servers: clients and contract tests have to guess the base URL"
-            found.append(self.finding("missing-servers", "/servers", message))
+            found.append(self.gap("missing-servers", "/servers", message))
         for operation in self.api.operations:
-            found.extend(sorted(self.operation_findings(operation), key=_rank))
+            found.extend(sorted(self.operation_gaps(operation), key=_rank))
         schemas = (self.document.get("components") or {}).get("schemas") or {}
         for name, schema in schemas.items():
             where = pointer(("components", "schemas", name))
             for example in _schema_examples("schema", schema, where):
                 for message in self.violations(example):
-                    found.append(self.finding("invalid-example", f"#{where}", message))
+                    found.append(self.gap("invalid-example", f"#{where}", message))
         return found
 
-    def finding(self, kind: str, where: str, message: str) -> Finding:
-        return Finding(self.api.name, kind, where, message)
+    def gap(self, kind: str, where: str, message: str) -> ContractGap:
+        return ContractGap(self.api.name, kind, where, message)
 
-    def operation_findings(self, operation: Operation) -> Iterator[Finding]:
+    def operation_gaps(self, operation: Operation) -> Iterator[ContractGap]:
         label = operation.label
         if not operation.spec.get("operationId"):
             message = f"no operationId (specmock calls it {operation.operation_id!r})"
-            yield self.finding("missing-operation-id", label, message)
+            yield self.gap("missing-operation-id", label, message)
         responses = operation.spec.get("responses") or {}
         if not any(str(key) == "default" or str(key)[:1] in "45" for key in responses):
             message = "documents no error response (no 4xx, 5xx or default)"
-            yield self.finding("no-error-response", label, message)
+            yield self.gap("no-error-response", label, message)
         body, _ = self.resolved(operation.spec.get("requestBody"), "")
         for media_type in _schemaless_json(body):
             message = f"requestBody {media_type} has no schema: any body is accepted"
-            yield self.finding("missing-schema", label, message)
+            yield self.gap("missing-schema", label, message)
         for status, raw in responses.items():
             successful = str(status).startswith("2")
             for media_type in _schemaless_json(self.resolved(raw, "")[0]) if successful else ():
                 message = f"response {status} {media_type} has no schema: no body can be checked"
-                yield self.finding("missing-schema", label, message)
+                yield self.gap("missing-schema", label, message)
         for example in self.operation_examples(operation):
             for message in self.violations(example):
-                yield self.finding("invalid-example", label, message)
+                yield self.gap("invalid-example", label, message)
 
     def operation_examples(self, operation: Operation) -> Iterator[_Example]:
         shared = pointer(("paths", operation.path, "parameters"))
@@ -241,7 +256,7 @@ class _Auditor:
         return (node if isinstance(node, dict) else {}), where
 
 
-def _rank(finding: Finding) -> int:
+def _rank(finding: ContractGap) -> int:
     return KINDS.index(finding.kind)
 
 
@@ -264,20 +279,20 @@ def _schema_examples(what: str, schema: Any, where: str) -> Iterator[_Example]:
     examples = schema.get("examples")
     for index, value in enumerate(examples if isinstance(examples, list) else ()):
         yield _Example(what, None, f"{where}/examples/{index}", value, schema, "either")
-    for key in _SUBSCHEMAS:
+    for key in _SEARCHED:
         yield from _schema_examples(what, schema.get(key), f"{where}/{key}")
-    for key in _SUBSCHEMA_LISTS:
+    for key in SUBSCHEMA_LISTS:
         items = schema.get(key)
         for index, item in enumerate(items if isinstance(items, list) else ()):
             yield from _schema_examples(what, item, f"{where}/{key}/{index}")
-    for key in _SUBSCHEMA_MAPS:
+    for key in _SEARCHED_MAPS:
         members = schema.get(key)
         for name, item in members.items() if isinstance(members, dict) else ():
             yield from _schema_examples(what, item, f"{where}/{key}/{escape(name)}")
 
 
 def _is_data(key: Any) -> bool:
-    return key in _DATA or (isinstance(key, str) and key.startswith("x-"))
+    return key in DATA or (isinstance(key, str) and key.startswith("x-"))
 
 
 def _short(message: str) -> str:
@@ -285,10 +300,10 @@ def _short(message: str) -> str:
     return line if len(line) <= MAX_MESSAGE else line[: MAX_MESSAGE - 3] + "..."
 
 
-def render_text(findings: Sequence[Finding], out: TextIO, names: Sequence[str] = ()) -> None:
+def render_text(findings: Sequence[ContractGap], out: TextIO, names: Sequence[str] = ()) -> None:
     """Findings per API (a count per kind), then one line each, grouped by kind; the APIs in
     `names` that have none say so, so that "checked, clean" reads differently from "not checked"."""
-    by_api: dict[str, list[Finding]] = {name: [] for name in names}
+    by_api: dict[str, list[ContractGap]] = {name: [] for name in names}
     for finding in findings:
         by_api.setdefault(finding.api, []).append(finding)
     for api, found in by_api.items():
@@ -304,7 +319,7 @@ def render_text(findings: Sequence[Finding], out: TextIO, names: Sequence[str] =
         print("no findings", file=out)
 
 
-def as_json(apis: Sequence[Api], findings: Sequence[Finding]) -> dict[str, Any]:
+def as_json(apis: Sequence[Api], findings: Sequence[ContractGap]) -> dict[str, Any]:
     """The findings per API, and totals per kind (see the module docstring for the shape)."""
     return {
         "apis": [

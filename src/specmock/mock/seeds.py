@@ -17,7 +17,8 @@ from typing import Any
 
 from specmock.errors import SpecError
 from specmock.mock.actions import Actions
-from specmock.spec.api import Api, parse_file
+from specmock.spec.api import Api
+from specmock.spec.parsing import parse_file
 
 
 def data_file(api: Api) -> Path | None:

@@ -25,6 +25,7 @@ import jsonschema_rs
 from jsonschema import FormatChecker  # type: ignore[import-untyped]
 from openapi_schema_validator import _format as oas_format  # its check functions, to recognise
 
+from specmock.spec.keywords import SUBSCHEMA, SUBSCHEMA_LISTS, SUBSCHEMA_MAPS
 from specmock.spec.perobject import PerObject
 from specmock.spec.refs import resolve_pointer
 
@@ -36,21 +37,10 @@ class Unsupported(Exception):
     """A schema the compiled check cannot restate faithfully."""
 
 
-# Keywords whose value is a schema, a list of schemas, or a map of name -> schema.
-_ONE = (
-    "additionalProperties",
-    "items",
-    "not",
-    "contains",
-    "if",
-    "then",
-    "else",
-    "propertyNames",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-)
-_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
-_MAP = ("properties", "$defs", "definitions", "dependentSchemas")
+# The subschema keywords a 2020-12 validator applies, walked to restate what they hold:
+# `additionalItems` (gone from 2020-12) and `contentSchema` (an annotation) apply nothing, so they
+# are passed on as they are. (`patternProperties` is refused before it is looked up.)
+_ONE = tuple(key for key in SUBSCHEMA if key not in ("additionalItems", "contentSchema"))
 # Keywords the authority reads its own way, or that would change how the rest is read.
 _REFUSED = frozenset(
     (
@@ -116,7 +106,7 @@ def _format_keyword(checker: FormatChecker) -> type:
     return Format
 
 
-# OpenAPI's numeric formats, restated without a call back into Python (about 3 us each): int32
+# OpenAPI's numeric formats, restated without a call back into Python (a call per value): int32
 # and int64 bound integers (as plain bounds they also bound floats, which only makes the check
 # stricter); float, double, password and binary let every JSON value through.
 _BOUNDS = {
@@ -219,9 +209,9 @@ class SchemaCompiler:
                 if key == "items" and isinstance(value, list):
                     raise Unsupported("items as a list")
                 result[key] = self._walk(value, uses)
-            elif key in _LIST:
+            elif key in SUBSCHEMA_LISTS:
                 result[key] = [self._walk(item, uses) for item in _sequence(value)]
-            elif key in _MAP:
+            elif key in SUBSCHEMA_MAPS:
                 result[key] = {name: self._walk(item, uses) for name, item in _map(value).items()}
             else:
                 result[key] = value
@@ -263,7 +253,8 @@ class SchemaCompiler:
 
 # Keywords that judge an object's property values besides `properties` (additionalProperties
 # judges only the undeclared ones).
-_APPLYING = (frozenset((*_ONE, *_LIST, *_MAP, "$ref")) - {"additionalProperties"}) - {
+_APPLYING = frozenset((*_ONE, *SUBSCHEMA_LISTS, *SUBSCHEMA_MAPS, "$ref")) - {
+    "additionalProperties",
     "properties",
     "$defs",
     "definitions",

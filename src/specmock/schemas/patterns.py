@@ -60,6 +60,15 @@ def matching(
     return fallback if fallback is not None else "a" * min_length
 
 
+def searches(pattern: str, text: str) -> bool:
+    """Whether `re.search(pattern, text)` finds a match (as jsonschema reads `pattern` and
+    `patternProperties`); False for a pattern Python cannot compile."""
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:
+        return False
+
+
 class _Writer:
     """One walk over a parse tree, remembering what each group wrote for back-references."""
 

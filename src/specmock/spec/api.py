@@ -9,19 +9,16 @@ other APIs still load.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from specmock.errors import SpecError
-from specmock.spec import dialects, refs, structure
+from specmock.spec import dialects, refs, rendering, structure
 from specmock.spec import docpages as pages
-from specmock.spec.parsing import load_json, load_yaml, non_json_number
+from specmock.spec.parsing import parse_file
 
 SPEC_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 HTTP_METHODS = refs.HTTP_METHODS
@@ -238,39 +235,6 @@ def _declares_openapi(path: Path) -> bool:
     return isinstance(document, dict) and ("openapi" in document or "swagger" in document)
 
 
-def parse_file(path: Path) -> Any:
-    """A YAML or JSON file parsed; SpecError with the line of a syntax error."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(path, "", f"cannot read the file: {error}") from None
-    return parse_text(text, str(path), json_only=path.suffix == ".json")
-
-
-def parse_text(text: str, source: str, json_only: bool = False) -> Any:
-    document, odd = _parse(text, source, json_only)
-    where = non_json_number(document) if odd else None
-    if where is not None:
-        raise SpecError(source, refs.pointer(where), "a number JSON cannot carry (.inf or .nan)")
-    return document
-
-
-def _parse(text: str, source: str, json_only: bool) -> tuple[Any, bool]:
-    """The data, and whether it may hold a number JSON cannot carry (then it is searched)."""
-    try:
-        return load_json(text) if json_only else (load_yaml(text), True)
-    except json.JSONDecodeError as error:
-        raise SpecError(source, f"line {error.lineno}", f"invalid JSON: {error.msg}") from None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f"line {mark.line + 1}" if mark else ""
-        raise SpecError(source, where, f"invalid YAML: {error.problem or error}") from None
-    except RecursionError:
-        raise SpecError(source, "", "nested too deeply to read") from None
-    except yaml.YAMLError as error:
-        raise SpecError(source, "", f"invalid YAML: {error}") from None
-
-
 def read_documents(path: Path, inside: Path | None = None) -> list[tuple[str, dict[str, Any]]]:
     """The OpenAPI documents in one file, each with its source name, external `$ref`s bundled."""
     source = str(path)
@@ -452,7 +416,7 @@ def _operations(api: str, document: dict[str, Any]) -> Iterator[Operation]:
         for method in HTTP_METHODS:
             spec = item.get(method)
             if isinstance(spec, dict):
-                operation_id = spec.get("operationId") or pages.operation_id(method, path)
+                operation_id = spec.get("operationId") or rendering.operation_id(method, path)
                 yield Operation(api, method, path, str(operation_id), spec, item)
 
 

@@ -1,18 +1,23 @@
-"""OpenAPI versions: which one a document is, and lifting 3.0 documents to 3.1.
+"""OpenAPI versions: which one a document is, and restating 3.0 in 3.1 terms.
 
-Pages of one API may mix versions (a 3.0.1 document beside operations rendered as 3.1), and one
-API must be one document, so the 3.0 parts are rewritten in 3.1 terms: `nullable` becomes a
-`"null"` type, boolean `exclusiveMinimum`/`exclusiveMaximum` become numbers.
+`restate_30` is the one restatement of a 3.0 schema object in 3.1 terms: `nullable` becomes a
+`"null"` type, boolean `exclusiveMinimum`/`exclusiveMaximum` become numbers. Whole documents are
+lifted with it (pages of one API may mix versions, a 3.0.1 document beside operations rendered as
+3.1, and one API must be one document), and so are rendered pages and the schema views.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from specmock.errors import SpecError
+from specmock.spec.keywords import DATA
 
 OPENAPI_31 = "3.1.0"
+_EXCLUSIVE_BOUNDS = (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum"))
+_CHOICES_AND_REFS = ("$ref", "allOf", "oneOf", "anyOf")
 
 
 def version_of(document: dict[str, Any], source: str) -> tuple[int, int]:
@@ -46,6 +51,59 @@ def upgrade_to_31(document: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def restate_30(schema: Mapping[str, Any], *, null_in_enum: bool = False) -> dict[str, Any]:
+    """One schema object restated from OpenAPI 3.0 to 3.1 terms, as a new dict. Only its own
+    keywords are read: its subschemas are left as they are (a walk restates each one it meets).
+
+    - `nullable` (a boolean) goes; when true, "null" joins the `type`: a string type becomes a
+      list (`"string"` -> `["string", "null"]`) and a list gains "null" when it lacks it.
+    - A boolean `exclusiveMinimum`/`exclusiveMaximum` (see `restate_bounds`) becomes a number.
+    - With `null_in_enum`, a nullable schema's `enum` list gains `None` too: in 3.1 `enum` is
+      checked apart from `type`, so a document served as 3.1 lists null there. openapi-core's 3.0
+      validators check `enum` without `nullable`, so whoever restates to agree with them (the
+      schema views of `schemas`) keeps the default.
+
+    Left to callers, which differ and say why where they do it: a nullable schema with no `type`
+    (3.0.3 gives `nullable` meaning only beside a type; `_upgrade_schema` makes null a choice beside
+    a `$ref` or combination, `rendering` beside any untyped schema), and a string `type` that is not
+    nullable (it stays a string; the schema views make every `type` a list).
+
+    `_restate_30_write` in validation (the request-side restatement of the compiled checks)
+    can be written with it: first its own refusals, which must come before because this leaves a
+    list `type` and a non-boolean bound flag as they are (`Unsupported` for either); then
+    `view = restate_30({k: v for k, v in schema.items() if k in _OAS30_KEYWORDS})` with the default
+    `null_in_enum=False` (its nullable rule is this core: "null" joins a string type, `enum` is
+    untouched); then, as today, `WHOLE` for an integer type and readOnly names out of `required`.
+    """
+    view = restate_bounds(schema)
+    nullable = view.get("nullable")
+    if not isinstance(nullable, bool):
+        return view
+    del view["nullable"]
+    if not nullable:
+        return view
+    kind = view.get("type")
+    if isinstance(kind, str):
+        view["type"] = [kind, "null"]
+    elif isinstance(kind, list) and "null" not in kind:
+        view["type"] = [*kind, "null"]
+    if null_in_enum and isinstance(view.get("enum"), list) and None not in view["enum"]:
+        view["enum"] = [*view["enum"], None]
+    return view
+
+
+def restate_bounds(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """One schema object, as a new dict, with 3.0's boolean `exclusiveMinimum`/`exclusiveMaximum`
+    as 3.1's numbers: a true flag takes the number of `minimum`/`maximum` (which goes); a false
+    one, or a true one with no bound beside it, goes. This is the part of `restate_30` that does
+    not depend on `nullable`, which 3.1 does not know."""
+    view = dict(schema)
+    for flag, bound in _EXCLUSIVE_BOUNDS:
+        if isinstance(view.get(flag), bool) and view.pop(flag) and bound in view:
+            view[flag] = view.pop(bound)
+    return view
+
+
 def _upgrade_node(node: Any) -> None:
     if isinstance(node, list):
         for item in node:
@@ -53,28 +111,20 @@ def _upgrade_node(node: Any) -> None:
         return
     if not isinstance(node, dict):
         return
-    if "nullable" in node and isinstance(node["nullable"], bool):
-        _upgrade_nullable(node)
-    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        if isinstance(node.get(bound), bool) and node.pop(bound) and limit in node:
-            node[bound] = node.pop(limit)
+    upgraded = _upgrade_schema(node)
+    node.clear()
+    node.update(upgraded)
     for key, value in node.items():
-        if key not in ("example", "examples", "default", "enum", "const") and not str(
-            key
-        ).startswith("x-"):
+        if key not in DATA and not str(key).startswith("x-"):
             _upgrade_node(value)
 
 
-def _upgrade_nullable(schema: dict[str, Any]) -> None:
-    if not schema.pop("nullable"):
-        return
-    kind = schema.get("type")
-    if isinstance(kind, str):
-        schema["type"] = [kind, "null"]
-    elif kind is None and "$ref" not in schema:
-        pass  # no type: the schema already admits null
-    if isinstance(schema.get("enum"), list) and None not in schema["enum"]:
-        schema["enum"] = [*schema["enum"], None]
-    if "$ref" in schema or "allOf" in schema or "oneOf" in schema or "anyOf" in schema:
-        inner = {k: schema.pop(k) for k in list(schema) if k in ("$ref", "allOf", "oneOf", "anyOf")}
-        schema["anyOf"] = [inner, {"type": "null"}]
+def _upgrade_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """One object of a 3.0 document in 3.1 terms (objects that are no schema come out equal)."""
+    view = restate_30(schema, null_in_enum=True)
+    if schema.get("nullable") is True and any(key in view for key in _CHOICES_AND_REFS):
+        # A `type` beside them would not widen a `$ref` or a combination in 3.1, and authors of
+        # 3.0 documents write `nullable` there to mean "or null": null becomes a choice of its own.
+        inner = {key: view.pop(key) for key in list(view) if key in _CHOICES_AND_REFS}
+        view["anyOf"] = [inner, {"type": "null"}]
+    return view

@@ -1,4 +1,4 @@
-"""Reading YAML and JSON text as JSON data: spec files, and JSON as it comes on the wire.
+"""Reading YAML and JSON text as JSON data: spec files (`parse_file`), and JSON on the wire.
 
 PyYAML's safe loader turns `2023-11-07T05:31:56Z` into a datetime and `200:` into an integer key,
 neither of which is JSON; OpenAPI is JSON data, so dates stay text and keys become strings. A key
@@ -11,9 +11,13 @@ from __future__ import annotations
 import json
 import math
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from specmock.errors import SpecError
+from specmock.spec.refs import pointer
 
 
 class DuplicateKeyError(yaml.MarkedYAMLError):
@@ -84,6 +88,16 @@ def load_json(text: str) -> tuple[Any, bool]:
     return json.loads(text, parse_constant=constant, parse_float=number), odd
 
 
+def unshared(value: Any) -> Any:
+    """A fresh copy of parsed data, keys as text: a YAML alias puts one object in several places,
+    and a change made in one place must not show in the others."""
+    if isinstance(value, dict):
+        return {str(key): unshared(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [unshared(item) for item in value]
+    return value
+
+
 def non_json_number(node: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
     """The path of the first infinite or NaN number in a document, if any."""
     if isinstance(node, float) and not math.isfinite(node):
@@ -99,6 +113,41 @@ def non_json_number(node: Any, path: tuple[str | int, ...] = ()) -> tuple[str | 
         if found is not None:
             return found
     return None
+
+
+def parse_file(path: Path) -> Any:
+    """A YAML or JSON file parsed; SpecError with the line of a syntax error."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SpecError(path, "", f"cannot read the file: {error}") from None
+    return parse_text(text, str(path), json_only=path.suffix == ".json")
+
+
+def parse_text(text: str, source: str, json_only: bool = False) -> Any:
+    """YAML (or, with `json_only`, strict-syntax JSON) text as JSON data; SpecError naming
+    `source` and the line of a syntax error, or the place of a number JSON cannot carry."""
+    document, odd = _parse(text, source, json_only)
+    where = non_json_number(document) if odd else None
+    if where is not None:
+        raise SpecError(source, pointer(where), "a number JSON cannot carry (.inf or .nan)")
+    return document
+
+
+def _parse(text: str, source: str, json_only: bool) -> tuple[Any, bool]:
+    """The data, and whether it may hold a number JSON cannot carry (then it is searched)."""
+    try:
+        return load_json(text) if json_only else (load_yaml(text), True)
+    except json.JSONDecodeError as error:
+        raise SpecError(source, f"line {error.lineno}", f"invalid JSON: {error.msg}") from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"line {mark.line + 1}" if mark else ""
+        raise SpecError(source, where, f"invalid YAML: {error.problem or error}") from None
+    except RecursionError:
+        raise SpecError(source, "", "nested too deeply to read") from None
+    except yaml.YAMLError as error:
+        raise SpecError(source, "", f"invalid YAML: {error}") from None
 
 
 # A numeric parameter must be written as JSON writes numbers: Python's `int()` and `float()` (what
