@@ -68,12 +68,9 @@ def restate_30(schema: Mapping[str, Any], *, null_in_enum: bool = False) -> dict
     a `$ref` or combination, `rendering` beside any untyped schema), and a string `type` that is not
     nullable (it stays a string; the schema views make every `type` a list).
 
-    `_restate_30_write` in validation (the request-side restatement of the compiled checks)
-    can be written with it: first its own refusals, which must come before because this leaves a
-    list `type` and a non-boolean bound flag as they are (`Unsupported` for either); then
-    `view = restate_30({k: v for k, v in schema.items() if k in _OAS30_KEYWORDS})` with the default
-    `null_in_enum=False` (its nullable rule is this core: "null" joins a string type, `enum` is
-    untouched); then, as today, `WHOLE` for an integer type and readOnly names out of `required`.
+    `validation.documents._restate_30_write` (the request side of the compiled checks) is written
+    with it: its own refusals first (a list `type`, a bound flag that is not a boolean, which this
+    leaves as they are), then this on the keywords openapi-core's 3.0 validators read.
     """
     view = restate_bounds(schema)
     nullable = view.get("nullable")

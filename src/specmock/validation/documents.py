@@ -16,6 +16,7 @@ from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 from openapi_schema_validator.validators import OAS30_VALIDATORS
 
 from specmock.schemas.compiled import WHOLE, SchemaCompiler, Unsupported
+from specmock.spec.dialects import restate_30
 from specmock.spec.parsing import strict_json
 from specmock.spec.refs import follow
 from specmock.validation import negotiation
@@ -175,23 +176,23 @@ _OAS30_KEYWORDS = (frozenset(OAS30_VALIDATORS) - {"readOnly", "writeOnly"}) | {
 
 
 def _restate_30_write(schema: Mapping[str, Any]) -> Mapping[str, Any] | bool:
-    """One 3.0 schema object in 2020-12 terms, as a request is checked against it."""
+    """One 3.0 schema object in 2020-12 terms, as a request is checked against it: the shared
+    restatement (`dialects.restate_30`) of the keywords openapi-core's 3.0 validators read, after
+    refusing what it would leave as is (a list `type`, a bound flag that is not a boolean)."""
     if schema.get("readOnly"):
         return False  # openapi-core refuses any value for a readOnly schema in a request
-    view = {key: value for key, value in schema.items() if key in _OAS30_KEYWORDS}
-    kind = view.get("type")
+    kind = schema.get("type")
     if kind is not None and not isinstance(kind, str):
         raise Unsupported(f"type {kind!r} in an OpenAPI 3.0 schema")
+    for flag in ("exclusiveMinimum", "exclusiveMaximum"):
+        if not isinstance(schema.get(flag, False), bool):
+            raise Unsupported(f"{flag} {schema[flag]!r} in an OpenAPI 3.0 schema")
+    read = {key: value for key, value in schema.items() if key in _OAS30_KEYWORDS}
+    if isinstance(schema.get("nullable"), bool):
+        read["nullable"] = schema["nullable"]  # not a validator keyword: restate_30 reads it
+    view = restate_30(read)
     if kind == "integer":
         view[WHOLE] = True  # the 3.0 type checker takes no float for an integer, not even 1.0
-    if kind is not None and schema.get("nullable") is True:
-        view["type"] = [kind, "null"]
-    for bound, flag in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
-        exclusive = view.pop(flag, False)
-        if exclusive is True and bound in view:
-            view[flag] = view.pop(bound)
-        elif not isinstance(exclusive, bool):
-            raise Unsupported(f"{flag} {exclusive!r} in an OpenAPI 3.0 schema")
     properties, required = view.get("properties"), view.get("required")
     if isinstance(properties, Mapping) and isinstance(required, list):
         view["required"] = [
