@@ -5,7 +5,9 @@ import pytest
 
 from specmock.errors import SpecmockError
 from specmock.mock import store
-from specmock.mock.store import Store, new_id, replace, server_owned, stamp
+from specmock.mock.server_fields import ServerFields
+from specmock.mock.storage import Address
+from specmock.mock.store import Store, new_id
 
 SEED = {"pets": {"/pets/1": {"name": "Rex"}}}
 
@@ -58,34 +60,6 @@ def test_store_string_ids_once_issued_are_never_given_out_again(monkeypatch):
     assert state.new_id("a", "/things", {"type": "string"}) == "fedcba9876"
 
 
-def test_store_replace_resets_omitted_fields_and_keeps_server_fields():
-    fields = {
-        "name": {"type": "string"},
-        "tag": {"type": "string"},
-        "pinned": {"type": "boolean", "default": False},
-        "id": {"type": "integer", "readOnly": True},
-        "created_at": {"type": "string"},
-    }
-    previous = {
-        "id": 1,
-        "name": "a",
-        "tag": "t",
-        "pinned": True,
-        "created_at": "2024-01-01T00:00:00Z",
-    }
-    replaced = replace(previous, {"name": "b", "id": 99}, server_owned(fields), {"pinned": False})
-    assert replaced == {"name": "b", "pinned": False, "id": 1, "created_at": "2024-01-01T00:00:00Z"}
-    assert server_owned(fields) == {"id", "created_at"}
-
-
-def test_store_stamp_sets_created_once_updates_now_and_bumps_version():
-    fields = {"created_at": {}, "updated_at": {}, "version": {"type": "integer"}}
-    first = stamp({}, fields, None)
-    assert first["version"] == 1 and first["created_at"] == first["updated_at"]
-    second = stamp({}, fields, {**first, "created_at": "2020-01-01T00:00:00Z"})
-    assert second["created_at"] == "2020-01-01T00:00:00Z" and second["version"] == 2
-
-
 @pytest.mark.parametrize(
     ("schema", "taken", "expected"),
     [
@@ -113,3 +87,32 @@ def test_store_state_file_round_trip_and_bad_file(tmp_path):
     path.write_text(json.dumps({"nope": 1}))
     with pytest.raises(SpecmockError, match="cannot be read"):
         Store().load(path)
+
+
+def test_store_write_applies_the_server_fields_and_keeps_what_the_server_wrote():
+    fields = {
+        "id": {"type": "integer", "readOnly": True},
+        "name": {"type": "string"},
+        "created_at": {"type": "string"},
+        "version": {"type": "integer"},
+    }
+    server = ServerFields(fields, frozenset({"id", "created_at", "version"}), "id")
+    session = Store().session()
+    address = Address("/pets/7", "/pets", "7")
+    first = session.write("pets", address, {"name": "a"}, server).record
+    assert (first["id"], first["name"], first["version"]) == (7, "a", 1)
+    session.put("pets", "/pets/7", {**first, "created_at": "2020-01-01T00:00:00Z"})
+    second = session.write("pets", address, {"name": "b"}, server).record
+    assert second["created_at"] == "2020-01-01T00:00:00Z"  # kept from the stored record
+    assert (second["name"], second["version"]) == ("b", 2)
+
+
+def test_store_write_gives_an_own_id_where_the_path_names_records_otherwise():
+    fields = {"id": {"type": "integer"}, "username": {"type": "string"}}
+    server = ServerFields(fields, frozenset({"id", "username"}), "username")
+    session = Store().session()
+    one = session.write("u", Address("/user/ann", "/user", "ann"), {}, server).record
+    two = session.write("u", Address("/user/bob", "/user", "bob"), {}, server).record
+    assert (one, two) == ({"id": 1, "username": "ann"}, {"id": 2, "username": "bob"})
+    again = session.write("u", Address("/user/ann", "/user", "ann"), {"id": 9}, server).record
+    assert again["id"] == 1  # an id once given stays

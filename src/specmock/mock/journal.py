@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from specmock.mock.store import rfc3339
+from specmock.mock.server_fields import rfc3339
 from specmock.violations import Violation
 
 JOURNAL_SIZE = 500
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class JournalEntry:
     at: float  # seconds since the epoch: written as RFC 3339 only when the journal is read
     session: str
     method: str
@@ -38,14 +38,16 @@ class Journal:
     """A bounded record of requests (the oldest are dropped first)."""
 
     def __init__(self, size: int = JOURNAL_SIZE) -> None:
-        self._entries: deque[Entry] = deque(maxlen=size)
+        self._entries: deque[JournalEntry] = deque(maxlen=size)
 
     def add(
         self, session: str, method: str, path: str, status: int, violations: Iterable[Violation]
     ) -> None:
-        self._entries.append(Entry(time.time(), session, method, path, status, tuple(violations)))
+        self._entries.append(
+            JournalEntry(time.time(), session, method, path, status, tuple(violations))
+        )
 
-    def entries(self, session: str) -> list[Entry]:
+    def entries(self, session: str) -> list[JournalEntry]:
         """A session's entries, newest first."""
         return [entry for entry in reversed(self._entries) if entry.session == session]
 
