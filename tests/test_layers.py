@@ -159,3 +159,43 @@ def test_layers_breaches_are_found(module, source, expected):
 def test_layers_a_module_outside_every_layer_is_refused():
     with pytest.raises(AssertionError, match=r"specmock\.helpers belongs to no layer"):
         layer_of("specmock.helpers")
+
+
+MAX_MODULE_LINES = 600
+MAX_CLASS_LINES = 250
+
+
+def oversized(module: str, source: str) -> list[str]:
+    """A module over its line limit, or classes over theirs, one sentence each."""
+    found = []
+    lines = source.count("\n") + (0 if source.endswith("\n") or not source else 1)
+    if lines > MAX_MODULE_LINES:
+        found.append(f"{module} has {lines} lines, over {MAX_MODULE_LINES}: split it by concept")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef) and node.end_lineno is not None:
+            size = node.end_lineno - node.lineno + 1
+            if size > MAX_CLASS_LINES:
+                found.append(
+                    f"{module}.{node.name} has {size} lines, over {MAX_CLASS_LINES}: "
+                    "give part of its work to another class"
+                )
+    return found
+
+
+@pytest.mark.parametrize(("module", "path"), modules(), ids=[m for m, _ in modules()])
+def test_layers_no_module_or_class_is_over_its_size(module, path):
+    assert oversized(module, path.read_text()) == []
+
+
+def test_layers_sizes_over_the_limits_are_found():
+    big_class = "class Big:\n" + "    x = 1\n" * MAX_CLASS_LINES
+    assert oversized("specmock.mock.big", big_class) == [
+        f"specmock.mock.big.Big has {MAX_CLASS_LINES + 1} lines, over {MAX_CLASS_LINES}: "
+        "give part of its work to another class"
+    ]
+    long_module = "x = 1\n" * (MAX_MODULE_LINES + 1)
+    assert oversized("specmock.mock.long", long_module) == [
+        f"specmock.mock.long has {MAX_MODULE_LINES + 1} lines, over {MAX_MODULE_LINES}: "
+        "split it by concept"
+    ]
+    assert oversized("specmock.mock.fine", "x = 1\n" * MAX_MODULE_LINES) == []

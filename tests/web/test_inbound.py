@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from specmock.config import Config
-from specmock.mock.actions import Call
+from specmock.mock.actions import ActionRequest
 from specmock.mock.answers import Prefer
 from specmock.mock.served_api import serve
 from specmock.problems import Problem
@@ -270,15 +270,15 @@ async def test_inbound_check_first_problem_wins_in_order(headers, body, path, st
 async def test_inbound_check_passes_what_the_store_and_the_answer_read():
     headers = [AUTH, JSON, ("Accept", "application/json"), ("If-Match", '"e1"')]
     assert await checked(headers, query="tag=ab") == Inbound(
-        Call(
+        ActionRequest(
             params={"id": "1"},
             body={"title": "a"},
             content_type="application/json",
             if_match='"e1"',
             query={"tag": "ab"},
+            accept="application/json",
         ),
         Prefer(),
-        "application/json",
     )
 
 
@@ -286,4 +286,4 @@ async def test_inbound_check_passes_what_the_store_and_the_answer_read():
 async def test_inbound_check_a_preferred_status_skips_the_406():
     outcome = await checked([AUTH, JSON, ("Accept", "text/html"), ("Prefer", "code=204")])
     assert isinstance(outcome, Inbound)
-    assert (outcome.prefer, outcome.accept) == (Prefer(code=204), "text/html")
+    assert (outcome.prefer, outcome.action.accept) == (Prefer(code=204), "text/html")

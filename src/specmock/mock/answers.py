@@ -60,6 +60,13 @@ class Prefer:
 
 
 @dataclass(frozen=True, slots=True)
+class NotHandled:
+    """The store has nothing to say about a request, and why: the documented answer is given."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What to send: status, media type (None: no body), a JSON-able body and headers."""
 

@@ -46,9 +46,9 @@ def load_seed(api: Api, actions: Actions) -> dict[str, dict[str, Any]]:
         raise SpecError(path, "", "seed data must map item paths to records")
     records: dict[str, dict[str, Any]] = {}
     for key, record in data.items():
-        binding = actions.binding_for_item(str(key))
+        binding = actions.bindings.for_item(str(key))
         if binding is None:
-            known = ", ".join(actions.item_templates) or "none"
+            known = ", ".join(actions.bindings.item_templates) or "none"
             raise SpecError(path, str(key), f"not an item path of this API (item paths: {known})")
         if not isinstance(record, dict):
             raise SpecError(path, str(key), f"a record must be an object, got {record!r}")

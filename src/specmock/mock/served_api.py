@@ -29,7 +29,8 @@ class ServedApi:
     @classmethod
     def build(cls, api: Api, mount: str) -> ServedApi:
         responder = Responder(api)
-        served = cls(api, mount, ApiValidator(api), responder, Actions(api, responder, mount))
+        actions = Actions(api, responder, responder.synthesizer, mount)
+        served = cls(api, mount, ApiValidator(api), responder, actions)
         for operation in api.operations:
             served.requirements[operation.pointer] = Requirements.for_operation(
                 api.document, operation.spec

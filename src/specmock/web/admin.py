@@ -143,9 +143,9 @@ class Admin(Inspection):
                     Problem(400, f"a record must be a JSON object, got {record!r}")
                 )
             actions = self.stubs.served[name].actions
-            binding = actions.binding_for_item(path)
+            binding = actions.bindings.for_item(path)
             if binding is None:
-                known = ", ".join(actions.item_templates) or "none"
+                known = ", ".join(actions.bindings.item_templates) or "none"
                 detail = f"{path} is not an item path of {name!r} (item paths: {known})"
                 return problem_response(Problem(400, detail))
             problems = actions.check_record(binding, record)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from starlette.requests import ClientDisconnect, Request
 
 from specmock.config import Config
-from specmock.mock.actions import Call
+from specmock.mock.actions import ActionRequest
 from specmock.mock.answers import Prefer
 from specmock.mock.served_api import ServedApi
 from specmock.problems import Problem
@@ -38,12 +38,11 @@ class Routed:
 
 @dataclass(frozen=True, slots=True)
 class Inbound:
-    """A request that passed every check: what the store reads of it (`call`, with the body read
-    once and parsed when JSON), its `Prefer`, and the `Accept` the answer is written for."""
+    """A request that passed every check: what the store reads of it (`action`, with the body
+    read once and parsed when JSON, and the `Accept` the answer is written for) and its `Prefer`."""
 
-    call: Call
+    action: ActionRequest
     prefer: Prefer
-    accept: str | None
 
 
 def route(router: Router, request: Request) -> Routed | Problem:
@@ -82,14 +81,13 @@ async def check(
     prefer = check_prefer(request.headers.get("prefer"))
     if isinstance(prefer, Problem):
         return prefer
-    call = check_content(request, match, operation, served, body)
-    if isinstance(call, Problem):
-        return call
-    accept = request.headers.get("accept")
-    unacceptable = served.responder.unacceptable(operation, accept)
+    action = check_content(request, match, operation, served, body)
+    if isinstance(action, Problem):
+        return action
+    unacceptable = served.responder.unacceptable(operation, action.accept)
     if unacceptable is not None and prefer.code is None:
         return unacceptable
-    return Inbound(call, prefer, accept)
+    return Inbound(action, prefer)
 
 
 def check_credentials(
@@ -141,7 +139,7 @@ def check_prefer(header: str | None) -> Prefer | Problem:
 
 def check_content(
     request: Request, match: Match, operation: Operation, served: ServedApi, body: bytes
-) -> Call | Problem:
+) -> ActionRequest | Problem:
     """What the store reads of a request its operation accepts, or the 415/400/422/404 problem."""
     unsupported = check_content_type(operation, request.headers.get("content-type"), body)
     if unsupported is not None:
@@ -159,12 +157,13 @@ def check_content(
     checked = served.validator.check(operation, data)
     if not isinstance(checked, Accepted):
         return Problem.from_violations(_refusal_status(operation, served, checked), checked)
-    return Call(
+    return ActionRequest(
         query=dict(request.query_params),
         params=match.params,
         body=checked.json,
         content_type=data.content_type,
         if_match=request.headers.get("if-match"),
+        accept=request.headers.get("accept"),
     )
 
 

@@ -16,7 +16,7 @@ from starlette.types import Receive, Scope, Send
 
 from specmock.config import Config
 from specmock.errors import SpecError
-from specmock.mock.answers import Reply
+from specmock.mock.answers import NotHandled, Reply
 from specmock.mock.journal import Journal
 from specmock.mock.seeds import load_seed
 from specmock.mock.served_api import ServedApi, serve
@@ -74,12 +74,12 @@ class Stubs:
         self, request: Request, operation: Operation, served: ServedApi, inbound: Inbound
     ) -> Reply | Problem:
         """The store's answer where an action covers the request, else the documented one."""
-        call, prefer = inbound.call, inbound.prefer
-        state = self.store.session(session_of(request))
-        acted = served.actions.act(operation, state, call, prefer)
-        if acted is not None:
+        action, prefer = inbound.action, inbound.prefer
+        session = self.store.session(session_of(request))
+        acted = served.actions.act(operation, session, action, prefer)
+        if not isinstance(acted, NotHandled):
             return acted
-        return served.responder.reply(operation, prefer, inbound.accept)
+        return served.responder.reply(operation, prefer, action.accept)
 
     def _noted(self, request: Request, outcome: Reply | Problem, response: Response) -> Response:
         """`response`, once the journal has its status and the problem's violations."""

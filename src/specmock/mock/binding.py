@@ -1,0 +1,234 @@
+"""Binding each CRUD operation, once at startup, to what it needs to read and write records.
+
+`Bindings.of(api)` works out, per operation with a resource, its action, request envelope,
+record fields, defaults, id schema, size limit, the fields the server writes and the schema a
+stored record must satisfy. Acting, listing and answering read bindings; they never reach back
+into the spec for these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
+
+from specmock.mock.answers import success_status
+from specmock.mock.resources import (
+    Action,
+    Envelope,
+    Resource,
+    infer,
+    record_schema,
+    request_envelope,
+    response_envelope,
+)
+from specmock.mock.server_fields import ServerFields, mirrors, server_owned
+from specmock.spec.api import Api, Operation
+from specmock.spec.refs import follow
+from specmock.validation import negotiation
+
+JSON_PATCH = "application/json-patch+json"
+SIZE_EXTENSION = "x-specmock-max-size"
+_ITEM_ORDER = ("replace", "create", "update", "read", "delete", "list")
+
+
+class Success(NamedTuple):
+    """What an operation answers when nothing else is asked for: the response's key and status,
+    its JSON media type and schema (None: the response has no JSON body)."""
+
+    key: str
+    status: int
+    media: str
+    schema: Mapping[str, Any] | None
+
+    @classmethod
+    def of(cls, operation: Operation) -> Success:
+        key, status = success_status(operation)
+        media = _json_media(operation, key) or "application/json"
+        return cls(key, status, media, _json_response_schema(operation, key))
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """An operation's action with what it needs to read and write records (worked out once)."""
+
+    operation: Operation
+    action: Action
+    resource: Resource
+    request: Envelope
+    server: ServerFields
+    defaults: Mapping[str, Any]
+    id_schema: Mapping[str, Any]
+    max_size: int | None
+    write_schema: Mapping[str, Any]
+    success: Success
+    # The field by which a client names a record it creates (`username` for /user/{username});
+    # None where the server names records (an `id`, a read-only or response-only field).
+    chosen: str | None = None
+
+    @property
+    def fields(self) -> Mapping[str, Any]:
+        return self.server.fields
+
+    @property
+    def owned(self) -> frozenset[str]:
+        return self.server.owned
+
+
+class Bindings:
+    """The bindings of one API's operations that act on a resource, by operation pointer."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self._by_pointer: dict[str, Binding] = {}
+        id_schemas = _id_schemas(api)
+        actions = infer(api)
+        for operation in api.operations:
+            action = actions[operation.pointer]
+            if action.resource is not None:
+                self._by_pointer[operation.pointer] = self._bind(
+                    operation, action, action.resource, id_schemas
+                )
+        self._share_write_schemas()
+
+    def get(self, operation: Operation) -> Binding | None:
+        return self._by_pointer.get(operation.pointer)
+
+    def resolve(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
+        """A schema with its `$ref` followed (an empty one where it leads nowhere)."""
+        target = follow(self.api.document, schema)
+        return target if isinstance(target, Mapping) else {}
+
+    def for_item(self, path: str) -> Binding | None:
+        """The binding of the resource whose item template a concrete path matches (a full
+        writer's first, since its schema is what a stored record must satisfy)."""
+        matching = [b for b in self._by_pointer.values() if _fits(b.resource.item, path)]
+        matching.sort(key=lambda b: _rank(b.action.role))
+        return matching[0] if matching else None
+
+    @property
+    def item_templates(self) -> list[str]:
+        return sorted({b.resource.item for b in self._by_pointer.values()})
+
+    def _share_write_schemas(self) -> None:
+        """A patch must leave a record that a full write (PUT, else POST) would accept."""
+        writers = {
+            b.resource.item: b
+            for role in ("create", "replace")
+            for b in self._by_pointer.values()
+            if b.action.role == role
+        }
+        for pointer, binding in list(self._by_pointer.items()):
+            writer = writers.get(binding.resource.item)
+            if binding.action.role == "update" and writer is not None:
+                server = replace(binding.server, owned=writer.owned)
+                self._by_pointer[pointer] = replace(
+                    binding, write_schema=writer.write_schema, server=server
+                )
+
+    def _bind(
+        self, operation: Operation, action: Action, resource: Resource, ids: dict[str, Any]
+    ) -> Binding:
+        body_schema = _json_body_schema(operation)
+        success = Success.of(operation)
+        answered = self._response_record_schema(success, resource)
+        envelope = request_envelope(body_schema, self.resolve) if body_schema else Envelope()
+        if envelope.path and envelope.path[0] in (answered.get("properties") or {}):
+            envelope = Envelope()  # `{"settings": {...}}` where settings is a field of the record
+        record = record_schema(body_schema, envelope, self.resolve) if body_schema else {}
+        if "patchOperations" in (record.get("properties") or {}):
+            record = {}  # a list of operations, not the record itself
+        # The response says what the server adds (id, timestamps); the request what clients write.
+        declared = {**(answered.get("properties") or {}), **(record.get("properties") or {})}
+        fields = {name: self.resolve(schema) for name, schema in declared.items()}
+        for name, schema in (answered.get("properties") or {}).items():
+            if self.resolve(schema).get("readOnly"):
+                fields[name] = {**fields[name], "readOnly": True}
+        defaults = {name: s["default"] for name, s in fields.items() if "default" in s}
+        size = record.get(SIZE_EXTENSION) or answered.get(SIZE_EXTENSION)
+        written = set(record.get("properties") or {})
+        # The server owns what clients cannot write: read-only fields, timestamps and version,
+        # the id and fields that repeat the path id, and fields only the response knows.
+        repeated = mirrors(resource.id_param, fields)
+        owned = server_owned(fields) | set(repeated)
+        owned |= {"id"} & set(fields)
+        if written:
+            owned |= set(fields) - written
+        # A client names a record by a writable field that repeats the path id, `id` excepted.
+        chosen = next(
+            (n for n in repeated if n != "id" and not fields[n].get("readOnly") and n in written),
+            None,
+        )
+        return Binding(
+            operation,
+            action,
+            resource,
+            envelope,
+            ServerFields(fields, frozenset(owned), resource.id_param),
+            defaults,
+            ids.get(resource.item) or _mirror_schema(resource.id_param, fields),
+            int(size) if isinstance(size, int) else None,
+            record if written else answered,
+            success,
+            chosen if action.role == "create" else None,
+        )
+
+    def _response_record_schema(self, success: Success, resource: Resource) -> Mapping[str, Any]:
+        schema = success.schema
+        if not schema:
+            return {}
+        envelope = response_envelope(schema, self.resolve, resource.name)
+        return record_schema(schema, envelope, self.resolve)
+
+
+def _rank(role: str) -> int:
+    return _ITEM_ORDER.index(role) if role in _ITEM_ORDER else len(_ITEM_ORDER)
+
+
+def _fits(template: str, path: str) -> bool:
+    pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+    return re.fullmatch(pattern, path) is not None
+
+
+def _mirror_schema(id_param: str, fields: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The id's schema from the record field that repeats it, when no operation documents the
+    item path (`POST /pets` with only `/pets/{petId}/photo`): ids then fit the record."""
+    repeated = mirrors(id_param, fields)
+    return fields[repeated[0]] if repeated else {}
+
+
+def _json_body_schema(operation: Operation) -> Mapping[str, Any]:
+    """The schema of the operation's JSON request body (a JSON Patch body excepted), or {}."""
+    content = (operation.spec.get("requestBody") or {}).get("content") or {}
+    for media_type, media in content.items():
+        if negotiation.is_json(media_type) and negotiation.essence(media_type) != JSON_PATCH:
+            return media.get("schema") or {}
+    return {}
+
+
+def _json_media(operation: Operation, key: str) -> str | None:
+    content = ((operation.spec.get("responses") or {}).get(key) or {}).get("content") or {}
+    return next((m for m in content if negotiation.is_json(m)), None)
+
+
+def _json_response_schema(operation: Operation, key: str) -> Mapping[str, Any] | None:
+    """The JSON schema of one documented response, None where it has no JSON body."""
+    content = ((operation.spec.get("responses") or {}).get(key) or {}).get("content") or {}
+    media = _json_media(operation, key)
+    return (content[media].get("schema") or {}) if media else None
+
+
+def _id_schemas(api: Api) -> dict[str, Any]:
+    """The schema of each item path's last parameter, by item path template."""
+    found: dict[str, Any] = {}
+    for operation in api.operations:
+        name = operation.path.rsplit("/", 1)[-1].strip("{}")
+        for parameter in operation.parameters:
+            if (
+                isinstance(parameter, dict)
+                and parameter.get("in") == "path"
+                and parameter.get("name") == name
+            ):
+                found[operation.path] = parameter.get("schema") or {}
+    return found

@@ -1,0 +1,110 @@
+"""`Actions.act`: what the store does and answers for each CRUD role, and when it says it does
+not handle a request. Answers are checked against the spec's response schemas."""
+
+from __future__ import annotations
+
+import pytest
+
+from specmock.mock.answers import NotHandled, Prefer, Reply
+from specmock.problems import Problem
+from tests.mock.shelf import Shelf
+
+
+@pytest.fixture
+def shelf() -> Shelf:
+    return Shelf()
+
+
+def test_actions_create_names_the_record_stamps_it_and_says_where(shelf):
+    reply = shelf.act("post", "/books", {"title": "Dune", "id": 99})
+    assert isinstance(reply, Reply) and reply.status == 201
+    assert reply.body["id"] == 1  # the server names books, whatever the client sent
+    assert (reply.body["shelf"], reply.body["version"]) == ("main", 1)
+    assert reply.headers["Location"] == "/v1/books/1"
+    assert reply.headers["ETag"] == shelf.session.get("shelf", "/books/1").etag
+    second = shelf.act("post", "/books", {"title": "Emma"})
+    assert second.body["id"] == 2
+
+
+def test_actions_read_answers_the_stored_record_and_a_documented_404(shelf):
+    shelf.act("post", "/books", {"title": "Dune"})
+    read = shelf.act("get", "/books/{id}", params={"id": "001"})  # `001` and `1` are one book
+    assert isinstance(read, Reply) and read.body["title"] == "Dune"
+    missing = shelf.act("get", "/books/{id}", params={"id": "5"})
+    assert isinstance(missing, Problem) and missing.status == 404
+    assert [(v.location, v.name) for v in missing.errors] == [("path", "id")]
+
+
+def test_actions_say_why_they_do_not_handle_a_request(shelf):
+    no_resource = shelf.act("head", "/ping")
+    no_array = shelf.act("get", "/ping")  # a collection by its path, but no list is answered
+    no_404 = shelf.act("get", "/authors/{name}", params={"name": "ann"})
+    preferred = shelf.act("get", "/books/{id}", params={"id": "1"}, prefer=Prefer(code=404))
+    reasons = [
+        o.reason for o in (no_resource, no_array, no_404, preferred) if isinstance(o, NotHandled)
+    ]
+    assert reasons == [
+        "HEAD /ping acts on no stored resource",
+        "the list answer is neither an array nor holds one",
+        "nothing is stored at /authors/ann and no 404 is documented",
+        "Prefer asks for a documented answer",
+    ]
+
+
+def test_actions_delete_answers_the_documented_success_itself(shelf):
+    shelf.act("post", "/books", {"title": "Dune"})
+    gone = shelf.act("delete", "/books/{id}", params={"id": "1"})
+    assert isinstance(gone, Reply) and (gone.status, gone.body) == (204, None)
+    assert shelf.session.get("shelf", "/books/1") is None
+
+
+def test_actions_replace_resets_omitted_fields_and_keeps_the_servers(shelf):
+    made = shelf.act("post", "/books", {"title": "Dune", "shelf": "top"}).body
+    kept = shelf.act("put", "/books/{id}", {"title": "Dune II"}, params={"id": "1"})
+    assert isinstance(kept, Reply)
+    assert kept.body["shelf"] == "main"  # omitted: back to its default
+    assert (kept.body["id"], kept.body["created_at"]) == (made["id"], made["created_at"])
+    assert kept.body["version"] == 2
+
+
+def test_actions_a_stale_if_match_is_refused_with_the_documented_412(shelf):
+    etag = shelf.act("post", "/books", {"title": "Dune"}).headers["ETag"]
+    shelf.act("put", "/books/{id}", {"title": "B"}, params={"id": "1"}, if_match=etag)
+    stale = shelf.act("put", "/books/{id}", {"title": "C"}, params={"id": "1"}, if_match=etag)
+    assert isinstance(stale, Problem) and stale.status == 412
+    assert shelf.session.get("shelf", "/books/1").record["title"] == "B"
+
+
+@pytest.mark.parametrize(
+    ("patch", "where"),
+    [
+        pytest.param({"id": 5}, "/id", id="owned-field"),
+        pytest.param({"title": "x" * 41}, "/title", id="breaks-the-written-schema"),
+    ],
+)
+def test_actions_an_update_that_cannot_apply_is_a_409_and_stores_nothing(shelf, patch, where):
+    shelf.act("post", "/books", {"title": "Dune"})
+    refused = shelf.act("patch", "/books/{id}", patch, params={"id": "1"})
+    assert isinstance(refused, Problem) and refused.status == 409
+    assert [v.name for v in refused.errors] == [where]
+    assert shelf.session.get("shelf", "/books/1").record["title"] == "Dune"
+
+
+def test_actions_a_merge_patch_changes_only_what_it_names(shelf):
+    shelf.act("post", "/books", {"title": "Dune", "shelf": "top"})
+    patched = shelf.act("patch", "/books/{id}", {"title": "Emma"}, params={"id": "1"})
+    assert isinstance(patched, Reply)
+    assert (patched.body["title"], patched.body["shelf"], patched.body["version"]) == (
+        "Emma",
+        "top",
+        2,
+    )
+
+
+def test_actions_a_client_named_record_is_kept_under_its_name_or_refused(shelf):
+    made = shelf.act("post", "/authors", {"name": "ann", "born": 1900})
+    assert isinstance(made, Reply) and made.headers["Location"] == "/v1/authors/ann"
+    assert shelf.session.get("shelf", "/authors/ann").record == {"name": "ann", "born": 1900}
+    refused = shelf.act("post", "/authors", {"name": "a/b"})
+    assert isinstance(refused, Problem) and refused.status == 400
+    assert "'a/b' cannot name a record at /authors/{name}" in refused.detail

@@ -1,0 +1,48 @@
+"""`Bindings`: what each CRUD operation is bound to at startup, on the shelf API."""
+
+from __future__ import annotations
+
+import copy
+
+from specmock.mock.binding import Bindings
+from specmock.spec.api import Api
+from tests.mock.shelf import SHELF, Shelf
+
+
+def test_binding_knows_the_fields_the_server_owns_and_the_defaults():
+    shelf = Shelf()
+    binding = shelf.actions.bindings.get(shelf.operation("put", "/books/{id}"))
+    assert binding is not None
+    assert binding.action.role == "replace"
+    assert binding.owned == {"id", "created_at", "version"}
+    assert binding.defaults == {"shelf": "main"}
+    assert binding.id_schema == {"type": "integer"}
+    assert (binding.success.key, binding.success.status) == ("200", 200)
+
+
+def test_binding_a_client_named_resource_has_its_naming_field():
+    shelf = Shelf()
+    create = shelf.actions.bindings.get(shelf.operation("post", "/authors"))
+    books = shelf.actions.bindings.get(shelf.operation("post", "/books"))
+    assert (create.chosen, books.chosen) == ("name", None)
+
+
+def test_binding_an_update_writes_under_the_full_writers_schema():
+    document = copy.deepcopy(SHELF)
+    document["paths"]["/books/{id}"]["patch"]["requestBody"]["content"]["application/json"] = {
+        "schema": {"type": "object", "properties": {"title": {"type": "string"}}}
+    }
+    bindings = Bindings(Api.from_dict("shelf", document))
+    patch = next(o for o in bindings.api.operations if o.method == "patch")
+    put = next(o for o in bindings.api.operations if o.method == "put")
+    assert bindings.get(patch).write_schema is bindings.get(put).write_schema
+    assert bindings.get(patch).owned == bindings.get(put).owned
+
+
+def test_binding_for_item_prefers_a_full_writer_and_names_the_item_templates():
+    bindings = Shelf().actions.bindings
+    found = bindings.for_item("/books/12")
+    assert found is not None and found.action.role == "replace"
+    assert bindings.for_item("/books/12/pages") is None
+    # /ping documents no item path: its records' paths are made up under it
+    assert bindings.item_templates == ["/authors/{name}", "/books/{id}", "/ping/{id}"]

@@ -1,0 +1,52 @@
+"""`RecordAnswers`: a stored record answered in its documented envelope, once per revision."""
+
+from __future__ import annotations
+
+import copy
+
+from specmock.mock.answers import Reply
+from tests.mock.shelf import BOOK, SHELF, Shelf
+
+
+def enveloped() -> Shelf:
+    """The shelf with reads answered as `{"data": {...}, "served_by": "..."}`."""
+    document = copy.deepcopy(SHELF)
+    document["paths"]["/books/{id}"]["get"]["responses"]["200"]["content"]["application/json"] = {
+        "schema": {
+            "type": "object",
+            "required": ["data", "served_by"],
+            "properties": {"data": BOOK, "served_by": {"type": "string", "minLength": 3}},
+        }
+    }
+    return Shelf(document)
+
+
+def test_record_answers_wrap_the_record_in_its_envelope_made_up_once():
+    shelf = enveloped()
+    shelf.act("post", "/books", {"title": "Dune"})
+    first = shelf.act("get", "/books/{id}", params={"id": "1"})
+    assert isinstance(first, Reply)
+    assert first.body["data"]["title"] == "Dune"
+    assert len(first.body["served_by"]) >= 3
+    shelf.act("patch", "/books/{id}", {"title": "Emma"}, params={"id": "1"})
+    second = shelf.act("get", "/books/{id}", params={"id": "1"})
+    assert second.body["data"]["title"] == "Emma"
+    assert second.body["served_by"] == first.body["served_by"]  # kept across revisions
+
+
+def test_record_answers_a_read_is_kept_for_its_revision_only():
+    shelf = Shelf()
+    shelf.act("post", "/books", {"title": "Dune"})
+    first = shelf.act("get", "/books/{id}", params={"id": "1"})
+    again = shelf.act("get", "/books/{id}", params={"id": "1"})
+    assert again.encoded is first.encoded  # answered from what the first read made
+    shelf.act("put", "/books/{id}", {"title": "Emma"}, params={"id": "1"})
+    changed = shelf.act("get", "/books/{id}", params={"id": "1"})
+    assert changed.body["title"] == "Emma" and changed.headers["ETag"] != first.headers["ETag"]
+
+
+def test_record_answers_fill_the_path_id_into_a_record_seeded_without_it():
+    shelf = Shelf()
+    shelf.session.put("shelf", "/books/8", {"title": "Seeded"})
+    read = shelf.act("get", "/books/{id}", params={"id": "8"})
+    assert read.body == {"title": "Seeded", "id": 8}
