@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from specmock.errors import SpecError
-from specmock.spec.api import Api, Catalog
+from specmock.spec.api import Api, Catalog, success_status
 from tests.helpers import TESTS
 
 SPECS = TESTS.parent / "specs"
@@ -223,3 +223,18 @@ def test_spec_referenced_responses_parameters_and_examples_are_inlined_with_thei
         "x-specmock-ref": "#/components/examples/Gone",
     }
     assert spec["parameters"][1]["name"] == "limit"
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        pytest.param(["404", "201", "200"], ("200", 200), id="lowest-2xx"),
+        pytest.param(["2XX", "default"], ("2XX", 200), id="range"),
+        pytest.param(["default", "404"], ("default", 200), id="default"),
+        pytest.param(["405"], ("405", 405), id="only-an-error"),
+        pytest.param(["4XX"], ("4XX", 400), id="only-an-error-range"),
+        pytest.param([], ("default", 200), id="none"),
+    ],
+)
+def test_api_success_status_is_what_an_operation_answers_unasked(keys, expected):
+    assert success_status({key: {"description": key} for key in keys}) == expected

@@ -1,6 +1,7 @@
 import pytest
 
-from specmock.validation.negotiation import acceptable, documented_type
+from specmock.problems import Problem
+from specmock.validation.negotiation import acceptable, choose, documented_type
 
 
 @pytest.mark.parametrize(
@@ -40,3 +41,14 @@ def test_negotiation_acceptable(accept, offered, expected):
 )
 def test_negotiation_documented_type(content_type, expected):
     assert documented_type(content_type, ["application/json", "text/*"]) == expected
+
+
+def test_negotiation_choose_names_the_type_or_the_406_with_what_is_documented():
+    content = {"application/json": {}, "text/csv": {}}
+    assert choose("text/*", content) == "text/csv"
+    refused = choose("image/png", content)
+    assert isinstance(refused, Problem) and refused.status == 406
+    assert refused.detail == (
+        "Accept 'image/png' admits none of the documented types: application/json, text/csv"
+    )
+    assert [(v.location, v.name) for v in refused.errors] == [("header", "Accept")]

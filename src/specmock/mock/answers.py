@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
 from specmock.schemas.synthesis import Synthesizer
-from specmock.spec.api import Api, Operation
+from specmock.spec.api import Api, Operation, success_status
 from specmock.spec.refs import follow
 from specmock.validation import negotiation
 from specmock.violations import VIOLATIONS_HEADER, Violation, violations_header
@@ -90,9 +90,6 @@ def encode(body: Any, media_type: str) -> bytes:
 _COMPACT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
-_REMEMBERED = 4096  # `Accept` verdicts kept per API (fuzzers send endless new values)
-
-
 class Responder:
     """Builds the answers of one API's operations."""
 
@@ -100,7 +97,6 @@ class Responder:
         self.api = api
         self.synthesizer = Synthesizer(api.document)
         self._bodies: dict[tuple[str, str, str, str], Any] = {}
-        self._acceptance: dict[tuple[str, str | None], Problem | None] = {}
 
     # -- success ------------------------------------------------------------------------------
 
@@ -117,9 +113,9 @@ class Responder:
         headers = self._headers(operation, key, response, prefer.dynamic)
         if not content:
             return Reply(status, None, None, headers)
-        media_type = negotiation.acceptable(accept, content)
-        if media_type is None:
-            return _not_acceptable(accept, content)
+        media_type = negotiation.choose(accept, content)
+        if isinstance(media_type, Problem):
+            return media_type
         body = self._body(operation, key, media_type, content[media_type], prefer)
         if isinstance(body, Problem):
             return body
@@ -128,24 +124,6 @@ class Responder:
                 501, f"specmock cannot yet write a {media_type} body for {operation.label} {key}"
             )
         return Reply(status, _concrete(media_type), body, headers)
-
-    def unacceptable(self, operation: Operation, accept: str | None) -> Problem | None:
-        """A 406 problem when `Accept` admits none of the success response's media types
-        (remembered per operation and `Accept` value: clients send the same few)."""
-        remembered = (operation.pointer, accept)
-        if remembered in self._acceptance:
-            return self._acceptance[remembered]
-        found = self._unacceptable(operation, accept)
-        if len(self._acceptance) < _REMEMBERED:
-            self._acceptance[remembered] = found
-        return found
-
-    def _unacceptable(self, operation: Operation, accept: str | None) -> Problem | None:
-        key, _ = success_status(operation)
-        content = operation.responses[key].get("content") if key in operation.responses else None
-        if not content or negotiation.acceptable(accept, content) is not None:
-            return None
-        return _not_acceptable(accept, content)
 
     def choose_status(self, operation: Operation, code: int | None) -> tuple[str, int] | Problem:
         """(response key, status): the preferred code when documented, else the lowest 2xx."""
@@ -160,7 +138,7 @@ class Responder:
                 f"documented: {', '.join(responses)}",
                 (Violation("header", "Prefer", f"code={code} is not a documented status"),),
             )
-        return _default_status(responses)
+        return success_status(responses)
 
     def _body(
         self, operation: Operation, key: str, media_type: str, media: dict[str, Any], prefer: Prefer
@@ -245,14 +223,6 @@ def problem_json(problem: Problem) -> Reply:
 _MISSING: Any = object()
 
 
-def _not_acceptable(accept: str | None, content: Mapping[str, Any]) -> Problem:
-    return Problem(
-        406,
-        f"Accept {accept!r} admits none of the documented types: {', '.join(content)}",
-        (Violation("header", "Accept", f"{accept!r} is not acceptable"),),
-    )
-
-
 def error_key(operation: Operation, status: int) -> str | None:
     """The documented response that covers an error status (exact, range, default), if any."""
     responses = operation.responses
@@ -267,26 +237,6 @@ def error_key(operation: Operation, status: int) -> str | None:
         if key in responses:
             return key
     return None
-
-
-def success_status(operation: Operation) -> tuple[str, int]:
-    """(response key, status) an operation answers when nothing else is asked for."""
-    return _default_status(operation.responses)
-
-
-def _default_status(responses: dict[str, Any]) -> tuple[str, int]:
-    exact = sorted(int(k) for k in responses if k.isdigit() and k.isascii())
-    for status in exact:
-        if 200 <= status < 300:
-            return str(status), status
-    if "2XX" in responses:
-        return "2XX", 200
-    if "default" in responses:
-        return "default", 200
-    if exact:
-        return str(exact[0]), exact[0]
-    ranges = sorted(k for k in responses if k.endswith("XX"))
-    return (ranges[0], int(ranges[0][0]) * 100) if ranges else ("default", 200)
 
 
 def _example(media: dict[str, Any], schema: dict[str, Any], name: str) -> Any:

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
-from specmock.mock.answers import success_status
 from specmock.mock.resources import (
     Action,
     Envelope,
@@ -44,7 +43,7 @@ class Success(NamedTuple):
 
     @classmethod
     def of(cls, operation: Operation) -> Success:
-        key, status = success_status(operation)
+        key, status = operation.success
         media = _json_media(operation, key) or "application/json"
         return cls(key, status, media, _json_response_schema(operation, key))
 

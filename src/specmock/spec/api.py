@@ -54,9 +54,31 @@ class Operation:
         return f"{self.method.upper()} {self.path}"
 
     @property
+    def success(self) -> tuple[str, int]:
+        """(response key, status) the operation answers when nothing else is asked for."""
+        return success_status(self.responses)
+
+    @property
     def parameters(self) -> list[Any]:
         """The path item's parameters, then the operation's (which override them), unresolved."""
         return [*(self.path_item.get("parameters") or []), *(self.spec.get("parameters") or [])]
+
+
+def success_status(responses: dict[str, Any]) -> tuple[str, int]:
+    """(response key, status) of the success among declared responses: the lowest 2xx, else
+    `2XX`, `default`, the lowest documented status, the lowest range."""
+    exact = sorted(int(k) for k in responses if k.isdigit() and k.isascii())
+    for status in exact:
+        if 200 <= status < 300:
+            return str(status), status
+    if "2XX" in responses:
+        return "2XX", 200
+    if "default" in responses:
+        return "default", 200
+    if exact:
+        return str(exact[0]), exact[0]
+    ranges = sorted(k for k in responses if k.endswith("XX"))
+    return (ranges[0], int(ranges[0][0]) * 100) if ranges else ("default", 200)
 
 
 @dataclass(frozen=True, slots=True)

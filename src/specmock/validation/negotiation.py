@@ -6,8 +6,12 @@ Structured-syntax suffixes count: `application/problem+json` is acceptable where
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from specmock.problems import Problem
+from specmock.violations import Violation
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,4 +97,19 @@ def _wild(offered: str, wanted: MediaRange) -> bool:
         declared is not None
         and "*" in (declared.kind, declared.subtype)
         and declared.covers(f"{wanted.kind}/{wanted.subtype}", suffixes=False)
+    )
+
+
+def choose(accept: str | None, content: Mapping[str, Any]) -> str | Problem:
+    """The documented media type an answer is written in for `Accept`, or the 406 problem."""
+    chosen = acceptable(accept, content)
+    return chosen if chosen is not None else not_acceptable(accept, content)
+
+
+def not_acceptable(accept: str | None, content: Mapping[str, Any]) -> Problem:
+    """The 406 problem for an `Accept` that admits none of the documented media types."""
+    return Problem(
+        406,
+        f"Accept {accept!r} admits none of the documented types: {', '.join(content)}",
+        (Violation("header", "Accept", f"{accept!r} is not acceptable"),),
     )

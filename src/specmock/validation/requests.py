@@ -15,9 +15,11 @@ from typing import Any
 
 from openapi_core.datatypes import RequestParameters
 
+from specmock.problems import Problem
 from specmock.spec.api import Api, Operation
 from specmock.spec.parsing import strict_json
 from specmock.spec.refs import follow
+from specmock.validation import negotiation
 from specmock.validation.core import RequestStages
 from specmock.validation.core_errors import body_violations, parameter_violations, schema_violations
 from specmock.validation.documents import (
@@ -30,6 +32,8 @@ from specmock.validation.fastpath import FastJudgement, FastPath
 from specmock.validation.numeric import NumericParameters
 from specmock.validation.responses import ResponseValidator
 from specmock.violations import Violation
+
+_REMEMBERED = 4096  # `Accept` verdicts kept per API (fuzzers send endless new values)
 
 
 @dataclass(slots=True)
@@ -87,6 +91,7 @@ class ApiValidator:
         self._core = RequestStages(requests, legacy, readers)
         self._numeric = NumericParameters(self._document)
         self._answers = ResponseValidator(answers, legacy, readers)
+        self._acceptance: dict[tuple[str, str | None], Problem | None] = {}
 
     def check(self, operation: Operation, request: RequestData) -> Accepted | list[Violation]:
         """The request accepted, or every way its parameters and body break the operation.
@@ -100,6 +105,21 @@ class ApiValidator:
             return Accepted(judgement.json)
         found = self._violations(operation, request, judgement)
         return found if found else Accepted(_json_or_none(request.body))
+
+    def unacceptable(self, operation: Operation, accept: str | None) -> Problem | None:
+        """The 406 problem when `Accept` admits none of the success response's media types
+        (remembered per operation and `Accept` value: clients send the same few)."""
+        remembered = (operation.pointer, accept)
+        if remembered in self._acceptance:
+            return self._acceptance[remembered]
+        key, _ = operation.success
+        content = operation.responses[key].get("content") if key in operation.responses else None
+        found = None
+        if content and negotiation.acceptable(accept, content) is None:
+            found = negotiation.not_acceptable(accept, content)
+        if len(self._acceptance) < _REMEMBERED:
+            self._acceptance[remembered] = found
+        return found
 
     def names_no_resource(self, operation: Operation, violations: list[Violation]) -> bool:
         """Whether a numeric path parameter does not hold a number: then the path names no

@@ -84,7 +84,7 @@ async def check(
     action = check_content(request, match, operation, served, body)
     if isinstance(action, Problem):
         return action
-    unacceptable = served.responder.unacceptable(operation, action.accept)
+    unacceptable = served.validator.unacceptable(operation, action.accept)
     if unacceptable is not None and prefer.code is None:
         return unacceptable
     return Inbound(action, prefer)

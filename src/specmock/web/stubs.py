@@ -60,15 +60,19 @@ class Stubs:
         """route -> inbound checks -> act -> answer; every request is noted in the journal."""
         routed = route(self.router, request)
         if isinstance(routed, Problem):
-            return self._noted(request, routed, problem_response(routed))
-        operation = routed.operation
-        served = self.served[operation.api]
-        inbound = await check(request, routed.match, operation, served, self.config)
-        if isinstance(inbound, Problem):
-            outcome: Reply | Problem = inbound
+            response = problem_response(routed)
+            outcome: Reply | Problem = routed
         else:
-            outcome = self.act(request, operation, served, inbound)
-        return self._noted(request, outcome, answer(outcome, request.method, served, operation))
+            operation = routed.operation
+            served = self.served[operation.api]
+            inbound = await check(request, routed.match, operation, served, self.config)
+            if isinstance(inbound, Inbound):
+                outcome = self.act(request, operation, served, inbound)
+            else:
+                outcome = inbound
+            response = answer(outcome, request.method, served, operation)
+        self._note(request, outcome, response.status_code)
+        return response
 
     def act(
         self, request: Request, operation: Operation, served: ServedApi, inbound: Inbound
@@ -81,14 +85,11 @@ class Stubs:
             return acted
         return served.responder.reply(operation, prefer, action.accept)
 
-    def _noted(self, request: Request, outcome: Reply | Problem, response: Response) -> Response:
-        """`response`, once the journal has its status and the problem's violations."""
+    def _note(self, request: Request, outcome: Reply | Problem, status: int) -> None:
+        """The journal's entry: the request, its status and the problem's violations."""
         violations = outcome.errors if isinstance(outcome, Problem) else ()
         path: str = request.scope["path"]  # not `request.url.path`, which builds a whole URL
-        self.journal.add(
-            session_of(request), request.method, path, response.status_code, violations
-        )
-        return response
+        self.journal.add(session_of(request), request.method, path, status, violations)
 
 
 def answer(
