@@ -86,7 +86,7 @@ def encode(body: Any, media_type: str) -> bytes:
     return _COMPACT.encode(body).encode()
 
 
-# one encoder, configured once (`json.dumps` with options builds a new one per call: 1.2 us)
+# one encoder, configured once (`json.dumps` with options builds a new one per call)
 _COMPACT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
