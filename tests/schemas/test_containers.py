@@ -5,7 +5,8 @@ import pytest
 
 from specmock.schemas.checker import Checker
 from specmock.schemas.containers import property_schema, write_array, write_object
-from specmock.schemas.synthesis import Place, Walk
+from specmock.schemas.places import Place
+from specmock.schemas.synthesis import Walk
 from specmock.schemas.views import ANY, Views
 
 DOCUMENT = {"openapi": "3.1.0"}

@@ -44,7 +44,7 @@ def test_negotiation_documented_type(content_type, expected):
 
 
 def test_negotiation_choose_names_the_type_or_the_406_with_what_is_documented():
-    content = {"application/json": {}, "text/csv": {}}
+    content: dict[str, dict[str, str]] = {"application/json": {}, "text/csv": {}}
     assert choose("text/*", content) == "text/csv"
     refused = choose("image/png", content)
     assert isinstance(refused, Problem) and refused.status == 406

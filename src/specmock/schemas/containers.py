@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from specmock.schemas import patterns
+from specmock.schemas.places import Place, Walker
 from specmock.schemas.views import (
     ANY,
     MAPPINGS,
@@ -24,12 +25,9 @@ from specmock.schemas.views import (
     int_or,
 )
 
-if TYPE_CHECKING:
-    from specmock.schemas.synthesis import Place, Walk
-
 
 def write_object(
-    walk: Walk, view: View, place: Place, given: Mapping[str, Any] | None
+    walk: Walker, view: View, place: Place, given: Mapping[str, Any] | None
 ) -> dict[str, Any]:
     """An object valid against `view` as far as one exists: `given` repaired, or a new one."""
     required = as_strings(view.get("required"))
@@ -67,7 +65,7 @@ def property_schema(view: View, name: str) -> Any:
     return extra if isinstance(extra, MAPPINGS) or extra is False else ANY
 
 
-def _fit_size(walk: Walk, view: View, body: dict[str, Any], place: Place) -> None:
+def _fit_size(walk: Walker, view: View, body: dict[str, Any], place: Place) -> None:
     """Bring `body` within minProperties (optional properties first) and maxProperties."""
     missing = int_or(view.get("minProperties"), 0) - len(body)
     for name, schema in as_mapping(view.get("properties")).items():
@@ -90,7 +88,7 @@ def _fit_size(walk: Walk, view: View, body: dict[str, Any], place: Place) -> Non
                 del body[name]
 
 
-def _extra_name(walk: Walk, view: View, place: Place) -> str:
+def _extra_name(walk: Walker, view: View, place: Place) -> str:
     if "propertyNames" in view:
         return str(walk.value(view["propertyNames"], place))
     pattern_properties = as_mapping(view.get("patternProperties"))
@@ -99,7 +97,7 @@ def _extra_name(walk: Walk, view: View, place: Place) -> str:
     return f"additionalProp{place.variant}"
 
 
-def _discriminate(walk: Walk, view: View, body: dict[str, Any], pointer: str | None) -> None:
+def _discriminate(walk: Walker, view: View, body: dict[str, Any], pointer: str | None) -> None:
     """Set the discriminator property to the value that names the schema at `pointer`."""
     discriminator = as_mapping(view.get("discriminator"))
     name = discriminator.get("propertyName")
@@ -113,7 +111,7 @@ def _discriminate(walk: Walk, view: View, body: dict[str, Any], pointer: str | N
         body[name] = tags[0]
 
 
-def write_array(walk: Walk, view: View, place: Place, given: list[Any] | None) -> list[Any]:
+def write_array(walk: Walker, view: View, place: Place, given: list[Any] | None) -> list[Any]:
     """An array valid against `view` as far as one exists: `given` repaired, or a new one."""
     prefix = as_list(view.get("prefixItems"))
     low = int_or(view.get("minItems"), 0)
@@ -142,7 +140,7 @@ def write_array(walk: Walk, view: View, place: Place, given: list[Any] | None) -
     return values
 
 
-def _item_count(walk: Walk, view: View, place: Place, prefix: int) -> int:
+def _item_count(walk: Walker, view: View, place: Place, prefix: int) -> int:
     low = int_or(view.get("minItems"), 0)
     if walk.deep(place):
         return low
@@ -150,7 +148,9 @@ def _item_count(walk: Walk, view: View, place: Place, prefix: int) -> int:
     return walk.rng.randint(count, count + 2) if walk.dynamic else count
 
 
-def _item(walk: Walk, schema: Any, done: list[Any], unique: bool, place: Place, offset: int) -> Any:
+def _item(
+    walk: Walker, schema: Any, done: list[Any], unique: bool, place: Place, offset: int
+) -> Any:
     seen = {_key(value) for value in done} if unique else set()
     item = None
     for attempt in range(8):

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from specmock.schemas.checker import Checker
 from specmock.schemas.containers import write_array, write_object
+from specmock.schemas.places import Place
 from specmock.schemas.scalars import write_number, write_string
 from specmock.schemas.views import (
     CHOICES,
@@ -89,25 +89,6 @@ class Synthesizer:
     def _walk(self, seed: str, dynamic: bool) -> Walk:
         rng = random.Random() if dynamic else random.Random(seed)
         return Walk(self._views, self._checker, rng, dynamic, self._max_depth)
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """Where a value goes: its name, how deep it sits, which `$ref` led to its schema and which of
-    several distinct values is wanted (variant 0 is the usual one)."""
-
-    label: str
-    depth: int = 0
-    variant: int = 0
-    pointer: str | None = None
-
-    def inner(self, label: str, variant: int = 0, pointer: str | None = None) -> Place:
-        """The place of a member (property or item) of the value here."""
-        return Place(label, self.depth + 1, variant, pointer)
-
-    def led_by(self, pointer: str | None, variant: int | None = None) -> Place:
-        """This place with its schema reached through `pointer` (and another variant)."""
-        return Place(self.label, self.depth, self.variant if variant is None else variant, pointer)
 
 
 class Walk:
