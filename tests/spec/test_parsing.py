@@ -1,7 +1,10 @@
+import json
+import re
+
 import pytest
 
 from specmock.errors import SpecError
-from specmock.spec.parsing import parse_file, parse_text, strict_json
+from specmock.spec.parsing import depth_of, parse_file, parse_text, strict_json
 
 
 def test_parsing_strict_json_refuses_nan():
@@ -57,3 +60,46 @@ def test_parsing_parse_file_reads_json_strictly(tmp_path):
         parse_file(path)
     assert caught.value.where == "line 1"
     assert caught.value.problem.startswith("invalid JSON: ")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        pytest.param(b'{"a": 1, "a": 2}', "the key 'a' appears twice in one object", id="dup-key"),
+        pytest.param(b"\xef\xbb\xbf{}", "byte order mark", id="bom"),
+        pytest.param('{"a": 1}'.encode("utf-16"), "can't decode byte 0xff", id="utf-16"),
+        pytest.param(b'{"t": ["\\ud800"]}', "\\ud800 at /t/0 is half a surrogate pair", id="lone"),
+        pytest.param(b'{"\\udc00": 1}', "\\udc00 at / is half a surrogate pair", id="lone-key"),
+        pytest.param(b"[1e400]", "1e400 is too large a number to be read back", id="overflow"),
+        pytest.param(b"[-1e400]", "-1e400 is too large a number", id="overflow-negative"),
+        pytest.param(b"[Infinity]", "Infinity is not a JSON value", id="infinity"),
+        pytest.param(b"1" * 5000, "an integer has more than 4,300 digits", id="huge-integer"),
+        pytest.param(
+            b'{"x": ' + b"[" * 65 + b"]" * 65 + b"}",
+            "the value nests more than 64 levels deep (under /x/0/0)",
+            id="too-deep",
+        ),
+    ],
+)
+def test_parsing_strict_json_refuses_what_could_not_be_stored_and_written_back(data, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        strict_json(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param(b'{"t": "\\ud83d\\ude00"}', {"t": "\U0001f600"}, id="surrogate-pair"),
+        pytest.param(b"[" * 64 + b"]" * 64, json.loads("[" * 64 + "]" * 64), id="64-deep"),
+        pytest.param(b'[{"a": 1}, {"a": 1}]', [{"a": 1}, {"a": 1}], id="same-key-apart"),
+        pytest.param(b"[1e308, 12345678901234567890]", [1e308, 12345678901234567890], id="big"),
+    ],
+)
+def test_parsing_strict_json_takes_every_value_that_can_be_written_back(data, expected):
+    assert strict_json(data) == expected
+
+
+def test_parsing_depth_of_counts_levels_and_stops():
+    values: list[object] = [1, [], {"a": [1, {"b": {}}]}]
+    assert [depth_of(v) for v in values] == [0, 1, 4]
+    assert depth_of([[[[[]]]]], stop=2) == 2

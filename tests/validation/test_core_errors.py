@@ -47,8 +47,14 @@ def errors(schema: dict, value: object) -> list[Any]:
         pytest.param(
             b"[" * 100_000,
             "application/json",
-            "the body is not valid JSON: nested too deeply",
+            "the body is refused: the value nests more than 64 levels deep",
             id="deep",
+        ),
+        pytest.param(
+            b'{"a": 1, "a": 2}',
+            "application/json",
+            "the body is refused: the key 'a' appears twice in one object",
+            id="duplicate-key",
         ),
         pytest.param(b"{}x", "text/xml", "the body cannot be read as text/xml", id="other-type"),
         pytest.param(

@@ -10,6 +10,7 @@ import pytest
 
 from specmock.config import Config
 from specmock.spec.api import Catalog
+from specmock.spec.parsing import MAX_DEPTH
 from specmock.web.testing import LiveServer
 from tests.conftest import SPECS, effective
 from tests.helpers import TESTS, response_errors
@@ -99,13 +100,15 @@ def test_edges_bodies(edge, content, content_type, status):
     assert response.status_code == status, response.text
 
 
-def test_edges_a_body_nested_as_deep_as_json_allows_is_stored_and_read_back(edge):
-    """Each layer is one more level of recursion for any walk over the stored record."""
-    for depth in (900, 1000, 1100):
+def test_edges_a_body_nested_up_to_the_depth_limit_is_stored_and_read_back(edge):
+    """Each layer is one more level of recursion for any walk over the stored record: a body
+    deeper than the limit is refused before anything walks it, however deep it goes."""
+    for depth in (MAX_DEPTH, MAX_DEPTH + 1, 900, 1100, 100_000):
         body = '{"a":' * depth + "1" + "}" * depth
         made = edge.post("/things", content=body, headers={"Content-Type": "application/json"})
-        if made.status_code == 400:  # deeper than this Python's JSON reader goes
-            assert depth > 900 and "not JSON" in made.text, made.text
+        if depth > MAX_DEPTH:
+            assert made.status_code == 400, made.text
+            assert f"nests more than {MAX_DEPTH} levels deep" in made.text
             continue
         assert made.status_code == 201, made.text
         again = edge.get(made.headers["Location"])

@@ -151,15 +151,115 @@ def _parse(text: str, source: str, json_only: bool) -> tuple[Any, bool]:
 
 
 # A numeric parameter must be written as JSON writes numbers: Python's `int()` and `float()` (what
-# openapi-core casts with) also take `1_000`, ` 7 `, full-width digits and `NaN`.
-INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
-NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?", re.ASCII)
+# openapi-core casts with) also take `1_000`, ` 7 `, full-width digits and `NaN`. Longer numbers
+# than MAX_DIGITS are not read at all (Python refuses to read integers over 4,300 digits).
+MAX_DIGITS = 400
+INTEGER = re.compile(rf"-?[0-9]{{1,{MAX_DIGITS}}}", re.ASCII)
+NUMBER = re.compile(rf"-?[0-9]{{1,{MAX_DIGITS}}}(\.[0-9]+)?([eE][-+]?[0-9]+)?", re.ASCII)
+
+#: How deep a request body may nest: deeper values are refused before anything copies, checks
+#: or stores them (each of which walks them recursively).
+MAX_DEPTH = 64
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class RefusedJSON(ValueError):
+    """Well-formed JSON that specmock still refuses: it could not be stored and written back."""
 
 
 def strict_json(data: bytes | str) -> Any:
-    """JSON as RFC 8259 has it: `NaN` and `Infinity` are not numbers there."""
-    return json.loads(data, parse_constant=_refuse_constant)
+    """JSON as RFC 8259 has it, and as specmock can store and write back; ValueError otherwise.
+
+    UTF-8 text without a byte order mark; no `NaN` or `Infinity`, written or by overflow (`1e400`);
+    no key twice in one object; no lone surrogate (`"\\ud800"`); at most MAX_DEPTH levels deep.
+    """
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    if text.startswith("\ufeff"):
+        raise RefusedJSON("the text starts with a byte order mark (U+FEFF), which JSON leaves out")
+    try:
+        value = json.loads(
+            text, parse_constant=_refuse_constant, parse_float=_finite, object_pairs_hook=_unique
+        )
+    except RecursionError:  # far deeper than the limit: Python's reader gave up
+        raise RefusedJSON(f"the value nests more than {MAX_DEPTH} levels deep") from None
+    except ValueError as error:
+        if str(error).startswith("Exceeds the limit"):  # Python's own, with advice for programmers
+            raise RefusedJSON("an integer has more than 4,300 digits, too many to read") from None
+        raise
+    if text.count("[") + text.count("{") > MAX_DEPTH:  # too few brackets to nest too deep
+        _refuse_deep(value)
+    if _SURROGATE_ESCAPE.search(text):
+        _refuse_lone_surrogates(value)
+    return value
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise RefusedJSON(f"{text[:40]} is too large a number to be read back (it overflows)")
+    return value
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise RefusedJSON(f"the key {key!r} appears twice in one object")
+            seen.add(key)
+    return found
+
+
+def _refuse_deep(value: Any) -> None:
+    """ValueError naming where `value` nests deeper than MAX_DEPTH (walked without recursion)."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            where = pointer(path[:3])
+            raise RefusedJSON(f"the value nests more than {MAX_DEPTH} levels deep (under {where})")
+        if isinstance(node, dict):
+            stack.extend((item, (*path, key)) for key, item in node.items())
+        elif isinstance(node, list):
+            stack.extend((item, (*path, index)) for index, item in enumerate(node))
+
+
+def depth_of(value: Any, stop: int = MAX_DEPTH + 1) -> int:
+    """How many levels of arrays and objects `value` nests (a scalar is 0), counted without
+    recursion and no further than `stop`."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list) and level < stop:
+            deepest = max(deepest, level + 1)
+            stack.extend(
+                (item, level + 1) for item in (node.values() if isinstance(node, dict) else node)
+            )
+    return deepest
+
+
+def _refuse_lone_surrogates(value: Any) -> None:
+    """ValueError naming a string (or key) holding half a UTF-16 surrogate pair, which no UTF-8
+    text can hold: such a value could be stored but never written back."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
+    while stack:
+        node, path = stack.pop()
+        texts = [node] if isinstance(node, str) else list(node) if isinstance(node, dict) else []
+        for text in texts:
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as error:
+                half = f"\\u{ord(text[error.start]):04x}"
+                raise RefusedJSON(
+                    f"{half} at {pointer(path) or '/'} is half a surrogate pair, not a character"
+                ) from None
+        if isinstance(node, dict):
+            stack.extend((item, (*path, key)) for key, item in node.items())
+        elif isinstance(node, list):
+            stack.extend((item, (*path, index)) for index, item in enumerate(node))

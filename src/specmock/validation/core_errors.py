@@ -30,7 +30,7 @@ from openapi_core.validation.response.exceptions import (
 )
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 
-from specmock.spec.parsing import strict_json
+from specmock.spec.parsing import RefusedJSON, strict_json
 from specmock.spec.refs import pointer
 from specmock.validation import negotiation
 from specmock.violations import Violation
@@ -185,8 +185,8 @@ def unreadable(value: Any, mimetype: str) -> str:
         if negotiation.is_json(mimetype):
             try:
                 strict_json(text)
-            except RecursionError:
-                return "the body is not valid JSON: nested too deeply"
+            except RefusedJSON as error:
+                return f"the body is refused: {error}"
             except ValueError as error:
                 return f"the body is not valid JSON: {error}"
     return f"the body cannot be read as {mimetype}"

@@ -12,7 +12,7 @@ from typing import Any
 from openapi_core.datatypes import RequestParameters
 
 from specmock.spec.api import Operation
-from specmock.spec.parsing import INTEGER, NUMBER
+from specmock.spec.parsing import INTEGER, MAX_DIGITS, NUMBER
 from specmock.spec.refs import follow
 from specmock.validation.documents import single_type
 from specmock.validation.fastpath import values_of
@@ -35,7 +35,7 @@ class NumericParameters:
             pattern = INTEGER if kind == "integer" else NUMBER
             for value in values_of(given, where, name):
                 if isinstance(value, str) and not pattern.fullmatch(value):
-                    found.append(Violation(where, name, f"{value!r} is not a valid {kind}"))
+                    found.append(Violation(where, name, _not_a_number(value, kind)))
         return found
 
     def in_path(self, operation: Operation) -> set[str]:
@@ -65,3 +65,10 @@ def _numeric_parameters(
         if kind in ("integer", "number") and key[0] in _LOCATIONS:
             found[key] = str(kind)
     return [(where, name, kind) for (where, name), kind in found.items()]
+
+
+def _not_a_number(value: str, kind: str) -> str:
+    if len(value) > MAX_DIGITS and value.lstrip("-")[:1].isdigit():
+        digits = f"no {kind} over {MAX_DIGITS} digits is read"
+        return f"{value[:20]!r}… has {len(value)} characters: {digits}"
+    return f"{value!r} is not a valid {kind}"
