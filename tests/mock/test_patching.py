@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 from specmock.errors import SpecmockError
 from specmock.mock.patching import (
+    MAX_OPERATIONS,
+    MAX_RECORD_BYTES,
     PatchError,
     aws_patch_operations,
     json_patch,
@@ -784,3 +786,41 @@ def test_patching_never_mutates_or_aliases_the_record(record, target):
         for path in reversed(pointers(result)[1:]):
             jsonpatch.RemoveOperation({"op": "remove", "path": path}).apply(result)
         assert record == before
+
+
+DOUBLINGS = [{"op": "copy", "from": "", "path": f"/c{n}"} for n in range(24)]
+
+
+@pytest.mark.parametrize(
+    ("apply", "operations"),
+    [
+        pytest.param(json_patch, DOUBLINGS, id="json-patch"),
+        pytest.param(aws_patch_operations, DOUBLINGS, id="patch-operations"),
+    ],
+)
+def test_patching_a_record_doubled_by_copies_stops_at_the_size_limit(apply, operations):
+    record = {"text": "x" * 2000}
+    with pytest.raises(PatchError, match=f"would grow past {MAX_RECORD_BYTES} bytes") as caught:
+        apply(record, operations)
+    assert caught.value.index is not None and caught.value.index < 10  # long before 24 copies
+    assert record == {"text": "x" * 2000}
+
+
+def test_patching_a_copy_into_itself_stops_at_the_depth_limit():
+    into_itself = [{"op": "copy", "from": "", "path": "/a"} for _ in range(100)]
+    with pytest.raises(PatchError, match="would nest more than 64 levels deep"):
+        json_patch({"a": {}}, into_itself)
+
+
+def test_patching_a_value_added_too_deep_is_refused():
+    with pytest.raises(PatchError, match="would nest more than 64 levels deep"):
+        json_patch(
+            {"a": {}}, [{"op": "add", "path": "/a/b", "value": json.loads("[" * 64 + "]" * 64)}]
+        )
+
+
+def test_patching_too_many_operations_are_refused_before_any_is_applied():
+    operations = [{"op": "add", "path": f"/n{n}", "value": n} for n in range(MAX_OPERATIONS + 1)]
+    with pytest.raises(PatchError, match=f"has {MAX_OPERATIONS + 1} operations, over the limit"):
+        json_patch({}, operations)
+    assert len(json_patch({}, operations[:MAX_OPERATIONS])) == MAX_OPERATIONS

@@ -30,6 +30,7 @@ import jsonpatch
 import jsonpointer
 
 from specmock.errors import SpecmockError
+from specmock.spec.parsing import MAX_DEPTH, depth_of, strict_json
 
 _OPS = ("add", "remove", "replace", "move", "copy", "test")
 
@@ -37,6 +38,11 @@ _NEEDS_VALUE = frozenset({"add", "replace", "test"})
 _NEEDS_FROM = frozenset({"move", "copy"})
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")
 _QUOTE_LIMIT = 60
+#: The most operations one JSON Patch or `patchOperations` list may hold.
+MAX_OPERATIONS = 100
+#: How large a record a patch may leave (JSON bytes): `copy` from "" doubles a record, so each
+#: operation's growth is counted before it is applied.
+MAX_RECORD_BYTES = 1024 * 1024
 
 
 #: The absence of a member, which `None` (JSON null) cannot stand for.
@@ -117,8 +123,10 @@ def _merge(target: Any, patch: Any) -> Any:
 def json_patch(record: dict[str, Any], operations: Any) -> dict[str, Any]:
     """The record updated by a JSON Patch (RFC 6902): a list of operations, applied in order."""
     checked = _read_operations(operations, "a JSON patch", strings=False)
+    growth = _Growth(record)
     document = copy.deepcopy(record)
     for operation in checked:
+        growth.admit(document, operation, operation.value)
         document = _apply(document, operation, operation.value)
     return document
 
@@ -131,10 +139,42 @@ def aws_patch_operations(record: dict[str, Any], operations: Any) -> dict[str, A
     stored as such. `test` compares a string with a string, and otherwise the value read as JSON.
     """
     checked = _read_operations(operations, "patchOperations", strings=True)
+    growth = _Growth(record)
     document = copy.deepcopy(record)
     for operation in checked:
-        document = _apply(document, operation, _typed_value(document, operation))
+        value = _typed_value(document, operation)
+        growth.admit(document, operation, value)
+        document = _apply(document, operation, value)
     return document
+
+
+class _Growth:
+    """Upper bounds of a record's size (JSON bytes) and depth while operations apply to it, so
+    that an operation that would make it too large or too deep is refused before it runs."""
+
+    def __init__(self, record: dict[str, Any]) -> None:
+        self.size = _size(record)
+        self.depth = depth_of(record)
+
+    def admit(self, document: dict[str, Any], operation: _Operation, value: Any) -> None:
+        if operation.op == "copy":
+            value = _resolve(document, operation.source)
+        elif operation.op not in ("add", "replace"):
+            return  # remove, move and test add nothing
+        if value is _MISSING:
+            return  # the operation fails on its own, saying why
+        self.size += _size(value)
+        self.depth = max(self.depth, operation.path.count("/") + depth_of(value))
+        if self.size > MAX_RECORD_BYTES:
+            raise operation.error(
+                f"the record would grow past {MAX_RECORD_BYTES} bytes, the most a patch may leave"
+            )
+        if self.depth > MAX_DEPTH:
+            raise operation.error(f"the record would nest more than {MAX_DEPTH} levels deep")
+
+
+def _size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, default=repr))
 
 
 def touched_paths(operations: Any) -> list[str]:
@@ -164,6 +204,10 @@ def _read_operations(operations: Any, name: str, *, strings: bool) -> list[_Oper
     """Every operation checked for shape, before any is applied."""
     if not isinstance(operations, list):
         raise PatchError(f"{name} must be a list of operations, not {_quote(operations)}")
+    if len(operations) > MAX_OPERATIONS:
+        raise PatchError(
+            f"{name} has {len(operations)} operations, over the limit of {MAX_OPERATIONS}"
+        )
     return [_read_operation(index, item, strings) for index, item in enumerate(operations)]
 
 
@@ -312,8 +356,8 @@ def _typed_value(document: dict[str, Any], operation: _Operation) -> Any:
     if operation.op == "add" and isinstance(_parent(document, operation.path), list):
         return operation.value
     try:
-        parsed = json.loads(operation.value)
-    except ValueError:
+        parsed = strict_json(operation.value)
+    except (ValueError, RecursionError):
         parsed = _MISSING
     if operation.op == "test":
         return operation.value if parsed is _MISSING else parsed
