@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from specmock.mock.actions import ActionRequest
 from specmock.mock.answers import NotHandled, Prefer, Reply
 from specmock.problems import Problem
 from tests.mock.shelf import Shelf
@@ -108,3 +109,24 @@ def test_actions_a_client_named_record_is_kept_under_its_name_or_refused(shelf):
     refused = shelf.act("post", "/authors", {"name": "a/b"})
     assert isinstance(refused, Problem) and refused.status == 400
     assert "'a/b' cannot name a record at /authors/{name}" in refused.detail
+
+
+@pytest.mark.parametrize(
+    ("method", "status"),
+    [
+        pytest.param("delete", 412, id="nothing-documented"),
+        pytest.param("patch", 409, id="409-documented-not-412"),
+        pytest.param("get", 412, id="read"),
+    ],
+)
+def test_actions_an_if_match_is_always_honoured(shelf, method, status):
+    shelf.act("post", "/books", {"title": "Dune"})
+    body = {"title": "B"} if method == "patch" else None
+    refused = shelf.actions.act(
+        shelf.operation(method, "/books/{id}"),
+        shelf.session,
+        ActionRequest({"id": "1"}, body, "application/json", '"stale"'),
+        Prefer(),
+    )
+    assert isinstance(refused, Problem) and refused.status == status
+    assert shelf.session.get("shelf", "/books/1").record["title"] == "Dune"

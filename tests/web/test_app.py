@@ -402,7 +402,7 @@ def test_app_prefix_mounts_each_api_under_its_name():
 def test_app_effective_spec_adds_problem_responses_only_where_missing(specs_client):
     aisquared = effective(specs_client, "aisquared")
     responses = aisquared["paths"]["/api/v1/models/{id}"]["put"]["responses"]
-    assert sorted(responses) == ["200", "400", "401", "404", "406", "413", "415"]
+    assert sorted(responses) == ["200", "400", "401", "404", "406", "412", "413", "415"]
     problem = responses["400"]["content"]["application/problem+json"]["schema"]
     assert problem == {"$ref": "#/components/schemas/SpecmockProblem"}
     amazon = effective(specs_client, "apigateway")

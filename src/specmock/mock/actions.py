@@ -222,15 +222,13 @@ def _missing(binding: Binding, key: str) -> Problem:
 
 
 def _precondition(operation: Operation, if_match: str, stored: StoredRecord) -> Problem | None:
-    """The 412 (or 409) for an `If-Match` that names another revision, where one is documented."""
+    """The 412 for an `If-Match` that names another revision: a precondition a client sends is
+    always honoured (a 409 where the operation documents that and no 412)."""
     if _etag_matches(if_match, stored.etag):
         return None
-    conflict = error_key(operation, 412) or error_key(operation, 409)
-    if conflict is None:
-        return None
-    status = 412 if error_key(operation, 412) == "412" else 409
+    conflict = error_key(operation, 409) == "409" and error_key(operation, 412) != "412"
     detail = f"If-Match {if_match} does not match the current ETag {stored.etag}"
-    return Problem(status, detail, (Violation("header", "If-Match", detail),))
+    return Problem(409 if conflict else 412, detail, (Violation("header", "If-Match", detail),))
 
 
 def _patch(binding: Binding, record: dict[str, Any], request: ActionRequest) -> dict[str, Any]:

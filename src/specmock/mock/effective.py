@@ -47,9 +47,15 @@ def added_statuses(api: Api, operation: Operation) -> list[tuple[int, str]]:
         added.append((415, "undocumented Content-Type"))
     if any(_numeric_path(api, p) for p in operation.parameters):
         added.append((404, "a numeric path parameter that is not a number names no resource"))
-    if action_of(operation).role == "update":
+    role = action_of(operation).role
+    if role == "update":
         added.append((409, "the patch cannot be applied to the stored record"))
+    if role in _ITEM_ROLES and error_key(operation, 409) != "409":
+        added.append((412, "If-Match names another revision of the record"))
     return added
+
+
+_ITEM_ROLES = frozenset({"read", "replace", "update", "delete"})
 
 
 def _numeric_path(api: Api, parameter: Any) -> bool:
