@@ -279,3 +279,20 @@ def test_api_validator_names_no_resource_for_a_numeric_path_value_unless_400_is_
     documented = validator.check(operations["delete"], request("delete", pet="abc"))
     assert isinstance(documented, list) and [v.name for v in documented] == ["petId"]
     assert validator.names_no_resource(operations["delete"], documented) is False
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_api_validator_check_returns_a_url_encoded_forms_fields_typed(version):
+    spec = document(version)
+    content = spec["paths"]["/pets"]["post"]["requestBody"]["content"]
+    content["application/x-www-form-urlencoded"] = content.pop("application/json")
+    api = Api.from_dict("pets", spec)
+    form = "application/x-www-form-urlencoded"
+    created = request("post", body=b"name=Rex&tag=good", content_type=form)
+    assert ApiValidator(api).check(api.operations[-1], created) == Accepted(
+        {"name": "Rex", "tag": "good"}
+    )
+    refused = ApiValidator(api).check(
+        api.operations[-1], request("post", body=b"name=" + b"x" * 11, content_type=form)
+    )
+    assert [(v.location, v.name) for v in refused] == [("body", "/name")]

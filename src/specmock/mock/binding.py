@@ -198,10 +198,14 @@ def _mirror_schema(id_param: str, fields: Mapping[str, Any]) -> Mapping[str, Any
 
 
 def _json_body_schema(operation: Operation) -> Mapping[str, Any]:
-    """The schema of the operation's JSON request body (a JSON Patch body excepted), or {}."""
+    """The schema of the operation's JSON request body (a JSON Patch body excepted), else of its
+    URL-encoded form (whose fields the store keeps as a record too), or {}."""
     content = (operation.spec.get("requestBody") or {}).get("content") or {}
     for media_type, media in content.items():
         if negotiation.is_json(media_type) and negotiation.essence(media_type) != JSON_PATCH:
+            return media.get("schema") or {}
+    for media_type, media in content.items():
+        if negotiation.essence(media_type) == negotiation.FORM:
             return media.get("schema") or {}
     return {}
 

@@ -100,6 +100,15 @@ class RequestStages:
             return fault
         return None
 
+    def body_value(self, operation: Operation, body: bytes | None, content_type: str) -> Any:
+        """A valid body as openapi-core reads it for its media type: a form's fields typed by
+        their schemas (`age=3` -> 3); None where it cannot read it."""
+        spec, _ = self._paths(operation)
+        try:
+            return self._validator._get_body(body, content_type, spec)
+        except (MissingRequestBody, RequestBodyValidationError, *READER_FAULTS):
+            return None
+
     def body_schema(self, operation: Operation, media_type: str) -> Any:
         """The jsonschema validator that openapi-core checks a body of `media_type` with (what
         `_get_body` ends in, without finding and reading the body again), built once.

@@ -13,6 +13,8 @@ from typing import Any
 from specmock.problems import Problem
 from specmock.violations import Violation
 
+FORM = "application/x-www-form-urlencoded"
+
 
 @dataclass(frozen=True, slots=True)
 class MediaRange:

@@ -104,7 +104,14 @@ class ApiValidator:
         if judgement.accepted:
             return Accepted(judgement.json)
         found = self._violations(operation, request, judgement)
-        return found if found else Accepted(_json_or_none(request.body))
+        return found if found else Accepted(self._read(operation, request))
+
+    def _read(self, operation: Operation, request: RequestData) -> Any:
+        """A valid body as the store takes it: JSON parsed, a URL-encoded form's fields typed
+        (multipart parts may be bytes, which no record can hold: not read)."""
+        if negotiation.essence(request.content_type) == negotiation.FORM:
+            return self._core.body_value(operation, request.body, request.content_type)
+        return _json_or_none(request.body)
 
     def unacceptable(self, operation: Operation, accept: str | None) -> Problem | None:
         """The 406 problem when `Accept` admits none of the success response's media types
