@@ -333,3 +333,49 @@ def test_refs_bundler_refuses_an_inlined_reference_to_itself(tmp_path):
         Bundler(root, read).bundle(document)
     assert caught.value.where == "/paths/~1pets/get/responses/200"
     assert caught.value.problem == "$ref '#/Loop' refers back to itself"
+
+
+SECRET = {"password": "hunter2"}
+
+
+@pytest.mark.parametrize(
+    ("ref", "target"),
+    [
+        pytest.param("../secret.json", "secret.json", id="parent"),
+        pytest.param("{outside}/secret.json#/password", "secret.json", id="absolute"),
+        pytest.param("link.json", "secret.json", id="symlink"),
+        pytest.param("nested/../../secret.json", "secret.json", id="dot-dot"),
+        pytest.param("../missing.json", "missing.json", id="missing"),
+    ],
+)
+def test_refs_bundler_refuses_a_file_outside_its_folders_without_reading_it(tmp_path, ref, target):
+    served = tmp_path / "served"
+    (served / "nested").mkdir(parents=True)
+    (tmp_path / "secret.json").write_text(json.dumps(SECRET))
+    (served / "link.json").symlink_to(tmp_path / "secret.json")
+    ref = ref.format(outside=tmp_path)
+    bundler = Bundler(served / "root.json", read)
+    with pytest.raises(SpecError) as caught:
+        bundler.bundle(schema_at("/pets", {"$ref": ref}))
+    outside, folder = str(tmp_path.resolve() / target), str(served.resolve())
+    assert caught.value.as_dict() == {
+        "source": str(served.resolve() / "root.json"),
+        "where": "/paths/~1pets/get/responses/200/content/application~1json/schema",
+        "problem": f"$ref {ref!r}: {outside!r} is outside the folders references may read "
+        f"({folder!r}); allow its folder with --allow-ref-dir",
+    }
+    assert bundler.files_read == set()
+
+
+def test_refs_bundler_reads_a_file_in_a_folder_it_is_allowed(tmp_path):
+    served, shared = tmp_path / "served", tmp_path / "shared"
+    served.mkdir()
+    shared.mkdir()
+    (shared / "pet.json").write_text(json.dumps({"type": "string"}))
+    bundler = Bundler(served / "root.json", read, ref_dirs=(served, shared))
+    bundled = bundler.bundle(schema_at("/pets", {"$ref": "../shared/pet.json"}))
+    assert bundled["components"] == {"schemas": {"pet": {"type": "string"}}}
+    with pytest.raises(SpecError, match="outside the folders references may read"):
+        Bundler(served / "root.json", read).bundle(
+            schema_at("/pets", {"$ref": "../shared/pet.json"})
+        )
