@@ -305,6 +305,33 @@ def test_spec_a_broken_referenced_file_is_named_without_its_content(tmp_path, te
     assert "hunter2" not in error.message
 
 
+def test_spec_a_circle_of_references_is_an_error_naming_the_place(tmp_path):
+    a, b = "#/components/schemas/A", "#/components/schemas/B"
+    write(tmp_path, "pets.yaml", with_schema({"$ref": a}, A={"$ref": b}, B={"$ref": a}))
+    write(tmp_path, "good.yaml", minimal())
+    catalog = Catalog.from_path(tmp_path)
+    assert [api.name for api in catalog.apis] == ["good"]
+    (error,) = catalog.errors
+    assert error.as_dict() == {  # the first $ref met in the file: components come first there
+        "source": str(tmp_path / "pets.yaml"),
+        "where": "/components/schemas/A",
+        "problem": f"$ref {b!r} never reaches a value: the references go round {b} -> {a} -> {b}",
+    }
+
+
+def test_spec_a_recursive_schema_with_content_loads(tmp_path):
+    node = {
+        "type": "object",
+        "properties": {
+            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}
+        },
+    }
+    write(tmp_path, "tree.yaml", with_schema({"$ref": "#/components/schemas/Node"}, Node=node))
+    catalog = Catalog.from_path(tmp_path)
+    assert catalog.errors == ()
+    assert catalog.api("tree").document["components"]["schemas"]["Node"] == node
+
+
 def test_spec_an_alias_bomb_is_an_error_and_the_other_apis_load(tmp_path):
     lines = ["openapi: 3.1.0", "info: {title: bomb, version: '1'}", "paths: {}", "x-bomb:"]
     lines.append("  l0: &l0 [" + ", ".join(['"lol"'] * 10) + "]")

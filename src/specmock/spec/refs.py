@@ -7,8 +7,9 @@ inlined in place. A reference may only read files inside the folders it is allow
 (`Bundler.ref_dirs`: the folder being served and those the user adds), so that a spec cannot
 publish `/etc/passwd` or `../secret.yaml`; a file outside is refused before it is read.
 
-Local references are checked to point somewhere; a broken one is a `SpecError` naming the file
-and the pointer of the `$ref`.
+Once bundled, every reference is checked to be local, to point somewhere and to reach a value
+that is not another reference; a broken one is a `SpecError` naming the file and the pointer of
+the `$ref`.
 """
 
 from __future__ import annotations
@@ -226,26 +227,38 @@ def distinct_refs(node: Any) -> set[str]:
 
 
 def check_local_refs(document: dict[str, Any], source: str) -> None:
-    """Raise SpecError for the first local `$ref` that points nowhere (each distinct reference is
-    resolved once; the document is walked again for the place only when one fails)."""
+    """Raise SpecError for the first `$ref` that is not local (a bundled document has none), points
+    nowhere, or goes round a circle of references that never reaches a value (`A` -> `B` -> `A`).
+    Each distinct reference is checked once; the document is walked again for the place only when
+    one fails."""
     for ref in distinct_refs(document):
-        if not ref.startswith("#"):
-            continue
-        try:
-            resolve_pointer(document, ref[1:])
-        except (KeyError, ValueError):
+        if _ref_problem(document, ref) is not None:
             break
     else:
         return
     for path, ref in iter_refs(document):
-        if not ref.startswith("#"):
-            continue
+        problem = _ref_problem(document, ref)
+        if problem is not None:
+            raise SpecError(source, pointer(path), problem)
+
+
+def _ref_problem(document: dict[str, Any], ref: str) -> str | None:
+    """What is wrong with one `$ref` of a bundled document, if anything."""
+    if not ref.startswith("#"):
+        return f"$ref {ref!r} refers to another file, which only a spec read from a file can do"
+    chain = [ref]
+    while True:
         try:
-            resolve_pointer(document, ref[1:])
-        except (KeyError, ValueError):
-            raise SpecError(
-                source, pointer(path), f"$ref {ref!r} points to nothing in this document"
-            ) from None
+            node = resolve_pointer(document, chain[-1][1:])
+        except (KeyError, ValueError):  # a broken link further on is named at its own place
+            return f"$ref {ref!r} points to nothing in this document" if len(chain) == 1 else None
+        step = node.get("$ref") if isinstance(node, dict) else None
+        if not isinstance(step, str) or not step.startswith("#"):
+            return None
+        if step in chain:
+            circle = " -> ".join([*chain[chain.index(step) :], step])
+            return f"$ref {chain[0]!r} never reaches a value: the references go round {circle}"
+        chain.append(step)
 
 
 class Bundler:
