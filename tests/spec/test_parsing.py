@@ -99,10 +99,16 @@ def test_parsing_parse_text_reads_shared_anchors_and_merge_keys():
     assert len(document["x-laughs"]["l4"]) == 10  # 10^5 values: under the limit
 
 
+def composed(text: str) -> yaml.Node:
+    node = yaml.compose(text)
+    assert node is not None
+    return node
+
+
 def test_parsing_check_aliases_counts_repeats_not_written_nodes():
-    written = yaml.compose("[" + ", ".join(f"&n{i} {i}" for i in range(50)) + "]")
+    written = composed("[" + ", ".join(f"&n{i} {i}" for i in range(50)) + "]")
     check_aliases(written, limit=0)  # anchors but no alias: nothing repeated
-    repeated = yaml.compose("a: &a [1, 2, 3]\nb: [*a, *a]\n")
+    repeated = composed("a: &a [1, 2, 3]\nb: [*a, *a]\n")
     check_aliases(repeated, limit=8)  # each alias repeats the list and its three items
     with pytest.raises(AliasError, match="more than 7 nodes"):
         check_aliases(repeated, limit=7)
