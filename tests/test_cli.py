@@ -2,6 +2,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from specmock.cli import main
@@ -92,3 +93,32 @@ def test_cli_check_reports_contract_gaps_in_text_and_json(capsys):
         "status": 413,
         "reason": "body over the size limit",
     } in gaps
+
+
+def test_cli_allow_ref_dir_lets_check_read_a_folder_outside_the_specs(tmp_path, capsys):
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "pet.yaml").write_text("type: string\n")
+    (tmp_path / "specs").mkdir()
+    content = {"application/json": {"schema": {"$ref": "../shared/pet.yaml"}}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "Pets", "version": "1"},
+        "paths": {
+            "/pets": {"get": {"responses": {"200": {"description": "ok", "content": content}}}}
+        },
+    }
+    (tmp_path / "specs" / "pets.yaml").write_text(yaml.safe_dump(document))
+    assert main(["check", str(tmp_path / "specs")]) == 1
+    out = capsys.readouterr().out
+    assert "is outside the folders references may read" in out
+    shared = str(tmp_path / "shared")
+    assert main(["check", str(tmp_path / "specs"), "--allow-ref-dir", shared]) == 0
+    assert "loaded pets: Pets (OpenAPI 3.1.0), 1 operation from " in capsys.readouterr().out
+
+
+def test_cli_allow_ref_dir_must_be_a_folder(tmp_path, capsys):
+    missing = str(tmp_path / "nowhere")
+    for command in ("serve", "check", "proxy", "fuzz", "verify"):
+        with pytest.raises(SystemExit):
+            main([command, str(tmp_path), "--allow-ref-dir", missing, "--target", "http://x"])
+        assert f"--allow-ref-dir: {missing!r} is not a folder" in capsys.readouterr().err

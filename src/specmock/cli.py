@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve every operation of the specs as a stub")
     serve.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
+    _ref_dir_argument(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", default=4010, type=int, help="port to bind (default 4010)")
     serve.add_argument("--prefix", action="store_true", help="mount each API under /<name>")
@@ -70,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="load specs and report what loaded and every problem")
     check.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
+    _ref_dir_argument(check)
     check.add_argument(
         "--format", choices=["text", "json"], default="text", help="text (default) or json"
     )
@@ -77,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
 
     proxy = commands.add_parser("proxy", help="forward to a real server, validating both sides")
     proxy.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
+    _ref_dir_argument(proxy)
     proxy.add_argument(
         "--target",
         required=True,
@@ -102,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
         "fuzz", help="run the contract suite against specmock's own stubs (effective specs)"
     )
     fuzz.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
+    _ref_dir_argument(fuzz)
     _suite_arguments(fuzz)
     fuzz.set_defaults(run=_fuzz)
 
@@ -109,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
         "verify", help="run the contract suite against a real server (source specs)"
     )
     verify.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
+    _ref_dir_argument(verify)
     verify.add_argument(
         "--target", required=True, help="the server's base URL (its own base path kept if none)"
     )
@@ -123,6 +128,24 @@ def _parser() -> argparse.ArgumentParser:
     _suite_arguments(verify)
     verify.set_defaults(run=_verify)
     return parser
+
+
+def _ref_dir_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-ref-dir",
+        dest="ref_dirs",
+        action="append",
+        default=[],
+        type=_folder,
+        metavar="DIR",
+        help="a folder outside the specs folder whose files a $ref may read (repeatable)",
+    )
+
+
+def _folder(text: str) -> Path:
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a folder")
+    return Path(text)
 
 
 def _suite_arguments(parser: argparse.ArgumentParser) -> None:
@@ -194,8 +217,9 @@ def _serve(args: argparse.Namespace) -> int:
         max_body=args.max_body,
         tokens=frozenset(args.token),
         state_file=args.state_file,
+        allow_ref_dirs=tuple(args.ref_dirs),
     )
-    catalog = Catalog.from_path(config.specs)
+    catalog = Catalog.from_path(config.specs, config.allow_ref_dirs)
     report(catalog, sys.stderr)
     _run(create_app(config, catalog), args)
     return 0
@@ -230,8 +254,10 @@ def _proxy(args: argparse.Namespace) -> int:
     from specmock.web.proxy import ProxyOptions, create_proxy_app
 
     options = ProxyOptions(args.target, strict=args.strict, timeout=args.timeout)
-    config = Config(specs=args.specs, cors=False, max_body=args.max_body)
-    catalog = Catalog.from_path(config.specs)
+    config = Config(
+        specs=args.specs, cors=False, max_body=args.max_body, allow_ref_dirs=tuple(args.ref_dirs)
+    )
+    catalog = Catalog.from_path(config.specs, config.allow_ref_dirs)
     report(catalog, sys.stderr)
     app = create_proxy_app(config, options, catalog)
     # The proxy is the edge: a client's X-Forwarded-For is extended, not trusted. The upstream's
@@ -244,7 +270,7 @@ def _check(args: argparse.Namespace) -> int:
     from specmock.contract.audit import as_json, audit, render_text
     from specmock.web.stubs import Stubs
 
-    catalog = Catalog.from_path(args.specs)
+    catalog = Catalog.from_path(args.specs, args.ref_dirs)
     seeded = Stubs(list(catalog.apis), Config(specs=args.specs, prefix=True))
     errors = [*catalog.errors, *seeded.errors]
     findings = [finding for api in catalog.apis for finding in audit(api)]
@@ -274,11 +300,15 @@ def _fuzz(args: argparse.Namespace) -> int:
     from specmock.web.testing import LiveServer
 
     _check_report_path(args.junit)
-    catalog = Catalog.from_path(args.specs)
+    catalog = Catalog.from_path(args.specs, args.ref_dirs)
     report(catalog, sys.stderr)
     apis = _chosen(catalog, args.api, args.specs)
     token = secrets.token_hex(8)
-    config = Config(specs=args.specs, tokens=frozenset({token, f"specmock:{token}"}))
+    config = Config(
+        specs=args.specs,
+        tokens=frozenset({token, f"specmock:{token}"}),
+        allow_ref_dirs=tuple(args.ref_dirs),
+    )
     results = []
     with LiveServer(app=create_app(config, catalog), log_level="critical") as server:
         served = server.app.state.specmock.served
@@ -295,7 +325,7 @@ def _verify(args: argparse.Namespace) -> int:
     from specmock.contract import suite as contract
 
     _check_report_path(args.junit)
-    catalog = Catalog.from_path(args.specs)
+    catalog = Catalog.from_path(args.specs, args.ref_dirs)
     report(catalog, sys.stderr)
     apis = _chosen(catalog, args.api, args.specs)
     deadline = time.monotonic() + args.max_time

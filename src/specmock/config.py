@@ -19,6 +19,8 @@ class Config:
     `specs` is a folder of specs or one spec file. `prefix` mounts each API under `/{name}`.
     `tokens`, when given, are the only credential values accepted (bearer token, API key, or
     `user:password` for basic auth). `state_file` keeps the stored records across restarts.
+    `allow_ref_dirs` are folders outside `specs` whose files a `$ref` may read (by default a `$ref`
+    reads only inside `specs`, or inside the folder of the one spec file).
     """
 
     specs: Path = Path("specs")
@@ -27,3 +29,4 @@ class Config:
     max_body: int = DEFAULT_MAX_BODY
     tokens: frozenset[str] = frozenset()
     state_file: Path | None = None
+    allow_ref_dirs: tuple[Path, ...] = ()

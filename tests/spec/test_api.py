@@ -238,3 +238,127 @@ def test_spec_referenced_responses_parameters_and_examples_are_inlined_with_thei
 )
 def test_api_success_status_is_what_an_operation_answers_unasked(keys, expected):
     assert success_status({key: {"description": key} for key in keys}) == expected
+
+
+def with_schema(schema, **schemas):
+    document = minimal(components={"schemas": schemas} if schemas else {})
+    document["paths"]["/pets/{id}"]["get"]["responses"]["200"]["content"] = {
+        "application/json": {"schema": schema}
+    }
+    return document
+
+
+SCHEMA_AT = "/paths/~1pets~1{id}/get/responses/200/content/application~1json/schema"
+SECRET = "root:x:0:0:hunter2"
+
+
+@pytest.mark.parametrize(
+    ("name", "ref"),
+    [
+        pytest.param("pets.yaml", "../secret.yaml", id="parent"),
+        pytest.param("pets.yaml", "{outside}/secret.yaml", id="absolute"),
+        pytest.param("pets.md", "../secret.yaml", id="page"),
+        pytest.param("pets/openapi.yaml", "../../secret.yaml", id="api-folder"),
+    ],
+)
+def test_spec_ref_outside_the_served_folder_is_refused_without_its_content(tmp_path, name, ref):
+    served = tmp_path / "served"
+    write(tmp_path, "secret.yaml", {"type": "string", "description": SECRET})
+    ref = ref.format(outside=tmp_path)
+    document = with_schema({"$ref": ref})
+    if name.endswith(".md"):
+        document = "# Pets\n\n```yaml\n" + yaml.safe_dump(document) + "```\n"
+    file = write(served, name, document)
+    write(served, "good.yaml", minimal())
+    catalog = Catalog.from_path(served)
+    assert [api.name for api in catalog.apis] == ["good"]
+    (error,) = catalog.errors
+    secret, folder = str(tmp_path.resolve() / "secret.yaml"), str(served.resolve())
+    assert error.as_dict() == {
+        "source": str(file.resolve()),
+        "where": SCHEMA_AT,
+        "problem": f"$ref {ref!r}: {secret!r} is outside the folders references may read "
+        f"({folder!r}); allow its folder with --allow-ref-dir",
+    }
+
+
+def test_spec_ref_dirs_allow_a_folder_outside(tmp_path):
+    write(tmp_path, "shared/pet.yaml", {"type": "string"})
+    write(tmp_path, "served/pets.yaml", with_schema({"$ref": "../shared/pet.yaml"}))
+    catalog = Catalog.from_path(tmp_path / "served", ref_dirs=(tmp_path / "shared",))
+    assert catalog.errors == ()
+    assert catalog.api("pets").document["components"]["schemas"] == {"pet": {"type": "string"}}
+    api = Api.from_path(tmp_path / "served" / "pets.yaml", ref_dirs=(tmp_path / "shared",))
+    assert api.document["components"]["schemas"] == {"pet": {"type": "string"}}
+
+
+def test_spec_a_single_file_may_refer_to_its_own_folder_only(tmp_path):
+    write(tmp_path, "pet.yaml", {"type": "string"})
+    write(tmp_path, "api/pets.yaml", with_schema({"$ref": "../pet.yaml"}))
+    write(tmp_path, "api/owner.yaml", {"type": "integer"})
+    write(tmp_path, "api/owners.yaml", with_schema({"$ref": "owner.yaml"}))
+    assert Catalog.from_path(tmp_path / "api" / "owners.yaml").errors == ()
+    (error,) = Catalog.from_path(tmp_path / "api" / "pets.yaml").errors
+    assert "is outside the folders references may read" in error.problem
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(f"a: 1\n\t{SECRET}\n", id="yaml"),
+        pytest.param(f"a: 1\na: {SECRET}\n", id="key-twice"),
+        pytest.param(f"{SECRET}: [\n", id="unclosed"),
+    ],
+)
+def test_spec_a_broken_referenced_file_is_named_without_its_content(tmp_path, text):
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "passwd.yaml").write_text(text)
+    write(tmp_path, "served/pets.yaml", with_schema({"$ref": "../shared/passwd.yaml"}))
+    (error,) = Catalog.from_path(tmp_path / "served", ref_dirs=(tmp_path / "shared",)).errors
+    assert error.source == str((tmp_path / "shared" / "passwd.yaml").resolve())
+    assert error.where.startswith("line ")
+    assert "hunter2" not in error.message
+
+
+def test_spec_a_circle_of_references_is_an_error_naming_the_place(tmp_path):
+    a, b = "#/components/schemas/A", "#/components/schemas/B"
+    write(tmp_path, "pets.yaml", with_schema({"$ref": a}, A={"$ref": b}, B={"$ref": a}))
+    write(tmp_path, "good.yaml", minimal())
+    catalog = Catalog.from_path(tmp_path)
+    assert [api.name for api in catalog.apis] == ["good"]
+    (error,) = catalog.errors
+    assert error.as_dict() == {  # the first $ref met in the file: components come first there
+        "source": str(tmp_path / "pets.yaml"),
+        "where": "/components/schemas/A",
+        "problem": f"$ref {b!r} never reaches a value: the references go round {b} -> {a} -> {b}",
+    }
+
+
+def test_spec_a_recursive_schema_with_content_loads(tmp_path):
+    node = {
+        "type": "object",
+        "properties": {
+            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}
+        },
+    }
+    write(tmp_path, "tree.yaml", with_schema({"$ref": "#/components/schemas/Node"}, Node=node))
+    catalog = Catalog.from_path(tmp_path)
+    assert catalog.errors == ()
+    assert catalog.api("tree").document["components"]["schemas"]["Node"] == node
+
+
+def test_spec_an_alias_bomb_is_an_error_and_the_other_apis_load(tmp_path):
+    lines = ["openapi: 3.1.0", "info: {title: bomb, version: '1'}", "paths: {}", "x-bomb:"]
+    lines.append("  l0: &l0 [" + ", ".join(['"lol"'] * 10) + "]")
+    lines += [f"  l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 10) + "]" for n in range(1, 9)]
+    write(tmp_path, "bomb.yaml", "\n".join(lines) + "\n")
+    write(tmp_path, "good.yaml", minimal())
+    catalog = Catalog.from_path(tmp_path)
+    assert [api.name for api in catalog.apis] == ["good"]
+    (error,) = catalog.errors
+    assert error.as_dict() == {
+        "source": str(tmp_path / "bomb.yaml"),
+        "where": "line 10",
+        "problem": "YAML refused: its aliases repeat more than 1,000,000 nodes (the limit); "
+        "use a $ref instead",
+    }

@@ -233,7 +233,7 @@ def test_pages_self_containing_aliases_raise() -> None:
 
     assert str(raised.value) == (
         "specs/x.md: line 5: the fenced block opened at line 3 looks like OpenAPI but is not "
-        "valid YAML: found unconstructable recursive node"
+        "valid YAML: an alias inside the node it names (a value cannot hold itself)"
     )
 
 

@@ -2,9 +2,17 @@ import json
 import re
 
 import pytest
+import yaml
 
 from specmock.errors import SpecError
-from specmock.spec.parsing import depth_of, parse_file, parse_text, strict_json
+from specmock.spec.parsing import (
+    AliasError,
+    check_aliases,
+    depth_of,
+    parse_file,
+    parse_text,
+    strict_json,
+)
 
 
 def test_parsing_strict_json_refuses_nan():
@@ -103,3 +111,57 @@ def test_parsing_depth_of_counts_levels_and_stops():
     values: list[object] = [1, [], {"a": [1, {"b": {}}]}]
     assert [depth_of(v) for v in values] == [0, 1, 4]
     assert depth_of([[[[[]]]]], stop=2) == 2
+
+
+def laughs(levels: int) -> str:
+    """A "billion laughs" document: each level a list of ten aliases of the level before."""
+    lines = ["openapi: 3.1.0", "x-laughs:", "  l0: &l0 [" + ", ".join(['"lol"'] * 10) + "]"]
+    for level in range(1, levels):
+        lines.append(f"  l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 10) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_parsing_parse_text_refuses_an_alias_bomb_at_the_line_it_passes_the_limit():
+    # nine levels stand for 10^9 values: refused before a single one is built
+    with pytest.raises(SpecError) as caught:
+        parse_text(laughs(9), "bomb.yaml")
+    assert caught.value.as_dict() == {
+        "source": "bomb.yaml",
+        "where": "line 8",  # l5: 10^6 values
+        "problem": "YAML refused: its aliases repeat more than 1,000,000 nodes (the limit); "
+        "use a $ref instead",
+    }
+
+
+def test_parsing_parse_text_refuses_an_alias_inside_the_node_it_names():
+    with pytest.raises(SpecError) as caught:
+        parse_text("a: 1\nb: &b {c: [1, *b]}\n", "loop.yaml")
+    assert caught.value.as_dict() == {
+        "source": "loop.yaml",
+        "where": "line 2",
+        "problem": "YAML refused: an alias inside the node it names (a value cannot hold itself)",
+    }
+
+
+def test_parsing_parse_text_reads_shared_anchors_and_merge_keys():
+    text = "a: &a {p: 1}\nb: [*a, *a]\nc: {<<: *a, q: 2}\nd: &d x\ne: *d\n" + laughs(5)
+    document = parse_text(text, "shared.yaml")
+    assert document["b"] == [{"p": 1}, {"p": 1}]
+    assert document["c"] == {"p": 1, "q": 2}
+    assert document["e"] == "x"
+    assert len(document["x-laughs"]["l4"]) == 10  # 10^5 values: under the limit
+
+
+def composed(text: str) -> yaml.Node:
+    node = yaml.compose(text)
+    assert node is not None
+    return node
+
+
+def test_parsing_check_aliases_counts_repeats_not_written_nodes():
+    written = composed("[" + ", ".join(f"&n{i} {i}" for i in range(50)) + "]")
+    check_aliases(written, limit=0)  # anchors but no alias: nothing repeated
+    repeated = composed("a: &a [1, 2, 3]\nb: [*a, *a]\n")
+    check_aliases(repeated, limit=8)  # each alias repeats the list and its three items
+    with pytest.raises(AliasError, match="more than 7 nodes"):
+        check_aliases(repeated, limit=7)

@@ -155,18 +155,75 @@ def test_refs_distinct_refs_gives_each_reference_once():
 
 
 def test_refs_check_local_refs_passes_a_sound_document():
-    check_local_refs({**WITH_DATA, "remote": {"$ref": "other.yaml#/Nothing"}}, "pets.yaml")
+    # Pet and Owner refer to each other through their content: recursive, not circular
+    check_local_refs(WITH_DATA, "pets.yaml")
 
 
-def test_refs_check_local_refs_names_the_place_of_a_broken_reference():
-    document = {"paths": {"/pets/{id}": {"get": {"responses": {"200": {"$ref": "#/nothing"}}}}}}
+def test_refs_check_local_refs_passes_a_recursive_schema_and_a_chain():
+    node = {"type": "object", "properties": {"children": {"items": {"$ref": "#/Node"}}}}
+    check_local_refs({"Node": node, "Alias": {"$ref": "#/Again"}, "Again": {"$ref": "#/Node"}}, "")
+
+
+def operation_schema(ref: str, **schemas: Any) -> dict[str, Any]:
+    content = {"application/json": {"schema": {"$ref": ref}}}
+    return {
+        "paths": {"/pets/{id}": {"get": {"responses": {"200": {"content": content}}}}},
+        "components": {"schemas": schemas},
+    }
+
+
+SCHEMA_AT = "/paths/~1pets~1{id}/get/responses/200/content/application~1json/schema"
+
+
+@pytest.mark.parametrize(
+    ("document", "where", "problem"),
+    [
+        pytest.param(
+            {"paths": {"/pets/{id}": {"get": {"responses": {"200": {"$ref": "#/nothing"}}}}}},
+            "/paths/~1pets~1{id}/get/responses/200",
+            "$ref '#/nothing' points to nothing in this document",
+            id="nothing-there",
+        ),
+        pytest.param(
+            operation_schema(
+                "#/components/schemas/A",
+                A={"$ref": "#/components/schemas/B"},
+                B={"$ref": "#/components/schemas/A", "description": "still only a reference"},
+            ),
+            SCHEMA_AT,
+            "$ref '#/components/schemas/A' never reaches a value: the references go round "
+            "#/components/schemas/A -> #/components/schemas/B -> #/components/schemas/A",
+            id="circle",
+        ),
+        pytest.param(
+            operation_schema(
+                "#/components/schemas/Pet",
+                Pet={"$ref": "#/components/schemas/Pet/allOf/0"},
+            ),
+            "/components/schemas/Pet",
+            "$ref '#/components/schemas/Pet/allOf/0' points to nothing in this document",
+            id="chain-to-nothing",
+        ),
+        pytest.param(
+            {"components": {"schemas": {"Self": {"$ref": "#/components/schemas/Self"}}}},
+            "/components/schemas/Self",
+            "$ref '#/components/schemas/Self' never reaches a value: the references go round "
+            "#/components/schemas/Self -> #/components/schemas/Self",
+            id="itself",
+        ),
+        pytest.param(
+            operation_schema("other.yaml#/Pet"),
+            SCHEMA_AT,
+            "$ref 'other.yaml#/Pet' refers to another file, which only a spec read from a file "
+            "can do",
+            id="other-file",
+        ),
+    ],
+)
+def test_refs_check_local_refs_names_the_place_of_a_broken_reference(document, where, problem):
     with pytest.raises(SpecError) as caught:
         check_local_refs(document, "pets.yaml")
-    assert caught.value.as_dict() == {
-        "source": "pets.yaml",
-        "where": "/paths/~1pets~1{id}/get/responses/200",
-        "problem": "$ref '#/nothing' points to nothing in this document",
-    }
+    assert caught.value.as_dict() == {"source": "pets.yaml", "where": where, "problem": problem}
 
 
 # -- inlining non-schema references ----------------------------------------------------------
@@ -333,3 +390,49 @@ def test_refs_bundler_refuses_an_inlined_reference_to_itself(tmp_path):
         Bundler(root, read).bundle(document)
     assert caught.value.where == "/paths/~1pets/get/responses/200"
     assert caught.value.problem == "$ref '#/Loop' refers back to itself"
+
+
+SECRET = {"password": "hunter2"}
+
+
+@pytest.mark.parametrize(
+    ("ref", "target"),
+    [
+        pytest.param("../secret.json", "secret.json", id="parent"),
+        pytest.param("{outside}/secret.json#/password", "secret.json", id="absolute"),
+        pytest.param("link.json", "secret.json", id="symlink"),
+        pytest.param("nested/../../secret.json", "secret.json", id="dot-dot"),
+        pytest.param("../missing.json", "missing.json", id="missing"),
+    ],
+)
+def test_refs_bundler_refuses_a_file_outside_its_folders_without_reading_it(tmp_path, ref, target):
+    served = tmp_path / "served"
+    (served / "nested").mkdir(parents=True)
+    (tmp_path / "secret.json").write_text(json.dumps(SECRET))
+    (served / "link.json").symlink_to(tmp_path / "secret.json")
+    ref = ref.format(outside=tmp_path)
+    bundler = Bundler(served / "root.json", read)
+    with pytest.raises(SpecError) as caught:
+        bundler.bundle(schema_at("/pets", {"$ref": ref}))
+    outside, folder = str(tmp_path.resolve() / target), str(served.resolve())
+    assert caught.value.as_dict() == {
+        "source": str(served.resolve() / "root.json"),
+        "where": "/paths/~1pets/get/responses/200/content/application~1json/schema",
+        "problem": f"$ref {ref!r}: {outside!r} is outside the folders references may read "
+        f"({folder!r}); allow its folder with --allow-ref-dir",
+    }
+    assert bundler.files_read == set()
+
+
+def test_refs_bundler_reads_a_file_in_a_folder_it_is_allowed(tmp_path):
+    served, shared = tmp_path / "served", tmp_path / "shared"
+    served.mkdir()
+    shared.mkdir()
+    (shared / "pet.json").write_text(json.dumps({"type": "string"}))
+    bundler = Bundler(served / "root.json", read, ref_dirs=(served, shared))
+    bundled = bundler.bundle(schema_at("/pets", {"$ref": "../shared/pet.json"}))
+    assert bundled["components"] == {"schemas": {"pet": {"type": "string"}}}
+    with pytest.raises(SpecError, match="outside the folders references may read"):
+        Bundler(served / "root.json", read).bundle(
+            schema_at("/pets", {"$ref": "../shared/pet.json"})
+        )

@@ -433,3 +433,105 @@ def test_app_a_fault_in_specmock_still_answers_a_problem(monkeypatch):
     assert response.json()["detail"] == (
         "specmock failed on this request: RuntimeError: synthetic fault"
     )
+
+
+GOOD = {
+    "openapi": "3.1.0",
+    "info": {"title": "Good", "version": "1"},
+    "paths": {
+        "/things/{id}": {
+            "get": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "a thing",
+                        "content": {"application/json": {"schema": {"$ref": "SCHEMA"}}},
+                    }
+                },
+            }
+        }
+    },
+    "components": {
+        "schemas": {"Thing": {"type": "object", "properties": {"id": {"type": "integer"}}}}
+    },
+}
+
+
+def hostile(folder, leak: str) -> None:
+    """A good spec next to an alias bomb, a spec publishing a file outside and a $ref circle."""
+    folder.mkdir()
+    text = json.dumps(GOOD)
+    (folder / "good.yaml").write_text(text.replace("SCHEMA", "#/components/schemas/Thing"))
+    levels = ["  l0: &l0 [" + ", ".join(['"lol"'] * 10) + "]"] + [
+        f"  l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 10) + "]" for n in range(1, 9)
+    ]
+    (folder / "bomb.yaml").write_text("openapi: 3.1.0\nx-bomb:\n" + "\n".join(levels) + "\n")
+    leaking = json.loads(text.replace("SCHEMA", leak).replace("/things", "/x"))
+    (folder / "leak.yaml").write_text(json.dumps(leaking))
+    circle = {"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}}
+    looping = json.loads(text.replace("SCHEMA", "#/components/schemas/A"))
+    looping["paths"] = {"/loop/{id}": looping["paths"]["/things/{id}"]}
+    (folder / "loop.yaml").write_text(json.dumps({**looping, "components": {"schemas": circle}}))
+
+
+def test_app_a_folder_with_hostile_specs_serves_the_good_one_and_lists_their_errors(tmp_path):
+    (tmp_path / "secret.yaml").write_text("type: string\ndescription: 'root:x:0:0:hunter2'\n")
+    served = tmp_path / "specs"
+    hostile(served, "../secret.yaml")
+    with LiveServer(Config(specs=served)) as server, httpx.Client(base_url=server.url) as client:
+        thing = client.get("/things/7")
+        listed = client.get("/__specmock/apis").json()
+        loop = client.get("/loop/7")
+        document = effective(client, "good")
+    assert thing.status_code == 200
+    assert response_errors(document, thing) == []
+    assert [api["name"] for api in listed["apis"]] == ["good"]
+    assert loop.status_code == 404
+    secret, folder = str((tmp_path / "secret.yaml").resolve()), str(served.resolve())
+    assert sorted((e["source"], e["where"], e["problem"]) for e in listed["errors"]) == [
+        (
+            str(served / "bomb.yaml"),
+            "line 8",
+            "YAML refused: its aliases repeat more than 1,000,000 nodes (the limit); "
+            "use a $ref instead",
+        ),
+        (
+            str(served.resolve() / "leak.yaml"),
+            "/paths/~1x~1{id}/get/responses/200/content/application~1json/schema",
+            f"$ref '../secret.yaml': {secret!r} is outside the folders references may read "
+            f"({folder!r}); allow its folder with --allow-ref-dir",
+        ),
+        (
+            str(served / "loop.yaml"),
+            "/paths/~1loop~1{id}/get/responses/200/content/application~1json/schema",
+            "$ref '#/components/schemas/A' never reaches a value: the references go round "
+            "#/components/schemas/A -> #/components/schemas/B -> #/components/schemas/A",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("leak", ["/etc/passwd", "../secret.yaml"])
+def test_app_admin_pages_never_show_a_file_outside_the_specs(tmp_path, leak):
+    (tmp_path / "secret.yaml").write_text("type: string\ndescription: 'root:x:0:0:hunter2'\n")
+    hostile(tmp_path / "specs", leak)
+    with LiveServer(Config(specs=tmp_path / "specs")) as server:
+        listed = httpx.get(f"{server.url}/__specmock/apis")
+        spec = httpx.get(f"{server.url}/__specmock/apis/good/openapi.json")
+    assert listed.status_code == spec.status_code == 200
+    assert "leak.yaml" in listed.text
+    assert "root:x:0:0" not in listed.text + spec.text
+
+
+def test_app_allow_ref_dirs_lets_a_spec_read_a_folder_outside(tmp_path):
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "thing.yaml").write_text("type: object\nrequired: [name]\n")
+    hostile(tmp_path / "specs", "../shared/thing.yaml")
+    config = Config(specs=tmp_path / "specs", allow_ref_dirs=(tmp_path / "shared",))
+    with LiveServer(config) as server:
+        listed = httpx.get(f"{server.url}/__specmock/apis").json()
+        thing = httpx.get(f"{server.url}/x/7")
+    assert [api["name"] for api in listed["apis"]] == ["good", "leak"]
+    assert thing.status_code == 200
+    assert "name" in thing.json()

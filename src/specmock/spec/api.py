@@ -4,12 +4,15 @@ A folder of specs is a catalog: each top-level file is one API, each top-level s
 whose files are merged, and documentation pages (`.md`, `.mdx`, `.txt`) at the top level that
 share a server URL are merged too. A broken file becomes a `SpecError` in the catalog and the
 other APIs still load.
+
+A `$ref` reads files only inside the folder being served (the folder given, or the folder of the
+file given) and the `ref_dirs` the caller adds.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,11 +100,15 @@ class Api:
     )
 
     @classmethod
-    def from_path(cls, path: str | Path, name: str | None = None) -> Api:
-        """The API in one spec file, page or folder of files (merged)."""
+    def from_path(
+        cls, path: str | Path, name: str | None = None, ref_dirs: Sequence[Path] = ()
+    ) -> Api:
+        """The API in one spec file, page or folder of files (merged); its `$ref`s may read files
+        in its folder and in `ref_dirs`."""
         target = Path(path)
         files = sorted(_spec_files(target)) if target.is_dir() else [target]
-        documents = [doc for file in files for doc in read_documents(file, inside=target)]
+        scope = (served_folder(target), *ref_dirs)
+        documents = [doc for file in files for doc in read_documents(file, scope)]
         if not documents:
             raise SpecError(target, "", "no OpenAPI document found in this folder")
         return cls.from_documents(name or target.stem, documents)
@@ -157,21 +164,26 @@ class Catalog:
     errors: tuple[SpecError, ...]
 
     @classmethod
-    def from_path(cls, path: str | Path) -> Catalog:
+    def from_path(cls, path: str | Path, ref_dirs: Sequence[Path] = ()) -> Catalog:
+        """The APIs of a folder or one file; `$ref`s may read files in that folder (the file's
+        folder) and in `ref_dirs`."""
         target = Path(path)
         if not target.exists():
             return cls((), (SpecError(target, "", "no such file or folder"),))
+        scope = (served_folder(target), *ref_dirs)
         if target.is_file():
-            return cls._collect([(target.stem, [target])])
-        return cls._collect(_groups(target))
+            return cls._collect([(target.stem, [target])], scope)
+        return cls._collect(_groups(target), scope)
 
     @classmethod
-    def _collect(cls, groups: Iterable[tuple[str, list[Path]]]) -> Catalog:
+    def _collect(
+        cls, groups: Iterable[tuple[str, list[Path]]], ref_dirs: Sequence[Path]
+    ) -> Catalog:
         apis: list[Api] = []
         errors: list[SpecError] = []
         for name, files in groups:
             try:
-                apis.append(_load_group(name, files))
+                apis.append(_load_group(name, files, ref_dirs))
             except SpecError as error:
                 errors.append(error)
             except (RecursionError, TypeError, ValueError, AttributeError, KeyError) as error:
@@ -188,15 +200,20 @@ class Catalog:
         raise KeyError(name)
 
 
-def _load_group(name: str, files: list[Path]) -> Api:
+def _load_group(name: str, files: list[Path], ref_dirs: Sequence[Path]) -> Api:
     if len(files) == 1 and files[0].is_dir():
-        return Api.from_path(files[0], name)
-    documents = [doc for file in files for doc in read_documents(file)]
+        return Api.from_path(files[0], name, ref_dirs)
+    documents = [doc for file in files for doc in read_documents(file, ref_dirs)]
     api = Api.from_documents(name, documents)
     if len(files) > 1 and not api.document.get("info", {}).get("x-specmock-rendering"):
         # Pages merged by their server: the API's own title names it better than a file stem.
         return Api(slug(api.title) or name, api.document, api.sources, api.warnings)
     return api
+
+
+def served_folder(target: Path) -> Path:
+    """The folder whose files a spec's `$ref`s may read: the one given, or the given file's."""
+    return target if target.is_dir() else target.parent
 
 
 def slug(text: str) -> str:
@@ -257,15 +274,19 @@ def _declares_openapi(path: Path) -> bool:
     return isinstance(document, dict) and ("openapi" in document or "swagger" in document)
 
 
-def read_documents(path: Path, inside: Path | None = None) -> list[tuple[str, dict[str, Any]]]:
-    """The OpenAPI documents in one file, each with its source name, external `$ref`s bundled."""
+def read_documents(path: Path, ref_dirs: Sequence[Path] = ()) -> list[tuple[str, dict[str, Any]]]:
+    """The OpenAPI documents in one file, each with its source name, external `$ref`s bundled
+    from files in `ref_dirs` (default: the file's folder)."""
     source = str(path)
     if path.suffix in pages.PAGE_SUFFIXES:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise SpecError(path, "", f"cannot read the file: {error}") from None
-        return [(source, doc) for doc in pages.documents_from_page(text, source)]
+        return [
+            (source, refs.Bundler(path, parse_file, ref_dirs).bundle(doc))
+            for doc in pages.documents_from_page(text, source)
+        ]
     if path.suffix not in SPEC_SUFFIXES:
         raise SpecError(
             path, "", f"unknown kind of file {path.suffix!r} (expected .yaml, .json, .md)"
@@ -276,7 +297,7 @@ def read_documents(path: Path, inside: Path | None = None) -> list[tuple[str, di
     if "openapi" not in document and "swagger" not in document:
         raise SpecError(path, "/openapi", "not an OpenAPI document: the 'openapi' field is missing")
     dialects.version_of(document, source)
-    bundled = refs.Bundler(path, parse_file).bundle(document)
+    bundled = refs.Bundler(path, parse_file, ref_dirs).bundle(document)
     return [(source, bundled)]
 
 

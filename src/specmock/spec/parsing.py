@@ -4,6 +4,11 @@ PyYAML's safe loader turns `2023-11-07T05:31:56Z` into a datetime and `200:` int
 neither of which is JSON; OpenAPI is JSON data, so dates stay text and keys become strings. A key
 given twice in one mapping is an error (YAML would silently keep the last, losing the first), and
 so is a number JSON cannot carry (`.inf`, `.nan`).
+
+A YAML alias repeats the node it names, and aliases of aliases multiply: 767 bytes of "billion
+laughs" stand for 10^9 values that every later walk of the document would visit. The composed
+nodes of a document with anchors are measured before they become data, and a document whose
+aliases repeat more than `MAX_ALIAS_NODES` nodes, or an alias inside the node it names, is refused.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +25,17 @@ import yaml
 from specmock.errors import SpecError
 from specmock.spec.refs import pointer
 
+# Nodes that aliases may add to a document, beyond those written out: far more than anchors
+# shared by hand ever repeat, far fewer than an alias bomb's.
+MAX_ALIAS_NODES = 1_000_000
+
 
 class DuplicateKeyError(yaml.MarkedYAMLError):
     """A mapping that names the same key twice."""
+
+
+class AliasError(yaml.MarkedYAMLError):
+    """Aliases that repeat too many nodes, or an alias inside the node it names."""
 
 
 class JsonDataLoader(yaml.SafeLoader):
@@ -31,6 +45,14 @@ class JsonDataLoader(yaml.SafeLoader):
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
+    def compose_document(self) -> yaml.Node | None:
+        """The root node, its aliases measured (see `check_aliases`) when it has anchors."""
+        anchors = self.anchors  # filled while composing, replaced by an empty one at the end
+        node = super().compose_document()
+        if anchors and node is not None:  # without an anchor there is no alias
+            check_aliases(node)
+        return node
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         self.flatten_mapping(node)
@@ -53,6 +75,49 @@ JsonDataLoader.add_constructor(
     "tag:yaml.org,2002:map",
     JsonDataLoader.construct_mapping,
 )
+
+
+def check_aliases(root: yaml.Node, limit: int = MAX_ALIAS_NODES) -> None:
+    """Raise AliasError at the first node whose aliases repeat more than `limit` nodes, or at an
+    alias inside the node it names. Each distinct node is visited once, however often repeated.
+    """
+    sizes: dict[int, int] = {}  # node id -> the number of nodes it stands for, aliases expanded
+    open_nodes: set[int] = set()  # the ids of the nodes being measured: the current one's parents
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, measured = stack.pop()
+        key = id(node)
+        if measured:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            # Each distinct node seen so far is written once: the rest are repeats.
+            if sizes[key] - len(sizes) > limit:
+                raise AliasError(
+                    None,
+                    None,
+                    f"its aliases repeat more than {limit:,} nodes (the limit); use a $ref instead",
+                    node.start_mark,
+                )
+        elif key in open_nodes:
+            raise AliasError(
+                None,
+                None,
+                "an alias inside the node it names (a value cannot hold itself)",
+                node.start_mark,
+            )
+        elif key not in sizes:
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+
+
+def _children(node: yaml.Node) -> Iterator[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        yield from node.value
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield key
+            yield value
 
 
 def _json_key(key: Any) -> Any:
@@ -140,14 +205,19 @@ def _parse(text: str, source: str, json_only: bool) -> tuple[Any, bool]:
         return load_json(text) if json_only else (load_yaml(text), True)
     except json.JSONDecodeError as error:
         raise SpecError(source, f"line {error.lineno}", f"invalid JSON: {error.msg}") from None
+    except AliasError as error:
+        raise SpecError(source, _line(error), f"YAML refused: {error.problem}") from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f"line {mark.line + 1}" if mark else ""
-        raise SpecError(source, where, f"invalid YAML: {error.problem or error}") from None
+        raise SpecError(source, _line(error), f"invalid YAML: {error.problem or error}") from None
     except RecursionError:
         raise SpecError(source, "", "nested too deeply to read") from None
     except yaml.YAMLError as error:
         raise SpecError(source, "", f"invalid YAML: {error}") from None
+
+
+def _line(error: yaml.MarkedYAMLError) -> str:
+    mark = error.problem_mark or error.context_mark
+    return f"line {mark.line + 1}" if mark else ""
 
 
 # A numeric parameter must be written as JSON writes numbers: Python's `int()` and `float()` (what

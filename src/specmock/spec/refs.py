@@ -3,14 +3,19 @@
 A served spec must be self-contained, so every reference to another file is brought into the
 root document: schemas and other component-like targets are hoisted under `components` (so a
 recursive schema spread over files stays recursive, not infinitely inlined), anything else is
-inlined in place. Local references are checked to point somewhere; a broken one is a `SpecError`
-naming the file and the pointer of the `$ref`.
+inlined in place. A reference may only read files inside the folders it is allowed
+(`Bundler.ref_dirs`: the folder being served and those the user adds), so that a spec cannot
+publish `/etc/passwd` or `../secret.yaml`; a file outside is refused before it is read.
+
+Once bundled, every reference is checked to be local, to point somewhere and to reach a value
+that is not another reference; a broken one is a `SpecError` naming the file and the pointer of
+the `$ref`.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -222,34 +227,48 @@ def distinct_refs(node: Any) -> set[str]:
 
 
 def check_local_refs(document: dict[str, Any], source: str) -> None:
-    """Raise SpecError for the first local `$ref` that points nowhere (each distinct reference is
-    resolved once; the document is walked again for the place only when one fails)."""
+    """Raise SpecError for the first `$ref` that is not local (a bundled document has none), points
+    nowhere, or goes round a circle of references that never reaches a value (`A` -> `B` -> `A`).
+    Each distinct reference is checked once; the document is walked again for the place only when
+    one fails."""
     for ref in distinct_refs(document):
-        if not ref.startswith("#"):
-            continue
-        try:
-            resolve_pointer(document, ref[1:])
-        except (KeyError, ValueError):
+        if _ref_problem(document, ref) is not None:
             break
     else:
         return
     for path, ref in iter_refs(document):
-        if not ref.startswith("#"):
-            continue
+        problem = _ref_problem(document, ref)
+        if problem is not None:
+            raise SpecError(source, pointer(path), problem)
+
+
+def _ref_problem(document: dict[str, Any], ref: str) -> str | None:
+    """What is wrong with one `$ref` of a bundled document, if anything."""
+    if not ref.startswith("#"):
+        return f"$ref {ref!r} refers to another file, which only a spec read from a file can do"
+    chain = [ref]
+    while True:
         try:
-            resolve_pointer(document, ref[1:])
-        except (KeyError, ValueError):
-            raise SpecError(
-                source, pointer(path), f"$ref {ref!r} points to nothing in this document"
-            ) from None
+            node = resolve_pointer(document, chain[-1][1:])
+        except (KeyError, ValueError):  # a broken link further on is named at its own place
+            return f"$ref {ref!r} points to nothing in this document" if len(chain) == 1 else None
+        step = node.get("$ref") if isinstance(node, dict) else None
+        if not isinstance(step, str) or not step.startswith("#"):
+            return None
+        if step in chain:
+            circle = " -> ".join([*chain[chain.index(step) :], step])
+            return f"$ref {chain[0]!r} never reaches a value: the references go round {circle}"
+        chain.append(step)
 
 
 class Bundler:
     """Brings every relative-file `$ref` of one root document into it."""
 
-    def __init__(self, root_file: Path, reader: Reader) -> None:
+    def __init__(self, root_file: Path, reader: Reader, ref_dirs: Sequence[Path] = ()) -> None:
+        """`ref_dirs` are the folders references may read (default: the root file's own)."""
         self.root_file = root_file.resolve()
         self.reader = reader
+        self.ref_dirs = _outermost(ref_dirs) or (self.root_file.parent,)
         self.files_read: set[Path] = set()
         self._documents: dict[Path, Any] = {}
         self._hoisted: dict[tuple[Path, str], str] = {}
@@ -305,8 +324,18 @@ class Bundler:
                 self.root_file, pointer(path), f"$ref {ref!r}: remote references are not supported"
             )
         target = (file.parent / unquote(address)).resolve() if address else file
+        if not any(target.is_relative_to(folder) for folder in self.ref_dirs):
+            raise SpecError(self.root_file, pointer(path), self._outside(ref, target))
         self._load(target, ref, path)
         return target, fragment
+
+    def _outside(self, ref: str, target: Path) -> str:
+        """Names the refused file, never what it holds: that is what must not be published."""
+        folders = ", ".join(repr(str(folder)) for folder in self.ref_dirs)
+        return (
+            f"$ref {ref!r}: {str(target)!r} is outside the folders references may read "
+            f"({folders}); allow its folder with --allow-ref-dir"
+        )
 
     def _load(self, target: Path, ref: str, path: tuple[str | int, ...]) -> Any:
         if target not in self._documents:
@@ -353,6 +382,16 @@ class Bundler:
         bundled = self._walk(value, target, ("components", kind, name))
         self._extra.setdefault(kind, {})[name] = bundled
         return name
+
+
+def _outermost(folders: Sequence[Path]) -> tuple[Path, ...]:
+    """The folders, resolved, without those inside another one (an API folder in the catalog's)."""
+    resolved = sorted({folder.resolve() for folder in folders})
+    return tuple(
+        folder
+        for folder in resolved
+        if not any(folder != other and folder.is_relative_to(other) for other in resolved)
+    )
 
 
 def _is_data(key: Any) -> bool:

@@ -89,7 +89,9 @@ def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
     Broken spec files are logged and listed at `/__specmock/apis`; the other APIs still serve.
     Raises ConfigError when two APIs claim the same method and path.
     """
-    catalog = catalog if catalog is not None else Catalog.from_path(config.specs)
+    catalog = (
+        catalog if catalog is not None else Catalog.from_path(config.specs, config.allow_ref_dirs)
+    )
     for error in catalog.errors:
         logger.error("%s", error)
     stubs = Stubs(list(catalog.apis), config)

@@ -314,7 +314,9 @@ def create_proxy_app(
 
     Raises ConfigError when two APIs claim the same method and path.
     """
-    catalog = catalog if catalog is not None else Catalog.from_path(config.specs)
+    catalog = (
+        catalog if catalog is not None else Catalog.from_path(config.specs, config.allow_ref_dirs)
+    )
     for error in catalog.errors:
         logger.error("%s", error)
     proxy = Proxy(list(catalog.apis), config, options)
