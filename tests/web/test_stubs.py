@@ -160,3 +160,14 @@ async def test_stubs_journal_and_store_are_per_session(stubs, client):
         ("POST", 201),
     ]
     assert [(e.method, e.status) for e in stubs.journal.entries("")] == [("GET", 404)]
+
+
+@pytest.mark.anyio
+async def test_stubs_head_is_answered_as_get_without_a_body(client):
+    made = await client.post("/notes", json={"title": "a"})
+    got = await client.get(made.headers["location"])
+    head = await client.head(made.headers["location"])
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["etag"] == got.headers["etag"]
+    assert (await client.head("/notes/99")).status_code == 404  # as GET answers it
+    assert (await client.request("HEAD", "/notes")).status_code == 405  # no GET to stand in

@@ -32,6 +32,12 @@ class Route:
         """The declared methods, upper case, as an `Allow` header lists them."""
         return [method.upper() for method in self.operations]
 
+    def operation_for(self, method: str) -> Operation | None:
+        """The operation a request method reaches: its own, or GET's for an undeclared HEAD."""
+        method = method.lower()
+        found = self.operations.get(method)
+        return self.operations.get("get") if found is None and method == "head" else found
+
     @property
     def specificity(self) -> tuple[int, int]:
         literal = _PARAMETER.sub("", self.template)

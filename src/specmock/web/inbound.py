@@ -50,7 +50,7 @@ def route(router: Router, request: Request) -> Routed | Problem:
     match = router.match(raw_path(request.scope))
     if match is None:
         return not_found(request.scope["path"])
-    operation = match.route.operations.get(request.method.lower())
+    operation = match.route.operation_for(request.method)
     if operation is None:
         return not_allowed(request.method, match)
     return Routed(match, operation)
