@@ -1,7 +1,12 @@
 import pytest
 
 from specmock.problems import Problem
-from specmock.validation.negotiation import acceptable, choose, documented_type
+from specmock.validation.negotiation import (
+    acceptable,
+    choose,
+    documented_type,
+    unterminated_multipart,
+)
 
 
 @pytest.mark.parametrize(
@@ -52,3 +57,26 @@ def test_negotiation_choose_names_the_type_or_the_406_with_what_is_documented():
         "Accept 'image/png' admits none of the documented types: application/json, text/csv"
     )
     assert [(v.location, v.name) for v in refused.errors] == [("header", "Accept")]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "expected"),
+    [
+        pytest.param(
+            "multipart/form-data; boundary=XX",
+            b'--XX\r\nContent-Disposition: form-data; name="a"\r\n\r\n1',
+            "the multipart body never ends: no closing '--XX--' delimiter",
+            id="cut-short",
+        ),
+        pytest.param(
+            'multipart/form-data; boundary="X Y"',
+            b'--X Y\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--X Y--\r\nepilogue',
+            None,
+            id="closed-quoted-with-epilogue",
+        ),
+        pytest.param("application/json", b"{", None, id="not-multipart"),
+        pytest.param("multipart/form-data; boundary=XX", b"", None, id="no-body"),
+    ],
+)
+def test_negotiation_unterminated_multipart_is_named(content_type, body, expected):
+    assert unterminated_multipart(content_type, body) == expected

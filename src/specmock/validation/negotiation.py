@@ -115,3 +115,18 @@ def not_acceptable(accept: str | None, content: Mapping[str, Any]) -> Problem:
         f"Accept {accept!r} admits none of the documented types: {', '.join(content)}",
         (Violation("header", "Accept", f"{accept!r} is not acceptable"),),
     )
+
+
+def unterminated_multipart(content_type: str, body: bytes | None) -> str | None:
+    """Why a multipart body is cut short (no closing `--boundary--` delimiter), or None; Python's
+    reader takes such a body as it is, but RFC 2046 ends every multipart body with one."""
+    if not body or not essence(content_type).startswith("multipart/"):
+        return None
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "boundary":
+            boundary = value.strip().strip('"')
+            closing = f"--{boundary}--"
+            if boundary and closing.encode("latin-1", "replace") not in body:
+                return f"the multipart body never ends: no closing {closing!r} delimiter"
+    return None

@@ -173,6 +173,10 @@ class ApiValidator:
             )
             found.extend(schema)
             return found
+        unterminated = negotiation.unterminated_multipart(request.content_type, request.body)
+        if unterminated is not None:
+            found.append(Violation("body", "", unterminated))
+            return found
         refused = self._core.body_error(operation, request.body, request.content_type)
         if refused is not None:
             found.extend(body_violations(refused, request.body, request.content_type))
