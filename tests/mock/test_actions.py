@@ -130,3 +130,20 @@ def test_actions_an_if_match_is_always_honoured(shelf, method, status):
     )
     assert isinstance(refused, Problem) and refused.status == status
     assert shelf.session.get("shelf", "/books/1").record["title"] == "Dune"
+
+
+@pytest.mark.parametrize(
+    ("title", "why"),
+    [
+        pytest.param(float("inf"), "Out of range float values are not JSON compliant", id="inf"),
+        pytest.param("\ud800", "surrogates not allowed", id="lone-surrogate"),
+    ],
+)
+def test_actions_a_record_that_cannot_be_written_back_is_refused(shelf, title, why):
+    binding = shelf.actions.bindings.get(shelf.operation("put", "/books/{id}"))
+    found = shelf.actions.check_record(binding, {"title": "ok", "note": title})
+    assert [(v.location, v.name) for v in found] == [("body", "")]
+    assert (
+        found[0].message.startswith("the record cannot be written as JSON")
+        and why in found[0].message
+    )

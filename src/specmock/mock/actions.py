@@ -190,17 +190,20 @@ class Actions:
         return self.records.answer(binding, address.key, written)
 
     def check_record(self, binding: Binding, record: dict[str, Any]) -> list[Violation]:
-        """Ways a record breaks its resource: the schema clients write, documented size limits."""
+        """Ways a record breaks its resource: JSON that cannot be written back, the schema
+        clients write, documented size limits."""
+        try:  # what cannot be written back as JSON would break every later answer from it
+            size = len(json.dumps(record, ensure_ascii=False, allow_nan=False).encode())
+        except (ValueError, RecursionError) as error:  # NaN, Infinity, a lone surrogate, depth
+            return [Violation("body", "", f"the record cannot be written as JSON: {error}")]
         found = []
-        if binding.max_size is not None:
-            size = len(json.dumps(record, ensure_ascii=False).encode())
-            if size > binding.max_size:
-                limit = binding.max_size
-                found.append(
-                    Violation(
-                        "body", "", f"the result would be {size} bytes, over the limit of {limit}"
-                    )
+        if binding.max_size is not None and size > binding.max_size:
+            limit = binding.max_size
+            found.append(
+                Violation(
+                    "body", "", f"the result would be {size} bytes, over the limit of {limit}"
                 )
+            )
         written = {k: v for k, v in record.items() if k not in binding.owned}
         for where, message in self.synthesizer.problems(written, binding.write_schema):
             found.append(Violation("body", where, message))
