@@ -10,6 +10,12 @@ from pathlib import Path
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 # Test cases per operation and phase in a contract run (`specmock fuzz` and `verify`).
 DEFAULT_MAX_EXAMPLES = 50
+# Seconds a session is idle before it may make room for a new one, past the cap of sessions.
+DEFAULT_SESSION_TTL = 30 * 60.0
+# Seconds a client may send nothing in the middle of a body before it is answered 408.
+DEFAULT_BODY_TIMEOUT = 10.0
+# Seconds open connections get to finish at shutdown before they are closed.
+DEFAULT_SHUTDOWN_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +25,7 @@ class Config:
     `specs` is a folder of specs or one spec file. `prefix` mounts each API under `/{name}`.
     `tokens`, when given, are the only credential values accepted (bearer token, API key, or
     `user:password` for basic auth). `state_file` keeps the stored records across restarts.
+    `session_ttl`, `body_timeout` and `shutdown_timeout` are in seconds.
     """
 
     specs: Path = Path("specs")
@@ -27,3 +34,6 @@ class Config:
     max_body: int = DEFAULT_MAX_BODY
     tokens: frozenset[str] = frozenset()
     state_file: Path | None = None
+    session_ttl: float = DEFAULT_SESSION_TTL
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT
