@@ -12,6 +12,7 @@ import pytest
 
 from specmock.config import Config
 from specmock.spec.api import Api
+from specmock.web.request import SESSION_HEADER as SESSION
 from specmock.web.stubs import Stubs
 from tests.web.notes import NOTES
 
@@ -160,3 +161,26 @@ async def test_stubs_journal_and_store_are_per_session(stubs, client):
         ("POST", 201),
     ]
     assert [(e.method, e.status) for e in stubs.journal.entries("")] == [("GET", 404)]
+
+
+@pytest.mark.anyio
+async def test_stubs_a_new_session_past_the_cap_is_a_503_naming_the_limit(stubs, client):
+    stubs.store.max_sessions = 2
+    for name in ("", "a"):
+        created = await client.post("/notes", json={"title": name}, headers={SESSION: name})
+        assert created.status_code == 201
+    refused = await client.post("/notes", json={"title": "b"}, headers={SESSION: "b"})
+    assert refused.headers["retry-after"] == "1800"
+    assert problem(refused) == (
+        503,
+        "application/problem+json",
+        {
+            "type": "urn:specmock:problem:unavailable",
+            "title": "The server cannot take this request now; retry later",
+            "status": 503,
+            "detail": "session 'b' cannot start: 2 sessions are in use and none has been idle"
+            " for 1800 s (--session-ttl); retry in 1800 s",
+        },
+    )
+    mine = await client.get("/notes/1", headers={SESSION: "a"})
+    assert mine.json()["title"] == "a"  # the session in use was kept

@@ -155,6 +155,13 @@ def _key(name: str) -> str:
     return _ENCODER.encode(name)
 
 
+def _describe(error: Exception) -> str:
+    """An error without the temporary file's random name, so that a repeat reads the same."""
+    if isinstance(error, OSError) and error.strerror:
+        return f"{type(error).__name__}: {error.strerror}"
+    return f"{type(error).__name__}: {error}"
+
+
 def _fsync_folder(folder: Path) -> None:
     """Make the rename itself durable (where a folder can be opened, as on Linux and macOS)."""
     try:
@@ -212,7 +219,7 @@ class Saver:
         except Exception as error:
             self._report(
                 f"cannot save the stored records to {str(self.file.path)!r}, retrying:"
-                f" {type(error).__name__}: {error}"
+                f" {_describe(error)}"
             )
             return False
         self.saved = changes
