@@ -16,12 +16,12 @@ def test_state_file_check_names_a_path_that_cannot_be_written(tmp_path):
     with pytest.raises(ConfigError, match=f"no folder '{tmp_path / 'nowhere'}' to write in"):
         StateFile(missing).check()
     (tmp_path / "file").write_text("")
-    with pytest.raises(ConfigError, match="no folder .*file' to write in"):
+    with pytest.raises(ConfigError, match=r"no folder .*file' to write in"):
         StateFile(tmp_path / "file" / "state.json").check()
 
 
 def test_state_file_encode_writes_what_json_reads_back():
-    snapshot = {"": {"a": {"/x/1": {"n": 1}}}, "s\"": {"a": {}, "b": {"/y/é": {"t": [1, "é"]}}}}
+    snapshot = {"": {"a": {"/x/1": {"n": 1}}}, 's"': {"a": {}, "b": {"/y/é": {"t": [1, "é"]}}}}
     text, unsaved = encode(snapshot)
     assert json.loads(text) == {"sessions": snapshot} and unsaved == []
     assert json.loads(encode({})[0]) == {"sessions": {}}

@@ -31,9 +31,12 @@ Snapshot = dict[str, dict[str, dict[str, dict[str, Any]]]]
 #: (API, item path, record) -> what is wrong with the record, or None
 RecordCheck = Callable[[str, str, dict[str, Any]], str | None]
 
-# Each record is encoded this many levels down, so that one the encoder takes is one the reader
-# takes back with the file's own four levels around it and the caller's frames below.
+# A record whose text is this long or longer (and so may be nested half as deep) is encoded
+# again `_DEPTH_MARGIN` levels down, so that one the encoder takes is one the reader takes back
+# with the file's own four levels around it and the caller's frames below. A shorter one is
+# nested too shallow to matter, and encoding every record twice would double the save.
 _DEPTH_MARGIN = 64
+_MAY_BE_DEEP = 1000
 _ENCODER = json.JSONEncoder()
 SAVE_INTERVAL = 1.0  # seconds between checks for changes to save
 
@@ -128,9 +131,11 @@ def encode(snapshot: Snapshot) -> tuple[str, list[str]]:
         for api, records in apis.items():
             lines = []
             for item, record in records.items():
-                inner[0] = record
                 try:
-                    text = _ENCODER.encode(wrapper)[_DEPTH_MARGIN:-_DEPTH_MARGIN]
+                    text = _ENCODER.encode(record)
+                    if len(text) >= _MAY_BE_DEEP:
+                        inner[0] = record
+                        _ENCODER.encode(wrapper)
                 except (RuntimeError, ValueError, TypeError) as error:  # RecursionError included
                     where = f"session {name!r}, API {api!r}, record {item}"
                     unsaved.append(f"{where} cannot be saved: {type(error).__name__}: {error}")
