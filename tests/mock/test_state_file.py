@@ -21,7 +21,8 @@ def test_state_file_check_names_a_path_that_cannot_be_written(tmp_path):
 
 
 def test_state_file_encode_writes_what_json_reads_back():
-    snapshot = {"": {"a": {"/x/1": {"n": 1}}}, 's"': {"a": {}, "b": {"/y/é": {"t": [1, "é"]}}}}
+    quoted = {"a": {}, "b": {"/y/é": {"t": [1, "é"]}}}
+    snapshot: dict = {"": {"a": {"/x/1": {"n": 1}}}, 's"': quoted}
     text, unsaved = encode(snapshot)
     assert json.loads(text) == {"sessions": snapshot} and unsaved == []
     assert json.loads(encode({})[0]) == {"sessions": {}}

@@ -120,7 +120,8 @@ def test_store_write_gives_an_own_id_where_the_path_names_records_otherwise():
 
 
 def _nested(depth):
-    value = leaf = {}
+    value: dict = {}
+    leaf = value
     for _ in range(depth):
         leaf["a"] = {}
         leaf = leaf["a"]

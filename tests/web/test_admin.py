@@ -303,7 +303,7 @@ async def test_admin_session_header_keeps_records_reset_and_journal_apart(client
 
 @pytest.mark.anyio
 async def test_admin_ending_a_session_frees_its_place_and_a_full_store_answers_503(tmp_path):
-    app = create_app(Config(specs=tmp_path), Catalog([Api.from_dict("notes", NOTES)], []))
+    app = create_app(Config(specs=tmp_path), Catalog((Api.from_dict("notes", NOTES),), ()))
     app.state.specmock.store.max_sessions = 1
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
