@@ -1,7 +1,11 @@
 import json
+import signal
+import socket
 import subprocess
 import sys
+import time
 
+import httpx
 import pytest
 import yaml
 
@@ -122,3 +126,84 @@ def test_cli_allow_ref_dir_must_be_a_folder(tmp_path, capsys):
         with pytest.raises(SystemExit):
             main([command, str(tmp_path), "--allow-ref-dir", missing, "--target", "http://x"])
         assert f"--allow-ref-dir: {missing!r} is not a folder" in capsys.readouterr().err
+
+
+NOTES_SPEC = SPECS.parent / "tests" / "specs" / "notes.yaml"
+_BOUND = 30  # seconds any wait in these tests may take at most; none is a timing assertion
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serve(state, *extra):
+    """`specmock serve` in a subprocess with a state file, once it answers; and its base URL."""
+    port = _free_port()
+    command = [sys.executable, "-m", "specmock", "serve", str(NOTES_SPEC), "--port", str(port)]
+    command += ["--state-file", str(state), "--log-level", "warning", *extra]
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + _BOUND
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            httpx.get(f"{url}/__specmock/apis", timeout=1)
+            return process, url
+        except httpx.TransportError:
+            time.sleep(0.05)
+    process.kill()
+    process.wait(_BOUND)
+    raise AssertionError(f"the server did not start: {' '.join(command)}")
+
+
+def _saved(state, text):
+    """Wait (bounded) until the state file holds `text`."""
+    deadline = time.monotonic() + _BOUND
+    while time.monotonic() < deadline:
+        if state.is_file() and text in state.read_text():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_cli_a_write_survives_sigkill_once_saved(tmp_path):
+    state = tmp_path / "state.json"
+    process, url = _serve(state)
+    try:
+        assert httpx.post(f"{url}/notes", json={"title": "kept"}).status_code == 201
+        assert _saved(state, "kept")  # within about a second, with no shutdown at all
+    finally:
+        process.kill()
+        process.wait(_BOUND)
+    process, url = _serve(state)
+    try:
+        assert httpx.get(f"{url}/notes/1").json()["title"] == "kept"
+    finally:
+        process.kill()
+        process.wait(_BOUND)
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["term", "hup"])
+def test_cli_shutdown_ends_in_bounded_time_past_a_stalled_body_and_saves(tmp_path, number):
+    state = tmp_path / "state.json"
+    process, url = _serve(state, "--shutdown-timeout", "1", "--body-timeout", "600")
+    try:
+        assert httpx.post(f"{url}/notes", json={"title": "before"}).status_code == 201
+        with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])), 5) as stalled:
+            head = "PUT /notes/1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            stalled.sendall(f"{head}Content-Length: 100\r\n\r\n{{".encode())
+            time.sleep(0.2)  # let the server start reading the body: not an assertion
+            process.send_signal(number)
+            assert process.wait(_BOUND) in (0, -signal.SIGTERM)
+    finally:
+        process.kill()
+        process.wait(_BOUND)
+    assert "before" in state.read_text()
+
+
+def test_cli_a_state_file_that_cannot_be_written_stops_the_start(tmp_path, capsys):
+    assert main(["serve", str(NOTES_SPEC), "--state-file", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.endswith(
+        f"specmock: --state-file '{tmp_path}' is a folder; give a file path in it\n"
+    )

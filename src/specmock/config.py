@@ -10,6 +10,12 @@ from pathlib import Path
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 # Test cases per operation and phase in a contract run (`specmock fuzz` and `verify`).
 DEFAULT_MAX_EXAMPLES = 50
+# Seconds a session is idle before it may make room for a new one, past the cap of sessions.
+DEFAULT_SESSION_TTL = 30 * 60.0
+# Seconds a client may send nothing in the middle of a body before it is answered 408.
+DEFAULT_BODY_TIMEOUT = 10.0
+# Seconds open connections get to finish at shutdown before they are closed.
+DEFAULT_SHUTDOWN_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +27,7 @@ class Config:
     `user:password` for basic auth). `state_file` keeps the stored records across restarts.
     `allow_ref_dirs` are folders outside `specs` whose files a `$ref` may read (by default a `$ref`
     reads only inside `specs`, or inside the folder of the one spec file).
+    `session_ttl`, `body_timeout` and `shutdown_timeout` are in seconds.
     """
 
     specs: Path = Path("specs")
@@ -30,3 +37,6 @@ class Config:
     tokens: frozenset[str] = frozenset()
     state_file: Path | None = None
     allow_ref_dirs: tuple[Path, ...] = ()
+    session_ttl: float = DEFAULT_SESSION_TTL
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT

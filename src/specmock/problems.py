@@ -43,6 +43,7 @@ _TITLES = {
     404: ("not-found", "Nothing is documented or stored at this path"),
     405: ("method-not-allowed", "The path does not document this method"),
     406: ("not-acceptable", "No documented response media type is acceptable"),
+    408: ("request-timeout", "The client stopped sending the request body"),
     409: ("conflict", "The request conflicts with the stored record"),
     412: ("precondition-failed", "If-Match does not match the stored record's ETag"),
     413: ("payload-too-large", "The request body is over the size limit"),
@@ -51,6 +52,7 @@ _TITLES = {
     500: ("internal-error", "specmock failed; this is a bug in specmock, please report it"),
     501: ("not-implemented", "specmock cannot produce this response yet"),
     502: ("bad-gateway", "The upstream server failed or broke the API's spec"),
+    503: ("unavailable", "The server cannot take this request now; retry later"),
     504: ("gateway-timeout", "The upstream server did not answer in time"),
 }
 

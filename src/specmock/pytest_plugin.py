@@ -61,7 +61,11 @@ class Fake:
         self.client.post("/__specmock/reset", params=params).raise_for_status()
 
     def close(self) -> None:
-        self.client.close()
+        """End this test's session on the server (its place among the sessions is freed)."""
+        try:
+            self.client.delete("/__specmock/session")
+        finally:
+            self.client.close()
 
 
 @pytest.fixture(scope="session")

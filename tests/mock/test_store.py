@@ -5,6 +5,7 @@ import pytest
 
 from specmock.errors import SpecmockError
 from specmock.mock import store
+from specmock.mock import store as store_module
 from specmock.mock.server_fields import ServerFields
 from specmock.mock.storage import Address
 from specmock.mock.store import Store, new_id
@@ -116,3 +117,109 @@ def test_store_write_gives_an_own_id_where_the_path_names_records_otherwise():
     assert (one, two) == ({"id": 1, "username": "ann"}, {"id": 2, "username": "bob"})
     again = session.write("u", Address("/user/ann", "/user", "ann"), {"id": 9}, server).record
     assert again["id"] == 1  # an id once given stays
+
+
+def _nested(depth):
+    value: dict = {}
+    leaf = value
+    for _ in range(depth):
+        leaf["a"] = {}
+        leaf = leaf["a"]
+    return value
+
+
+def test_store_save_keeps_a_deep_record_and_reports_one_too_deep_to_write(tmp_path):
+    path = tmp_path / "state.json"
+    store = Store()
+    session = store.session("s")
+    session.put("pets", "/pets/1", {"name": "Kept"})
+    session.put("pets", "/pets/2", {"deep": _nested(985)})  # indent=1 used to raise here
+    session.put("pets", "/pets/3", {"deeper": _nested(100_000)})
+    unsaved = store.save(path)
+    assert len(unsaved) == 1
+    assert unsaved[0].startswith("session 's', API 'pets', record /pets/3 cannot be saved: Recur")
+    again = Store()
+    assert again.load(path) == []
+    assert again.session("s").get("pets", "/pets/1").record == {"name": "Kept"}
+    assert again.session("s").get("pets", "/pets/2").record == {"deep": _nested(985)}
+    assert again.session("s").get("pets", "/pets/3") is None
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]  # no temporary file left
+
+
+def test_store_load_leaves_out_the_records_the_check_refuses_naming_them(tmp_path):
+    path = tmp_path / "state.json"
+    saved = {"": {"pets": {"/pets/1": {"name": "ok"}, "/pets/2": {"name": 5}, "/pets/3": [1]}}}
+    path.write_text(json.dumps({"sessions": saved}))
+
+    def check(api, item, record):
+        return None if isinstance(record["name"], str) else f"name {record['name']!r} is no string"
+
+    store = Store()
+    refused = [str(error) for error in store.load(path, check)]
+    assert refused == [
+        f"{path}: session '', API 'pets', record /pets/2: not loaded: name 5 is no string",
+        f"{path}: session '', API 'pets', record /pets/3: not loaded: a record must be an object,"
+        " got [1]",
+    ]
+    assert [p for p, _ in store.session().children("pets", "/pets")] == ["/pets/1"]
+
+
+def test_store_changes_count_every_write_delete_and_reset():
+    store = Store(SEED)
+    session = store.session("a")
+    seen = [store.changes]
+    session.put("pets", "/pets/2", {"name": "B"})
+    seen.append(store.changes)
+    session.delete("pets", "/pets/2")
+    seen.append(store.changes)
+    store.reset("a")
+    seen.append(store.changes)
+    store.session("a").get("pets", "/pets/1")
+    seen.append(store.changes)
+    assert seen[0] < seen[1] < seen[2] < seen[3] == seen[4]  # each change counted, a read not
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_store_a_session_in_use_is_kept_and_a_new_one_refused_when_full():
+    clock = Clock()
+    store = Store(max_sessions=3, session_ttl=60, clock=clock)
+    store.session("")  # the default session is never dropped
+    store.session("a").put("pets", "/pets/1", {"name": "A"})
+    store.session("b")
+    clock.now += 59
+    with pytest.raises(store_module.SessionRefused) as refused:
+        store.session("c")
+    assert str(refused.value) == (
+        "session 'c' cannot start: 3 sessions are in use and none has been idle for 60 s"
+        " (--session-ttl); retry in 1 s"
+    )
+    assert store.session("a").get("pets", "/pets/1").record == {"name": "A"}
+
+
+def test_store_a_session_idle_past_the_ttl_gives_way_to_a_new_one():
+    clock = Clock()
+    store = Store(max_sessions=3, session_ttl=60, clock=clock)
+    store.session("a").put("pets", "/pets/1", {"name": "A"})
+    store.session("b")
+    store.session("")
+    clock.now += 30
+    store.session("b")  # used again: "a" is now the one idle the longest
+    clock.now += 31
+    store.session("c")
+    assert store.session("b") is not None and store.end("a") is False  # "a" was dropped
+
+
+def test_store_string_ids_issued_are_remembered_up_to_a_bound():
+    state = Store().session()
+    for n in range(3 * store_module._RECENT_IDS):
+        state.issue("a", "/things", f"id{n}")
+    assert len(state._issued) == store_module._RECENT_IDS
+    taken = store_module._Recent(("a", "/things"), state._issued)
+    assert f"id{3 * store_module._RECENT_IDS - 1}" in taken and "id0" not in taken

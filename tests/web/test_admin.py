@@ -299,3 +299,18 @@ async def test_admin_session_header_keeps_records_reset_and_journal_apart(client
     reset = await client.post("/__specmock/reset", headers=a)
     assert reset.json() == {"reset": "all", "session": "a"}
     assert (await client.get("/__specmock/apis/notes/records", headers=a)).json()["records"] == SEED
+
+
+@pytest.mark.anyio
+async def test_admin_ending_a_session_frees_its_place_and_a_full_store_answers_503(tmp_path):
+    app = create_app(Config(specs=tmp_path), Catalog((Api.from_dict("notes", NOTES),), ()))
+    app.state.specmock.store.max_sessions = 1
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        other = {"X-Specmock-Session": "other"}
+        assert (await client.get("/__specmock/apis/notes/records")).status_code == 200
+        refused = await client.get("/__specmock/apis/notes/records", headers=other)
+        assert (refused.status_code, refused.json()["status"]) == (503, 503)
+        assert (await client.delete("/__specmock/session")).status_code == 204
+        listed = await client.get("/__specmock/apis/notes/records", headers=other)
+        assert listed.json() == {"api": "notes", "session": "other", "records": {}}

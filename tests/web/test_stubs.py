@@ -12,6 +12,7 @@ import pytest
 
 from specmock.config import Config
 from specmock.spec.api import Api
+from specmock.web.request import SESSION_HEADER as SESSION
 from specmock.web.stubs import Stubs
 from tests.web.notes import NOTES
 
@@ -171,3 +172,26 @@ async def test_stubs_head_is_answered_as_get_without_a_body(client):
     assert head.headers["etag"] == got.headers["etag"]
     assert (await client.head("/notes/99")).status_code == 404  # as GET answers it
     assert (await client.request("HEAD", "/notes")).status_code == 405  # no GET to stand in
+
+
+@pytest.mark.anyio
+async def test_stubs_a_new_session_past_the_cap_is_a_503_naming_the_limit(stubs, client):
+    stubs.store.max_sessions = 2
+    for name in ("", "a"):
+        created = await client.post("/notes", json={"title": name}, headers={SESSION: name})
+        assert created.status_code == 201
+    refused = await client.post("/notes", json={"title": "b"}, headers={SESSION: "b"})
+    assert refused.headers["retry-after"] == "1800"
+    assert problem(refused) == (
+        503,
+        "application/problem+json",
+        {
+            "type": "urn:specmock:problem:unavailable",
+            "title": "The server cannot take this request now; retry later",
+            "status": 503,
+            "detail": "session 'b' cannot start: 2 sessions are in use and none has been idle"
+            " for 1800 s (--session-ttl); retry in 1800 s",
+        },
+    )
+    mine = await client.get("/notes/1", headers={SESSION: "a"})
+    assert mine.json()["title"] == "a"  # the session in use was kept

@@ -46,14 +46,20 @@ def load_seed(api: Api, actions: Actions) -> dict[str, dict[str, Any]]:
         raise SpecError(path, "", "seed data must map item paths to records")
     records: dict[str, dict[str, Any]] = {}
     for key, record in data.items():
-        binding = actions.bindings.for_item(str(key))
-        if binding is None:
-            known = ", ".join(actions.bindings.item_templates) or "none"
-            raise SpecError(path, str(key), f"not an item path of this API (item paths: {known})")
         if not isinstance(record, dict):
             raise SpecError(path, str(key), f"a record must be an object, got {record!r}")
-        problems = actions.check_record(binding, record)
-        if problems:
-            raise SpecError(path, str(key), "; ".join(str(p) for p in problems))
+        problem = record_problem(actions, str(key), record)
+        if problem is not None:
+            raise SpecError(path, str(key), problem)
         records[str(key)] = record
     return records
+
+
+def record_problem(actions: Actions, key: str, record: dict[str, Any]) -> str | None:
+    """What is wrong with storing `record` at item path `key` (seed data, a state file), or None."""
+    binding = actions.bindings.for_item(key)
+    if binding is None:
+        known = ", ".join(actions.bindings.item_templates) or "none"
+        return f"not an item path of this API (item paths: {known})"
+    problems = actions.check_record(binding, record)
+    return "; ".join(str(p) for p in problems) if problems else None

@@ -4,24 +4,54 @@ A record is the JSON object a client wrote (unwrapped from any envelope) plus th
 owns. Each session (`X-Specmock-Session`) has its own state, started from the seed data on first
 use; the default session is ''. Operations are synchronous and run on the event loop, so a request
 never sees another request's half-written record.
+
+Sessions are bounded: past `max_sessions`, a new one takes the place of the session idle the
+longest, and only when that one has been idle for `session_ttl` seconds; otherwise it is refused
+(`SessionRefused`), so a session someone is using is never dropped under them.
 """
 
 from __future__ import annotations
 
 import copy
-import json
+import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from specmock.errors import SpecmockError
+from specmock.config import DEFAULT_SESSION_TTL
+from specmock.errors import SpecError, SpecmockError
 from specmock.mock.server_fields import ServerFields
+from specmock.mock.state_file import RecordCheck, Snapshot, StateFile
 from specmock.mock.storage import Address, StoredRecord
 
 MAX_SESSIONS = 1000
 _KEPT_NAMES = 10_000  # field names shared between stored records
+# String ids recently issued, per session, that are never given out again even once deleted.
+# Older ones are let go: a random 10-hex id meets one of them about once in 2**40 draws.
+_RECENT_IDS = 256
+
+
+class SessionRefused(SpecmockError):
+    """A new session when `limit` sessions are in use and none has been idle for `ttl` seconds."""
+
+    def __init__(self, name: str, limit: int, ttl: float, retry_after: float) -> None:
+        self.name, self.limit, self.ttl = name, limit, ttl
+        self.retry_after = max(1, int(retry_after + 0.999))
+        super().__init__(
+            f"session {name!r} cannot start: {limit} sessions are in use and none has been idle"
+            f" for {ttl:g} s (--session-ttl); retry in {self.retry_after} s"
+        )
+
+
+class _Changes:
+    """A count of the writes to every session, shared by them, so a saver knows what is new."""
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
 
 
 _OWN_IDS = "#id"  # a collection's counter for the `id` fields its paths do not name
@@ -39,8 +69,10 @@ class Session:
         self,
         seed: Mapping[str, Mapping[str, dict[str, Any]]],
         names: dict[str, str] | None = None,
+        changes: _Changes | None = None,
     ) -> None:
-        self._issued: dict[tuple[str, str], set[str]] = {}
+        self._issued: OrderedDict[tuple[str, str, str], None] = OrderedDict()
+        self._changes = changes if changes is not None else _Changes()
         self._children: dict[tuple[str, str], dict[str, None]] = {}
         self._top: dict[tuple[str, str], int] = {}
         self._names = names if names is not None else {}
@@ -54,7 +86,8 @@ class Session:
         return self.entries.setdefault(api, {})
 
     def restart(self, api: str, entries: dict[str, StoredRecord]) -> None:
-        """Replace an API's records (the ids once issued are still never given out again)."""
+        """Replace an API's records (the ids recently issued are still not given out again)."""
+        self._changes.count += 1
         for key in [key for key in self._children if key[0] == api]:
             del self._children[key]
         self.entries[api] = entries
@@ -71,6 +104,7 @@ class Session:
         generated = previous.generated if previous else None
         entry = StoredRecord(self._shared(record), generated, _next(previous))
         records[path] = entry
+        self._changes.count += 1
         if previous is None:
             self._index(api, path, record)
         return entry
@@ -123,27 +157,32 @@ class Session:
             self._top[key] = max(self._top.get(key, 0), int(identifier))
 
     def issue(self, api: str, collection: str, identifier: str) -> None:
-        """Note an id handed out in a collection, so that it is never given out again (an integer
-        one by the highest seen, which the next integer id counts up from)."""
+        """Note an id handed out in a collection, so that it is not given out again: an integer one
+        by the highest seen, which the next integer id counts up from; a string one among the
+        last `_RECENT_IDS` issued (a stored one is never given out, whenever it was issued)."""
         key = (api, collection.rstrip("/"))
         if identifier.isdigit():
             self._raise_top(key, identifier)
-        else:
-            self._issued.setdefault(key, set()).add(identifier)
+            return
+        self._issued[(*key, identifier)] = None
+        self._issued.move_to_end((*key, identifier))
+        if len(self._issued) > _RECENT_IDS:
+            self._issued.popitem(last=False)
 
     def new_id(self, api: str, collection: str, schema: Mapping[str, Any]) -> str | int:
         """A fresh id for a collection, of the id parameter's type and format: never one that is
-        stored or was ever issued there (integers count up from the highest seen)."""
+        stored or was recently issued there (integers count up from the highest ever seen)."""
         prefix = collection.rstrip("/")
         key = (api, prefix)
         if _is_numeric_schema(schema):
             return self._top.get(key, 0) + 1
         stored = _Identifiers(prefix, self._children.get(key, {}))
-        return new_id(schema, _Union(stored, self._issued.get(key, set())))
+        return new_id(schema, _Union(stored, _Recent(key, self._issued)))
 
     def delete(self, api: str, path: str) -> bool:
         if self.records(api).pop(path, None) is None:
             return False
+        self._changes.count += 1
         collection = path.rpartition("/")[0]
         self._children.get((api, collection), {}).pop(path, None)
         return True
@@ -172,6 +211,22 @@ class _Identifiers(Collection[str]):
         return len(self._paths)
 
 
+class _Recent(Collection[str]):
+    """The ids recently issued in one collection (`key` is the API and the collection path)."""
+
+    def __init__(self, key: tuple[str, str], issued: Mapping[tuple[str, str, str], None]) -> None:
+        self._key, self._issued = key, issued
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, str) and (*self._key, item) in self._issued
+
+    def __iter__(self) -> Iterator[str]:
+        return (identifier for *key, identifier in self._issued if tuple(key) == self._key)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 class _Union(Collection[str]):
     """Membership in either of two collections, without copying them."""
 
@@ -196,60 +251,99 @@ def _next(previous: StoredRecord | None) -> int:
 class Store:
     """Every session's state, the seed data they start from, and saving to a state file."""
 
-    def __init__(self, seed: Mapping[str, Mapping[str, dict[str, Any]]] | None = None) -> None:
+    def __init__(
+        self,
+        seed: Mapping[str, Mapping[str, dict[str, Any]]] | None = None,
+        max_sessions: int = MAX_SESSIONS,
+        session_ttl: float = DEFAULT_SESSION_TTL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.seed: dict[str, dict[str, dict[str, Any]]] = {
             api: dict(records) for api, records in (seed or {}).items()
         }
-        self._sessions: OrderedDict[str, Session] = OrderedDict()
+        self.max_sessions, self.session_ttl, self._clock = max_sessions, session_ttl, clock
+        self._sessions: OrderedDict[str, Session] = OrderedDict()  # least recently used first
+        self._used: dict[str, float] = {}
         self._names: dict[str, str] = {}  # one table of field names for every session
+        self._changes = _Changes()
+
+    @property
+    def changes(self) -> int:
+        """How many writes every session has had: a saver compares it with the last it saved."""
+        return self._changes.count
 
     def session(self, name: str = "") -> Session:
-        """A session's state, created from the seed data on first use (least used dropped last)."""
+        """A session's state, created from the seed data on first use; SessionRefused when the
+        store is full of sessions in use."""
         state = self._sessions.get(name)
         if state is None:
-            state = Session(self.seed, self._names)
+            self._make_room(name)
+            state = self._fresh()
             self._sessions[name] = state
-            while len(self._sessions) > MAX_SESSIONS:
-                oldest = next(name for name in self._sessions if name != "")
-                del self._sessions[oldest]  # the default session is never dropped
         self._sessions.move_to_end(name)
+        self._used[name] = self._clock()
         return state
+
+    def _fresh(self) -> Session:
+        return Session(self.seed, self._names, self._changes)
+
+    def _make_room(self, name: str) -> None:
+        """Drop the sessions idle past the TTL while the store is full (never the default one)."""
+        now = self._clock()
+        while len(self._sessions) >= self.max_sessions:
+            oldest = next((n for n in self._sessions if n != ""), None)
+            idle = now - self._used.get(oldest, now) if oldest is not None else 0.0
+            if oldest is None or idle < self.session_ttl:
+                wait = self.session_ttl - idle
+                raise SessionRefused(name, self.max_sessions, self.session_ttl, wait)
+            self.end(oldest)
+
+    def end(self, name: str) -> bool:
+        """Forget a session (its next use starts again from the seed data); False if unknown."""
+        if self._sessions.pop(name, None) is None:
+            return False
+        del self._used[name]
+        self._changes.count += 1
+        return True
 
     def reset(self, session: str = "", api: str | None = None) -> None:
         """Back to the seed data: one API or all, in one session."""
-        fresh = Session(self.seed, self._names)
+        state = self.session(session)
         if api is None:
-            self._sessions[session] = fresh
+            self._sessions[session] = self._fresh()
+            self._changes.count += 1
             return
-        self.session(session).restart(api, fresh.records(api))
+        state.restart(api, self._fresh().records(api))
 
-    def save(self, path: Path) -> None:
-        """Write every session's records to a JSON file (atomically: write, then rename)."""
-        data = {
+    def snapshot(self) -> Snapshot:
+        """Every session's records as they are now, cheap to take on the event loop: the records
+        themselves are shared, not copied (a stored record is replaced, never changed in place)."""
+        return {
             name: {
                 api: {p: e.record for p, e in records.items()} for api, records in s.entries.items()
             }
             for name, s in self._sessions.items()
         }
-        temporary = path.with_suffix(path.suffix + ".tmp")
-        temporary.write_text(json.dumps({"sessions": data}, indent=1), encoding="utf-8")
-        temporary.replace(path)
 
-    def load(self, path: Path) -> None:
-        """Read sessions saved by `save`; a missing file is an empty start."""
-        if not path.exists():
-            return
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            sessions = data["sessions"]
-            for name, apis in sessions.items():
-                state = Session({}, self._names)
-                for api, records in apis.items():
-                    for item in list(records):  # each parsed record let go once it is stored
-                        state.put(api, item, dict(records.pop(item)))
-                self._sessions[name] = state
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-            raise SpecmockError(f"state file {str(path)!r} cannot be read: {error}") from None
+    def save(self, path: Path) -> list[str]:
+        """Write every session's records to `path` atomically; the records that could not be
+        written, one sentence each (the others are written)."""
+        return StateFile(path).write(self.snapshot())
+
+    def load(self, path: Path, check: RecordCheck | None = None) -> list[SpecError]:
+        """Read sessions saved by `save` (a missing file is an empty start). Records `check`
+        refuses are left out and returned as errors naming the file and the record; a file that
+        cannot be read at all raises SpecmockError."""
+        saved, refused = StateFile(path).read(check)
+        now = self._clock()
+        for name, apis in saved.items():
+            state = Session({}, self._names, self._changes)
+            for api, records in apis.items():
+                for item in list(records):  # each parsed record let go once it is stored
+                    state.put(api, item, dict(records.pop(item)))
+            self._sessions[name] = state
+            self._used[name] = now
+        return refused
 
 
 def new_id(schema: Mapping[str, Any], taken: Collection[str]) -> str | int:

@@ -17,12 +17,13 @@ from starlette.routing import BaseRoute, Route
 from specmock.errors import SpecError
 from specmock.mock.journal import Journal
 from specmock.mock.served_api import ServedApi
+from specmock.mock.store import Session, SessionRefused
 from specmock.problems import Problem
 from specmock.spec.api import Catalog
 from specmock.spec.parsing import strict_json
 from specmock.web.request import session_of
 from specmock.web.responses import problem_response
-from specmock.web.stubs import Stubs
+from specmock.web.stubs import Stubs, refusal
 
 ADMIN_ROOT = "/__specmock"
 
@@ -117,13 +118,23 @@ class Admin(Inspection):
                 methods=["GET", "PUT", "DELETE"],
             ),
             Route(f"{ADMIN_ROOT}/reset", self.reset, methods=["POST"]),
+            Route(f"{ADMIN_ROOT}/session", self.end_session, methods=["DELETE"]),
         ]
+
+    def _session(self, request: Request) -> Session | Response:
+        """The request's session, or the 503 when it is new and every session is in use."""
+        try:
+            return self.stubs.store.session(session_of(request))
+        except SessionRefused as refused:
+            return problem_response(refusal(refused))
 
     async def list_records(self, request: Request) -> Response:
         name = request.path_params["name"]
         if unknown := self._unknown(name):
             return unknown
-        state = self.stubs.store.session(session_of(request))
+        state = self._session(request)
+        if isinstance(state, Response):
+            return state
         records = {path: entry.record for path, entry in state.records(name).items()}
         return JSONResponse({"api": name, "session": session_of(request), "records": records})
 
@@ -132,7 +143,9 @@ class Admin(Inspection):
         if unknown := self._unknown(name):
             return unknown
         path = "/" + request.path_params["path"].strip("/")
-        state = self.stubs.store.session(session_of(request))
+        state = self._session(request)
+        if isinstance(state, Response):
+            return state
         if request.method == "PUT":
             try:
                 record = strict_json(await request.body())
@@ -167,5 +180,15 @@ class Admin(Inspection):
         api = request.query_params.get("api")
         if api is not None and (unknown := self._unknown(api)):
             return unknown
-        self.stubs.store.reset(session_of(request), api)
+        try:
+            self.stubs.store.reset(session_of(request), api)
+        except SessionRefused as refused:
+            return problem_response(refusal(refused))
         return JSONResponse({"reset": api or "all", "session": session_of(request)})
+
+    async def end_session(self, request: Request) -> Response:
+        """Forget the request's session and its journal, so that it holds no place among the
+        `MAX_SESSIONS` (the pytest plugin's `specmock` fixture does this after each test)."""
+        self.stubs.store.end(session_of(request))
+        self.stubs.journal.clear(session_of(request))
+        return Response(status_code=204)

@@ -6,6 +6,7 @@ instance (`app.state.specmock`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,28 +19,55 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Lifespan, Message, Receive, Scope, Send
 
 from specmock.config import Config
+from specmock.mock.seeds import record_problem
+from specmock.mock.state_file import RecordCheck, Saver, StateFile
 from specmock.spec.api import Catalog
 from specmock.web.admin import ADMIN_ROOT, Admin
 from specmock.web.cors import CORSMiddleware
 from specmock.web.responses import fault_response
 from specmock.web.stubs import Stubs
+from specmock.web.timeouts import BodyTimeout
 
 logger = logging.getLogger("specmock")
 
 
 def _state_file(stubs: Stubs, path: Path | None) -> Lifespan[Starlette] | None:
-    """Load the stored records at start and save them at shutdown, when a state file is set."""
+    """With a state file: check now that it can be written and load it (ConfigError or
+    SpecmockError naming the path, before serving), then keep it saved about once a second while
+    serving and once more at shutdown. Records that do not fit their API are left out and listed
+    as errors, as bad seed data is."""
     if path is None:
         return None
+    file = StateFile(path)
+    file.check()
+    for error in stubs.store.load(path, _stored_record_check(stubs)):
+        logger.error("%s", error)
+        stubs.errors.append(error)
+    saver = Saver(stubs.store, file)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        stubs.store.load(path)
-        yield
-        stubs.store.save(path)
-        logger.info("saved the stored records to %s", path)
+        saving = asyncio.create_task(saver.run())
+        try:
+            yield
+        finally:
+            saver.stop()
+            await saving
+            if saver.saved == stubs.store.changes:
+                logger.info("saved the stored records to %s", path)
 
     return lifespan
+
+
+def _stored_record_check(stubs: Stubs) -> RecordCheck:
+    """A saved record against its API's resources; an API not served this time is kept as saved
+    (its spec may load again next time), though nothing answers from it."""
+
+    def check(api: str, path: str, record: dict[str, Any]) -> str | None:
+        served = stubs.served.get(api)
+        return None if served is None else record_problem(served.actions, path, record)
+
+    return check
 
 
 def guarded(app: ASGIApp) -> ASGIApp:
@@ -87,7 +115,8 @@ def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
     """The server for `config.specs` (or for an already loaded catalog).
 
     Broken spec files are logged and listed at `/__specmock/apis`; the other APIs still serve.
-    Raises ConfigError when two APIs claim the same method and path.
+    Raises ConfigError when two APIs claim the same method and path or the state file cannot be
+    written, SpecmockError when it cannot be read.
     """
     catalog = (
         catalog if catalog is not None else Catalog.from_path(config.specs, config.allow_ref_dirs)
@@ -96,8 +125,10 @@ def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
         logger.error("%s", error)
     stubs = Stubs(list(catalog.apis), config)
     admin = Admin(catalog, stubs)
+    timed = BodyTimeout(stubs, config.body_timeout)
     middleware = [Middleware(CORSMiddleware, methods_for=stubs.methods_for)] if config.cors else []
-    direct = CORSMiddleware(stubs, methods_for=stubs.methods_for) if config.cors else stubs
+    middleware.append(Middleware(BodyTimeout, seconds=config.body_timeout))
+    direct = CORSMiddleware(timed, methods_for=stubs.methods_for) if config.cors else timed
     app = Application(
         guarded(direct),
         routes=admin.routes,

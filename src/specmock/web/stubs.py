@@ -20,7 +20,7 @@ from specmock.mock.answers import NotHandled, Reply
 from specmock.mock.journal import Journal
 from specmock.mock.seeds import load_seed
 from specmock.mock.served_api import ServedApi, serve
-from specmock.mock.store import Store
+from specmock.mock.store import SessionRefused, Store
 from specmock.problems import Problem
 from specmock.spec.api import Api, Operation
 from specmock.web.inbound import Inbound, check, route
@@ -36,7 +36,9 @@ class Stubs:
         self.journal = Journal()
         self.router, self.served = serve(apis, config.prefix)
         self.errors: list[SpecError] = []
-        self.store = store if store is not None else Store(self._seed())
+        self.store = (
+            store if store is not None else Store(self._seed(), session_ttl=config.session_ttl)
+        )
 
     def _seed(self) -> dict[str, dict[str, dict[str, Any]]]:
         seed: dict[str, dict[str, dict[str, Any]]] = {}
@@ -79,7 +81,10 @@ class Stubs:
     ) -> Reply | Problem:
         """The store's answer where an action covers the request, else the documented one."""
         action, prefer = inbound.action, inbound.prefer
-        session = self.store.session(session_of(request))
+        try:
+            session = self.store.session(session_of(request))
+        except SessionRefused as refused:
+            return refusal(refused)
         acted = served.actions.act(operation, session, action, prefer)
         if not isinstance(acted, NotHandled):
             return acted
@@ -90,6 +95,11 @@ class Stubs:
         violations = outcome.errors if isinstance(outcome, Problem) else ()
         path: str = request.scope["path"]  # not `request.url.path`, which builds a whole URL
         self.journal.add(session_of(request), request.method, path, status, violations)
+
+
+def refusal(refused: SessionRefused) -> Problem:
+    """The 503 of a new session when every session is in use, with when to retry."""
+    return Problem(503, str(refused), headers={"Retry-After": str(refused.retry_after)})
 
 
 def answer(

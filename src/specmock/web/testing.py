@@ -6,6 +6,7 @@ For tests of clients (and specmock's own tests): `with LiveServer(Config(...)) a
 
 from __future__ import annotations
 
+import math
 import socket
 import threading
 import time
@@ -14,7 +15,7 @@ from types import TracebackType
 import uvicorn
 from starlette.applications import Starlette
 
-from specmock.config import Config
+from specmock.config import DEFAULT_SHUTDOWN_TIMEOUT, Config
 from specmock.errors import SpecmockError
 from specmock.web.app import create_app
 
@@ -33,7 +34,12 @@ class LiveServer:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
         self.port: int = self._socket.getsockname()[1]
-        settings = uvicorn.Config(self.app, log_level=log_level, lifespan="auto")
+        settings = uvicorn.Config(
+            self.app,
+            log_level=log_level,
+            lifespan="auto",
+            timeout_graceful_shutdown=math.ceil(DEFAULT_SHUTDOWN_TIMEOUT),
+        )
         self._server = uvicorn.Server(settings)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
