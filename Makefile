@@ -7,7 +7,7 @@ SPECS ?= specs
 HOST ?= 127.0.0.1
 PORT ?= 4010
 
-.PHONY: run test lint types unit check bench clean
+.PHONY: run test lint types unit check bench bench-hostile clean
 
 run: $(VENV)/.installed
 	$(BIN)/specmock serve $(SPECS) --host $(HOST) --port $(PORT)
@@ -25,6 +25,9 @@ unit: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/compare.py
+
+bench-hostile: $(VENV)/.installed
+	$(BIN)/python bench/hostile.py
 
 check: $(VENV)/.installed
 	$(BIN)/specmock check $(SPECS)
