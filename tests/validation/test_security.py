@@ -2,7 +2,7 @@ import base64
 
 import pytest
 
-from specmock.validation.security import Credentials, Requirements
+from specmock.validation.security import Credentials, Requirements, Tokens
 
 DOCUMENT = {
     "components": {
@@ -40,7 +40,10 @@ def test_security_any_value_passes_without_tokens_and_only_tokens_pass_with_them
     assert bearer.check(creds({"Authorization": "Bearer anything"}), frozenset()) == []
     assert bearer.check(creds({"Authorization": "Bearer T"}), frozenset({"T"})) == []
     (violation,) = bearer.check(creds({"Authorization": "Bearer wrong"}), frozenset({"T"}))
-    assert violation.message == "credential 'wrong' is not accepted by security scheme 'bearer'"
+    assert violation.message == (
+        "the credential sent is not accepted by security scheme 'bearer' "
+        "(credential values are never shown)"
+    )
 
 
 def test_security_one_alternative_is_enough():
@@ -66,3 +69,99 @@ def test_security_key_in_authorization_counts_after_a_scheme_word(value, ok):
 def test_security_empty_requirement_allows_anonymous_and_query_keys_are_read():
     assert requirements({}, {"bearer": []}).check(creds(), frozenset()) == []
     assert requirements({"key": []}).check(creds(query={"api_key": "k"}), frozenset()) == []
+
+
+PAIR = base64.b64encode(b"alice:pw").decode()
+
+
+@pytest.mark.parametrize(
+    ("scheme", "sent", "tokens", "ok"),
+    [
+        pytest.param(
+            "basic",
+            {"headers": {"Authorization": f"Basic {PAIR}"}},
+            "basic=alice:pw",
+            True,
+            id="basic-pair-as-basic",
+        ),
+        pytest.param(
+            "bearer",
+            {"headers": {"Authorization": "Bearer alice:pw"}},
+            "basic=alice:pw",
+            False,
+            id="basic-pair-not-as-bearer",
+        ),
+        pytest.param(
+            "key",
+            {"query": {"api_key": "alice:pw"}},
+            "basic=alice:pw",
+            False,
+            id="basic-pair-not-as-api-key",
+        ),
+        pytest.param(
+            "bearer",
+            {"headers": {"Authorization": "Bearer T"}},
+            "bearer=T",
+            True,
+            id="bearer-as-bearer",
+        ),
+        pytest.param(
+            "key", {"query": {"api_key": "T"}}, "bearer=T", False, id="bearer-not-as-api-key"
+        ),
+        pytest.param(
+            "key", {"query": {"api_key": "K"}}, "APIKEY=K", True, id="api-key-kind-in-any-case"
+        ),
+        pytest.param(
+            "sigv4",
+            {"headers": {"Authorization": "AWS4-HMAC-SHA256 K"}},
+            "apiKey=K",
+            True,
+            id="api-key-after-a-scheme-word",
+        ),
+        pytest.param(
+            "bearer",
+            {"headers": {"Authorization": "Bearer K"}},
+            "apiKey=K",
+            False,
+            id="api-key-not-as-bearer",
+        ),
+        pytest.param("key", {"query": {"api_key": "T"}}, "T", True, id="plain-as-api-key"),
+        pytest.param(
+            "bearer", {"headers": {"Authorization": "Bearer T"}}, "T", True, id="plain-as-bearer"
+        ),
+        pytest.param(
+            "basic",
+            {"headers": {"Authorization": "Basic !!"}},
+            "basic=",
+            False,
+            id="empty-accepts-no-undecodable-pair",
+        ),
+    ],
+)
+def test_security_tokens_are_per_kind_and_plain_ones_for_every_kind(scheme, sent, tokens, ok):
+    result = requirements({scheme: []}).check(creds(**sent), frozenset({tokens}))
+    assert (result == []) is ok
+
+
+def test_security_tokens_parse_kinds_and_keep_other_equals_signs_plain():
+    parsed = Tokens.parse(["bearer=T", "Basic=a:b=c", "apiKey=K", "dG9rZW4=", "T2"])
+    assert parsed == Tokens(
+        frozenset({"dG9rZW4=", "T2"}),
+        frozenset({("bearer", "T"), ("basic", "a:b=c"), ("apiKey", "K")}),
+    )
+    assert sorted(parsed.of_kind("apiKey")) == ["K", "T2", "dG9rZW4="]
+
+
+@pytest.mark.parametrize(
+    ("scheme", "sent"),
+    [
+        pytest.param("bearer", {"headers": {"Authorization": "Bearer s3cr3t-value"}}, id="bearer"),
+        pytest.param("basic", {"headers": {"Authorization": "Basic czNjcjN0LXZhbHVl"}}, id="basic"),
+        pytest.param("key", {"query": {"api_key": "s3cr3t-value"}}, id="query-key"),
+        pytest.param("sigv4", {"headers": {"Authorization": "s3cr3t-value"}}, id="header-key"),
+    ],
+)
+def test_security_wrong_credentials_are_never_quoted(scheme, sent):
+    (violation,) = requirements({scheme: []}).check(creds(**sent), frozenset({"bearer=T"}))
+    assert "s3cr" not in str(violation) and "czNj" not in str(violation)
+    assert "is not accepted by security scheme" in violation.message

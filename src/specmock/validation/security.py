@@ -3,17 +3,71 @@
 Prism checks only that a credential is there; with `--token` we also check its value, so that
 Schemathesis' `ignored_auth` check has something to catch. A requirement is met when every scheme
 in it is met; an operation passes when any one of its requirements is met (OpenAPI's OR of ANDs).
+
+Tokens are per kind of scheme (`bearer=T`, `basic=user:pw`, `apiKey=K`); a plain `T` is accepted
+by every scheme. No credential value is ever written into a violation: violations reach the 401
+body, the `X-Specmock-Violations` header, the journal and the logs.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+import hmac
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from specmock.violations import Violation
+
+#: The kinds a `--token` can name before `=`, lowercased, and how each is spelled.
+TOKEN_KINDS = {"bearer": "bearer", "basic": "basic", "apikey": "apiKey"}
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """The credential values accepted: `plain` by every scheme, `scoped` by one kind each
+    (`bearer`: HTTP bearer, OAuth 2 and OpenID Connect; `basic`: `user:password`; `apiKey`)."""
+
+    plain: frozenset[str] = frozenset()
+    scoped: frozenset[tuple[str, str]] = frozenset()  # (kind, value)
+
+    @classmethod
+    def parse(cls, values: Iterable[str]) -> Tokens:
+        """`bearer=T`, `basic=user:pw`, `apiKey=K` (kind in any case) or a plain `T`.
+
+        A value whose text before `=` is not a kind is plain: `dG9rZW4=` stays one token.
+        """
+        plain: set[str] = set()
+        scoped: set[tuple[str, str]] = set()
+        for value in values:
+            kind, value_of_kind = split_token(value)
+            if kind is None:
+                plain.add(value)
+            else:
+                scoped.add((kind, value_of_kind))
+        return cls(frozenset(plain), frozenset(scoped))
+
+    def __bool__(self) -> bool:
+        return bool(self.plain or self.scoped)
+
+    def of_kind(self, kind: str) -> list[str]:
+        """The values a scheme of `kind` accepts: the plain ones and those of its kind."""
+        return [*self.plain, *(value for named, value in self.scoped if named == kind)]
+
+
+def split_token(text: str) -> tuple[str | None, str]:
+    """`('bearer', 'T')` for `bearer=T`; `(None, text)` for a plain token."""
+    word, equals, value = text.partition("=")
+    kind = TOKEN_KINDS.get(word.strip().lower()) if equals else None
+    return (kind, value) if kind is not None else (None, text)
+
+
+@lru_cache(maxsize=32)
+def _tokens_of(values: frozenset[str]) -> Tokens:
+    # A pure function of `Config.tokens` (a frozenset, whose hash Python keeps), parsed once.
+    return Tokens.parse(values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +88,11 @@ class Scheme:
     location: str  # "header", "query", "cookie"
     key: str  # the header, query or cookie name
     http_scheme: str  # "bearer", "basic", ... for kind "http"; "bearer" for oauth2/openIdConnect
+
+    @property
+    def token_kind(self) -> str:
+        """The kind of `--token` this scheme accepts: `apiKey`, or its HTTP scheme word."""
+        return "apiKey" if self.kind == "apiKey" else self.http_scheme
 
     @classmethod
     def from_dict(cls, name: str, spec: Mapping[str, Any]) -> Scheme:
@@ -75,19 +134,21 @@ class Scheme:
             return None
         return rest.strip()
 
-    def accepts(self, credential: str, tokens: frozenset[str]) -> bool:
-        """Whether a present credential passes; any value passes when no tokens are configured."""
+    def accepts(self, credential: str, tokens: Tokens) -> bool:
+        """Whether a present credential passes; any value passes when no tokens are configured.
+        Once some are, a scheme accepts the plain tokens and those of its kind, no others."""
         if not tokens or self.kind == "mutualTLS":
             return True
+        accepted = tokens.of_kind(self.token_kind)
         if self.kind == "http" and self.http_scheme == "basic":
-            return _basic_pair(credential) in tokens or credential in tokens
-        if credential in tokens:
+            return _one_of(_basic_pair(credential), accepted) or _one_of(credential, accepted)
+        if _one_of(credential, accepted):
             return True
         if self.kind != "apiKey" or self.key.lower() != "authorization":
             return False
         # A key sent in Authorization often carries a scheme word ("AWS4-HMAC-SHA256 ...").
         word, _, after = credential.partition(" ")
-        return bool(word) and " " not in after.strip() and after.strip() in tokens
+        return bool(word) and " " not in after.strip() and _one_of(after.strip(), accepted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,20 +180,24 @@ class Requirements:
                 seen.setdefault(scheme.challenge)
         return list(seen)
 
-    def check(self, given: Credentials, tokens: frozenset[str]) -> list[Violation]:
-        """No violations when some requirement is met; else one per missing or wrong credential."""
+    def check(self, given: Credentials, tokens: frozenset[str] | Tokens) -> list[Violation]:
+        """No violations when some requirement is met; else one per missing or wrong credential.
+
+        `tokens` are `Config.tokens` (as `Tokens.parse` reads them) or already parsed.
+        """
         if not self.alternatives:
             return []
+        pool = tokens if isinstance(tokens, Tokens) else _tokens_of(tokens)
         found: list[Violation] = []
         for alternative in self.alternatives:
-            problems = [p for s in alternative if (p := _problem(s, given, tokens)) is not None]
+            problems = [p for s in alternative if (p := _problem(s, given, pool)) is not None]
             if not problems:
                 return []
             found.extend(p for p in problems if p not in found)
         return found
 
 
-def _problem(scheme: Scheme, given: Credentials, tokens: frozenset[str]) -> Violation | None:
+def _problem(scheme: Scheme, given: Credentials, tokens: Tokens) -> Violation | None:
     credential = scheme.credential(given)
     if credential is None:
         return Violation(
@@ -144,8 +209,8 @@ def _problem(scheme: Scheme, given: Credentials, tokens: frozenset[str]) -> Viol
         return Violation(
             scheme.location,
             scheme.key,
-            f"credential {_masked(credential)!r} is not accepted by "
-            f"security scheme {scheme.name!r}",
+            f"the credential sent is not accepted by security scheme {scheme.name!r} "
+            "(credential values are never shown)",
         )
     return None
 
@@ -157,5 +222,11 @@ def _basic_pair(credential: str) -> str:
         return ""
 
 
-def _masked(credential: str) -> str:
-    return credential if len(credential) <= 8 else credential[:4] + "…"
+def _one_of(credential: str, accepted: list[str]) -> bool:
+    """Whether `credential` is one of `accepted`, each compared in constant time. An empty value
+    matches nothing (an undecodable basic pair reads as '')."""
+    sent = credential.encode("utf-8", "surrogateescape")
+    found = False
+    for value in accepted:
+        found |= hmac.compare_digest(sent, value.encode("utf-8", "surrogateescape")) and bool(value)
+    return found
