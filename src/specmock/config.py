@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ipaddress
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Large enough that a body breaking a documented maxLength (up to 400 KB in the Amazon spec, each
@@ -23,20 +24,40 @@ class Config:
     """Options of `create_app` and `specmock serve`.
 
     `specs` is a folder of specs or one spec file. `prefix` mounts each API under `/{name}`.
-    `tokens`, when given, are the only credential values accepted (bearer token, API key, or
-    `user:password` for basic auth). `state_file` keeps the stored records across restarts.
+    `tokens`, when given, are the only credential values accepted: `bearer=T`, `basic=user:pw`
+    or `apiKey=K` for one kind of security scheme, a plain `T` for every kind (a bearer token, an
+    API key, or `user:password` for basic auth). `state_file` keeps the stored records across
+    restarts. `max_body` bounds stub and admin bodies alike.
     `allow_ref_dirs` are folders outside `specs` whose files a `$ref` may read (by default a `$ref`
     reads only inside `specs`, or inside the folder of the one spec file).
     `session_ttl`, `body_timeout` and `shutdown_timeout` are in seconds.
+
+    `host` is the address the server is bound to, when known: bound to a loopback address, the
+    admin API refuses a `Host` that is not a loopback name (DNS rebinding). `admin_token`, when
+    set, is the bearer token every admin request needs. Neither token shows in `repr`.
     """
 
     specs: Path = Path("specs")
     prefix: bool = False
     cors: bool = True
     max_body: int = DEFAULT_MAX_BODY
-    tokens: frozenset[str] = frozenset()
+    tokens: frozenset[str] = field(default=frozenset(), repr=False)
     state_file: Path | None = None
     allow_ref_dirs: tuple[Path, ...] = ()
     session_ttl: float = DEFAULT_SESSION_TTL
     body_timeout: float = DEFAULT_BODY_TIMEOUT
     shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT
+    host: str | None = None
+    admin_token: str | None = field(default=None, repr=False)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a host name or address (`[::1]` brackets allowed) names this machine only:
+    `localhost`, `*.localhost` (RFC 6761) or a loopback address."""
+    name = host.strip().removeprefix("[").removesuffix("]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False

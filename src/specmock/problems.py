@@ -40,6 +40,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 _TITLES = {
     400: ("invalid-request", "The request does not match the API's spec"),
     401: ("unauthorized", "A credential of a declared security scheme is required"),
+    403: ("forbidden", "The request is refused; the detail says why"),
     404: ("not-found", "Nothing is documented or stored at this path"),
     405: ("method-not-allowed", "The path does not document this method"),
     406: ("not-acceptable", "No documented response media type is acceptable"),

@@ -22,8 +22,9 @@ from specmock.config import Config
 from specmock.mock.seeds import record_problem
 from specmock.mock.state_file import RecordCheck, Saver, StateFile
 from specmock.spec.api import Catalog
-from specmock.web.admin import ADMIN_ROOT, Admin
+from specmock.web.admin import Admin
 from specmock.web.cors import CORSMiddleware
+from specmock.web.guard import AdminGuard, is_admin
 from specmock.web.responses import fault_response
 from specmock.web.stubs import Stubs
 from specmock.web.timeouts import BodyTimeout
@@ -95,16 +96,16 @@ def guarded(app: ASGIApp) -> ASGIApp:
 
 
 class Application(Starlette):
-    """The admin API and the lifespan go through Starlette; every other request goes straight to
-    the stubs (through CORS and the fault guard), past the router's admin routes and Starlette's
-    middleware stack, which a stub request does not need."""
+    """The admin API and the lifespan go through Starlette (and the admin guard, never CORS);
+    every other request goes straight to the stubs (through CORS and the fault guard), past the
+    router's admin routes and Starlette's middleware stack, which a stub request does not need."""
 
     def __init__(self, stubs: ASGIApp, **options: Any) -> None:
         super().__init__(**options)
         self._stubs = stubs
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith(ADMIN_ROOT):
+        if scope["type"] == "http" and not is_admin(scope["path"]):
             scope["app"] = self
             await self._stubs(scope, receive, send)
             return
@@ -126,13 +127,14 @@ def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
     stubs = Stubs(list(catalog.apis), config)
     admin = Admin(catalog, stubs)
     timed = BodyTimeout(stubs, config.body_timeout)
-    middleware = [Middleware(CORSMiddleware, methods_for=stubs.methods_for)] if config.cors else []
-    middleware.append(Middleware(BodyTimeout, seconds=config.body_timeout))
     direct = CORSMiddleware(timed, methods_for=stubs.methods_for) if config.cors else timed
     app = Application(
         guarded(direct),
         routes=admin.routes,
-        middleware=middleware,
+        middleware=[
+            Middleware(BodyTimeout, seconds=config.body_timeout),
+            Middleware(AdminGuard, config=config),
+        ],
         exception_handlers={Exception: fault_response},
         lifespan=_state_file(stubs, config.state_file),
     )

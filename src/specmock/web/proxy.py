@@ -19,6 +19,7 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -32,6 +33,7 @@ from specmock.spec.api import Api, Catalog, Operation
 from specmock.spec.routing import Match, check_target, upstream_url
 from specmock.violations import VIOLATIONS_HEADER, Violation, violations_header
 from specmock.web.admin import Inspection
+from specmock.web.guard import AdminGuard
 from specmock.web.inbound import (
     check_content,
     check_credentials,
@@ -322,6 +324,7 @@ def create_proxy_app(
     proxy = Proxy(list(catalog.apis), config, options)
     app = Starlette(
         routes=Inspection(catalog, proxy).routes,
+        middleware=[Middleware(AdminGuard, config=config)],
         exception_handlers={Exception: fault_response},
         lifespan=proxy.lifespan,
     )

@@ -6,6 +6,7 @@ For tests of clients (and specmock's own tests): `with LiveServer(Config(...)) a
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import socket
 import threading
@@ -20,6 +21,12 @@ from specmock.errors import SpecmockError
 from specmock.web.app import create_app
 
 _START_TIMEOUT = 15.0
+_HOST = "127.0.0.1"
+
+
+def _bound(config: Config) -> Config:
+    """`config` as served here: on a loopback address, so its admin API checks `Host`."""
+    return config if config.host is not None else dataclasses.replace(config, host=_HOST)
 
 
 class LiveServer:
@@ -29,10 +36,10 @@ class LiveServer:
         app: Starlette | None = None,
         log_level: str = "warning",
     ) -> None:
-        self.app = app if app is not None else create_app(config or Config())
+        self.app = app if app is not None else create_app(_bound(config or Config()))
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", 0))
+        self._socket.bind((_HOST, 0))
         self.port: int = self._socket.getsockname()[1]
         settings = uvicorn.Config(
             self.app,
@@ -47,7 +54,7 @@ class LiveServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{_HOST}:{self.port}"
 
     def start(self) -> LiveServer:
         self._thread.start()
