@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.types import Message
 
 from specmock.config import Config
 from specmock.spec.api import Catalog
@@ -182,14 +183,14 @@ async def test_guard_reads_no_more_than_the_limit_of_a_body_without_length():
     async def endpoint(scope, receive, send) -> None:
         reached.append(scope["path"])
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> Message:
         nonlocal received
         received += 1
         return {"type": "http.request", "body": b"x" * 10, "more_body": received < 1000}
 
-    sent: list[dict[str, Any]] = []
+    sent: list[Message] = []
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     scope = {"type": "http", "method": "PUT", "path": RECORDS + "/notes/1", "headers": []}
