@@ -1,3 +1,4 @@
+import io
 import json
 import signal
 import socket
@@ -9,7 +10,7 @@ import httpx
 import pytest
 import yaml
 
-from specmock.cli import main
+from specmock.cli import main, warn_if_exposed
 from tests.conftest import SPECS
 
 
@@ -207,3 +208,72 @@ def test_cli_a_state_file_that_cannot_be_written_stops_the_start(tmp_path, capsy
     assert capsys.readouterr().err.endswith(
         f"specmock: --state-file '{tmp_path}' is a folder; give a file path in it\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("token", "error"),
+    [
+        pytest.param(
+            "basic=s3cret",
+            "the basic token is not user:password (basic=user:password)",
+            id="basic-without-colon",
+        ),
+        pytest.param("bearer=", "the bearer token must not be empty", id="empty-bearer"),
+        pytest.param(
+            "apiKey=s3cret\x01",
+            "the apiKey token has a control character, which no request carries",
+            id="control-character",
+        ),
+    ],
+)
+def test_cli_serve_refuses_a_malformed_token_without_quoting_it(monkeypatch, capsys, token, error):
+    monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: None)
+    with pytest.raises(SystemExit):
+        main(["serve", str(SPECS), "--token", token])
+    err = capsys.readouterr().err
+    assert err.endswith(f"argument --token: {error}\n")
+    assert "s3cret" not in err
+
+
+def test_cli_serve_passes_host_tokens_and_the_admin_token_from_the_environment(monkeypatch):
+    served = []
+    monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: served.append(app))
+    monkeypatch.setenv("SPECMOCK_ADMIN_TOKEN", "from-env")
+    argv = ["serve", str(SPECS), "--host", "::1", "--token", "bearer=T", "--token", "K"]
+    assert main(argv) == 0
+    config = served[0].state.specmock.config
+    assert (config.host, config.admin_token, config.tokens) == (
+        "::1",
+        "from-env",
+        frozenset({"bearer=T", "K"}),
+    )
+    assert "from-env" not in repr(config) and "bearer=T" not in repr(config)
+
+
+@pytest.mark.parametrize(
+    ("host", "admin_token", "warning"),
+    [
+        pytest.param("127.0.0.1", None, "", id="loopback"),
+        pytest.param("localhost", None, "", id="localhost"),
+        pytest.param("::1", None, "", id="ipv6-loopback"),
+        pytest.param(
+            "0.0.0.0",
+            None,
+            "warning: bound to 0.0.0.0, so the fake API and its admin API (/__specmock/: read, "
+            "change and reset every record) are reachable from the network; protect the admin "
+            "API with --admin-token\n",
+            id="every-address",
+        ),
+        pytest.param(
+            "192.168.1.5",
+            "T",
+            "warning: bound to 192.168.1.5, so the fake API and its admin API (/__specmock/: "
+            "read, change and reset every record) are reachable from the network\n",
+            id="with-admin-token",
+        ),
+    ],
+)
+def test_cli_warns_when_bound_beyond_loopback(host, admin_token, warning):
+    out = io.StringIO()
+    warn_if_exposed(host, admin_token, out)
+    assert out.getvalue() == warning

@@ -7,6 +7,7 @@ import argparse
 import gc
 import json
 import math
+import os
 import re
 import secrets
 import signal
@@ -25,16 +26,19 @@ from specmock.config import (
     DEFAULT_SESSION_TTL,
     DEFAULT_SHUTDOWN_TIMEOUT,
     Config,
+    is_loopback,
 )
 from specmock.errors import SpecmockError
 from specmock.mock.effective import gaps
 from specmock.mock.store import MAX_SESSIONS
 from specmock.spec.api import Api, Catalog
+from specmock.validation.security import split_token
 
 if TYPE_CHECKING:  # the contract suite (Schemathesis) is imported by fuzz and verify only
     from specmock.contract.suite import SuiteOptions, SuiteResult
 
 DEFAULT_MAX_TIME = 600
+ADMIN_TOKEN_VARIABLE = "SPECMOCK_ADMIN_TOKEN"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -68,8 +72,11 @@ def _parser() -> argparse.ArgumentParser:
         "--token",
         action="append",
         default=[],
-        help="the only credential accepted (repeatable): bearer token, API key or user:password",
+        type=_token,
+        help="a credential accepted, the only ones once given (repeatable): bearer=T, "
+        "basic=user:password or apiKey=K for one kind of security scheme; a plain T for any",
     )
+    _admin_token_argument(serve)
     serve.add_argument(
         "--state-file",
         type=Path,
@@ -119,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     proxy.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
+    _admin_token_argument(proxy)
     proxy.set_defaults(run=_proxy)
 
     fuzz = commands.add_parser(
@@ -184,6 +192,16 @@ def _time_limits(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _admin_token_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--admin-token",
+        type=_admin_token,
+        default=os.environ.get(ADMIN_TOKEN_VARIABLE) or None,
+        help="every /__specmock/ request then needs 'Authorization: Bearer TOKEN' "
+        f"(default: ${ADMIN_TOKEN_VARIABLE}, which keeps it out of the process list)",
+    )
+
+
 def _suite_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api", action="append", default=[], help="only this API (repeatable)")
     parser.add_argument(
@@ -222,6 +240,30 @@ def _header(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
+def _token(text: str) -> str:
+    """A `--token` as given; its value is never quoted back, even in a usage error."""
+    kind, value = split_token(text)
+    if not value.strip():
+        raise argparse.ArgumentTypeError(f"the {kind or 'plain'} token must not be empty")
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise argparse.ArgumentTypeError(
+            f"the {kind or 'plain'} token has a control character, which no request carries"
+        )
+    if kind == "basic" and ":" not in value:
+        raise argparse.ArgumentTypeError(
+            "the basic token is not user:password (basic=user:password)"
+        )
+    return text
+
+
+def _admin_token(text: str) -> str:
+    if not text or any(ord(c) < 33 or ord(c) > 126 for c in text):
+        raise argparse.ArgumentTypeError(
+            "the admin token must be printable ASCII without spaces, and not empty"
+        )
+    return text
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -257,6 +299,8 @@ def _serve(args: argparse.Namespace) -> int:
         session_ttl=args.session_ttl,
         body_timeout=args.body_timeout,
         shutdown_timeout=args.shutdown_timeout,
+        host=args.host,
+        admin_token=args.admin_token,
     )
     catalog = Catalog.from_path(config.specs, config.allow_ref_dirs)
     report(catalog, sys.stderr)
@@ -277,6 +321,7 @@ def _run(app: ASGIApp, args: argparse.Namespace, **options: Any) -> None:
 
     from specmock.web.requestlog import RequestLog
 
+    warn_if_exposed(args.host, args.admin_token, sys.stderr)
     gc.collect()
     gc.freeze()
     logged = RequestLog(app) if args.log_level in ("info", "debug") else app
@@ -294,6 +339,18 @@ def _run(app: ASGIApp, args: argparse.Namespace, **options: Any) -> None:
     server.run()
 
 
+def warn_if_exposed(host: str, admin_token: str | None, out: TextIO) -> None:
+    """A warning when the server is reachable from other machines, not only this one."""
+    if is_loopback(host):
+        return
+    print(
+        f"warning: bound to {host}, so the fake API and its admin API (/__specmock/: read, "
+        "change and reset every record) are reachable from the network"
+        + ("" if admin_token else "; protect the admin API with --admin-token"),
+        file=out,
+    )
+
+
 def _proxy(args: argparse.Namespace) -> int:
     from specmock.web.proxy import ProxyOptions, create_proxy_app
     from specmock.web.timeouts import BodyTimeout
@@ -306,6 +363,8 @@ def _proxy(args: argparse.Namespace) -> int:
         allow_ref_dirs=tuple(args.ref_dirs),
         body_timeout=args.body_timeout,
         shutdown_timeout=args.shutdown_timeout,
+        host=args.host,
+        admin_token=args.admin_token,
     )
     catalog = Catalog.from_path(config.specs, config.allow_ref_dirs)
     report(catalog, sys.stderr)
@@ -354,11 +413,8 @@ def _fuzz(args: argparse.Namespace) -> int:
     report(catalog, sys.stderr)
     apis = _chosen(catalog, args.api, args.specs)
     token = secrets.token_hex(8)
-    config = Config(
-        specs=args.specs,
-        tokens=frozenset({token, f"specmock:{token}"}),
-        allow_ref_dirs=tuple(args.ref_dirs),
-    )
+    kinds = {f"bearer={token}", f"apiKey={token}", f"basic=specmock:{token}"}
+    config = Config(specs=args.specs, tokens=frozenset(kinds), allow_ref_dirs=tuple(args.ref_dirs))
     results = []
     with LiveServer(app=create_app(config, catalog), log_level="critical") as server:
         served = server.app.state.specmock.served
