@@ -535,3 +535,53 @@ def test_app_allow_ref_dirs_lets_a_spec_read_a_folder_outside(tmp_path):
     assert [api["name"] for api in listed["apis"]] == ["good", "leak"]
     assert thing.status_code == 200
     assert "name" in thing.json()
+
+
+SECURED = {
+    "openapi": "3.1.0",
+    "info": {"title": "Secured", "version": "1"},
+    "components": {
+        "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"},
+            "basic": {"type": "http", "scheme": "basic"},
+            "key": {"type": "apiKey", "in": "query", "name": "key"},
+        }
+    },
+    "paths": {
+        f"/{name}": {
+            "get": {
+                "security": [{name: []}],
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+        for name in ("bearer", "basic", "key")
+    },
+}
+SECRET = "s3cret-wrong-value"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        pytest.param("/bearer", {"Authorization": f"Bearer {SECRET}"}, id="bearer"),
+        pytest.param(
+            "/basic",
+            {"Authorization": "Basic " + base64.b64encode(f"me:{SECRET}".encode()).decode()},
+            id="basic",
+        ),
+        pytest.param(f"/key?key={SECRET}", {}, id="query-key"),
+    ],
+)
+async def test_app_wrong_credentials_are_echoed_nowhere(tmp_path, caplog, path, headers):
+    (tmp_path / "secured.json").write_text(json.dumps(SECURED))
+    app = create_app(Config(specs=tmp_path, tokens=frozenset({"bearer=T", "basic=me:pw", "K"})))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        refused = await client.get(path, headers=headers)
+        journal = await client.get("/__specmock/requests")
+    encoded = headers.get("Authorization", "").partition(" ")[2]
+    seen = [refused.text, *refused.headers.values(), journal.text, caplog.text]
+    assert refused.status_code == 401
+    assert [text for text in seen if "s3cr" in text or (encoded and encoded[:4] in text)] == []
+    assert "is not accepted by security scheme" in journal.text
