@@ -26,6 +26,7 @@ import time
 import timeit
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -52,8 +53,8 @@ def in_process() -> None:
     print("## The strict JSON reader (us per body, best of 5)")
     print(f"{'body':<28}{'json.loads':>12}{'strict_json':>13}")
     for name, body in (("model (74 B)", small), ("order, 50 items", order), ("60 deep", deep)):
-        plain = _best(lambda b=body: json.loads(b))
-        strict = _best(lambda b=body: strict_json(b))
+        plain = _best(partial(json.loads, body))
+        strict = _best(partial(strict_json, body))
         print(f"{name:<28}{plain:>12.1f}{strict:>13.1f}")
     record = {"name": "output", "schema": "x" * 400, "nested": {"a": [1, 2, 3]}}
     patch = [{"op": "replace", "path": "/name", "value": "n"}] * 10
