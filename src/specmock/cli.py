@@ -288,24 +288,34 @@ def _size(text: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from specmock.web.app import create_app
 
-    config = Config(
-        specs=args.specs,
+    config, catalog = _served(
+        args,
         prefix=args.prefix,
         cors=args.cors,
-        max_body=args.max_body,
         tokens=frozenset(args.token),
         state_file=args.state_file,
-        allow_ref_dirs=tuple(args.ref_dirs),
         session_ttl=args.session_ttl,
+    )
+    _run(create_app(config, catalog), args)
+    return 0
+
+
+def _served(args: argparse.Namespace, **fields: Any) -> tuple[Config, Catalog]:
+    """The config of a server (`serve` or `proxy`) from its options, and its specs loaded and
+    reported on stderr."""
+    config = Config(
+        specs=args.specs,
+        max_body=args.max_body,
+        allow_ref_dirs=tuple(args.ref_dirs),
         body_timeout=args.body_timeout,
         shutdown_timeout=args.shutdown_timeout,
         host=args.host,
         admin_token=args.admin_token,
+        **fields,
     )
     catalog = Catalog.from_path(config.specs, config.allow_ref_dirs)
     report(catalog, sys.stderr)
-    _run(create_app(config, catalog), args)
-    return 0
+    return config, catalog
 
 
 def _run(app: ASGIApp, args: argparse.Namespace, **options: Any) -> None:
@@ -356,18 +366,7 @@ def _proxy(args: argparse.Namespace) -> int:
     from specmock.web.timeouts import BodyTimeout
 
     options = ProxyOptions(args.target, strict=args.strict, timeout=args.timeout)
-    config = Config(
-        specs=args.specs,
-        cors=False,
-        max_body=args.max_body,
-        allow_ref_dirs=tuple(args.ref_dirs),
-        body_timeout=args.body_timeout,
-        shutdown_timeout=args.shutdown_timeout,
-        host=args.host,
-        admin_token=args.admin_token,
-    )
-    catalog = Catalog.from_path(config.specs, config.allow_ref_dirs)
-    report(catalog, sys.stderr)
+    config, catalog = _served(args, cors=False)
     app = BodyTimeout(create_proxy_app(config, options, catalog), config.body_timeout)
     # The proxy is the edge: a client's X-Forwarded-For is extended, not trusted. The upstream's
     # own Date and Server headers pass through, so uvicorn adds none of its own.

@@ -15,7 +15,7 @@ async def _echo(scope, receive, send):
     await send({"type": "http.response.body", "body": body})
 
 
-def _call(app, messages):
+def _call(app, messages, headers=((b"content-length", b"100"),)):
     """`app`'s answer to a request whose body comes as `messages`, then nothing ever again."""
     sent = []
 
@@ -27,7 +27,7 @@ def _call(app, messages):
     async def send(message):
         sent.append(message)
 
-    scope = {"type": "http", "method": "PUT", "path": "/", "headers": []}
+    scope = {"type": "http", "method": "PUT", "path": "/", "headers": list(headers)}
     asyncio.run(asyncio.wait_for(app(scope, receive, send), 30))
     return sent
 
@@ -51,3 +51,18 @@ def test_timeouts_a_complete_body_passes_through():
     ]
     sent = _call(BodyTimeout(_echo, 5), chunks)
     assert (sent[0]["status"], sent[1]["body"]) == (200, b"abc")
+
+
+def test_timeouts_a_request_without_a_body_is_left_alone():
+    """No `Content-Length` or chunks: HTTP/1.1 says there is no body, so nothing is timed (an
+    app that reads anyway waits as it would without the middleware)."""
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": receive.__name__.encode()})
+
+    for headers in ((), ((b"content-length", b"0"),)):
+        sent = _call(BodyTimeout(app, 0.05), [], headers)
+        assert (sent[0]["status"], sent[1]["body"]) == (204, b"receive")  # the server's own
+    timed = _call(BodyTimeout(app, 0.05), [], ((b"transfer-encoding", b"chunked"),))
+    assert timed[1]["body"] == b"receiving"

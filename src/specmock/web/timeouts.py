@@ -36,8 +36,8 @@ class BodyTimeout:
         self.app, self.seconds = app, seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if scope["type"] != "http" or not _has_body(scope):
+            await self.app(scope, receive, send)  # nothing to wait for: no timer to set
             return
         complete, received, started = False, 0, False
 
@@ -64,6 +64,14 @@ class BodyTimeout:
             if started:
                 raise
             await stalled_response(stalled)(scope, receive, send)
+
+
+def _has_body(scope: Scope) -> bool:
+    """Whether the request announces a body (a non-zero `Content-Length`, or chunks)."""
+    for name, value in scope["headers"]:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0"):
+            return True
+    return False
 
 
 def stalled_response(stalled: BodyStalled) -> Response:
