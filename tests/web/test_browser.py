@@ -1,0 +1,90 @@
+"""A real browser (Debian's Chromium, headless) on a page of another origin cannot drive the admin
+API, while it can still call the fake API itself. `make test` installs Chromium where it can (as
+root, with apt); without it this test is skipped, except under CI=true, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from specmock.config import Config
+from specmock.web.testing import LiveServer
+from tests.conftest import SPECS
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+MODEL = "/api/v1/models/7"
+PAGE = """<html><body><pre id="out">running</pre><script>
+const fake = "{url}";
+const out = [];
+async function attempt(label, call) {{
+  try {{
+    const r = await call();
+    out.push(label + ": " + (r.type === "opaque" ? "opaque" : r.status));
+  }}
+  catch (e) {{ out.push(label + ": blocked"); }}
+}}
+async function go() {{
+  await attempt("fake API write", () => fetch(fake + "{model}", {{method: "PUT",
+    headers: {{"Authorization": "Bearer T", "Content-Type": "application/json"}},
+    body: JSON.stringify(
+      {{model: {{name: "From a page", query_type: "raw_sql", connector_id: 3}}}})}}));
+  await attempt("no-cors reset", () => fetch(fake + "/__specmock/reset",
+    {{method: "POST", mode: "no-cors"}}));
+  await attempt("admin read", () => fetch(fake + "/__specmock/apis/aisquared/records"));
+  await attempt("admin preflighted write", () => fetch(fake + "/__specmock/reset",
+    {{method: "POST", headers: {{"Content-Type": "application/json"}}, body: "{{}}"}}));
+  document.getElementById("out").textContent = out.join("\\n");
+}}
+go();
+</script></body></html>"""
+
+
+@pytest.fixture
+def browser() -> str:
+    if BROWSER is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is not installed: `make test` installs it as root (apt-get)")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return BROWSER
+
+
+@pytest.fixture
+def page_origin(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A plain static server on another loopback port: the foreign web page's origin."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
+def test_browser_a_foreign_page_cannot_drive_the_admin_api(browser, page_origin):
+    folder, origin = page_origin
+    with LiveServer(Config(specs=SPECS)) as fake, httpx.Client(base_url=fake.url) as client:
+        update = {"model": {"name": "Before", "query_type": "raw_sql", "connector_id": 3}}
+        assert client.put(MODEL, headers={"Authorization": "Bearer T"}, json=update).is_success
+        (folder / "page.html").write_text(PAGE.format(url=fake.url, model=MODEL))
+        command = [browser, "--headless=new", "--no-sandbox", "--disable-gpu"]
+        command += ["--virtual-time-budget=8000", "--dump-dom", f"{origin}/page.html"]
+        shown = subprocess.run(command, capture_output=True, text=True, timeout=90).stdout
+        stored = client.get(f"/__specmock/apis/aisquared/records{MODEL}").json()
+    assert "no-cors reset: opaque" in shown  # sent, as browsers do: refused by the server
+    assert "admin read: blocked" in shown
+    assert "admin preflighted write: blocked" in shown
+    assert "fake API write: 200" in shown  # the fake API itself stays open to frontends
+    assert stored["name"] == "From a page"  # written by the page first, then never reset
