@@ -6,11 +6,13 @@ BIN := $(VENV)/bin
 SPECS ?= specs
 HOST ?= 127.0.0.1
 PORT ?= 4010
+# `make run` keeps what clients store across restarts (`make run STATE=` starts from the seeds).
+STATE ?= .specmock-state.json
 
 .PHONY: run test lint types unit browser check bench bench-hostile clean
 
 run: $(VENV)/.installed
-	$(BIN)/specmock serve $(SPECS) --host $(HOST) --port $(PORT)
+	$(BIN)/specmock serve $(SPECS) --host $(HOST) --port $(PORT) $(if $(STATE),--state-file $(STATE))
 
 test: lint types unit
 
