@@ -430,3 +430,11 @@ def test_audit_shipped_specs():
         "apigateway: no findings\n"
         "polytomic: no findings\n"
     )
+
+
+def test_audit_an_operation_without_a_success_response_is_listed():
+    doc = document(responses={"405": {"description": "Invalid input"}})
+    assert messages(doc) == [
+        "no-success-response  POST /pets: documents no success response: every valid request "
+        "is answered 405"
+    ]

@@ -93,3 +93,12 @@ def test_responses_a_problem_in_the_documented_shape_lists_what_is_wrong_in_a_he
     assert json.loads(bare.headers["X-Specmock-Violations"]) == [
         {"in": "request", "name": "", "message": "cannot be sent"}
     ]
+
+
+def test_responses_an_operation_without_a_success_answers_its_documented_status_saying_why():
+    target = api({"405": {"description": "Invalid input"}})
+    answer = Responder(target).reply(target.operations[0], Prefer(), None)
+    message = "the spec documents no success response for GET /x, only 405"
+    assert answer == Problem(405, message, (Violation("operation", "GET /x", message),))
+    asked = Responder(target).reply(target.operations[0], Prefer(code=405), None)
+    assert isinstance(asked, Reply) and asked.status == 405  # asked for: nothing to explain

@@ -1,7 +1,9 @@
 """Contract gaps per API: what makes a fake or a contract test weaker than it should be.
 
-`audit(api)` lists `ContractGap`s (reported as findings) of five kinds:
+`audit(api)` lists `ContractGap`s (reported as findings) of six kinds:
 
+- `no-success-response`: an operation that documents no 2xx (nor `2XX` or `default`): the fake
+  answers every valid request with the documented error, and says why in `X-Specmock-Violations`.
 - `invalid-example`: an example that breaks its schema, one finding per violation. Examples of
   parameters, request bodies, responses and response headers (`example`, `examples.{name}.value`,
   `$ref`s followed), and schema-level `example`/`examples` at any depth of an inline schema or a
@@ -35,6 +37,7 @@ from specmock.spec.refs import INLINED_FROM, escape, follow, follow_to, pointer
 from specmock.validation.negotiation import is_json
 
 KINDS = (
+    "no-success-response",
     "invalid-example",
     "missing-schema",
     "no-error-response",
@@ -137,6 +140,10 @@ class _Auditor:
         if not any(str(key) == "default" or str(key)[:1] in "45" for key in responses):
             message = "documents no error response (no 4xx, 5xx or default)"
             yield self.gap("no-error-response", label, message)
+        key, status = operation.success
+        if status >= 400:
+            message = f"documents no success response: every valid request is answered {key}"
+            yield self.gap("no-success-response", label, message)
         body, _ = self.resolved(operation.spec.get("requestBody"), "")
         for media_type in _schemaless_json(body):
             message = f"requestBody {media_type} has no schema: any body is accepted"

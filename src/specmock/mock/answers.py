@@ -106,6 +106,8 @@ class Responder:
         if isinstance(chosen, Problem):
             return chosen
         key, status = chosen
+        if status >= 400 and prefer.code is None:
+            return _no_success(operation, key, status)
         if status < 200:
             return Problem(501, f"{operation.label} documents only {key}, which cannot be sent")
         response = operation.responses[key]
@@ -213,6 +215,13 @@ class Responder:
         start = _fill_message(self._resolve(schema), problem, self._resolve)
         body = self.synthesizer.conform(start, schema, seed=seed)
         return Reply(status, _concrete(media_type), body, headers)
+
+
+def _no_success(operation: Operation, key: str, status: int) -> Problem:
+    """A valid request to an operation that documents no success: its documented answer, saying
+    why (a create that "failed" for no reason the client can see is a puzzle)."""
+    message = f"the spec documents no success response for {operation.label}, only {key}"
+    return Problem(status, message, (Violation("operation", operation.label, message),))
 
 
 def problem_json(problem: Problem) -> Reply:
