@@ -80,3 +80,17 @@ def test_negotiation_choose_names_the_type_or_the_406_with_what_is_documented():
 )
 def test_negotiation_unterminated_multipart_is_named(content_type, body, expected):
     assert unterminated_multipart(content_type, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        pytest.param("*/*", "application/json", id="browser-any"),
+        pytest.param(None, "application/json", id="no-accept"),
+        pytest.param("application/xml", "application/xml", id="asked-for-xml"),
+        pytest.param("application/xml, */*;q=0.1", "application/xml", id="xml-preferred"),
+        pytest.param("text/*", None, id="neither"),
+    ],
+)
+def test_negotiation_json_wins_a_tie_where_a_spec_lists_xml_first(accept, expected):
+    assert acceptable(accept, ["application/xml", "application/json"]) == expected

@@ -58,6 +58,9 @@ def _suffix(subtype: str) -> str:
     return subtype.rsplit("+", 1)[1] if "+" in subtype else ""
 
 
+_ANY = MediaRange("*", "*", 1.0)  # no Accept, or none readable: anything goes
+
+
 def is_json(media_type: str) -> bool:
     kind = essence(media_type)
     return kind == "application/json" or kind.endswith("+json") or kind == "*/*"
@@ -77,19 +80,23 @@ def documented_type(content_type: str, documented: Iterable[str]) -> str | None:
 
 
 def acceptable(accept: str | None, offered: Iterable[str]) -> str | None:
-    """The first offered media type the `Accept` header admits, best quality first."""
+    """The offered media type the `Accept` header admits with the best quality; among equals,
+    JSON first (a browser's `*/*` gets JSON where a spec lists XML first), then the spec's order."""
     offered = list(offered)
-    if not accept or not accept.strip():
-        return offered[0] if offered else None
-    ranges = [r for r in (MediaRange.parse(p) for p in accept.split(",")) if r is not None]
+    ranges = [r for r in (MediaRange.parse(p) for p in (accept or "").split(",")) if r is not None]
     if not ranges:
-        return offered[0] if offered else None
-    best: tuple[float, int, str] | None = None
+        ranges = [_ANY]
+    best: tuple[float, bool, int, str] | None = None
     for index, media in enumerate(offered):
         quality = max((r.quality for r in ranges if r.covers(media) or _wild(media, r)), default=0)
-        if quality > 0 and (best is None or (quality, -index) > (best[0], best[1])):
-            best = (quality, -index, media)
-    return best[2] if best else None
+        key = (quality, _is_concrete_json(media), -index, media)
+        if quality > 0 and (best is None or key[:3] > best[:3]):
+            best = key
+    return best[3] if best else None
+
+
+def _is_concrete_json(media_type: str) -> bool:
+    return is_json(media_type) and essence(media_type) != "*/*"
 
 
 def _wild(offered: str, wanted: MediaRange) -> bool:
