@@ -147,3 +147,99 @@ def test_actions_a_record_that_cannot_be_written_back_is_refused(shelf, title, w
         found[0].message.startswith("the record cannot be written as JSON")
         and why in found[0].message
     )
+
+
+WIDGET_IN = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
+REASON = {"type": "object", "properties": {"reason": {"type": "string"}}}
+
+
+def _json(schema):
+    return {"application/json": {"schema": schema}}
+
+
+def _widget_param():
+    return [{"name": "widget_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+
+WIDGETS = {
+    "openapi": "3.1.0",
+    "info": {"title": "Widgets", "version": "1"},
+    "paths": {
+        "/widgets": {
+            "post": {
+                "requestBody": {
+                    "required": True,
+                    "content": _json({"$ref": "#/components/schemas/In"}),
+                },
+                "responses": {
+                    "201": {
+                        "description": "made",
+                        "content": _json({"$ref": "#/components/schemas/Widget"}),
+                    }
+                },
+            }
+        },
+        "/widgets/{widget_id}": {
+            "parameters": _widget_param(),
+            "get": {
+                "responses": {
+                    "200": {
+                        "description": "one",
+                        "content": _json({"$ref": "#/components/schemas/Widget"}),
+                    },
+                    "404": {"description": "none"},
+                }
+            },
+        },
+        "/widgets/{widget_id}/lock": {
+            "parameters": _widget_param(),
+            "put": {
+                "requestBody": {"required": True, "content": _json(REASON)},
+                "responses": {"200": {"description": "locked", "content": _json(REASON)}},
+            },
+            "get": {
+                "responses": {
+                    "200": {"description": "lock", "content": _json(REASON)},
+                    "404": {"description": "none"},
+                }
+            },
+            "delete": {"responses": {"204": {"description": "unlocked"}}},
+        },
+    },
+    "components": {
+        "schemas": {
+            "In": WIDGET_IN,
+            "Widget": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/In"},
+                    {
+                        "required": ["id"],
+                        "properties": {"id": {"type": "integer", "readOnly": True}},
+                    },
+                ]
+            },
+        }
+    },
+}
+
+
+def test_actions_a_record_composed_with_all_of_says_the_id_its_location_says():
+    widgets = Shelf(WIDGETS)
+    made = [widgets.act("post", "/widgets", {"name": name}) for name in ("a", "b")]
+    assert [(m.body["id"], m.headers["Location"]) for m in made] == [
+        (1, "/v1/widgets/1"),
+        (2, "/v1/widgets/2"),
+    ]
+    read = widgets.act("get", "/widgets/{widget_id}", params={"widget_id": "2"})
+    assert read.body == {"name": "b", "id": 2}
+
+
+def test_actions_a_singleton_under_an_item_is_stored_read_and_deleted():
+    widgets = Shelf(WIDGETS)
+    lock, params = "/widgets/{widget_id}/lock", {"widget_id": "1"}
+    assert isinstance(widgets.act("get", lock, params=params), Problem)  # none yet: 404
+    assert widgets.act("put", lock, {"reason": "audit"}, params=params).body == {"reason": "audit"}
+    assert widgets.act("get", lock, params=params).body == {"reason": "audit"}
+    assert widgets.act("delete", lock, params=params).status == 204
+    gone = widgets.act("get", lock, params=params)
+    assert isinstance(gone, Problem) and gone.status == 404

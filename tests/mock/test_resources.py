@@ -1,7 +1,16 @@
 import pytest
 
-from specmock.mock.resources import Envelope, action_of, request_envelope, response_envelope
-from specmock.spec.api import Operation
+from specmock.mock.resources import (
+    Action,
+    Envelope,
+    Resource,
+    action_of,
+    infer,
+    record_schema,
+    request_envelope,
+    response_envelope,
+)
+from specmock.spec.api import Api, Operation
 
 
 def op(path: str, method: str, **spec) -> Operation:
@@ -115,3 +124,48 @@ def test_resources_jsonapi_response_envelope_wraps_id_type_attributes():
         "data": {"id": "9", "type": "syncs", "attributes": {"model_id": 3}},
     }
     assert envelope.unwrap(body) == {"model_id": 3}
+
+
+def test_resources_a_path_under_an_item_with_put_or_delete_is_a_singleton():
+    answer = {"responses": {"200": {"description": "d"}}}
+    thing_id = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things/{id}/lock": {
+                "parameters": thing_id,
+                **{method: answer for method in ("get", "put", "delete")},
+            },
+            "/things/{id}/archive": {"parameters": thing_id, "post": answer},
+        },
+    }
+    api = Api.from_dict("t", document)
+    actions = infer(api)
+    by_path = {(o.method, o.path): actions[o.pointer] for o in api.operations}
+    lock = Resource("lock", "/things/{id}", "/things/{id}/lock", "")
+    assert by_path[("put", "/things/{id}/lock")] == Action("replace", lock)
+    assert [by_path[(m, "/things/{id}/lock")].role for m in ("get", "delete")] == ["read", "delete"]
+    assert by_path[("post", "/things/{id}/archive")] == Action("other", None)  # an action
+
+
+def test_resources_a_record_schema_merges_its_all_of_parts():
+    schemas = {
+        "In": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+        "Out": {
+            "allOf": [
+                {"$ref": "#/In"},
+                {"required": ["id"], "properties": {"id": {"type": "integer", "readOnly": True}}},
+            ]
+        },
+    }
+
+    def resolve(schema):
+        return schemas[schema["$ref"][2:]] if "$ref" in schema else schema
+
+    merged = record_schema({"$ref": "#/Out"}, Envelope(), resolve)
+    assert merged["properties"] == {
+        "name": {"type": "string"},
+        "id": {"type": "integer", "readOnly": True},
+    }
+    assert (merged["required"], merged["type"]) == (["name", "id"], "object")

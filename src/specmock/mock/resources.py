@@ -64,15 +64,19 @@ class Action:
 def infer(api: Api) -> dict[str, Action]:
     """The action of every operation of an API, by operation pointer."""
     items = _ItemPaths([operation.path for operation in api.operations])
+    for operation in api.operations:
+        items.methods.setdefault(operation.path, set()).add(operation.method)
     return {operation.pointer: action_of(operation, items) for operation in api.operations}
 
 
 class _ItemPaths:
     """An API's paths, and its item paths by the collection prefix they extend, indexed once:
-    a scan per collection operation took 0.4 s on GitHub's 1,223 operations."""
+    a scan per collection operation took 0.4 s on GitHub's 1,223 operations. `methods` are the
+    methods each path documents, where known."""
 
     def __init__(self, paths: Sequence[str]) -> None:
         self.paths = frozenset(paths)
+        self.methods: dict[str, set[str]] = {}
         self.by_prefix: dict[str, str] = {}
         for path in paths:  # the first documented item path of a collection wins
             head, slash, last = path.rpartition("/")
@@ -99,7 +103,17 @@ def action_of(operation: Operation, paths: Sequence[str] | _ItemPaths | None = N
         item = _item_template(operation.path, paths, override.get("id"))
         after_item = len(segments) > 1 and _PARAMETER.match(segments[-2]) is not None
         if after_item and item not in paths.paths and "role" not in override:
-            return Action("other", None)  # `/notes/{id}/archive`: an action, not a collection
+            if not _SINGLETON_METHODS & paths.methods.get(operation.path, set()):
+                return Action("other", None)  # `/notes/{id}/archive`: an action
+            # `/things/{id}/lock` with a PUT or DELETE: one record under its item, no id of its own
+            resource = Resource(
+                str(override.get("resource") or segments[-1]),
+                "/" + "/".join(segments[:-1]),
+                operation.path,
+                "",
+            )
+            role = _role(override.get("role"), _ITEM_ROLES.get(operation.method, "other"))
+            return Action(role, None if role == "other" else resource)
         resource = Resource(
             str(override.get("resource") or _name(segments)),
             operation.path,
@@ -111,6 +125,9 @@ def action_of(operation: Operation, paths: Sequence[str] | _ItemPaths | None = N
         return Action(_role(override.get("role"), "other"), None)
     role = _role(override.get("role"), role)
     return Action(role, None if role == "other" else resource)
+
+
+_SINGLETON_METHODS = frozenset({"put", "delete"})
 
 
 def _item_template(collection: str, paths: _ItemPaths, id_name: Any) -> str:
@@ -213,13 +230,42 @@ def response_envelope(schema: Mapping[str, Any], resolve: Resolver, resource: st
 def record_schema(
     schema: Mapping[str, Any], envelope: Envelope, resolve: Resolver
 ) -> Mapping[str, Any]:
-    """The schema of the record inside a body schema with this envelope."""
-    node = resolve(schema)
+    """The schema of the record inside a body schema with this envelope (`allOf` parts merged:
+    `Widget: allOf: [WidgetIn, {properties: {id: ...}}]` is one record with both parts' fields)."""
+    node = flat(schema, resolve)
     for name in envelope.path:
-        node = resolve((node.get("properties") or {}).get(name) or {})
+        node = flat((node.get("properties") or {}).get(name) or {}, resolve)
     if envelope.jsonapi:
-        node = resolve((node.get("properties") or {}).get("attributes") or {})
+        node = flat((node.get("properties") or {}).get("attributes") or {}, resolve)
     return node
+
+
+def flat(schema: Mapping[str, Any], resolve: Resolver, depth: int = 0) -> Mapping[str, Any]:
+    """`schema` resolved, with the `properties` and `required` of its `allOf` parts merged in
+    (its own first, then the parts' in order; parts nested up to 8 deep, so a cycle ends)."""
+    node = resolve(schema)
+    parts = node.get("allOf")
+    if not isinstance(parts, list) or not parts or depth > _FLAT_DEPTH:
+        return node
+    merged = {key: value for key, value in node.items() if key != "allOf"}
+    properties = dict(node.get("properties") or {})
+    required = list(node.get("required") or [])
+    for part in parts:
+        inner = flat(part, resolve, depth + 1) if isinstance(part, Mapping) else {}
+        for name, subschema in (inner.get("properties") or {}).items():
+            properties.setdefault(name, subschema)
+        required += [name for name in inner.get("required") or [] if name not in required]
+        for key, value in inner.items():
+            if key not in ("properties", "required"):
+                merged.setdefault(key, value)
+    if properties:
+        merged["properties"] = properties
+    if required:
+        merged["required"] = required
+    return merged
+
+
+_FLAT_DEPTH = 8
 
 
 def _type_name(schema: Mapping[str, Any], resource: str) -> str:
