@@ -56,3 +56,18 @@ def test_server_fields_mirrors_are_the_fields_that_repeat_the_path_id(id_param, 
 )
 def test_server_fields_typed_reads_a_path_id_as_the_field_wants(identifier, schema, expected):
     assert typed(identifier, schema) == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "resource", "expected"),
+    [
+        pytest.param({"widget_id": {}, "name": {}}, "widgets", ["widget_id"], id="snake"),
+        pytest.param({"widgetId": {}}, "widgets", ["widgetId"], id="camel"),
+        pytest.param({"id": {}, "widget_id": {}}, "widgets", ["id"], id="id-first"),
+        pytest.param({"owner_id": {}}, "widgets", [], id="a-foreign-key-is-not-it"),
+    ],
+)
+def test_server_fields_an_id_field_named_after_its_resource_repeats_the_path_id(
+    fields, resource, expected
+):
+    assert mirrors("id", fields, resource) == expected

@@ -149,7 +149,7 @@ class Bindings:
         written = set(record.get("properties") or {})
         # The server owns what clients cannot write: read-only fields, timestamps and version,
         # the id and fields that repeat the path id, and fields only the response knows.
-        repeated = mirrors(resource.id_param, fields)
+        repeated = mirrors(resource.id_param, fields, resource.name)
         owned = server_owned(fields) | set(repeated)
         owned |= {"id"} & set(fields)
         if written:
@@ -164,9 +164,9 @@ class Bindings:
             action,
             resource,
             envelope,
-            ServerFields(fields, frozenset(owned), resource.id_param),
+            ServerFields(fields, frozenset(owned), resource.id_param, resource.name),
             defaults,
-            ids.get(resource.item) or _mirror_schema(resource.id_param, fields),
+            ids.get(resource.item) or _mirror_schema(resource, fields),
             int(size) if isinstance(size, int) else None,
             record if written else answered,
             success,
@@ -190,10 +190,10 @@ def _fits(template: str, path: str) -> bool:
     return re.fullmatch(pattern, path) is not None
 
 
-def _mirror_schema(id_param: str, fields: Mapping[str, Any]) -> Mapping[str, Any]:
+def _mirror_schema(resource: Resource, fields: Mapping[str, Any]) -> Mapping[str, Any]:
     """The id's schema from the record field that repeats it, when no operation documents the
     item path (`POST /pets` with only `/pets/{petId}/photo`): ids then fit the record."""
-    repeated = mirrors(id_param, fields)
+    repeated = mirrors(resource.id_param, fields, resource.name)
     return fields[repeated[0]] if repeated else {}
 
 

@@ -70,7 +70,7 @@ class Listing:
         bodies = []
         for path, stored in page:
             identifier = path.rsplit("/", 1)[-1]
-            shown = as_shown(stored, resource.id_param, identifier, fields)
+            shown = as_shown(stored, resource, identifier, fields)
             bodies.append(envelope.wrap(shown, identifier, {}))
         seed = f"{api}:{operation.pointer}:{success.key}:list"
         if place is None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from specmock.mock.answers import Reply, encode
 from specmock.mock.binding import Binding, Bindings
-from specmock.mock.resources import Envelope, response_envelope
+from specmock.mock.resources import Envelope, Resource, response_envelope
 from specmock.mock.server_fields import mirrors, typed
 from specmock.mock.storage import StoredRecord
 from specmock.schemas.synthesis import Synthesizer
@@ -45,7 +45,7 @@ class RecordAnswers:
             else None
         )
         identifier = key.rsplit("/", 1)[-1]
-        shown = as_shown(stored, binding.resource.id_param, identifier, binding.fields)
+        shown = as_shown(stored, binding.resource, identifier, binding.fields)
         answer = synthesizer.conform(envelope.wrap(shown, identifier, base), schema, seed=seed)
         encoded = encode(answer, media)
         if binding.action.role == "read":  # only a read is answered again from the same record
@@ -59,11 +59,11 @@ class RecordAnswers:
 
 
 def as_shown(
-    stored: StoredRecord, id_param: str, identifier: str, fields: Mapping[str, Any]
+    stored: StoredRecord, resource: Resource, identifier: str, fields: Mapping[str, Any]
 ) -> dict[str, Any]:
     """A record as answered: fields that repeat the path id always say that id (a record
     seeded through the admin API may lack them)."""
     shown = dict(stored.record)
-    for name in mirrors(id_param, fields):
+    for name in mirrors(resource.id_param, fields, resource.name):
         shown.setdefault(name, typed(identifier, fields[name]))
     return shown

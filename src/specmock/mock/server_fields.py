@@ -25,16 +25,17 @@ class ServerFields:
     """What the server writes in one resource's records.
 
     `fields` are the record's known properties (resolved schemas), `owned` the ones clients
-    cannot write, `id_param` the path parameter naming a record.
+    cannot write, `id_param` the path parameter naming a record of `resource` (its name).
     """
 
     fields: Mapping[str, Any]
     owned: frozenset[str]
     id_param: str
+    resource: str = ""
 
     @property
     def mirrors(self) -> list[str]:
-        return mirrors(self.id_param, self.fields)
+        return mirrors(self.id_param, self.fields, self.resource)
 
     def apply(
         self,
@@ -117,13 +118,19 @@ def replace(
     return record
 
 
-def mirrors(id_param: str, fields: Mapping[str, Any]) -> list[str]:
-    """Record fields that repeat the id in the path (`id` for `{id}`, `name` for `{model_name}`)."""
+def mirrors(id_param: str, fields: Mapping[str, Any], resource: str = "") -> list[str]:
+    """Record fields that repeat the id in the path (`id` for `{id}`, `name` for `{model_name}`,
+    and for `{id}` of `widgets` with no `id` field, `widget_id` or `widgetId`)."""
     if id_param in fields:
         return [id_param]
     for suffix, name in (("_id", "id"), ("Id", "id"), ("_name", "name"), ("Name", "name")):
         if id_param.endswith(suffix) and name in fields:
             return [name]
+    if id_param in ("id", "Id", "ID") and resource:
+        singular = resource.removesuffix("s") if len(resource) > 1 else resource
+        for name in (f"{singular}_id", f"{singular}Id", f"{singular}ID"):
+            if name in fields:
+                return [name]
     return []
 
 
