@@ -115,7 +115,7 @@ def test_swagger2_form_fields_become_an_urlencoded_object() -> None:
 def test_swagger2_a_file_field_makes_the_form_multipart() -> None:
     fields = [
         {"name": "photo", "in": "formData", "type": "file"},
-        {"name": "caption", "in": "formData", "type": "string"},
+        {"name": "caption", "in": "formData", "type": "string", "description": "Shown below."},
     ]
     document = swagger({"/f": {"post": operation(*fields)}}, consumes=["application/json"])
     body = converted(document)["paths"]["/f"]["post"]["requestBody"]
@@ -126,7 +126,7 @@ def test_swagger2_a_file_field_makes_the_form_multipart() -> None:
                     "type": "object",
                     "properties": {
                         "photo": {"type": "string", "format": "binary"},
-                        "caption": {"type": "string"},
+                        "caption": {"type": "string", "description": "Shown below."},
                     },
                 }
             }

@@ -249,7 +249,7 @@ def request_body(payload: list[Any], consumes: list[str]) -> dict[str, Any] | No
 
 
 def form_body(fields: list[dict[str, Any]], consumes: list[str]) -> dict[str, Any]:
-    properties = {str(f.get("name")): value_schema(f) for f in fields}
+    properties = {str(f.get("name")): _field_schema(f) for f in fields}
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     required = [str(f.get("name")) for f in fields if f.get("required")]
     if required:
@@ -273,6 +273,14 @@ def form_body(fields: list[dict[str, Any]], consumes: list[str]) -> dict[str, An
     if required:
         result["required"] = True
     return result
+
+
+def _field_schema(field: dict[str, Any]) -> Any:
+    """A form field's schema, its description with it (a property has no other place for it)."""
+    schema = value_schema(field)
+    if "description" in field and isinstance(schema, dict):
+        schema = {**schema, "description": field["description"]}
+    return schema
 
 
 def header(value: Any) -> Any:
