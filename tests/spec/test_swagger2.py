@@ -449,6 +449,15 @@ BASIC = "Basic " + base64.b64encode(b"clerk:pw").decode()
 CREDENTIALS = {"Authorization": "Bearer T", "X-Api-Key": "T"}
 
 
+def test_swagger2_pages_sharing_host_and_base_path_are_one_api(tmp_path: Path) -> None:
+    for page, path in (("pets", "/pets"), ("stock", "/stock")):
+        document = swagger({path: {"get": operation()}}, host="shop.example", basePath="/v1")
+        (tmp_path / f"{page}.md").write_text(f"```json\n{json.dumps(document)}\n```\n")
+    (api,) = Catalog.from_path(tmp_path).apis
+    assert [op.label for op in api.operations] == ["GET /pets", "GET /stock"]
+    assert api.base_path == "/v1"
+
+
 @pytest.fixture(scope="module")
 def petshop() -> Iterator[httpx.Client]:
     tokens = frozenset({"T", "basic=clerk:pw"})

@@ -245,7 +245,7 @@ def _page_server(page: Path) -> str | None:
     except (SpecError, OSError, UnicodeDecodeError):
         return None
     for document in documents:
-        servers = document.get("servers")
+        servers = swagger2.as_openapi(document, str(page)).get("servers")
         for server in servers if isinstance(servers, list) else []:
             if isinstance(server, dict) and isinstance(server.get("url"), str):
                 return str(server["url"]).rstrip("/")
