@@ -94,17 +94,6 @@ def test_spec_unresolvable_local_ref_is_an_error(tmp_path):
     assert error.problem == "$ref '#/components/schemas/Pet' points to nothing in this document"
 
 
-def test_spec_swagger_2_is_a_clear_error(tmp_path):
-    write(
-        tmp_path,
-        "old.yaml",
-        {"swagger": "2.0", "info": {"title": "x", "version": "1"}, "paths": {}},
-    )
-    (error,) = Catalog.from_path(tmp_path).errors
-    assert error.where == "/swagger"
-    assert "Swagger '2.0' documents are not supported yet" in error.problem
-
-
 def test_spec_relative_file_refs_are_bundled_and_recursion_kept(tmp_path):
     document = minimal()
     document["paths"]["/pets/{id}"]["get"]["responses"]["200"]["content"] = {

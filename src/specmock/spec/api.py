@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from specmock.errors import SpecError
-from specmock.spec import dialects, refs, rendering, structure
+from specmock.spec import dialects, refs, rendering, structure, swagger2
 from specmock.spec import docpages as pages
 from specmock.spec.parsing import parse_file
 
@@ -121,6 +121,7 @@ class Api:
     @classmethod
     def from_documents(cls, name: str, documents: list[tuple[str, dict[str, Any]]]) -> Api:
         warnings: list[SpecError] = []
+        documents = [(source, swagger2.as_openapi(doc, source)) for source, doc in documents]
         for source, document in documents:
             dialects.version_of(document, source)
             refs.check_local_refs(document, source)
@@ -244,7 +245,7 @@ def _page_server(page: Path) -> str | None:
     except (SpecError, OSError, UnicodeDecodeError):
         return None
     for document in documents:
-        servers = document.get("servers")
+        servers = swagger2.as_openapi(document, str(page)).get("servers")
         for server in servers if isinstance(servers, list) else []:
             if isinstance(server, dict) and isinstance(server.get("url"), str):
                 return str(server["url"]).rstrip("/")
@@ -296,7 +297,10 @@ def read_documents(path: Path, ref_dirs: Sequence[Path] = ()) -> list[tuple[str,
         raise SpecError(path, "", f"expected a mapping at the top, got {type(document).__name__}")
     if "openapi" not in document and "swagger" not in document:
         raise SpecError(path, "/openapi", "not an OpenAPI document: the 'openapi' field is missing")
-    dialects.version_of(document, source)
+    if swagger2.is_swagger(document):  # converted once bundled, by `Api.from_documents`
+        swagger2.check_version(document, source)
+    else:
+        dialects.version_of(document, source)
     bundled = refs.Bundler(path, parse_file, ref_dirs).bundle(document)
     return [(source, bundled)]
 

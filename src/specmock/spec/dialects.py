@@ -21,14 +21,8 @@ _CHOICES_AND_REFS = ("$ref", "allOf", "oneOf", "anyOf")
 
 
 def version_of(document: dict[str, Any], source: str) -> tuple[int, int]:
-    """The (major, minor) OpenAPI version; SpecError for Swagger 2.0 and unknown versions."""
-    if "swagger" in document:
-        raise SpecError(
-            source,
-            "/swagger",
-            f"Swagger {document['swagger']!r} documents are not supported yet; "
-            "convert it to OpenAPI 3 (for example with swagger2openapi)",
-        )
+    """The (major, minor) OpenAPI version; SpecError for unknown versions (a Swagger 2.0 document
+    is converted before it is asked, see `swagger2`)."""
     raw = document.get("openapi")
     if not isinstance(raw, str):
         raise SpecError(source, "/openapi", f"expected an OpenAPI version string, got {raw!r}")
