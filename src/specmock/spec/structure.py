@@ -12,6 +12,10 @@ keyword walk over the plain document:
 - 3.1 only: each schema passes the JSON Schema 2020-12 meta-schema (the 3.1 document schema leaves
   schemas open).
 
+Patterns are checked apart from the meta-schemas, whose `format: regex` would refuse the whole
+document: each `pattern` (and `patternProperties` name) that is not an ECMA-262 regular expression
+(see `regexes`) is a warning naming the pattern at its place, and the API is served without it.
+
 Why not openapi-spec-validator's own walk: it is too slow for a spec the size of GitHub's REST
 spec (slower still for 3.1), it places its findings at `/` rather than at the schema, and it
 refuses a whole API for a `default` that breaks its `format` (GitHub's `default: ""` on a
@@ -29,17 +33,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsonschema_rs
+from jsonschema.validators import extend  # type: ignore[import-untyped]
 from openapi_schema_validator import (
     OAS30Validator,
     OAS31Validator,
     oas30_format_checker,
     oas31_format_checker,
 )
-from openapi_spec_validator.schemas import (
-    openapi_v30_schema_validator,
-    openapi_v31_schema_validator,
-)
+from openapi_spec_validator.schemas import schema_v30, schema_v31
 
+from specmock.spec import regexes
 from specmock.spec.refs import HTTP_METHODS, pointer, unescape
 
 Where = tuple[str | int, ...]
@@ -53,6 +56,7 @@ class Flaw:
 
     where: str
     message: str
+    served: str = ""  # for a warning: how the document is served all the same
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +70,47 @@ class Flaws:
 def flaws(document: dict[str, Any], limit: int) -> Flaws:
     """The first `limit` errors of a document, meta-schema errors first, and its warnings."""
     v31 = str(document.get("openapi", "")).startswith("3.1")
-    meta = openapi_v31_schema_validator if v31 else openapi_v30_schema_validator
-    errors = [
-        Flaw(pointer(tuple(e.path)), e.message) for e in _first(meta.iter_errors(document), limit)
-    ]
+    found = _first(_openapi_meta(v31).iter_errors(document), limit)
+    errors = [Flaw(pointer(tuple(e.instance_path)), str(e)) for e in found]
     if errors:  # the rules below assume the shapes the meta-schema guarantees
         return Flaws(tuple(errors), ())
     walk = _Walk(document, v31)
-    return Flaws(tuple(_first(walk.errors(), limit)), tuple(walk.warnings))
+    errors = _first(walk.errors(), limit)
+    return Flaws(tuple(errors), (*walk.warnings, *pattern_flaws(document)))
+
+
+# Values that hold data or names rather than schemas: a `pattern` key in them is not a keyword.
+_NOT_SCHEMAS = frozenset(("example", "examples", "default", "enum", "const", "mapping", "scopes"))
+_NOT_ENFORCED = "this pattern is not enforced"
+
+
+def pattern_flaws(document: Any) -> Iterator[Flaw]:
+    """Each `pattern` and `patternProperties` name of a document that is not an ECMA-262 regular
+    expression, as a warning at its place (extensions, examples and defaults are not read)."""
+    stack: list[tuple[Any, Where]] = [(document, ())]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, (*where, index)) for index, item in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        for key, value in node.items():
+            if not isinstance(key, str) or key in _NOT_SCHEMAS or key.startswith("x-"):
+                continue
+            if key == "pattern" and isinstance(value, str):
+                yield from _pattern_flaw(value, (*where, key))
+            elif key == "patternProperties" and isinstance(value, dict):
+                for name in value:
+                    yield from _pattern_flaw(name, (*where, key, name))
+            stack.append((value, (*where, key)))
+
+
+def _pattern_flaw(pattern: Any, where: Where) -> Iterator[Flaw]:
+    reason = regexes.problem(pattern) if isinstance(pattern, str) else None
+    if reason is not None:
+        message = f"pattern {pattern!r} is not an ECMA-262 regular expression: {reason}"
+        yield Flaw(pointer(where), message, _NOT_ENFORCED)
 
 
 def _first(found: Iterator[Any], count: int) -> list[Any]:
@@ -111,7 +148,8 @@ class _Walk:
             if v31
             else (OAS30Validator, oas30_format_checker)
         )
-        self.root = validator(document, format_checker=formats)  # `evolve` keeps its $ref resolver
+        patterns = extend(validator, {"pattern": regexes.pattern_keyword})
+        self.root = patterns(document, format_checker=formats)  # `evolve` keeps its $ref resolver
         self.visited: set[int] = set()
         self.meta_checked: set[int] = set()
         self.operation_ids: set[Any] = set()
@@ -250,11 +288,11 @@ class _Walk:
         if value is None and schema.get("nullable") is True:
             return
         for error in self.root.evolve(schema=schema).iter_errors(value):
-            flaw = Flaw(pointer((*where, "default", *error.path)), error.message)
+            place = pointer((*where, "default", *error.path))
             if error.validator == "format":
-                self.warnings.append(flaw)
+                self.warnings.append(Flaw(place, error.message, "only the format is broken"))
             else:
-                yield flaw
+                yield Flaw(place, error.message)
 
     def properties(self, schema: Any, seen: frozenset[int] = frozenset()) -> set[Any]:
         """Every property name a schema defines, through its combinators and items."""
@@ -272,9 +310,23 @@ class _Walk:
         return found
 
 
+def _any_text(value: str) -> bool:
+    """`format: regex` in a meta-schema: patterns are checked apart (see `pattern_flaws`)."""
+    return True
+
+
+@functools.cache
+def _openapi_meta(v31: bool) -> Any:
+    """The OpenAPI meta-schema of a version, compiled once."""
+    schema = dict(schema_v31 if v31 else schema_v30)
+    return jsonschema_rs.validator_for(schema, formats={"regex": _any_text})
+
+
 @functools.cache
 def _meta_2020_12() -> Any:
-    """The JSON Schema 2020-12 meta-schema, formats included, compiled once."""
+    """The JSON Schema 2020-12 meta-schema, formats included (but regex), compiled once."""
     return jsonschema_rs.validator_for(
-        {"$schema": _DRAFT_2020_12, "$ref": _DRAFT_2020_12}, validate_formats=True
+        {"$schema": _DRAFT_2020_12, "$ref": _DRAFT_2020_12},
+        validate_formats=True,
+        formats={"regex": _any_text},
     )
