@@ -35,6 +35,7 @@ from specmock.spec import regexes
         pytest.param(r"^a\-b$", "a-b", True, id="web-grammar-escape"),
         pytest.param(r"^[\w-.]+$", "a.b", True, id="web-grammar-class"),
         pytest.param(r"^a\\Z$", "a\\Z", True, id="escaped-backslash-then-letter"),
+        pytest.param(r"^1\{,2}\-$", "1{,2}-", True, id="escaped-brace-in-web-grammar"),
     ],
 )
 def test_regexes_search_as_ecma(pattern: str, text: str, expected: bool) -> None:
@@ -46,6 +47,11 @@ def test_regexes_search_as_ecma(pattern: str, text: str, expected: bool) -> None
     [
         pytest.param(r"^a\Z", r"\Z is no escape in ECMA-262", id="python-end-anchor"),
         pytest.param(r"\Aabc", r"\A is no escape in ECMA-262", id="python-start-anchor"),
+        pytest.param(
+            r"1[0-9]{,2}-\-",
+            "{,2} is no quantifier in ECMA-262 (write {0,2})",
+            id="python-quantifier",
+        ),
         pytest.param(r"(?P<n>a)", "Invalid group modifier", id="python-named-group"),
         pytest.param(r"(?i)abc", "Invalid group modifier", id="inline-flag"),
         pytest.param(r"^a++$", "Invalid atom character", id="possessive"),

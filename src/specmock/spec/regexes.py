@@ -7,7 +7,8 @@ engine, the one openapi-schema-validator itself picks when it is installed), fir
 flag (as the JSON Schema test suite and most validators read them), then, for a pattern only the
 web-compatible grammar accepts (`\\-` or `\\_` outside a class), without it. That grammar also
 reads an unknown letter escape as the letter (`\\Z` as "Z", where Python and PCRE mean the end of
-the text), so a pattern with one is not read that way: it is another dialect's. A pattern neither
+the text) and `{,2}` as those four characters (Python's "at most two"), so a pattern with either
+is not read that way: it is another dialect's. A pattern neither
 reading accepts has no `Regex`: callers leave it unenforced, and the structural checks warn.
 """
 
@@ -21,9 +22,10 @@ from typing import Any
 import regress
 from jsonschema import ValidationError  # type: ignore[import-untyped]
 
-# An escape of a letter that means nothing in ECMA-262 (`\\Z`, `\\A`, `\\h`, `\\z`): each
-# escape is found from the start, so an escaped backslash (`\\\\Z`) is not one.
-_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+# An escape of a letter that means nothing in ECMA-262 (`\\Z`, `\\A`, `\\h`, `\\z`), or a
+# quantifier with no lower bound (`{,2}`): found from the start, so that an escaped backslash
+# (`\\\\Z`) or brace (`\\{,2}`) is not one.
+_ESCAPE = re.compile(r"\\(.)|(\{,[0-9]+\})", re.DOTALL)
 _ECMA_LETTERS = frozenset("bBdDfknpPrsStuvwWxc")
 
 # Distinct patterns kept compiled: more than a large real spec holds, so only a caller making
@@ -35,7 +37,7 @@ _KEPT = 4096
 def compiled(pattern: str) -> regress.Regex | None:
     """`pattern` as an ECMA-262 regular expression, or None when it is not one."""
     for flags in ("u", None):
-        if flags is None and _foreign_letter(pattern):
+        if flags is None and _foreign(pattern):
             break
         try:
             return regress.Regex(pattern, flags)
@@ -48,9 +50,9 @@ def problem(pattern: str) -> str | None:
     """Why `pattern` is not an ECMA-262 regular expression (None when it is one)."""
     if compiled(pattern) is not None:
         return None
-    letter = _foreign_letter(pattern)
-    if letter is not None:
-        return f"{letter} is no escape in ECMA-262"
+    foreign = _foreign(pattern)
+    if foreign is not None:
+        return foreign
     try:
         regress.Regex(pattern, "u")
     except regress.RegressError as error:
@@ -83,11 +85,13 @@ def pattern_keyword(validator: Any, pattern: Any, instance: Any, schema: Any) ->
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _foreign_letter(pattern: str) -> str | None:
-    """The first escaped letter of `pattern` that has no meaning in ECMA-262, if any."""
-    for escaped in _ESCAPE.findall(pattern):
+def _foreign(pattern: str) -> str | None:
+    """What in `pattern` is another dialect's (see the module doc), said in a sentence."""
+    for escaped, quantifier in _ESCAPE.findall(pattern):
+        if quantifier:
+            return f"{quantifier} is no quantifier in ECMA-262 (write {{0{quantifier[1:]})"
         if escaped.isascii() and escaped.isalpha() and escaped not in _ECMA_LETTERS:
-            return f"\\{escaped}"
+            return f"\\{escaped} is no escape in ECMA-262"
     return None
 
 

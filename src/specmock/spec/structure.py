@@ -84,33 +84,39 @@ _NOT_SCHEMAS = frozenset(("example", "examples", "default", "enum", "const", "ma
 _NOT_ENFORCED = "this pattern is not enforced"
 
 
-def pattern_flaws(document: Any) -> Iterator[Flaw]:
+def pattern_flaws(document: Any) -> list[Flaw]:
     """Each `pattern` and `patternProperties` name of a document that is not an ECMA-262 regular
     expression, as a warning at its place (extensions, examples and defaults are not read)."""
+    if all(regexes.compiled(pattern) is not None for pattern, _ in _patterns(document, False)):
+        return []  # the common case, found without building every place on the way
+    found = (_pattern_flaw(pattern, where) for pattern, where in _patterns(document, True))
+    return [flaw for flaw in found if flaw is not None]
+
+
+def _patterns(document: Any, placed: bool) -> Iterator[tuple[str, Where]]:
+    """Every pattern string of a document, with its place when `placed` (else an empty one)."""
     stack: list[tuple[Any, Where]] = [(document, ())]
     while stack:
         node, where = stack.pop()
-        if isinstance(node, list):
-            stack.extend((item, (*where, index)) for index, item in enumerate(node))
-            continue
-        if not isinstance(node, dict):
-            continue
-        for key, value in node.items():
-            if not isinstance(key, str) or key in _NOT_SCHEMAS or key.startswith("x-"):
-                continue
-            if key == "pattern" and isinstance(value, str):
-                yield from _pattern_flaw(value, (*where, key))
-            elif key == "patternProperties" and isinstance(value, dict):
-                for name in value:
-                    yield from _pattern_flaw(name, (*where, key, name))
-            stack.append((value, (*where, key)))
+        items = enumerate(node) if isinstance(node, list) else node.items()
+        for key, value in items:
+            if isinstance(value, (dict, list)):
+                skipped = isinstance(key, str) and (key in _NOT_SCHEMAS or key.startswith("x-"))
+                if not skipped:
+                    stack.append((value, (*where, key) if placed else where))
+                if key == "patternProperties" and isinstance(value, dict):
+                    for name in value:
+                        yield name, (*where, key, name) if placed else where
+            elif key == "pattern" and isinstance(value, str):
+                yield value, (*where, key) if placed else where
 
 
-def _pattern_flaw(pattern: Any, where: Where) -> Iterator[Flaw]:
+def _pattern_flaw(pattern: Any, where: Where) -> Flaw | None:
     reason = regexes.problem(pattern) if isinstance(pattern, str) else None
-    if reason is not None:
-        message = f"pattern {pattern!r} is not an ECMA-262 regular expression: {reason}"
-        yield Flaw(pointer(where), message, _NOT_ENFORCED)
+    if reason is None:
+        return None
+    message = f"pattern {pattern!r} is not an ECMA-262 regular expression: {reason}"
+    return Flaw(pointer(where), message, _NOT_ENFORCED)
 
 
 def _first(found: Iterator[Any], count: int) -> list[Any]:
