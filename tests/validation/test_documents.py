@@ -4,6 +4,7 @@ views, strict JSON readers, and compiled checks as openapi-core's request valida
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -14,6 +15,8 @@ from openapi_core.validation.schemas import (
 )
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 
+from specmock.spec.api import Api
+from specmock.validation.core import RequestStages
 from specmock.validation.documents import (
     EcmaPatterns,
     json_deserializers,
@@ -230,3 +233,21 @@ def test_documents_request_compiler_reads_patterns_as_ecma(
         check = request_compiler({"openapi": version}, legacy).check({"pattern": pattern})
         assert check is not None
         assert check(value) is valid
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+@pytest.mark.parametrize(("pattern", "value", "valid"), ECMA_CASES)
+def test_documents_request_stages_use_ecma_patterns(
+    version: str, pattern: str, value: str, valid: bool
+) -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "string", "pattern": pattern}}}
+    body = {"content": {"application/json": {"schema": schema}}}
+    document = {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/n": {"post": {"requestBody": body, "responses": {"204": {"description": ""}}}}},
+    }
+    operation = Api.from_dict("n", document).operations[0]
+    stages = RequestStages(document, version == "3.0.3", json_deserializers(document))
+    error = stages.body_error(operation, json.dumps({"n": value}).encode(), "application/json")
+    assert (error is None) is valid, error
