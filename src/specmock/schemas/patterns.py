@@ -2,10 +2,11 @@
 
 Patterns are ECMA-262 (`regexes`): every candidate is checked with an ECMA-262 search, and a few
 candidates are tried before giving up. Candidates are written by walking the pattern's parse tree
-as Python's own regex parser reads it (after spelling ECMA-262's named groups its way): literals,
-classes (ranges, negation, `\\d` `\\w` `\\s`), repeats (unbounded ones capped), groups,
-back-references and alternation; anchors and lookarounds write nothing. A pattern Python cannot
-parse (`\\p{L}`, `[^]`) gets candidates of letters and digits, which the check then sorts.
+as Python's own regex parser reads it, once ECMA-262's own spellings (named groups, `\\p{L}`,
+`[^]`, `\\cJ`, `\\u{1F600}`) are written its way: literals, classes (ranges, negation, `\\d` `\\w`
+`\\s`), repeats (unbounded ones capped), groups, back-references and alternation; a lookbehind
+writes its text, anchors and other lookarounds write nothing. A pattern Python still cannot parse
+gets candidates of letters and digits, which the check then sorts.
 """
 
 from __future__ import annotations

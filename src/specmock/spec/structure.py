@@ -105,8 +105,8 @@ def _patterns(document: Any, placed: bool) -> Iterator[tuple[str, Where]]:
                 if not skipped:
                     stack.append((value, (*where, key) if placed else where))
                 if key == "patternProperties" and isinstance(value, dict):
-                    for name in value:
-                        yield name, (*where, key, name) if placed else where
+                    names = (name for name in value if isinstance(name, str))
+                    yield from ((name, (*where, key, name) if placed else where) for name in names)
             elif key == "pattern" and isinstance(value, str):
                 yield value, (*where, key) if placed else where
 
