@@ -95,3 +95,24 @@ def test_checker_checks_openapi_formats(schema, value, expected):
 )
 def test_checker_restates_30_schemas(schema, value, expected):
     assert messages(Checker({"openapi": "3.0.3"}, legacy=True), value, schema) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value", "expected"),
+    [
+        pytest.param(r"^\d+$", "\u0661", ["'\u0661' does not match '^\\\\d+$'"], id="ascii-digits"),
+        pytest.param(
+            r"^abc$", "abc\n", ["'abc\\n' does not match '^abc$'"], id="dollar-is-the-end"
+        ),
+        pytest.param(r"^(?<id>[a-z]+)-\k<id>$", "ab-ab", [], id="named-group"),
+        pytest.param(r"^\p{L}+$", "h\u00e9", [], id="unicode-property"),
+        pytest.param(r"^a\Z", "b", [], id="not-ecma-not-enforced"),
+    ],
+)
+def test_checker_reads_patterns_as_ecma(pattern, value, expected):
+    checker = Checker({"openapi": "3.1.0"}, legacy=False)
+    schema = {"type": "string", "pattern": pattern}
+    assert messages(checker, value, schema) == expected
+    assert checker.valid(value, schema) is (expected == [])
+    assert checker.fast_valid(value, schema) is (expected == [])
+    assert messages(checker, {"a": value}, {"properties": {"a": schema}}) == expected

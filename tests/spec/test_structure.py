@@ -229,3 +229,67 @@ def test_structure_warning_is_shown_by_check_and_check_still_passes(tmp_path, ca
     assert main(["check", str(tmp_path), "--format", "json"]) == 0
     (warning,) = json.loads(capsys.readouterr().out)["warnings"]
     assert warning["where"] == "/components/schemas/Pet/properties/site/default"
+
+
+NOT_ECMA = "pattern '^a\\\\Z' is not an ECMA-262 regular expression: \\Z is no escape in ECMA-262"
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_structure_pattern_that_is_not_ecma_is_a_warning_naming_it(tmp_path, version):
+    doc = document(version)
+    doc["components"]["schemas"]["Pet"]["properties"]["name"]["pattern"] = r"^a\Z"
+    write(tmp_path, "pets.yaml", doc)
+    catalog = Catalog.from_path(tmp_path)
+    assert catalog.errors == ()
+    (api,) = catalog.apis
+    (warning,) = api.warnings
+    assert warning.source == str(tmp_path / "pets.yaml")
+    assert warning.where == "/components/schemas/Pet/properties/name/pattern"
+    assert warning.problem == f"{NOT_ECMA} (served anyway: this pattern is not enforced)"
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        pytest.param(r"^(?<id>[a-z]+)-\k<id>$", id="named-group"),
+        pytest.param(r"^\p{L}+$", id="unicode-property"),
+        pytest.param(r"^[^]\cJ\u{1F600}$", id="ecma-only-escapes"),
+        pytest.param(r"^[a-z\_]+\-$", id="web-grammar"),
+    ],
+)
+def test_structure_ecma_pattern_python_cannot_read_loads_without_warnings(pattern):
+    for version in ("3.0.3", "3.1.0"):
+        doc = document(version)
+        doc["components"]["schemas"]["Pet"]["properties"]["name"]["pattern"] = pattern
+        assert Api.from_dict("pets", doc).warnings == ()
+
+
+def test_structure_pattern_property_name_and_default_beside_a_broken_pattern():
+    doc = document()
+    pet = doc["components"]["schemas"]["Pet"]
+    pet["patternProperties"] = {"(?P<x>a)": {"type": "string"}}
+    pet["properties"]["name"].update(pattern="[", default="x")
+    pet["properties"]["name"]["example"] = {"pattern": "["}  # data, not a schema: not read
+    warnings = Api.from_dict("pets", doc).warnings
+    assert sorted((w.where, w.problem.split(":")[0]) for w in warnings) == [
+        (
+            "/components/schemas/Pet/patternProperties/(?P<x>a)",
+            "pattern '(?P<x>a)' is not an ECMA-262 regular expression",
+        ),
+        (
+            "/components/schemas/Pet/properties/name/pattern",
+            "pattern '[' is not an ECMA-262 regular expression",
+        ),
+    ]
+
+
+def test_structure_pattern_warning_is_shown_by_check_and_check_still_passes(tmp_path, capsys):
+    doc = document("3.0.3")
+    doc["components"]["schemas"]["Pet"]["properties"]["name"]["pattern"] = r"^a\Z"
+    write(tmp_path, "pets.yaml", doc)
+    assert main(["check", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"warning: {tmp_path / 'pets.yaml'}: /components/schemas/Pet/properties/name/pattern: "
+        f"{NOT_ECMA} (served anyway: this pattern is not enforced)\n"
+    ) in out

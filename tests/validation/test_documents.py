@@ -4,11 +4,21 @@ views, strict JSON readers, and compiled checks as openapi-core's request valida
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
+from jsonschema_path import SchemaPath
+from openapi_core.validation.schemas import (
+    oas30_write_schema_validators_factory,
+    oas31_schema_validators_factory,
+)
+from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 
+from specmock.spec.api import Api
+from specmock.validation.core import RequestStages
 from specmock.validation.documents import (
+    EcmaPatterns,
     json_deserializers,
     not_required,
     request_compiler,
@@ -182,3 +192,62 @@ def test_request_compiler_reads_31_schemas_as_they_are(value, valid):
     check = request_compiler({}, legacy=False).check(schema)
     assert check is not None
     assert check(value) is valid
+
+
+ECMA_CASES = [
+    pytest.param(r"^\d+$", "\u0661", False, id="digits-are-ascii"),
+    pytest.param(r"^\d+$", "12", True, id="digits"),
+    pytest.param(r"^(?<id>[a-z]+)-\k<id>$", "ab-ab", True, id="named-group"),
+    pytest.param(r"^\p{L}+$", "h\u00e9", True, id="unicode-property"),
+    pytest.param(r"^a\Z", "b", True, id="not-ecma-not-enforced"),
+    pytest.param("[", "b", True, id="broken-not-enforced"),
+]
+
+
+@pytest.mark.parametrize(
+    ("version", "factory"),
+    [
+        pytest.param("3.0.3", oas30_write_schema_validators_factory, id="3.0"),
+        pytest.param("3.1.0", oas31_schema_validators_factory, id="3.1"),
+    ],
+)
+@pytest.mark.parametrize(("pattern", "value", "valid"), ECMA_CASES)
+def test_documents_openapi_core_reads_patterns_as_ecma(
+    version: str, factory: Any, pattern: str, value: str, valid: bool
+) -> None:
+    schemas = {"Id": {"type": "string", "pattern": pattern}}
+    spec = SchemaPath.from_dict({"openapi": version, "components": {"schemas": schemas}})
+    validator = EcmaPatterns(factory).create(spec, spec / "components" / "schemas" / "Id")
+    if valid:
+        validator.validate(value)
+    else:
+        with pytest.raises(InvalidSchemaValue):
+            validator.validate(value)
+
+
+@pytest.mark.parametrize(("pattern", "value", "valid"), ECMA_CASES)
+def test_documents_request_compiler_reads_patterns_as_ecma(
+    pattern: str, value: str, valid: bool
+) -> None:
+    for version, legacy in (("3.0.3", True), ("3.1.0", False)):
+        check = request_compiler({"openapi": version}, legacy).check({"pattern": pattern})
+        assert check is not None
+        assert check(value) is valid
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+@pytest.mark.parametrize(("pattern", "value", "valid"), ECMA_CASES)
+def test_documents_request_stages_use_ecma_patterns(
+    version: str, pattern: str, value: str, valid: bool
+) -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "string", "pattern": pattern}}}
+    body = {"content": {"application/json": {"schema": schema}}}
+    document = {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/n": {"post": {"requestBody": body, "responses": {"204": {"description": ""}}}}},
+    }
+    operation = Api.from_dict("n", document).operations[0]
+    stages = RequestStages(document, version == "3.0.3", json_deserializers(document))
+    error = stages.body_error(operation, json.dumps({"n": value}).encode(), "application/json")
+    assert (error is None) is valid, error

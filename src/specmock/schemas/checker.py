@@ -2,8 +2,9 @@
 
 The document is restated in JSON Schema 2020-12 terms one level at a time (the schema views'
 restatement, with writeOnly schemas false, since a response never holds them) and checked with
-jsonschema's 2020-12 validator, its discriminators read as openapi-core reads them and OpenAPI's
-formats added. A compiled check (`SchemaCompiler`) answers "valid" first where it can.
+jsonschema's 2020-12 validator, its discriminators read as openapi-core reads them, its patterns
+as ECMA-262 (`regexes`: one that is not ECMA-262 is not enforced) and OpenAPI's formats added.
+A compiled check (`SchemaCompiler`) answers "valid" first where it can.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from referencing.exceptions import Unresolvable
 from specmock.schemas.bounds import FORMAT_RANGES
 from specmock.schemas.compiled import SchemaCompiler
 from specmock.schemas.views import CHOICES, View, as_mapping, level_view
+from specmock.spec import regexes
 
 
 class Checker:
@@ -90,7 +92,10 @@ def _discriminating(keyword: str) -> Callable[..., Iterator[ValidationError]]:
     return check
 
 
-_VALIDATOR = extend(Draft202012Validator, {k: _discriminating(k) for k in ("allOf", *CHOICES)})
+_VALIDATOR = extend(
+    Draft202012Validator,
+    {"pattern": regexes.pattern_keyword, **{k: _discriminating(k) for k in ("allOf", *CHOICES)}},
+)
 
 
 def _translate(node: Any, legacy: bool) -> Any:

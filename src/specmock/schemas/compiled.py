@@ -10,14 +10,14 @@ to the authority.
 
 Each schema is restated in JSON Schema 2020-12 by the caller's one-level `restate` (OpenAPI 3.0's
 `nullable`, boolean exclusive bounds, readOnly or writeOnly by direction); the targets of local
-`$ref`s are copied in beside it. `pattern` is matched with Python's `re.search` and `format` by
-the authority's own format checker (called from Rust), so those two agree by construction. Checks
-are compiled on first use and kept, per schema object.
+`$ref`s are copied in beside it. `pattern` is matched as ECMA-262 (`regexes`, as every check of
+specmock's reads it: a pattern that is not ECMA-262 is not enforced) and `format` by the
+authority's own format checker (called from Rust), so those two agree by construction. Checks are
+compiled on first use and kept, per schema object.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -25,6 +25,7 @@ import jsonschema_rs
 from jsonschema import FormatChecker  # type: ignore[import-untyped]
 from openapi_schema_validator import _format as oas_format  # its check functions, to recognise
 
+from specmock.spec import regexes
 from specmock.spec.keywords import SUBSCHEMA, SUBSCHEMA_LISTS, SUBSCHEMA_MAPS
 from specmock.spec.perobject import PerObject
 from specmock.spec.refs import resolve_pointer
@@ -65,14 +66,19 @@ _DEFS = "x-specmock-defs"  # where `$ref` targets go (not `$defs`: a schema may 
 
 
 class _Pattern:
-    """`pattern` as the Python validators read it: `re.search` on strings."""
+    """`pattern` as the authorities read it: an ECMA-262 search on strings (none for a pattern
+    that is not ECMA-262)."""
 
     def __init__(self, parent: Any, value: Any, schema: Any) -> None:
-        self._regex = re.compile(value)
+        if not isinstance(value, str):
+            raise Unsupported(f"pattern {value!r} is not a string")
+        self._source = value
+        self._regex = regexes.compiled(value)
 
     def validate(self, instance: Any) -> None:
-        if isinstance(instance, str) and not self._regex.search(instance):
-            raise ValueError(f"{instance!r} does not match {self._regex.pattern!r}")
+        regex = self._regex
+        if regex is not None and isinstance(instance, str) and not regexes.search(regex, instance):
+            raise ValueError(f"{instance!r} does not match {self._source!r}")
 
 
 class _Whole:
@@ -164,7 +170,7 @@ class SchemaCompiler:
             validator = jsonschema_rs.Draft202012Validator(
                 root, validate_formats=False, keywords=self._keywords
             )
-        except (ValueError, TypeError, re.error, jsonschema_rs.ValidationError):
+        except (ValueError, TypeError, Unsupported, jsonschema_rs.ValidationError):
             return None
         return Compiled(validator, properties)
 

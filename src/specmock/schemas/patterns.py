@@ -1,9 +1,12 @@
 """Strings that match a regular expression, for schemas with a `pattern`.
 
-The pattern is parsed by Python's own regex parser and the parse tree is walked to write a string:
-literals, classes (ranges, negation, `\\d` `\\w` `\\s`), repeats (unbounded ones capped), groups,
-back-references and alternation. Anchors and lookarounds write nothing; every candidate is checked
-with `re.search` (as jsonschema does), and a few candidates are tried before giving up.
+Patterns are ECMA-262 (`regexes`): every candidate is checked with an ECMA-262 search, and a few
+candidates are tried before giving up. Candidates are written by walking the pattern's parse tree
+as Python's own regex parser reads it, once ECMA-262's own spellings (named groups, `\\p{L}`,
+`[^]`, `\\cJ`, `\\u{1F600}`) are written its way: literals, classes (ranges, negation, `\\d` `\\w`
+`\\s`), repeats (unbounded ones capped), groups, back-references and alternation; a lookbehind
+writes its text, anchors and other lookarounds write nothing. A pattern Python still cannot parse
+gets candidates of letters and digits, which the check then sorts.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import re
 import string
 from collections.abc import Callable, Sequence
 from typing import Any
+
+from specmock.spec import regexes
 
 # The parser has no public name or type stubs; `sre_parse` is its deprecated alias.
 _PARSER: Any = importlib.import_module("re._parser")
@@ -38,21 +43,20 @@ def matching(
     max_length: int | None = None,
     attempts: int = 32,
 ) -> str:
-    """A string that `re.search(pattern, text)` accepts, with a length within the bounds.
+    """A string that `pattern` (ECMA-262) finds a match in, with a length within the bounds.
 
     Best effort: when no candidate fits the bounds, the first one that matches is returned; when
-    none matches (or the pattern does not compile), a string of `min_length` letters.
+    none matches (or the pattern is not ECMA-262), a string of `min_length` letters.
     """
-    try:
-        compiled = re.compile(pattern)
-        tree = _PARSER.parse(pattern)
-    except (re.error, RecursionError, OverflowError):
+    regex = regexes.compiled(pattern)
+    if regex is None:
         return "a" * min_length
+    tree = _python_tree(pattern)
     fallback: str | None = None
     for attempt in range(attempts):
         spread = 3 if attempt == 0 else rng.choice(_REPEAT_SPREADS)
         text = _Writer(rng, spread).write(tree)
-        if compiled.search(text) is None:
+        if not regexes.search(regex, text):
             continue
         if min_length <= len(text) and (max_length is None or len(text) <= max_length):
             return text
@@ -61,12 +65,43 @@ def matching(
 
 
 def searches(pattern: str, text: str) -> bool:
-    """Whether `re.search(pattern, text)` finds a match (as jsonschema reads `pattern` and
-    `patternProperties`); False for a pattern Python cannot compile."""
+    """Whether `pattern` (ECMA-262) finds a match in `text` (as `pattern` and `patternProperties`
+    read it); False for a pattern that is not ECMA-262."""
+    return regexes.searches(pattern, text) is True
+
+
+# ECMA-262 spellings Python's parser does not read, and a Python spelling of what they match (or
+# of a superset: the ECMA-262 check sorts the candidates). An escaped backslash is kept whole.
+_SPELLINGS = re.compile(
+    r"(?P<escaped>\\\\)|\(\?<(?P<group>(?![=!]))|\\k<(?P<reference>[^>]*)>"
+    r"|\\[pP]\{[^}]*\}|(?P<everything>\[\^\])|\\u\{(?P<code>[0-9A-Fa-f]{1,6})\}"
+    r"|\\c(?P<control>[A-Za-z])"
+)
+
+
+def _python_spelling(match: re.Match[str]) -> str:
+    if match["escaped"] is not None:
+        return match[0]
+    if match["group"] is not None:
+        return "(?P<"
+    if match["reference"] is not None:
+        return f"(?P={match['reference']})"
+    if match["everything"] is not None:
+        return r"[\s\S]"
+    if match["code"] is not None:
+        return re.escape(chr(min(int(match["code"], 16), 0x10FFFF)))
+    if match["control"] is not None:
+        return re.escape(chr(ord(match["control"]) % 32))
+    return r"\w"  # a Unicode property: letters and digits, mostly
+
+
+def _python_tree(pattern: str) -> Any:
+    """The parse tree Python's parser makes of `pattern` spelled its way; for a pattern it still
+    cannot parse, the tree of `[A-Za-z0-9]*` (a candidate the ECMA-262 check then sorts)."""
     try:
-        return re.search(pattern, text) is not None
-    except re.error:
-        return False
+        return _PARSER.parse(_SPELLINGS.sub(_python_spelling, pattern))
+    except (re.error, RecursionError, OverflowError):
+        return _PARSER.parse("[A-Za-z0-9]*")
 
 
 class _Writer:
@@ -102,7 +137,10 @@ class _Writer:
         if name == "GROUPREF_EXISTS":
             group, yes, no = value
             return self.write(yes if group in self._groups else no or [])
-        return ""  # anchors and lookarounds constrain the text around them but write nothing
+        if name == "ASSERT":  # a lookbehind's text is written where it must stand before the rest
+            direction, items = value
+            return self.write(items) if direction < 0 else ""
+        return ""  # anchors and other lookarounds constrain the text around them but write nothing
 
     def _group(self, group: int | None, items: Sequence[tuple[Any, Any]]) -> str:
         text = self.write(items)

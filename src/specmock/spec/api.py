@@ -324,7 +324,7 @@ def validate_document(document: dict[str, Any], source: str) -> tuple[SpecError,
         SpecError(
             source,
             flaw.where,
-            f"{_short(flaw.message)} (served anyway: only the format is broken)",
+            f"{_short(flaw.message)} (served anyway: {flaw.served})",
         )
         for flaw in found.warnings
     )

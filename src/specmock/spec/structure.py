@@ -12,6 +12,10 @@ keyword walk over the plain document:
 - 3.1 only: each schema passes the JSON Schema 2020-12 meta-schema (the 3.1 document schema leaves
   schemas open).
 
+Patterns are checked apart from the meta-schemas, whose `format: regex` would refuse the whole
+document: each `pattern` (and `patternProperties` name) that is not an ECMA-262 regular expression
+(see `regexes`) is a warning naming the pattern at its place, and the API is served without it.
+
 Why not openapi-spec-validator's own walk: it is too slow for a spec the size of GitHub's REST
 spec (slower still for 3.1), it places its findings at `/` rather than at the schema, and it
 refuses a whole API for a `default` that breaks its `format` (GitHub's `default: ""` on a
@@ -29,17 +33,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsonschema_rs
+from jsonschema.validators import extend  # type: ignore[import-untyped]
 from openapi_schema_validator import (
     OAS30Validator,
     OAS31Validator,
     oas30_format_checker,
     oas31_format_checker,
 )
-from openapi_spec_validator.schemas import (
-    openapi_v30_schema_validator,
-    openapi_v31_schema_validator,
-)
+from openapi_spec_validator.schemas import schema_v30, schema_v31
 
+from specmock.spec import regexes
 from specmock.spec.refs import HTTP_METHODS, pointer, unescape
 
 Where = tuple[str | int, ...]
@@ -53,6 +56,7 @@ class Flaw:
 
     where: str
     message: str
+    served: str = ""  # for a warning: how the document is served all the same
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +70,53 @@ class Flaws:
 def flaws(document: dict[str, Any], limit: int) -> Flaws:
     """The first `limit` errors of a document, meta-schema errors first, and its warnings."""
     v31 = str(document.get("openapi", "")).startswith("3.1")
-    meta = openapi_v31_schema_validator if v31 else openapi_v30_schema_validator
-    errors = [
-        Flaw(pointer(tuple(e.path)), e.message) for e in _first(meta.iter_errors(document), limit)
-    ]
+    found = _first(_openapi_meta(v31).iter_errors(document), limit)
+    errors = [Flaw(pointer(tuple(e.instance_path)), str(e)) for e in found]
     if errors:  # the rules below assume the shapes the meta-schema guarantees
         return Flaws(tuple(errors), ())
     walk = _Walk(document, v31)
-    return Flaws(tuple(_first(walk.errors(), limit)), tuple(walk.warnings))
+    errors = _first(walk.errors(), limit)
+    return Flaws(tuple(errors), (*walk.warnings, *pattern_flaws(document)))
+
+
+# Values that hold data or names rather than schemas: a `pattern` key in them is not a keyword.
+_NOT_SCHEMAS = frozenset(("example", "examples", "default", "enum", "const", "mapping", "scopes"))
+_NOT_ENFORCED = "this pattern is not enforced"
+
+
+def pattern_flaws(document: Any) -> list[Flaw]:
+    """Each `pattern` and `patternProperties` name of a document that is not an ECMA-262 regular
+    expression, as a warning at its place (extensions, examples and defaults are not read)."""
+    if all(regexes.compiled(pattern) is not None for pattern, _ in _patterns(document, False)):
+        return []  # the common case, found without building every place on the way
+    found = (_pattern_flaw(pattern, where) for pattern, where in _patterns(document, True))
+    return [flaw for flaw in found if flaw is not None]
+
+
+def _patterns(document: Any, placed: bool) -> Iterator[tuple[str, Where]]:
+    """Every pattern string of a document, with its place when `placed` (else an empty one)."""
+    stack: list[tuple[Any, Where]] = [(document, ())]
+    while stack:
+        node, where = stack.pop()
+        items = enumerate(node) if isinstance(node, list) else node.items()
+        for key, value in items:
+            if isinstance(value, (dict, list)):
+                skipped = isinstance(key, str) and (key in _NOT_SCHEMAS or key.startswith("x-"))
+                if not skipped:
+                    stack.append((value, (*where, key) if placed else where))
+                if key == "patternProperties" and isinstance(value, dict):
+                    names = (name for name in value if isinstance(name, str))
+                    yield from ((name, (*where, key, name) if placed else where) for name in names)
+            elif key == "pattern" and isinstance(value, str):
+                yield value, (*where, key) if placed else where
+
+
+def _pattern_flaw(pattern: Any, where: Where) -> Flaw | None:
+    reason = regexes.problem(pattern) if isinstance(pattern, str) else None
+    if reason is None:
+        return None
+    message = f"pattern {pattern!r} is not an ECMA-262 regular expression: {reason}"
+    return Flaw(pointer(where), message, _NOT_ENFORCED)
 
 
 def _first(found: Iterator[Any], count: int) -> list[Any]:
@@ -111,7 +154,8 @@ class _Walk:
             if v31
             else (OAS30Validator, oas30_format_checker)
         )
-        self.root = validator(document, format_checker=formats)  # `evolve` keeps its $ref resolver
+        patterns = extend(validator, {"pattern": regexes.pattern_keyword})
+        self.root = patterns(document, format_checker=formats)  # `evolve` keeps its $ref resolver
         self.visited: set[int] = set()
         self.meta_checked: set[int] = set()
         self.operation_ids: set[Any] = set()
@@ -250,11 +294,11 @@ class _Walk:
         if value is None and schema.get("nullable") is True:
             return
         for error in self.root.evolve(schema=schema).iter_errors(value):
-            flaw = Flaw(pointer((*where, "default", *error.path)), error.message)
+            place = pointer((*where, "default", *error.path))
             if error.validator == "format":
-                self.warnings.append(flaw)
+                self.warnings.append(Flaw(place, error.message, "only the format is broken"))
             else:
-                yield flaw
+                yield Flaw(place, error.message)
 
     def properties(self, schema: Any, seen: frozenset[int] = frozenset()) -> set[Any]:
         """Every property name a schema defines, through its combinators and items."""
@@ -272,9 +316,23 @@ class _Walk:
         return found
 
 
+def _any_text(value: str) -> bool:
+    """`format: regex` in a meta-schema: patterns are checked apart (see `pattern_flaws`)."""
+    return True
+
+
+@functools.cache
+def _openapi_meta(v31: bool) -> Any:
+    """The OpenAPI meta-schema of a version, compiled once."""
+    schema = dict(schema_v31 if v31 else schema_v30)
+    return jsonschema_rs.validator_for(schema, formats={"regex": _any_text})
+
+
 @functools.cache
 def _meta_2020_12() -> Any:
-    """The JSON Schema 2020-12 meta-schema, formats included, compiled once."""
+    """The JSON Schema 2020-12 meta-schema, formats included (but regex), compiled once."""
     return jsonschema_rs.validator_for(
-        {"$schema": _DRAFT_2020_12, "$ref": _DRAFT_2020_12}, validate_formats=True
+        {"$schema": _DRAFT_2020_12, "$ref": _DRAFT_2020_12},
+        validate_formats=True,
+        formats={"regex": _any_text},
     )

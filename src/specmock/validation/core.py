@@ -17,7 +17,9 @@ operation already found, and keep what they build per place. It relies on:
 - the attributes `_get_body` hands to `schema_validators_factory.create` (`spec`,
   `format_validators`, `extra_format_validators`, `forbid_unspecified_additional_properties`,
   `enforce_properties_required`), to build a body schema's validator as it does, and that
-  validator's `validator` (the jsonschema validator inside), whose errors are read directly.
+  validator's `validator` (the jsonschema validator inside), whose errors are read directly;
+- `SchemaValidatorsFactory.create` picking its validator class with `get_validator_cls`, which
+  `documents.EcmaPatterns` overrides to read `pattern` as ECMA-262.
 
 A new openapi-core release may move any of these; `tests/validation/test_core.py` calls each.
 """
@@ -45,6 +47,7 @@ from openapi_core.validation.request.exceptions import (
 from openapi_core.validation.response.exceptions import DataValidationError, HeadersError
 
 from specmock.spec.api import Operation
+from specmock.validation.documents import EcmaPatterns
 
 Place = tuple[str, str]  # a parameter's (in, name)
 # an operation's spec path, and its parameters' with their places
@@ -222,8 +225,12 @@ def _openapi_core_validator(
     """An openapi-core validator of `spec` whose schema validators and parameter readers are
     kept, reading bodies with `readers` (media type -> deserializer)."""
     validator = validator_cls(spec, extra_media_type_deserializers=readers)
-    for name in ("schema_validators_factory", "style_deserializers_factory"):
-        setattr(validator, name, _CachingFactory(getattr(validator, name)))
+    wrappers: dict[str, Callable[[Any], Any]] = {
+        "schema_validators_factory": lambda factory: _CachingFactory(EcmaPatterns(factory)),
+        "style_deserializers_factory": _CachingFactory,
+    }
+    for name, wrap in wrappers.items():
+        setattr(validator, name, wrap(getattr(validator, name)))
     return validator
 
 

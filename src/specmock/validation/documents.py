@@ -3,7 +3,8 @@
 openapi-core validates against the document as it is given, so what it cannot read (3.1 type lists
 in parameters) or reads for 3.0 only (readOnly and writeOnly) is restated here once per API, and
 its JSON readers are strict. `request_compiler` compiles schemas as openapi-core's request
-validators judge them, for the fast path.
+validators judge them, for the fast path, and `ecma_patterns` has openapi-core read `pattern` as
+every other check of specmock's does (ECMA-262, see `regexes`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from jsonschema.validators import extend  # type: ignore[import-untyped]
+from jsonschema_path import SchemaPath
+from openapi_core.validation.schemas.factories import SchemaValidatorsFactory
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 from openapi_schema_validator.validators import OAS30_VALIDATORS
 
 from specmock.schemas.compiled import WHOLE, SchemaCompiler, Unsupported
+from specmock.spec import regexes
 from specmock.spec.dialects import restate_30
 from specmock.spec.parsing import strict_json
 from specmock.spec.refs import follow
@@ -157,6 +162,25 @@ def _collect_json_types(node: Any, found: dict[str, Any]) -> None:
     elif isinstance(node, list):
         for item in node:
             _collect_json_types(item, found)
+
+
+class EcmaPatterns(SchemaValidatorsFactory):
+    """One of openapi-core's schema validator factories, whose validators read `pattern` as
+    ECMA-262 with the `u` flag, as specmock's compiled checks do (openapi-schema-validator reads it
+    without the flag, and refuses every value for a pattern it cannot compile: that pattern is
+    left unenforced here, as the structural checks' warning says)."""
+
+    def __init__(self, factory: SchemaValidatorsFactory) -> None:
+        super().__init__(factory.schema_validator_cls, factory.format_checker)
+        self._factory = factory
+        self._classes: dict[type, type] = {}
+
+    def get_validator_cls(self, spec: SchemaPath, schema: SchemaPath) -> Any:
+        chosen = self._factory.get_validator_cls(spec, schema)
+        found = self._classes.get(chosen)
+        if found is None:
+            found = self._classes[chosen] = extend(chosen, {"pattern": regexes.pattern_keyword})
+        return found
 
 
 def request_compiler(document: Mapping[str, Any], legacy: bool) -> SchemaCompiler:
