@@ -5,11 +5,14 @@ the slow part of a request (`bench/validators.py` compares the two). An `Operati
 once per operation, on its first request: each parameter read the simple way (a scalar in its
 default style) with a compiled check of its schema, and a compiled check per documented JSON body.
 Its `FastJudgement` accepts a request (with the body parsed once), or names the parts it cannot
-vouch for and why: anything it does not read exactly as openapi-core would (a repeated or empty
-query value, an array parameter, a form body, a value its check refuses). openapi-core judges and
-explains those parts, and only those. So a request is accepted only when openapi-core would accept
-it too; `tests/validation/test_fastpath.py` checks that, and that the violations are the same as
-openapi-core's alone, on the seed specs and on petstore.
+vouch for and why: anything it does not read exactly as openapi-core would (a repeated query
+value, an array parameter, a form body, a value its check refuses). openapi-core judges and
+explains those parts, and only those. A parameter it does not read is still known to be absent
+only where its name is on the wire: a `deepObject` writes `name[key]` and an exploded form object
+its properties' names, so those are looked for by their own keys. An empty query value is the
+empty string (see `RequestStages.parameter_error`). So a request is accepted only when
+openapi-core would accept it too; `tests/validation/test_fastpath.py` checks that, and that the
+violations are the same as openapi-core's alone, on the seed specs, petstore and every style.
 """
 
 from __future__ import annotations
@@ -96,10 +99,15 @@ class _ParameterCheck:
     read: Callable[[str], Any] | None  # None: not a scalar in its default style
     check: Check | None
     default: Any
+    # the keys that hold the value when they are not its name: a deepObject's `name[` prefix
+    # (ending in "["), or an exploded form object's properties (None: any key of the query)
+    keys: tuple[str, ...] | None = ("",)
 
     def refusal(self, given: RequestParameters) -> str | None:
         """Why openapi-core must read this parameter (None: it is valid)."""
         values = values_of(given, self.where, self.name)
+        if self.keys != ("",) and self._written_elsewhere(given):
+            return f"{self}: not a scalar in its default style"
         if not values:
             if self.required:
                 return f"{self}: missing"
@@ -112,12 +120,21 @@ class _ParameterCheck:
             return f"{self}: no compiled check"
         if len(values) != 1:
             return f"{self}: sent {len(values)} times"
-        if values[0] == "" and self.where == "query":
+        if values[0] == "" and self.where == "query" and self.read is not _string:
             return f"{self}: empty"
         value = self.read(values[0])
         if value is _UNREAD:
             return f"{self}: not written as its type"
         return None if self.check(value) else f"{self}: refused by the compiled check"
+
+    def _written_elsewhere(self, given: RequestParameters) -> bool:
+        """Whether the keys a deepObject or an exploded form object is written under are sent."""
+        source: Any = given[self.where]
+        if self.keys is None:
+            return len(source) > 0
+        if self.keys[0].endswith("["):
+            return any(key.startswith(self.keys[0]) for key in source)
+        return any(key in source for key in self.keys)
 
     def __str__(self) -> str:
         return f"{self.where} parameter {self.name!r}"
@@ -250,4 +267,17 @@ class FastPath:
             read=read,
             check=check,
             default=default,
+            keys=self._keys(parameter, schema),
         )
+
+    def _keys(self, parameter: dict[str, Any], schema: Any) -> tuple[str, ...] | None:
+        """The keys a parameter is written under, when they are not its name (see `keys`)."""
+        style = parameter.get("style", _DEFAULT_STYLE[parameter["in"]])
+        if style == "deepObject":
+            return (f"{parameter['name']}[",)
+        exploded = parameter.get("explode", style == "form")
+        form = exploded and style == "form" and "content" not in parameter
+        if form and isinstance(schema, dict) and schema.get("type") == "object":
+            properties = follow(self._document, schema.get("properties"))
+            return tuple(properties) if isinstance(properties, dict) and properties else None
+        return ("",)

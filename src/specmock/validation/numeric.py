@@ -2,7 +2,8 @@
 
 openapi-core casts with Python's `int()` and `float()`, which also take `1_000`, ` 7 `, full-width
 digits and `NaN`; a real API would refuse those, so they are refused here before openapi-core reads
-the parameter.
+the parameter. A `label` or `matrix` path value is judged after its prefix (`.5`, `;id=5`); one
+without it is left to `validation.styles`, which says what it lacks.
 """
 
 from __future__ import annotations
@@ -26,23 +27,25 @@ class NumericParameters:
 
     def __init__(self, document: dict[str, Any]) -> None:
         self._document = document
-        self._found: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        self._found: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {}
 
     def violations(self, operation: Operation, given: RequestParameters) -> list[Violation]:
         """One violation per value of a numeric parameter not written as a JSON number."""
         found = []
-        for where, name, kind in self._of(operation):
+        for where, name, kind, prefix in self._of(operation):
             pattern = INTEGER if kind == "integer" else NUMBER
             for value in values_of(given, where, name):
-                if isinstance(value, str) and not pattern.fullmatch(value):
+                if not isinstance(value, str) or not value.startswith(prefix):
+                    continue
+                if not pattern.fullmatch(value[len(prefix) :]):
                     found.append(Violation(where, name, _not_a_number(value, kind)))
         return found
 
     def in_path(self, operation: Operation) -> set[str]:
         """The names of the operation's numeric path parameters."""
-        return {name for where, name, _ in self._of(operation) if where == "path"}
+        return {name for where, name, _, _ in self._of(operation) if where == "path"}
 
-    def _of(self, operation: Operation) -> list[tuple[str, str, str]]:
+    def _of(self, operation: Operation) -> list[tuple[str, str, str, str]]:
         key = (operation.path, operation.method)
         if key not in self._found:
             self._found[key] = _numeric_parameters(self._document, operation)
@@ -51,9 +54,10 @@ class NumericParameters:
 
 def _numeric_parameters(
     document: dict[str, Any], operation: Operation
-) -> list[tuple[str, str, str]]:
-    """(in, name, integer|number) of the operation's scalar numeric parameters."""
-    found: dict[tuple[str, str], str] = {}
+) -> list[tuple[str, str, str, str]]:
+    """(in, name, integer|number, the prefix of its style) of the operation's scalar numeric
+    parameters."""
+    found: dict[tuple[str, str], tuple[str, str]] = {}
     for parameter in operation.parameters:
         parameter = follow(document, parameter)
         if not isinstance(parameter, dict):
@@ -63,8 +67,10 @@ def _numeric_parameters(
         key = (str(parameter.get("in")), str(parameter.get("name")))
         found.pop(key, None)  # an operation's parameter overrides the path item's
         if kind in ("integer", "number") and key[0] in _LOCATIONS:
-            found[key] = str(kind)
-    return [(where, name, kind) for (where, name), kind in found.items()]
+            style = parameter.get("style")
+            prefix = {"label": ".", "matrix": f";{key[1]}="}.get(str(style), "")
+            found[key] = (str(kind), prefix)
+    return [(where, name, kind, prefix) for (where, name), (kind, prefix) in found.items()]
 
 
 def _not_a_number(value: str, kind: str) -> str:
