@@ -99,14 +99,15 @@ class _ParameterCheck:
     read: Callable[[str], Any] | None  # None: not a scalar in its default style
     check: Check | None
     default: Any
-    # the keys that hold the value when they are not its name: a deepObject's `name[` prefix
-    # (ending in "["), or an exploded form object's properties (None: any key of the query)
-    keys: tuple[str, ...] | None = ("",)
+    # where the value is written when not under its name: a deepObject's keys start with
+    # `prefix` (`name[`), an exploded form object's are every key that names no other parameter
+    prefix: str | None = None
+    others: frozenset[str] | None = None
 
     def refusal(self, given: RequestParameters) -> str | None:
         """Why openapi-core must read this parameter (None: it is valid)."""
         values = values_of(given, self.where, self.name)
-        if self.keys != ("",) and self._written_elsewhere(given):
+        if (self.prefix or self.others is not None) and self._written_elsewhere(given):
             return f"{self}: not a scalar in its default style"
         if not values:
             if self.required:
@@ -130,11 +131,9 @@ class _ParameterCheck:
     def _written_elsewhere(self, given: RequestParameters) -> bool:
         """Whether the keys a deepObject or an exploded form object is written under are sent."""
         source: Any = given[self.where]
-        if self.keys is None:
-            return len(source) > 0
-        if self.keys[0].endswith("["):
-            return any(key.startswith(self.keys[0]) for key in source)
-        return any(key in source for key in self.keys)
+        if self.prefix:
+            return any(key.startswith(self.prefix) for key in source)
+        return any(key not in (self.others or ()) for key in source)
 
     def __str__(self) -> str:
         return f"{self.where} parameter {self.name!r}"
@@ -223,10 +222,14 @@ class FastPath:
         spec = path_item.get(operation.method) if isinstance(path_item, dict) else None
         if not isinstance(path_item, dict) or not isinstance(spec, dict):
             return None
-        declared = [*(path_item.get("parameters") or []), *(spec.get("parameters") or [])]
+        declared = [
+            follow(self._document, raw)
+            for raw in [*(path_item.get("parameters") or []), *(spec.get("parameters") or [])]
+        ]
+        names = {(p.get("in"), p.get("name")) for p in declared if isinstance(p, dict)}
         parameters: dict[tuple[str, str], _ParameterCheck] = {}
         for raw in declared:
-            parameter = self._parameter(follow(self._document, raw))
+            parameter = self._parameter(raw, names)
             if parameter is None:
                 return None
             parameters[(parameter.where, parameter.name)] = parameter  # the operation's wins
@@ -244,7 +247,7 @@ class FastPath:
             bodies=bodies,
         )
 
-    def _parameter(self, parameter: Any) -> _ParameterCheck | None:
+    def _parameter(self, parameter: Any, names: set[tuple[Any, Any]]) -> _ParameterCheck | None:
         if not isinstance(parameter, dict):
             return None
         where, name = parameter.get("in"), parameter.get("name")
@@ -267,17 +270,21 @@ class FastPath:
             read=read,
             check=check,
             default=default,
-            keys=self._keys(parameter, schema),
+            prefix=f"{name}[" if parameter.get("style") == "deepObject" else None,
+            others=self._others(parameter, schema, names),
         )
 
-    def _keys(self, parameter: dict[str, Any], schema: Any) -> tuple[str, ...] | None:
-        """The keys a parameter is written under, when they are not its name (see `keys`)."""
-        style = parameter.get("style", _DEFAULT_STYLE[parameter["in"]])
-        if style == "deepObject":
-            return (f"{parameter['name']}[",)
+    @staticmethod
+    def _others(
+        parameter: dict[str, Any], schema: Any, names: set[tuple[Any, Any]]
+    ) -> frozenset[str] | None:
+        """For an exploded form object (whose keys are its own properties'), the names of the
+        operation's other parameters in its place; None for any other parameter."""
+        where = parameter["in"]
+        style = parameter.get("style", _DEFAULT_STYLE[where])
         exploded = parameter.get("explode", style == "form")
-        form = exploded and style == "form" and "content" not in parameter
-        if form and isinstance(schema, dict) and schema.get("type") == "object":
-            properties = follow(self._document, schema.get("properties"))
-            return tuple(properties) if isinstance(properties, dict) and properties else None
-        return ("",)
+        if not exploded or style != "form" or "content" in parameter:
+            return None
+        if not isinstance(schema, dict) or schema.get("type") != "object":
+            return None
+        return frozenset(str(name) for place, name in names if place == where) - {parameter["name"]}

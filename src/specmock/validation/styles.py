@@ -6,7 +6,8 @@ openapi-core 0.23 reads the default styles right, and several others wrong (its
 keys our path parameters never have, so they are always "missing"; `spaceDelimited` splits at a
 literal `%20` where the query is already decoded; an exploded `form` object looks for the
 parameter's own name, which the wire never holds (its keys are the properties'); `deepObject` is
-refused unless `explode: true` is written, though real specs leave it out. `StyleReaders` stands in
+refused unless `explode: true` is written, though real specs leave it out. An empty text is an empty
+array or object, as RFC 6570 writes them. `StyleReaders` stands in
 for its factory (`validation.core` hands it over): the same protocol, the wire read as the
 specification's style tables write it. Values stay text; openapi-core's casters and schema
 validators do the rest, as for every other parameter.
@@ -48,7 +49,10 @@ def _assignments(text: str, parts: list[str]) -> dict[str, str]:
 
 
 def _split(text: str, separator: str, explode: bool, kind: str) -> Any:
-    """A value's text after its style's prefix, as a scalar, array or object."""
+    """A value's text after its style's prefix, as a scalar, array or object (an empty text is
+    an empty array or object, as RFC 6570 writes them)."""
+    if not text and kind in ("array", "object"):
+        return [] if kind == "array" else {}
     if kind == "array":
         return text.split(separator)
     if kind == "object":
@@ -108,9 +112,11 @@ def _delimited(separator: str) -> Reader:
     return read
 
 
-def _form(properties: tuple[str, ...]) -> Reader:
+def _form(others: frozenset[str]) -> Reader:
     """`form` (query and cookie): `blue`, `blue,black` (`color=blue&color=black` exploded),
-    `R,100,G,200`, and an exploded object as its properties' own keys (`R=100&G=200`)."""
+    `R,100,G,200`, and an exploded object as keys of its own (`R=100&G=200`): every key that
+    names no other parameter, so that unknown ones are refused where the schema forbids
+    additional properties."""
 
     def read(explode: bool, name: str, kind: str, location: Mapping[str, Any]) -> Any:
         if explode and kind == "array":
@@ -118,22 +124,13 @@ def _form(properties: tuple[str, ...]) -> Reader:
             # a cookie holds one value: its list is comma-separated whatever `explode` says
             return values[0].split(",") if not hasattr(location, "getlist") else values
         if explode and kind == "object":
-            return _exploded_object(properties, name, location)
+            found = {key: location[key] for key in location if key not in others}
+            if not found:
+                raise KeyError(name)
+            return found
         return _split(location[name], ",", False, kind)
 
     return read
-
-
-def _exploded_object(
-    properties: tuple[str, ...], name: str, location: Mapping[str, Any]
-) -> dict[str, str]:
-    """An exploded form object: the query's values of the schema's properties (every key of the
-    query when it declares none); absent when none of them is there."""
-    keys = properties or tuple(location)
-    found = {key: location[key] for key in keys if key in location}
-    if not found:
-        raise KeyError(name)
-    return found
 
 
 def deep_object(explode: bool, name: str, kind: str, location: Mapping[str, Any]) -> Any:
@@ -170,16 +167,33 @@ class StyleReaders:
             name,
             kind,
             self._casters.create(spec, schema),
-            self._reader(style, schema),
+            self._reader(style, spec, schema, name),
         )
 
-    def _reader(self, style: str, schema: SchemaPath) -> Reader | None:
+    def _reader(self, style: str, spec: SchemaPath, schema: SchemaPath, name: str) -> Reader | None:
         if style == "form":
-            properties = schema / "properties"
-            return _form(tuple(properties.str_keys()) if properties.exists() else ())
+            return _form(_other_names(spec, schema, name))
         return _READERS.get(style)
 
 
+def _other_names(spec: SchemaPath, schema: SchemaPath, name: str) -> frozenset[str]:
+    """The names of the other parameters on the path a parameter's schema is declared under
+    (every method's: the path is all that its place in the document tells)."""
+    parts = schema.parts
+    if len(parts) < 2 or parts[0] != "paths":
+        return frozenset()
+    item = spec / "paths" / str(parts[1])
+    holders = [item, *(item / method for method in _METHODS if method in item)]
+    names = {
+        (parameter / "name").read_str()
+        for holder in holders
+        if "parameters" in holder
+        for parameter in holder / "parameters"
+    }
+    return frozenset(names - {name})
+
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _READERS: dict[str, Reader] = {
     "simple": simple,
     "label": label,
