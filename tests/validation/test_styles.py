@@ -120,6 +120,7 @@ CASES = [
     case("allowReserved", "/query?reserved=a/b:c?d", "/query?reserved=A", "query", "reserved"),
     case("empty string", "/query?cursor=", "/query?token=", "query", "token"),
     case("empty integer", "/query?cursor=", "/query?small=", "query", "small"),
+    case("allowEmptyValue", "/query?page=", "/query?page=0", "query", "page"),
     case(
         "int32",
         "/query?small=-2147483648&big=2147483647",

@@ -52,6 +52,7 @@ from openapi_core.validation.response.exceptions import DataValidationError, Hea
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 
 from specmock.spec.api import Operation
+from specmock.validation.documents import ALLOW_EMPTY
 from specmock.validation.styles import StyleReaders
 
 Place = tuple[str, str]  # a parameter's (in, name)
@@ -89,7 +90,10 @@ class RequestStages:
         other value: real servers read it so, and Schemathesis sends it wherever the schema
         admits `""`. openapi-core refuses it unless the parameter has `allowEmptyValue`, which
         OpenAPI deprecates; only values its caster reads as `""` reach that check (an empty
-        integer is already "not a valid integer")."""
+        integer is already "not a valid integer"). With `allowEmptyValue: true` an empty value
+        is accepted whatever the schema, as that keyword promises (and Schemathesis reads it)."""
+        if _allowed_empty(given, parameter):
+            return None
         try:
             self._validator._get_parameter(given, parameter)
         except MissingParameter:
@@ -170,6 +174,16 @@ class RequestStages:
                     parameters.setdefault(place, parameter)
             self._operations[key] = (spec, list(parameters.items()))
         return self._operations[key]
+
+
+def _allowed_empty(given: RequestParameters, parameter: SchemaPath) -> bool:
+    """Whether a query parameter with `allowEmptyValue: true` is sent once, empty."""
+    if (parameter / "in").read_str() != "query":
+        return False
+    query: Any = given.query
+    name = (parameter / "name").read_str()
+    values = query.getlist(name) if hasattr(query, "getlist") else [query.get(name)]
+    return values == [""] and (parameter / ALLOW_EMPTY).read_bool(default=False) is True
 
 
 class ResponseStages:
