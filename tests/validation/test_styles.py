@@ -227,8 +227,10 @@ SETTINGS: dict[str, Any] = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", autouse=True)
 def running_server() -> Iterator[None]:
+    """The live server the Schemathesis runs call (started for every test here: its socket is
+    bound when the module loads, and closed only by a run)."""
     with SERVER:
         yield
 
@@ -271,3 +273,39 @@ test_styles_schemathesis_negative_finds_nothing = _cross_check(
         "/cookies",
     ),
 )
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        pytest.param(
+            label(scalar="5"),
+            "value '5' cannot be read: '5' does not start with '.', as a label-style value does",
+            id="label",
+        ),
+        pytest.param(
+            matrix(array=";arr=1"),
+            "value ';arr=1' cannot be read: ';arr=1' does not start with ';array=', "
+            "as a matrix-style value does",
+            id="matrix",
+        ),
+        pytest.param(
+            "/query?pairs=a,1,b",
+            "value 'a,1,b' cannot be read: 'a,1,b' is not a list of name and value pairs",
+            id="pairs",
+        ),
+        pytest.param(
+            "/query/deep?filter[c]=1",
+            "Additional properties are not allowed ('c' was unexpected)",
+            id="deepObject",
+        ),
+        pytest.param("/query?token=", "'' should be non-empty", id="empty"),
+    ],
+)
+async def test_styles_a_value_not_written_in_its_style_says_what_it_lacks(
+    url: str, message: str
+) -> None:
+    refused = await _get(url)
+    assert refused.status_code == 400
+    assert [e["message"] for e in json.loads(refused.headers[VIOLATIONS_HEADER])] == [message]
