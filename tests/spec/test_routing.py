@@ -86,3 +86,14 @@ def test_routing_among_many_routes_the_most_specific_still_wins(path, template):
     assert match is not None and match.route.template == template
     assert router.match("/repos/a/b/c") is None
     assert router.match("/repos//issues") is None  # a parameter is never empty
+
+
+def test_routing_templates_differing_only_in_parameter_names_are_one_route():
+    router = Router()
+    router.add("", [op("/pets/{petId}", "get"), op("/pets/{id}", "delete")])
+    match = router.match("/pets/7")
+    assert match is not None and match.route.allow == ["GET", "DELETE"]
+    assert match.params == {"petId": "7", "id": "7"}
+    get, delete = match.route.operation_for("GET"), match.route.operation_for("DELETE")
+    assert get is not None and get.path == "/pets/{petId}"
+    assert delete is not None and delete.path == "/pets/{id}"

@@ -1,8 +1,9 @@
 """The fast path against openapi-core, on Schemathesis-generated requests (differential).
 
-For every operation of the shipped specs, the test specs and Swagger's petstore, Schemathesis
-writes valid and invalid requests; each is read off the wire as the stubs read it and judged by
-both the fast path and `ApiValidator._violations` (openapi-core, the authority):
+For every operation of the shipped specs, the test specs, Swagger's petstore and every parameter
+style (`styles.yaml`), Schemathesis writes valid and invalid requests; each is read off the wire
+as the stubs read it and judged by both the fast path and `ApiValidator._violations` (openapi-core,
+the authority):
 
 - the fast path never accepts a request openapi-core refuses;
 - where it refuses, openapi-core judging only the parts it named gives the same violations as
@@ -60,7 +61,8 @@ EXPLAINED = {
 def _apis() -> list[Api]:
     catalog = Catalog.from_path(SPECS)
     own = Catalog.from_path(HERE / "specs")
-    return [*catalog.apis, *own.apis, Api.from_path(PETSTORE)]
+    styles = Api.from_path(HERE / "validation" / "styles.yaml")
+    return [*catalog.apis, *own.apis, Api.from_path(PETSTORE), styles]
 
 
 APIS = {api.name: api for api in _apis()}

@@ -3,8 +3,11 @@
 Templates are kept in a tree of path segments, built once, so a path is tried only against the
 templates whose literal segments it has; each template's regex is compiled on first use. Among
 templates that match, the one with more literal segments wins
-(`/models/latest` before `/models/{id}`), as OpenAPI asks of concrete paths. Two APIs claiming the
-same method and path are a `ConfigError` naming both.
+(`/models/latest` before `/models/{id}`), as OpenAPI asks of concrete paths. Templates that differ
+only in their parameters' names (`/pets/{petId}` for GET, `/pets/{id}` for DELETE) are one route:
+OpenAPI counts them as the same path, and a match names each value by every name the route's
+templates give it, so each operation finds its own. Two APIs claiming the same method and path are
+a `ConfigError` naming both.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ class Route:
 
     template: str
     operations: dict[str, Operation] = field(compare=False)
+    # every template served here, the first one included (they differ only in parameter names)
+    templates: list[str] = field(default_factory=list, compare=False)
 
     @property
     def allow(self) -> list[str]:
@@ -94,7 +99,8 @@ class Router:
         self._ordered: list[Route] | None = None
         self._tree: _Node | None = None
         self._rank: dict[str, int] = {}
-        self._patterns: dict[str, tuple[re.Pattern[str], tuple[tuple[str, str], ...]]] = {}
+        self._patterns: dict[str, tuple[re.Pattern[str], tuple[tuple[str, tuple[str, ...]], ...]]]
+        self._patterns = {}
 
     def add(self, mount: str, operations: Iterable[Operation]) -> None:
         """Serve operations under a mount path ('' for the root); ConfigError on a clash."""
@@ -108,9 +114,12 @@ class Router:
                     "start with --prefix to mount each API under /<name>"
                 )
             self._owners[key] = operation.api
-            route = self._routes.setdefault(template, Route(template, {}))
+            route = self._routes.setdefault(key[1], Route(template, {}))
             route.operations[operation.method] = operation
+            if template not in route.templates:
+                route.templates.append(template)
         self._ordered = self._tree = None
+        self._patterns.clear()  # a route's templates, and so its names, may have grown
 
     @property
     def routes(self) -> list[Route]:
@@ -127,10 +136,14 @@ class Router:
         found: list[Route] = []
         self._routes_tree().collect(raw_path.split("/"), 0, found)
         for route in sorted(found, key=lambda route: self._rank[route.template]):
-            pattern, parameters = self._pattern(route.template)
+            pattern, parameters = self._pattern(route)
             matched = pattern.fullmatch(raw_path)
             if matched is not None:
-                params = {name: unquote(matched.group(group)) for group, name in parameters}
+                params = {
+                    name: unquote(matched.group(group))
+                    for group, names in parameters
+                    for name in names
+                }
                 return Match(route, params)
         return None
 
@@ -143,12 +156,20 @@ class Router:
             self._tree = tree
         return self._tree
 
-    def _pattern(self, template: str) -> tuple[re.Pattern[str], tuple[tuple[str, str], ...]]:
-        """A template's regex (compiled on first use) and its (group, parameter name) pairs."""
-        kept = self._patterns.get(template)
+    def _pattern(
+        self, route: Route
+    ) -> tuple[re.Pattern[str], tuple[tuple[str, tuple[str, ...]], ...]]:
+        """A route's regex (compiled on first use) and each group with the names its templates
+        give that parameter (one name unless they differ)."""
+        kept = self._patterns.get(route.template)
         if kept is None:
-            source, parameters = _source(template)
-            kept = self._patterns[template] = (re.compile(source), parameters)
+            source, parameters = _source(route.template)
+            names = [_PARAMETER.findall(t) for t in route.templates]
+            aliases = tuple(
+                (group, tuple(dict.fromkeys(per[index] for per in names)))
+                for index, (group, _) in enumerate(parameters)
+            )
+            kept = self._patterns[route.template] = (re.compile(source), aliases)
         return kept
 
 

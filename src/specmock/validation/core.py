@@ -13,7 +13,11 @@ operation already found, and keep what they build per place. It relies on:
   once), which `RequestStages.parameters` follows;
 - the validators' `schema_validators_factory` and `style_deserializers_factory` attributes, replaced
   by `_CachingFactory`s: openapi-core builds a schema validator (deep-copying its format checker)
-  and a parameter reader again for every parameter and body of every request;
+  and a parameter reader again for every parameter and body of every request; the readers are our
+  own (`validation.styles.StyleReaders`, built on the validator's `schema_casters_factory`);
+- `_validate_schema(schema, value)`, and the `EmptyQueryParameterValue` its parameter stage
+  raises for `?name=`: an empty query value is the empty string, valid where the schema admits
+  `""` (see `RequestStages.parameter_error`);
 - the attributes `_get_body` hands to `schema_validators_factory.create` (`spec`,
   `format_validators`, `extra_format_validators`, `forbid_unspecified_additional_properties`,
   `enforce_properties_required`), to build a body schema's validator as it does, and that
@@ -37,17 +41,21 @@ from openapi_core import (
     V31ResponseValidator,
 )
 from openapi_core.datatypes import RequestParameters
+from openapi_core.deserializing.styles.exceptions import EmptyQueryParameterValue
 from openapi_core.templating.responses.exceptions import ResponseNotFound
 from openapi_core.validation.request.exceptions import (
+    InvalidParameter,
     MissingParameter,
     MissingRequestBody,
     ParameterValidationError,
     RequestBodyValidationError,
 )
 from openapi_core.validation.response.exceptions import DataValidationError, HeadersError
+from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 
 from specmock.spec.api import Operation
-from specmock.validation.documents import EcmaPatterns
+from specmock.validation.documents import ALLOW_EMPTY, EcmaPatterns
+from specmock.validation.styles import StyleReaders
 
 Place = tuple[str, str]  # a parameter's (in, name)
 # an operation's spec path, and its parameters' with their places
@@ -78,12 +86,33 @@ class RequestStages:
     def parameter_error(
         self, given: RequestParameters, parameter: SchemaPath
     ) -> ParameterValidationError | None:
-        """Why openapi-core refuses a parameter's value (None: valid, or optional and absent)."""
+        """Why openapi-core refuses a parameter's value (None: valid, or optional and absent).
+
+        An empty query value (`?cursor=`) is the empty string, judged by the schema like any
+        other value: real servers read it so, and Schemathesis sends it wherever the schema
+        admits `""`. openapi-core refuses it unless the parameter has `allowEmptyValue`, which
+        OpenAPI deprecates; only values its caster reads as `""` reach that check (an empty
+        integer is already "not a valid integer"). With `allowEmptyValue: true` an empty value
+        is accepted whatever the schema, as that keyword promises (and Schemathesis reads it)."""
+        if _allowed_empty(given, parameter):
+            return None
         try:
             self._validator._get_parameter(given, parameter)
         except MissingParameter:
             return None
         except ParameterValidationError as error:
+            if isinstance(error.__cause__, EmptyQueryParameterValue):
+                return self._empty_value_error(parameter)
+            return error
+        return None
+
+    def _empty_value_error(self, parameter: SchemaPath) -> ParameterValidationError | None:
+        """Why the schema refuses `""` for a parameter (None: it admits it)."""
+        try:
+            self._validator._validate_schema(parameter / "schema", "")
+        except InvalidSchemaValue as refused:
+            error = InvalidParameter.from_spec(parameter)
+            error.__cause__ = refused
             return error
         return None
 
@@ -147,6 +176,16 @@ class RequestStages:
                     parameters.setdefault(place, parameter)
             self._operations[key] = (spec, list(parameters.items()))
         return self._operations[key]
+
+
+def _allowed_empty(given: RequestParameters, parameter: SchemaPath) -> bool:
+    """Whether a query parameter with `allowEmptyValue: true` is sent once, empty."""
+    if (parameter / "in").read_str() != "query":
+        return False
+    query: Any = given.query
+    name = (parameter / "name").read_str()
+    values = query.getlist(name) if hasattr(query, "getlist") else [query.get(name)]
+    return values == [""] and (parameter / ALLOW_EMPTY).read_bool(default=False) is True
 
 
 class ResponseStages:
@@ -223,8 +262,11 @@ def _openapi_core_validator(
     validator_cls: Callable[..., _V], spec: SchemaPath, readers: dict[str, Any]
 ) -> _V:
     """An openapi-core validator of `spec` whose schema validators and parameter readers are
-    kept, reading bodies with `readers` (media type -> deserializer)."""
+    kept, reading bodies with `readers` (media type -> deserializer) and parameters with
+    `StyleReaders`."""
     validator = validator_cls(spec, extra_media_type_deserializers=readers)
+    readers_of_styles = StyleReaders(getattr(validator, "schema_casters_factory"))  # noqa: B009
+    setattr(validator, "style_deserializers_factory", readers_of_styles)  # noqa: B010
     wrappers: dict[str, Callable[[Any], Any]] = {
         "schema_validators_factory": lambda factory: _CachingFactory(EcmaPatterns(factory)),
         "style_deserializers_factory": _CachingFactory,

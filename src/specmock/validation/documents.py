@@ -27,6 +27,11 @@ from specmock.spec.refs import follow
 from specmock.validation import negotiation
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Where `allowEmptyValue` is kept in the validator's document (see `validator_document`).
+ALLOW_EMPTY = "x-specmock-allowEmptyValue"
+# Parameter keywords openapi-core only warns about (a DeprecationWarning on every request that
+# has them), and the extension each is kept under (None: dropped).
+_WARNED = {"allowEmptyValue": ALLOW_EMPTY, "deprecated": None}
 
 
 def validator_document(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -34,9 +39,11 @@ def validator_document(document: Mapping[str, Any]) -> dict[str, Any]:
 
     They read a parameter's (or a form field's) `type` as one string and fail on 3.1 type lists
     such as `["integer", "null"]`; a value on the wire is never JSON null, so such a schema
-    becomes its one non-null type (or no `type` when there are several). A document with no such
-    list (every 3.0 document) is used as it is, not copied: a large spec's deep copy would slow
-    the start.
+    becomes its one non-null type (or no `type` when there are several). A parameter's
+    `allowEmptyValue` and `deprecated` only make it warn on every request, so the first is kept
+    under `ALLOW_EMPTY` (`validation.core` reads it) and the second dropped. A document with none
+    of these (most 3.0 documents) is used as it is, not copied: a large spec's deep copy would
+    slow the start.
     """
     if not _single_types(document, apply=False):
         return dict(document)
@@ -82,7 +89,8 @@ def single_type(schema: Any) -> Any:
 
 
 def _single_types(document: Mapping[str, Any], apply: bool) -> bool:
-    """Whether any parameter, header or form field has a type list (rewritten when `apply`)."""
+    """Whether any parameter, header or form field has a type list, or a parameter a keyword
+    openapi-core warns about (rewritten when `apply`)."""
     found = False
     for path_item in (document.get("paths") or {}).values():
         if not isinstance(path_item, dict):
@@ -100,12 +108,20 @@ def _single_types(document: Mapping[str, Any], apply: bool) -> bool:
 
 def _single_type_parameter(document: Mapping[str, Any], parameter: Any, apply: bool) -> bool:
     parameter = follow(document, parameter)
-    if not isinstance(parameter, dict) or not isinstance(parameter.get("schema"), dict):
+    if not isinstance(parameter, dict):
         return False
+    warned = sorted(_WARNED.keys() & parameter.keys())
+    if apply:
+        for keyword in warned:
+            value = parameter.pop(keyword)
+            if _WARNED[keyword]:
+                parameter[_WARNED[keyword]] = value
+    if not isinstance(parameter.get("schema"), dict):
+        return bool(warned)
     schema = follow(document, parameter["schema"])
     if apply:
         parameter["schema"] = single_type(schema)
-    return _has_type_list(schema)
+    return _has_type_list(schema) or bool(warned)
 
 
 def _single_type_response_headers(document: Mapping[str, Any], responses: Any, apply: bool) -> bool:

@@ -5,11 +5,14 @@ the slow part of a request (`bench/validators.py` compares the two). An `Operati
 once per operation, on its first request: each parameter read the simple way (a scalar in its
 default style) with a compiled check of its schema, and a compiled check per documented JSON body.
 Its `FastJudgement` accepts a request (with the body parsed once), or names the parts it cannot
-vouch for and why: anything it does not read exactly as openapi-core would (a repeated or empty
-query value, an array parameter, a form body, a value its check refuses). openapi-core judges and
-explains those parts, and only those. So a request is accepted only when openapi-core would accept
-it too; `tests/validation/test_fastpath.py` checks that, and that the violations are the same as
-openapi-core's alone, on the seed specs and on petstore.
+vouch for and why: anything it does not read exactly as openapi-core would (a repeated query
+value, an array parameter, a form body, a value its check refuses). openapi-core judges and
+explains those parts, and only those. A parameter it does not read is still known to be absent
+only where its name is on the wire: a `deepObject` writes `name[key]` and an exploded form object
+its properties' names, so those are looked for by their own keys. An empty query value is the
+empty string (see `RequestStages.parameter_error`). So a request is accepted only when
+openapi-core would accept it too; `tests/validation/test_fastpath.py` checks that, and that the
+violations are the same as openapi-core's alone, on the seed specs, petstore and every style.
 """
 
 from __future__ import annotations
@@ -96,10 +99,16 @@ class _ParameterCheck:
     read: Callable[[str], Any] | None  # None: not a scalar in its default style
     check: Check | None
     default: Any
+    # where the value is written when not under its name: a deepObject's keys start with
+    # `prefix` (`name[`), an exploded form object's are every key that names no other parameter
+    prefix: str | None = None
+    others: frozenset[str] | None = None
 
     def refusal(self, given: RequestParameters) -> str | None:
         """Why openapi-core must read this parameter (None: it is valid)."""
         values = values_of(given, self.where, self.name)
+        if (self.prefix or self.others is not None) and self._written_elsewhere(given):
+            return f"{self}: not a scalar in its default style"
         if not values:
             if self.required:
                 return f"{self}: missing"
@@ -112,12 +121,19 @@ class _ParameterCheck:
             return f"{self}: no compiled check"
         if len(values) != 1:
             return f"{self}: sent {len(values)} times"
-        if values[0] == "" and self.where == "query":
+        if values[0] == "" and self.where == "query" and self.read is not _string:
             return f"{self}: empty"
         value = self.read(values[0])
         if value is _UNREAD:
             return f"{self}: not written as its type"
         return None if self.check(value) else f"{self}: refused by the compiled check"
+
+    def _written_elsewhere(self, given: RequestParameters) -> bool:
+        """Whether the keys a deepObject or an exploded form object is written under are sent."""
+        source: Any = given[self.where]
+        if self.prefix:
+            return any(key.startswith(self.prefix) for key in source)
+        return any(key not in (self.others or ()) for key in source)
 
     def __str__(self) -> str:
         return f"{self.where} parameter {self.name!r}"
@@ -206,10 +222,14 @@ class FastPath:
         spec = path_item.get(operation.method) if isinstance(path_item, dict) else None
         if not isinstance(path_item, dict) or not isinstance(spec, dict):
             return None
-        declared = [*(path_item.get("parameters") or []), *(spec.get("parameters") or [])]
+        declared = [
+            follow(self._document, raw)
+            for raw in [*(path_item.get("parameters") or []), *(spec.get("parameters") or [])]
+        ]
+        names = {(p.get("in"), p.get("name")) for p in declared if isinstance(p, dict)}
         parameters: dict[tuple[str, str], _ParameterCheck] = {}
         for raw in declared:
-            parameter = self._parameter(follow(self._document, raw))
+            parameter = self._parameter(raw, names)
             if parameter is None:
                 return None
             parameters[(parameter.where, parameter.name)] = parameter  # the operation's wins
@@ -227,7 +247,7 @@ class FastPath:
             bodies=bodies,
         )
 
-    def _parameter(self, parameter: Any) -> _ParameterCheck | None:
+    def _parameter(self, parameter: Any, names: set[tuple[Any, Any]]) -> _ParameterCheck | None:
         if not isinstance(parameter, dict):
             return None
         where, name = parameter.get("in"), parameter.get("name")
@@ -250,4 +270,21 @@ class FastPath:
             read=read,
             check=check,
             default=default,
+            prefix=f"{name}[" if parameter.get("style") == "deepObject" else None,
+            others=self._others(parameter, schema, names),
         )
+
+    @staticmethod
+    def _others(
+        parameter: dict[str, Any], schema: Any, names: set[tuple[Any, Any]]
+    ) -> frozenset[str] | None:
+        """For an exploded form object (whose keys are its own properties'), the names of the
+        operation's other parameters in its place; None for any other parameter."""
+        where = parameter["in"]
+        style = parameter.get("style", _DEFAULT_STYLE[where])
+        exploded = parameter.get("explode", style == "form")
+        if not exploded or style != "form" or "content" in parameter:
+            return None
+        if not isinstance(schema, dict) or schema.get("type") != "object":
+            return None
+        return frozenset(str(name) for place, name in names if place == where) - {parameter["name"]}
