@@ -13,14 +13,16 @@ can settle (which `oneOf` branch, which enum member) is asked of the `Checker`.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from itertools import islice
 from typing import Any
 
 from specmock.schemas.checker import Checker
-from specmock.schemas.containers import write_array, write_object
+from specmock.schemas.containers import object_variations, write_array, write_object
 from specmock.schemas.places import Place
 from specmock.schemas.scalars import write_number, write_string
 from specmock.schemas.views import (
+    ANY,
     CHOICES,
     View,
     Views,
@@ -44,6 +46,9 @@ _TYPE_HINTS = (
 _BUDGET = 20_000
 # Beyond max_depth only required parts are written; a required cycle is cut this much deeper.
 _CYCLE_SLACK = 12
+# How many variations of a value are tried to tell one `oneOf` branch from another.
+_TRIES = 8
+_CONDITION = ("if", "then", "else")
 
 
 class Synthesizer:
@@ -130,6 +135,8 @@ class Walk:
         if isinstance(view.get("enum"), list) and view["enum"]:
             options = [item for item in view["enum"] if self.valid(item, view)] or view["enum"]
             return options[self._pick(len(options), place.variant)]
+        if "if" in view:
+            return self._conditional(view, place, given)
         for key in CHOICES:
             if isinstance(view.get(key), list) and view[key]:
                 return self._choose(view, key, place, given)
@@ -193,14 +200,57 @@ class Walk:
         self._choosing.add(choosing)
         try:
             for attempt in range(1 if given is not _ABSENT else 2):
-                for branch, pointer in branches:
+                for index, (branch, pointer) in enumerate(branches):
                     where = place.led_by(pointer, place.variant + attempt)
-                    candidate = self.write(merge_views([rest, branch]), where, given)
+                    target = merge_views([rest, branch])
+                    candidate = self.write(target, where, given)
                     if self._budget < 0 or self.valid(candidate, view):
                         return candidate
+                    if key == "oneOf":  # valid under another branch too: tell them apart
+                        others = [other for other, _ in branches[:index] + branches[index + 1 :]]
+                        candidate = self._separate(candidate, target, others, where)
+                        if self.valid(candidate, view):
+                            return candidate
                     candidates.append(candidate)
         finally:
             self._choosing.discard(choosing)
+        return candidates[0]
+
+    def _separate(self, candidate: Any, target: View, others: list[View], place: Place) -> Any:
+        """`candidate` (valid against `target`) changed until no branch of `others` admits it,
+        as far as a few changes get: a value valid under two `oneOf` branches is valid under
+        none of the choice."""
+        for other in others:
+            if not self.valid(candidate, other):
+                continue
+            for option in islice(self._variations(candidate, target, other, place), _TRIES):
+                if self.valid(option, target) and not self.valid(option, other):
+                    candidate = option
+                    break
+        return candidate
+
+    def _variations(self, candidate: Any, target: View, other: View, place: Place) -> Iterator[Any]:
+        """Values meant for `target` that may differ from `candidate` where `other` looks."""
+        if isinstance(candidate, dict):
+            yield from object_variations(self, target, candidate, other, place)
+        for offset in range(1, _TRIES):
+            yield self.write(target, place.led_by(place.pointer, place.variant + offset))
+        for kind in as_strings(target.get("type")) or _ALL_TYPES:
+            yield self.write({**target, "type": [kind]}, place)
+
+    def _conditional(self, view: View, place: Place, given: Any) -> Any:
+        """`if`/`then`/`else`: a value that meets `if` and `then`, else one that meets `else`."""
+        rest = {name: value for name, value in view.items() if name not in _CONDITION}
+        condition, then, otherwise = (self.views.flatten(view.get(k, ANY))[0] for k in _CONDITION)
+        options = [merge_views([rest, condition, then]), merge_views([rest, otherwise])]
+        if given is not _ABSENT and not self.valid(given, view.get("if", ANY)):
+            options.reverse()
+        candidates = []
+        for option in options:
+            candidate = self.write(option, place, given)
+            if self._budget < 0 or self.valid(candidate, view):
+                return candidate
+            candidates.append(candidate)
         return candidates[0]
 
     def _branches(
@@ -228,15 +278,19 @@ class Walk:
 
     def _negated(self, view: View, place: Place) -> Any:
         rest = {name: value for name, value in view.items() if name != "not"}
+        first = self.write(rest, place)
+        if self.valid(first, view):
+            return first
+        separated = self._separate(first, rest, [view["not"]], place)
+        if self.valid(separated, view):
+            return separated
         kinds = as_strings(rest.get("type")) or _ALL_TYPES
-        options = [rest] * 3 + [{**rest, "type": [kind]} for kind in kinds]
-        candidates = []
-        for offset, option in enumerate(options):
+        options = [rest] * 2 + [{**rest, "type": [kind]} for kind in kinds]
+        for offset, option in enumerate(options, start=1):
             candidate = self.write(option, place.led_by(place.pointer, place.variant + offset))
             if self.valid(candidate, view):
                 return candidate
-            candidates.append(candidate)
-        return candidates[0]
+        return first
 
 
 def _demand(view: View) -> int:
