@@ -196,7 +196,7 @@ class Walk:
             return None  # a branch led back here with no nesting in between: nothing comes of it
         branches = self._branches(view, key, place, given)
         rest = {name: value for name, value in view.items() if name != key}
-        candidates = []
+        candidates: list[tuple[Any, View, int, Place]] = []
         self._choosing.add(choosing)
         try:
             for attempt in range(1 if given is not _ABSENT else 2):
@@ -206,24 +206,28 @@ class Walk:
                     candidate = self.write(target, where, given)
                     if self._budget < 0 or self.valid(candidate, view):
                         return candidate
-                    if key == "oneOf":  # valid under another branch too: tell them apart
-                        others = [other for other, _ in branches[:index] + branches[index + 1 :]]
-                        candidate = self._separate(candidate, target, others, where)
-                        if self.valid(candidate, view):
-                            return candidate
-                    candidates.append(candidate)
+                    candidates.append((candidate, target, index, where))
+            if key == "oneOf":  # each valid under another branch too: tell them apart
+                for candidate, target, index, where in candidates[: len(branches)]:
+                    others = [other for other, _ in branches[:index] + branches[index + 1 :]]
+                    separated = self._separate(candidate, target, others, where)
+                    if self._budget < 0 or self.valid(separated, view):
+                        return separated
         finally:
             self._choosing.discard(choosing)
-        return candidates[0]
+        return candidates[0][0]
 
     def _separate(self, candidate: Any, target: View, others: list[View], place: Place) -> Any:
         """`candidate` (valid against `target`) changed until no branch of `others` admits it,
         as far as a few changes get: a value valid under two `oneOf` branches is valid under
-        none of the choice."""
+        none of the choice. Bounded: a share of what is left to spend."""
+        floor = self._budget - max(self._budget // 8, 1)
         for other in others:
-            if not self.valid(candidate, other):
+            if self._budget < floor or not self.valid(candidate, other):
                 continue
             for option in islice(self._variations(candidate, target, other, place), _TRIES):
+                if self._budget < floor:
+                    break
                 if self.valid(option, target) and not self.valid(option, other):
                     candidate = option
                     break
