@@ -232,15 +232,16 @@ def _fit_contains(walk: Walker, view: View, values: list[Any], place: Place) -> 
     items = view.get("items", view.get("unevaluatedItems", ANY))
     room = int_or(view.get("maxItems"), len(values) + low) - len(values)
     others = [index for index in range(len(values)) if index not in matching]
+    unique = view.get("uniqueItems") is True
     for offset in range(low - len(matching)):
-        wanted = walk.value(both(items, contains), place.inner(place.label, offset))
+        wanted = _item(walk, both(items, contains), values, unique, place, offset)
         if room > 0:
             values, room = [*values, wanted], room - 1
         elif others:
             values[others.pop()] = wanted
     for offset, index in enumerate(matching[high:]):
         unlike = {"allOf": [items], "not": contains}
-        values[index] = walk.value(unlike, place.inner(place.label, offset + 1))
+        values[index] = _item(walk, unlike, values, unique, place, offset + 1)
     return values
 
 
@@ -265,7 +266,9 @@ def _item(
 
 
 def _slot(view: View, prefix: list[Any], index: int) -> Any:
-    return prefix[index] if index < len(prefix) else view.get("items", view.get("unevaluatedItems", ANY))
+    if index < len(prefix):
+        return prefix[index]
+    return view.get("items", view.get("unevaluatedItems", ANY))
 
 
 def _key(value: Any) -> str:
