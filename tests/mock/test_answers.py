@@ -93,3 +93,19 @@ def test_responses_a_problem_in_the_documented_shape_lists_what_is_wrong_in_a_he
     assert json.loads(bare.headers["X-Specmock-Violations"]) == [
         {"in": "request", "name": "", "message": "cannot be sent"}
     ]
+
+
+def test_responses_a_schema_no_value_meets_is_a_501_naming_where():
+    impossible = {
+        "type": "object",
+        "required": ["n"],
+        "properties": {"n": {"type": "integer", "minimum": 5, "maximum": 1}},
+    }
+    media = {"schema": impossible}
+    target = api({"200": {"description": "d", "content": {"application/json": media}}})
+    problem = Responder(target).reply(target.operations[0], Prefer(), None)
+    assert isinstance(problem, Problem) and problem.status == 501
+    assert problem.detail == (
+        "specmock found no body valid for GET /x 200 application/json: its schema may admit none"
+    )
+    assert problem.errors == (Violation("body", "/n", "5 is greater than the maximum of 1"),)

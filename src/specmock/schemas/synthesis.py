@@ -88,6 +88,8 @@ class Synthesizer:
 
     def problems(self, value: Any, schema: Mapping[str, Any]) -> list[tuple[str, str]]:
         """(JSON pointer, message) for every way `value` breaks `schema`."""
+        if self._checker.fast_valid(value, schema):
+            return []
         errors = self._checker.errors(value, schema)
         return [(refs.pointer(tuple(error.absolute_path)), str(error.message)) for error in errors]
 
