@@ -604,6 +604,87 @@ CORNERS = [
         {},
         id="ifthen-in-allOf",
     ),
+    pytest.param(
+        "3.1.0",
+        {"type": "object", "minProperties": 2, "propertyNames": {"enum": ["a", "b", "c"]}},
+        {},
+        id="propnames-enum",
+    ),
+    pytest.param(
+        "3.1.0",
+        {"type": "array", "prefixItems": [{"const": 1}], "items": False, "contains": {"const": 1}},
+        {},
+        id="prefix-contains",
+    ),
+    pytest.param(
+        "3.1.0",
+        {"oneOf": [{"type": "integer", "multipleOf": 2}, {"type": "integer", "multipleOf": 3}]},
+        {},
+        id="oneOf-multiples",
+    ),
+    pytest.param(
+        "3.1.0",
+        {"oneOf": [{"type": "string"}, {"type": "string", "minLength": 1}]},
+        {},
+        id="oneOf-strings-len",
+    ),
+    pytest.param(
+        "3.1.0",
+        {"oneOf": [{"type": "string", "maxLength": 5}, {"type": "string", "minLength": 3}]},
+        {},
+        id="oneOf-max-len",
+    ),
+    pytest.param(
+        "3.0.3",
+        {
+            "oneOf": [
+                {"type": "object", "properties": {"a": {"type": "string"}}},
+                {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}},
+            ]
+        },
+        {},
+        id="oneOf-objects-req",
+    ),
+    pytest.param(
+        "3.1.0",
+        {"oneOf": [{"type": "array"}, {"type": "array", "items": {"type": "string"}}]},
+        {},
+        id="oneOf-arrays",
+    ),
+    pytest.param(
+        "3.1.0",
+        {"oneOf": [{"type": "number", "minimum": 0}, {"type": "number", "maximum": 10}]},
+        {},
+        id="oneOf-numbers-range",
+    ),
+    pytest.param("3.1.0", {"type": ["string", "null"], "enum": ["a", None]}, {}, id="enum-null-31"),
+    pytest.param(
+        "3.0.3", {"type": "string", "nullable": True, "enum": ["a", "b"]}, {}, id="nullable-enum-30"
+    ),
+    pytest.param("3.1.0", {"oneOf": [{"const": "x"}, {"type": "string"}]}, {}, id="const-in-oneOf"),
+    pytest.param(
+        "3.1.0",
+        {"type": "integer", "not": {"oneOf": [{"minimum": 3}, {"maximum": 5}]}},
+        {},
+        id="not-oneOf",
+    ),
+    pytest.param(
+        "3.1.0",
+        {"$ref": "#/components/schemas/X", "maxLength": 3},
+        {"X": {"type": "string", "minLength": 2}},
+        id="ref-sibling-31",
+    ),
+    pytest.param(
+        "3.1.0",
+        {
+            "type": "object",
+            "properties": {"a": {"type": "integer"}},
+            "required": ["a"],
+            "dependentSchemas": {"a": {"oneOf": [{"required": ["b"]}, {"required": ["c"]}]}},
+        },
+        {},
+        id="dep-schemas-oneOf",
+    ),
 ]
 
 

@@ -26,6 +26,9 @@ from specmock.schemas.views import (
     merge_views,
 )
 
+# Keywords of a view that the walk settles before an object is written.
+_CHOOSING = ("oneOf", "anyOf", "if", "not")
+
 
 def write_object(
     walk: Walker, view: View, place: Place, given: Mapping[str, Any] | None
@@ -36,6 +39,9 @@ def write_object(
         wider = _dependencies(walk, view, body)
         if wider is view:
             break
+        if any(key in wider for key in _CHOOSING):  # what was imposed is a choice: walk it
+            chosen = walk.write(wider, place, body)
+            return chosen if isinstance(chosen, dict) else body
         view = wider
         body = _members(walk, view, place, body)
     _fit_size(walk, view, body, place)
@@ -229,18 +235,24 @@ def _fit_contains(walk: Walker, view: View, values: list[Any], place: Place) -> 
     low = int_or(view.get("minContains"), 1)
     high = int_or(view.get("maxContains"), len(values) + low)
     matching = [index for index, value in enumerate(values) if walk.valid(value, contains)]
-    items = view.get("items", view.get("unevaluatedItems", ANY))
+    prefix = as_list(view.get("prefixItems"))
     room = int_or(view.get("maxItems"), len(values) + low) - len(values)
     others = [index for index in range(len(values)) if index not in matching]
     unique = view.get("uniqueItems") is True
     for offset in range(low - len(matching)):
-        wanted = _item(walk, both(items, contains), values, unique, place, offset)
-        if room > 0:
+        index = len(values) if room > 0 and _slot(view, prefix, len(values)) is not False else None
+        index = others.pop() if index is None and others else index
+        if index is None:
+            break  # no room left: the schema asks for more than it allows
+        wanted = _item(
+            walk, both(_slot(view, prefix, index), contains), values, unique, place, offset
+        )
+        if index == len(values):
             values, room = [*values, wanted], room - 1
-        elif others:
-            values[others.pop()] = wanted
+        else:
+            values[index] = wanted
     for offset, index in enumerate(matching[high:]):
-        unlike = {"allOf": [items], "not": contains}
+        unlike = {"allOf": [_slot(view, prefix, index)], "not": contains}
         values[index] = _item(walk, unlike, values, unique, place, offset + 1)
     return values
 

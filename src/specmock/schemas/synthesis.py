@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from itertools import islice
 from typing import Any
 
+from specmock.schemas.bounds import is_number
 from specmock.schemas.checker import Checker
 from specmock.schemas.containers import object_variations, write_array, write_object
 from specmock.schemas.places import Place
@@ -49,6 +50,19 @@ _CYCLE_SLACK = 12
 # How many variations of a value are tried to tell one `oneOf` branch from another.
 _TRIES = 8
 _CONDITION = ("if", "then", "else")
+# A bound of another schema, and the bound (shifted so) that keeps a value outside it.
+_OPPOSITES = {
+    "minLength": ("maxLength", -1),
+    "maxLength": ("minLength", 1),
+    "minItems": ("maxItems", -1),
+    "maxItems": ("minItems", 1),
+    "minProperties": ("maxProperties", -1),
+    "maxProperties": ("minProperties", 1),
+    "minimum": ("exclusiveMaximum", 0),
+    "maximum": ("exclusiveMinimum", 0),
+    "exclusiveMinimum": ("maximum", 0),
+    "exclusiveMaximum": ("minimum", 0),
+}
 
 
 class Synthesizer:
@@ -239,6 +253,11 @@ class Walk:
         """Values meant for `target` that may differ from `candidate` where `other` looks."""
         if isinstance(candidate, dict):
             yield from object_variations(self, target, candidate, other, place)
+        other_view, _ = self.views.flatten(other)
+        for bound, (opposite, shift) in _OPPOSITES.items():
+            if is_number(other_view.get(bound)):
+                outside = {opposite: other_view[bound] + shift}
+                yield self.write(merge_views([target, outside]), place)
         for offset in range(1, _TRIES):
             yield self.write(target, place.led_by(place.pointer, place.variant + offset))
         for kind in as_strings(target.get("type")) or _ALL_TYPES:
