@@ -7,7 +7,9 @@ Both write responses, so writeOnly properties are never written.
 Schemas are read as views (`views`: `$ref` followed, `allOf` merged, 3.0 idioms restated). The
 walk here picks what kind of value a view asks for and which branch of a choice to take; objects
 and arrays are written by `containers`, strings and numbers by `scalars`. What only a validator
-can settle (which `oneOf` branch, which enum member) is asked of the `Checker`.
+can settle (which `oneOf` branch, which enum member) is asked of the `Checker`. A value that
+fits two `oneOf` branches is changed where the other branch looks (a property left out, typed
+otherwise or added, a bound crossed) until only its own admits it.
 """
 
 from __future__ import annotations
@@ -83,7 +85,8 @@ class Synthesizer:
         """A value valid against `schema`: the same for the same seed, or random when `dynamic`.
 
         An unsatisfiable schema (a required cycle, contradictory bounds) gives a value as close as
-        it gets rather than an error.
+        it gets rather than an error: `problems` says where it falls short, which is how the
+        answers tell a client that no valid body exists rather than send an invalid one.
         """
         return self._walk(seed, dynamic).value(schema, Place("value"))
 
