@@ -35,7 +35,8 @@ def write_object(
 ) -> dict[str, Any]:
     """An object valid against `view` as far as one exists: `given` repaired, or a new one."""
     body = _members(walk, view, place, given)
-    for _ in range(3):  # a property present may ask for more (dependentRequired, -Schemas)
+    rounds = 3 if "dependentRequired" in view or "dependentSchemas" in view else 0
+    for _ in range(rounds):  # a property present may ask for more (dependentRequired, -Schemas)
         wider = _dependencies(walk, view, body)
         if wider is view:
             break
@@ -54,18 +55,19 @@ def _members(
 ) -> dict[str, Any]:
     required = as_strings(view.get("required"))
     needed = set(required)
+    named = "propertyNames" in view  # then an optional property must have a name it allows
     body: dict[str, Any] = {}
     for name, item in (given or {}).items():
         schema = property_schema(view, name)
         if schema is False or walk.views.write_only(schema):
             continue
-        if name in needed or _name_ok(walk, view, name):
+        if not named or name in needed or walk.valid(name, view["propertyNames"]):
             body[name] = walk.conform(item, schema, place.inner(name))
     optional = given is None and not walk.deep(place)
     for name in [*as_mapping(view.get("properties")), *required]:
         if name in body or not (optional or name in needed):
             continue
-        if name not in needed and not _name_ok(walk, view, name):
+        if named and name not in needed and not walk.valid(name, view["propertyNames"]):
             continue
         schema = property_schema(view, name)
         inner, pointer = walk.views.flatten(schema)
@@ -96,11 +98,6 @@ def _dependencies(walk: Walker, view: View, body: dict[str, Any]) -> View:
     wider = merge_views([{k: v for k, v in view.items() if k != "dependentSchemas"}, *imposed])
     wider["required"] = [*as_strings(wider.get("required")), *extra]
     return wider
-
-
-def _name_ok(walk: Walker, view: View, name: str) -> bool:
-    """Whether `name` may be a property name under `view`'s `propertyNames`."""
-    return "propertyNames" not in view or walk.valid(name, view["propertyNames"])
 
 
 def object_variations(
@@ -148,7 +145,9 @@ def _fit_size(walk: Walker, view: View, body: dict[str, Any], place: Place) -> N
         if missing > 0 and name not in body and not walk.views.write_only(schema):
             body[name] = walk.value(schema, place.inner(name))
             missing -= 1
-    closed = property_schema(view, "") is False and not view.get("patternProperties")
+    closed = (
+        missing > 0 and property_schema(view, "") is False and not view.get("patternProperties")
+    )
     for index in range(1, 100):
         if missing <= 0 or closed:
             break
