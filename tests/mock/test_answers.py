@@ -102,3 +102,19 @@ def test_responses_an_operation_without_a_success_answers_its_documented_status_
     assert answer == Problem(405, message, (Violation("operation", "GET /x", message),))
     asked = Responder(target).reply(target.operations[0], Prefer(code=405), None)
     assert isinstance(asked, Reply) and asked.status == 405  # asked for: nothing to explain
+
+
+def test_responses_a_schema_no_value_meets_is_a_501_naming_where():
+    impossible = {
+        "type": "object",
+        "required": ["n"],
+        "properties": {"n": {"type": "integer", "minimum": 5, "maximum": 1}},
+    }
+    media = {"schema": impossible}
+    target = api({"200": {"description": "d", "content": {"application/json": media}}})
+    problem = Responder(target).reply(target.operations[0], Prefer(), None)
+    assert isinstance(problem, Problem) and problem.status == 501
+    assert problem.detail == (
+        "specmock found no body valid for GET /x 200 application/json: its schema may admit none"
+    )
+    assert problem.errors == (Violation("body", "/n", "5 is greater than the maximum of 1"),)

@@ -148,7 +148,8 @@ class Responder:
         schema = media.get("schema") or {}
         seed = f"{operation.api}:{operation.method}:{operation.path}:{key}:{media_type}"
         if prefer.dynamic:
-            return self.synthesizer.generate(schema, seed=seed, dynamic=True)
+            made = self.synthesizer.generate(schema, seed=seed, dynamic=True)
+            return self._checked(operation, key, media_type, schema, made)
         examples = media.get("examples") or {}
         if prefer.example is not None and prefer.example not in examples:
             known = ", ".join(examples) or "none"
@@ -161,8 +162,24 @@ class Responder:
         name = prefer.example or ""
         cache_key = (operation.pointer, key, media_type, name)
         if cache_key not in self._bodies:
-            self._bodies[cache_key] = self._static_body(schema, media, name, seed)
+            made = self._static_body(schema, media, name, seed)
+            self._bodies[cache_key] = self._checked(operation, key, media_type, schema, made)
         return self._bodies[cache_key]
+
+    def _checked(
+        self, operation: Operation, key: str, media_type: str, schema: Any, body: Any
+    ) -> Any:
+        """`body`, or a 501 naming where it breaks `schema`: a schema no value meets (or none
+        the synthesizer finds) is said to be so rather than answered with an invalid body."""
+        unmet = self.synthesizer.problems(body, schema)
+        if not unmet:
+            return body
+        return Problem(
+            501,
+            f"specmock found no body valid for {operation.label} {key} {media_type}: "
+            "its schema may admit none",
+            tuple(Violation("body", where, message) for where, message in unmet[:5]),
+        )
 
     def _static_body(
         self, schema: dict[str, Any], media: dict[str, Any], name: str, seed: str

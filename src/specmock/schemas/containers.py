@@ -8,7 +8,7 @@ size limits, `uniqueItems`, `contains` and discriminator.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from specmock.schemas import patterns
@@ -23,23 +23,51 @@ from specmock.schemas.views import (
     both,
     discriminator_tags,
     int_or,
+    merge_views,
 )
+
+# Keywords of a view that the walk settles before an object is written.
+_CHOOSING = ("oneOf", "anyOf", "if", "not")
 
 
 def write_object(
     walk: Walker, view: View, place: Place, given: Mapping[str, Any] | None
 ) -> dict[str, Any]:
     """An object valid against `view` as far as one exists: `given` repaired, or a new one."""
+    body = _members(walk, view, place, given)
+    rounds = 3 if "dependentRequired" in view or "dependentSchemas" in view else 0
+    for _ in range(rounds):  # a property present may ask for more (dependentRequired, -Schemas)
+        wider = _dependencies(walk, view, body)
+        if wider is view:
+            break
+        if any(key in wider for key in _CHOOSING):  # what was imposed is a choice: walk it
+            chosen = walk.write(wider, place, body)
+            return chosen if isinstance(chosen, dict) else body
+        view = wider
+        body = _members(walk, view, place, body)
+    _fit_size(walk, view, body, place)
+    _discriminate(walk, view, body, place.pointer)
+    return body
+
+
+def _members(
+    walk: Walker, view: View, place: Place, given: Mapping[str, Any] | None
+) -> dict[str, Any]:
     required = as_strings(view.get("required"))
     needed = set(required)
+    named = "propertyNames" in view  # then an optional property must have a name it allows
     body: dict[str, Any] = {}
     for name, item in (given or {}).items():
         schema = property_schema(view, name)
-        if schema is not False and not walk.views.write_only(schema):
+        if schema is False or walk.views.write_only(schema):
+            continue
+        if not named or name in needed or walk.valid(name, view["propertyNames"]):
             body[name] = walk.conform(item, schema, place.inner(name))
     optional = given is None and not walk.deep(place)
     for name in [*as_mapping(view.get("properties")), *required]:
         if name in body or not (optional or name in needed):
+            continue
+        if named and name not in needed and not walk.valid(name, view["propertyNames"]):
             continue
         schema = property_schema(view, name)
         inner, pointer = walk.views.flatten(schema)
@@ -48,9 +76,54 @@ def write_object(
         value = walk.write(inner, place.inner(name, place.variant, pointer))
         if name in needed or walk.valid(value, schema):
             body[name] = value  # an optional property that no value satisfies is left out
-    _fit_size(walk, view, body, place)
-    _discriminate(walk, view, body, place.pointer)
     return body
+
+
+def _dependencies(walk: Walker, view: View, body: dict[str, Any]) -> View:
+    """`view` with what the properties present in `body` bring in: the names they require
+    (`dependentRequired`) and the schemas they impose (`dependentSchemas`); `view` itself when
+    they bring in nothing new."""
+    wanted = as_strings(view.get("required"))
+    extra = [
+        name
+        for trigger, names in as_mapping(view.get("dependentRequired")).items()
+        if trigger in body
+        for name in as_strings(names)
+        if name not in wanted
+    ]
+    schemas = as_mapping(view.get("dependentSchemas"))
+    imposed = [walk.views.flatten(schemas[name])[0] for name in schemas if name in body]
+    if not extra and not imposed:
+        return view
+    wider = merge_views([{k: v for k, v in view.items() if k != "dependentSchemas"}, *imposed])
+    wider["required"] = [*as_strings(wider.get("required")), *extra]
+    return wider
+
+
+def object_variations(
+    walk: Walker, view: View, body: dict[str, Any], other: View, place: Place
+) -> Iterator[dict[str, Any]]:
+    """Copies of `body` (valid against `view`) changed where `other`, another schema, looks: a
+    property `other` requires left out, one it types differently written against its schema,
+    one it does not allow added."""
+    other_view, _ = walk.views.flatten(other)
+    required = set(as_strings(view.get("required")))
+    for name in as_strings(other_view.get("required")):
+        if name in body and name not in required:
+            yield {key: value for key, value in body.items() if key != name}
+    for name, schema in as_mapping(other_view.get("properties")).items():
+        own = property_schema(view, name)
+        if own is False or walk.views.write_only(own):
+            continue
+        unlike = merge_views([walk.views.flatten(own)[0], {"not": schema}])
+        yield {**body, name: walk.write(unlike, place.inner(name))}
+    if other_view.get("additionalProperties") is False or "unevaluatedProperties" in other_view:
+        known = as_mapping(other_view.get("properties"))
+        for index in range(1, 4):
+            name = _extra_name(walk, view, place.inner("key", index), body)
+            if name not in known and name not in body:
+                yield {**body, name: walk.value(property_schema(view, name), place.inner(name))}
+                break
 
 
 def property_schema(view: View, name: str) -> Any:
@@ -61,7 +134,7 @@ def property_schema(view: View, name: str) -> Any:
     for pattern, schema in as_mapping(view.get("patternProperties")).items():
         if patterns.searches(pattern, name):
             return schema
-    extra = view.get("additionalProperties", True)
+    extra = view.get("additionalProperties", view.get("unevaluatedProperties", True))
     return extra if isinstance(extra, MAPPINGS) or extra is False else ANY
 
 
@@ -72,12 +145,14 @@ def _fit_size(walk: Walker, view: View, body: dict[str, Any], place: Place) -> N
         if missing > 0 and name not in body and not walk.views.write_only(schema):
             body[name] = walk.value(schema, place.inner(name))
             missing -= 1
-    closed = view.get("additionalProperties") is False and not view.get("patternProperties")
+    closed = (
+        missing > 0 and property_schema(view, "") is False and not view.get("patternProperties")
+    )
     for index in range(1, 100):
         if missing <= 0 or closed:
             break
-        name = _extra_name(walk, view, place.inner("key", index))
-        if name not in body:
+        name = _extra_name(walk, view, place.inner("key", index), body)
+        if name not in body and property_schema(view, name) is not False:
             body[name] = walk.value(property_schema(view, name), place.inner(name))
             missing -= 1
     limit = int_or(view.get("maxProperties"), len(body))
@@ -88,13 +163,28 @@ def _fit_size(walk: Walker, view: View, body: dict[str, Any], place: Place) -> N
                 del body[name]
 
 
-def _extra_name(walk: Walker, view: View, place: Place) -> str:
-    if "propertyNames" in view:
-        return str(walk.value(view["propertyNames"], place))
-    pattern_properties = as_mapping(view.get("patternProperties"))
-    if view.get("additionalProperties") is False and pattern_properties:
-        return patterns.matching(next(iter(pattern_properties)), walk.rng)
-    return f"additionalProp{place.variant}"
+def _extra_name(walk: Walker, view: View, place: Place, body: Mapping[str, Any]) -> str:
+    """A property name not in `body` that `view` allows, as far as a few tries find one."""
+    name = f"additionalProp{place.variant}"
+    pattern_properties = list(as_mapping(view.get("patternProperties")))
+    for attempt in range(8):
+        where = place.led_by(place.pointer, place.variant + attempt)
+        if "propertyNames" in view:
+            name = str(walk.value(both(view["propertyNames"], {"type": "string"}), where))
+        elif pattern_properties and property_schema(view, name) is False:
+            pattern = pattern_properties[(place.variant + attempt) % len(pattern_properties)]
+            name = _unused(pattern, patterns.matching(pattern, walk.rng), body)
+        if name not in body:
+            break
+    return name
+
+
+def _unused(pattern: str, name: str, body: Mapping[str, Any]) -> str:
+    """`name`, or when `body` has it, `name` with a number after it that `pattern` still finds."""
+    if name not in body:
+        return name
+    longer = (f"{name}{number}" for number in range(1, 100))
+    return next((n for n in longer if n not in body and patterns.searches(pattern, n)), name)
 
 
 def _discriminate(walk: Walker, view: View, body: dict[str, Any], pointer: str | None) -> None:
@@ -117,7 +207,7 @@ def write_array(walk: Walker, view: View, place: Place, given: list[Any] | None)
     low = int_or(view.get("minItems"), 0)
     unique = view.get("uniqueItems") is True
     count = len(given) if given is not None else _item_count(walk, view, place, len(prefix))
-    if view.get("items") is False:
+    if _slot(view, prefix, len(prefix)) is False:
         count = min(count, max(low, len(prefix)))
     count = min(count, int_or(view.get("maxItems"), count))
     values: list[Any] = []
@@ -132,11 +222,37 @@ def write_array(walk: Walker, view: View, place: Place, given: list[Any] | None)
             item = _item(walk, schema, values, unique, place, offset)
         if not unique or _key(item) not in map(_key, values):
             values.append(item)
+    return _fit_contains(walk, view, values, place)
+
+
+def _fit_contains(walk: Walker, view: View, values: list[Any], place: Place) -> list[Any]:
+    """`values` with between minContains (1 by default) and maxContains items matching
+    `contains`: matching items added or put in place of others, or others put in their place."""
     contains = view.get("contains")
-    if contains is not None and not any(walk.valid(value, contains) for value in values):
-        wanted = walk.value(both(view.get("items", ANY), contains), place.inner(place.label))
-        full = len(values) >= int_or(view.get("maxItems"), len(values) + 1)
-        values = [*values[:-1], wanted] if full else [*values, wanted]
+    if contains is None:
+        return values
+    low = int_or(view.get("minContains"), 1)
+    high = int_or(view.get("maxContains"), len(values) + low)
+    matching = [index for index, value in enumerate(values) if walk.valid(value, contains)]
+    prefix = as_list(view.get("prefixItems"))
+    room = int_or(view.get("maxItems"), len(values) + low) - len(values)
+    others = [index for index in range(len(values)) if index not in matching]
+    unique = view.get("uniqueItems") is True
+    for offset in range(low - len(matching)):
+        index = len(values) if room > 0 and _slot(view, prefix, len(values)) is not False else None
+        index = others.pop() if index is None and others else index
+        if index is None:
+            break  # no room left: the schema asks for more than it allows
+        wanted = _item(
+            walk, both(_slot(view, prefix, index), contains), values, unique, place, offset
+        )
+        if index == len(values):
+            values, room = [*values, wanted], room - 1
+        else:
+            values[index] = wanted
+    for offset, index in enumerate(matching[high:]):
+        unlike = {"allOf": [_slot(view, prefix, index)], "not": contains}
+        values[index] = _item(walk, unlike, values, unique, place, offset + 1)
     return values
 
 
@@ -161,7 +277,9 @@ def _item(
 
 
 def _slot(view: View, prefix: list[Any], index: int) -> Any:
-    return prefix[index] if index < len(prefix) else view.get("items", ANY)
+    if index < len(prefix):
+        return prefix[index]
+    return view.get("items", view.get("unevaluatedItems", ANY))
 
 
 def _key(value: Any) -> str:

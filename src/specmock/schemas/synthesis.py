@@ -7,20 +7,25 @@ Both write responses, so writeOnly properties are never written.
 Schemas are read as views (`views`: `$ref` followed, `allOf` merged, 3.0 idioms restated). The
 walk here picks what kind of value a view asks for and which branch of a choice to take; objects
 and arrays are written by `containers`, strings and numbers by `scalars`. What only a validator
-can settle (which `oneOf` branch, which enum member) is asked of the `Checker`.
+can settle (which `oneOf` branch, which enum member) is asked of the `Checker`. A value that
+fits two `oneOf` branches is changed where the other branch looks (a property left out, typed
+otherwise or added, a bound crossed) until only its own admits it.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from itertools import islice
 from typing import Any
 
+from specmock.schemas.bounds import is_number
 from specmock.schemas.checker import Checker
-from specmock.schemas.containers import write_array, write_object
+from specmock.schemas.containers import object_variations, write_array, write_object
 from specmock.schemas.places import Place
 from specmock.schemas.scalars import write_number, write_string
 from specmock.schemas.views import (
+    ANY,
     CHOICES,
     View,
     Views,
@@ -44,6 +49,22 @@ _TYPE_HINTS = (
 _BUDGET = 20_000
 # Beyond max_depth only required parts are written; a required cycle is cut this much deeper.
 _CYCLE_SLACK = 12
+# How many variations of a value are tried to tell one `oneOf` branch from another.
+_TRIES = 8
+_CONDITION = ("if", "then", "else")
+# A bound of another schema, and the bound (shifted so) that keeps a value outside it.
+_OPPOSITES = {
+    "minLength": ("maxLength", -1),
+    "maxLength": ("minLength", 1),
+    "minItems": ("maxItems", -1),
+    "maxItems": ("minItems", 1),
+    "minProperties": ("maxProperties", -1),
+    "maxProperties": ("minProperties", 1),
+    "minimum": ("exclusiveMaximum", 0),
+    "maximum": ("exclusiveMinimum", 0),
+    "exclusiveMinimum": ("maximum", 0),
+    "exclusiveMaximum": ("minimum", 0),
+}
 
 
 class Synthesizer:
@@ -64,7 +85,8 @@ class Synthesizer:
         """A value valid against `schema`: the same for the same seed, or random when `dynamic`.
 
         An unsatisfiable schema (a required cycle, contradictory bounds) gives a value as close as
-        it gets rather than an error.
+        it gets rather than an error: `problems` says where it falls short, which is how the
+        answers tell a client that no valid body exists rather than send an invalid one.
         """
         return self._walk(seed, dynamic).value(schema, Place("value"))
 
@@ -83,6 +105,8 @@ class Synthesizer:
 
     def problems(self, value: Any, schema: Mapping[str, Any]) -> list[tuple[str, str]]:
         """(JSON pointer, message) for every way `value` breaks `schema`."""
+        if self._checker.fast_valid(value, schema):
+            return []
         errors = self._checker.errors(value, schema)
         return [(refs.pointer(tuple(error.absolute_path)), str(error.message)) for error in errors]
 
@@ -130,6 +154,8 @@ class Walk:
         if isinstance(view.get("enum"), list) and view["enum"]:
             options = [item for item in view["enum"] if self.valid(item, view)] or view["enum"]
             return options[self._pick(len(options), place.variant)]
+        if "if" in view:
+            return self._conditional(view, place, given)
         for key in CHOICES:
             if isinstance(view.get(key), list) and view[key]:
                 return self._choose(view, key, place, given)
@@ -189,18 +215,70 @@ class Walk:
             return None  # a branch led back here with no nesting in between: nothing comes of it
         branches = self._branches(view, key, place, given)
         rest = {name: value for name, value in view.items() if name != key}
-        candidates = []
+        candidates: list[tuple[Any, View, int, Place]] = []
         self._choosing.add(choosing)
         try:
             for attempt in range(1 if given is not _ABSENT else 2):
-                for branch, pointer in branches:
+                for index, (branch, pointer) in enumerate(branches):
                     where = place.led_by(pointer, place.variant + attempt)
-                    candidate = self.write(merge_views([rest, branch]), where, given)
+                    target = merge_views([rest, branch])
+                    candidate = self.write(target, where, given)
                     if self._budget < 0 or self.valid(candidate, view):
                         return candidate
-                    candidates.append(candidate)
+                    candidates.append((candidate, target, index, where))
+            if key == "oneOf":  # each valid under another branch too: tell them apart
+                for candidate, target, index, where in candidates[: len(branches)]:
+                    others = [other for other, _ in branches[:index] + branches[index + 1 :]]
+                    separated = self._separate(candidate, target, others, where)
+                    if self._budget < 0 or self.valid(separated, view):
+                        return separated
         finally:
             self._choosing.discard(choosing)
+        return candidates[0][0]
+
+    def _separate(self, candidate: Any, target: View, others: list[View], place: Place) -> Any:
+        """`candidate` (valid against `target`) changed until no branch of `others` admits it,
+        as far as a few changes get: a value valid under two `oneOf` branches is valid under
+        none of the choice. Bounded: a share of what is left to spend."""
+        floor = self._budget - max(self._budget // 8, 1)
+        for other in others:
+            if self._budget < floor or not self.valid(candidate, other):
+                continue
+            for option in islice(self._variations(candidate, target, other, place), _TRIES):
+                if self._budget < floor:
+                    break
+                if self.valid(option, target) and not self.valid(option, other):
+                    candidate = option
+                    break
+        return candidate
+
+    def _variations(self, candidate: Any, target: View, other: View, place: Place) -> Iterator[Any]:
+        """Values meant for `target` that may differ from `candidate` where `other` looks."""
+        if isinstance(candidate, dict):
+            yield from object_variations(self, target, candidate, other, place)
+        other_view, _ = self.views.flatten(other)
+        for bound, (opposite, shift) in _OPPOSITES.items():
+            if is_number(other_view.get(bound)):
+                outside = {opposite: other_view[bound] + shift}
+                yield self.write(merge_views([target, outside]), place)
+        for offset in range(1, _TRIES):
+            yield self.write(target, place.led_by(place.pointer, place.variant + offset))
+        for kind in as_strings(target.get("type")) or _ALL_TYPES:
+            yield self.write({**target, "type": [kind]}, place)
+
+    def _conditional(self, view: View, place: Place, given: Any) -> Any:
+        """`if`/`then`/`else`: a value that meets `if` and `then`, else one that meets `else`."""
+        rest = {name: value for name, value in view.items() if name not in _CONDITION}
+        condition, then, otherwise = (self.views.flatten(view.get(k, ANY))[0] for k in _CONDITION)
+        options = [merge_views([rest, condition, then]), merge_views([rest, otherwise])]
+        if given is not _ABSENT and not self.valid(given, view.get("if", ANY)):
+            options.reverse()
+        candidates = []
+        for option in options:
+            candidate = self.write(option, place, given)
+            if self._budget < 0 or self.valid(candidate, view):
+                return candidate
+            candidates.append(candidate)
         return candidates[0]
 
     def _branches(
@@ -228,15 +306,19 @@ class Walk:
 
     def _negated(self, view: View, place: Place) -> Any:
         rest = {name: value for name, value in view.items() if name != "not"}
+        first = self.write(rest, place)
+        if self.valid(first, view):
+            return first
+        separated = self._separate(first, rest, [view["not"]], place)
+        if self.valid(separated, view):
+            return separated
         kinds = as_strings(rest.get("type")) or _ALL_TYPES
-        options = [rest] * 3 + [{**rest, "type": [kind]} for kind in kinds]
-        candidates = []
-        for offset, option in enumerate(options):
+        options = [rest] * 2 + [{**rest, "type": [kind]} for kind in kinds]
+        for offset, option in enumerate(options, start=1):
             candidate = self.write(option, place.led_by(place.pointer, place.variant + offset))
             if self.valid(candidate, view):
                 return candidate
-            candidates.append(candidate)
-        return candidates[0]
+        return first
 
 
 def _demand(view: View) -> int:
