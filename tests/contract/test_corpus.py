@@ -28,11 +28,7 @@ def _known(reason: str) -> pytest.MarkDecorator:
     "name",
     [
         pytest.param("oas30-circular", id="3.0-circular"),
-        pytest.param(
-            "oas2-petstore-minimal",
-            id="2.0-petstore-minimal",
-            marks=_known("issue 17 item 1: Swagger 2.0 is refused, nothing is served"),
-        ),
+        pytest.param("oas2-petstore-minimal", id="2.0-petstore-minimal"),
         pytest.param(
             "oas31-petstore-simple",
             id="3.1-petstore-simple",
