@@ -9,7 +9,7 @@ PORT ?= 4010
 # `make run` keeps what clients store across restarts (`make run STATE=` starts from the seeds).
 STATE ?= .specmock-state.json
 
-.PHONY: run test lint types unit browser check bench bench-hostile clean
+.PHONY: run test lint types unit browser check bench bench-hostile corpus clean
 
 run: $(VENV)/.installed
 	$(BIN)/specmock serve $(SPECS) --host $(HOST) --port $(PORT) $(if $(STATE),--state-file $(STATE))
@@ -35,6 +35,10 @@ bench: $(VENV)/.installed
 
 bench-hostile: $(VENV)/.installed
 	$(BIN)/python bench/hostile.py
+
+# Real-world specs from pinned npm packages, each served and fuzzed (bounded; cache outside the repo).
+corpus: $(VENV)/.installed
+	$(BIN)/python bench/corpus.py
 
 check: $(VENV)/.installed
 	$(BIN)/specmock check $(SPECS)
