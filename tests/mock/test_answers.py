@@ -118,3 +118,14 @@ def test_responses_a_schema_no_value_meets_is_a_501_naming_where():
         "specmock found no body valid for GET /x 200 application/json: its schema may admit none"
     )
     assert problem.errors == (Violation("body", "/n", "5 is greater than the maximum of 1"),)
+
+
+def test_responses_an_operation_documenting_no_response_at_all_answers_an_empty_200():
+    """OpenAPI 3.1 lets an operation leave `responses` out; its answer is still not a 500."""
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/x": {"post": {}}},
+    }
+    target = Api.from_dict("t", document)
+    assert Responder(target).reply(target.operations[0], Prefer(), None) == Reply(200)

@@ -110,7 +110,7 @@ class Responder:
             return _no_success(operation, key, status)
         if status < 200:
             return Problem(501, f"{operation.label} documents only {key}, which cannot be sent")
-        response = operation.responses[key]
+        response = operation.responses.get(key) or {}  # none documented: an empty 200
         content = response.get("content") or {}
         headers = self._headers(operation, key, response, prefer.dynamic)
         if not content:

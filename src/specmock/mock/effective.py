@@ -89,6 +89,8 @@ def effective_document(api: Api, mount: str) -> dict[str, Any]:
         if "$ref" in paths[operation.path]:  # a shared path item: the added errors go on a copy
             paths[operation.path] = copy.deepcopy(operation.path_item)
         responses = paths[operation.path][operation.method].setdefault("responses", {})
+        if not responses:  # 3.1 may document none: the fake answers an empty 200, said here
+            responses["200"] = {"description": "No response is documented (added by specmock)"}
         for status, _ in added_statuses(api, operation):
             if error_key(operation, status) is None:
                 responses[str(status)] = _problem_response(status)
