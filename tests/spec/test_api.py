@@ -351,3 +351,20 @@ def test_spec_an_alias_bomb_is_an_error_and_the_other_apis_load(tmp_path):
         "problem": "YAML refused: its aliases repeat more than 1,000,000 nodes (the limit); "
         "use a $ref instead",
     }
+
+
+def _one_operation(path: str) -> dict:
+    parameter = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Keys", "version": "1"},
+        "paths": {
+            path: {"get": {"parameters": [parameter], "responses": {"200": {"description": "one"}}}}
+        },
+    }
+
+
+def test_api_a_json_spec_file_with_a_byte_order_mark_is_read(tmp_path):
+    spec = tmp_path / "keys.json"
+    spec.write_bytes(b"\xef\xbb\xbf" + json.dumps(_one_operation("/keys/{id}")).encode())
+    assert [o.path for o in Api.from_path(spec).operations] == ["/keys/{id}"]

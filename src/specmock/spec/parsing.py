@@ -181,9 +181,10 @@ def non_json_number(node: Any, path: tuple[str | int, ...] = ()) -> tuple[str | 
 
 
 def parse_file(path: Path) -> Any:
-    """A YAML or JSON file parsed; SpecError with the line of a syntax error."""
+    """A YAML or JSON file parsed; SpecError with the line of a syntax error. A UTF-8 byte order
+    mark before the text (some Windows tools write one) is read past."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(path, "", f"cannot read the file: {error}") from None
     return parse_text(text, str(path), json_only=path.suffix == ".json")
