@@ -368,3 +368,15 @@ def test_api_a_json_spec_file_with_a_byte_order_mark_is_read(tmp_path):
     spec = tmp_path / "keys.json"
     spec.write_bytes(b"\xef\xbb\xbf" + json.dumps(_one_operation("/keys/{id}")).encode())
     assert [o.path for o in Api.from_path(spec).operations] == ["/keys/{id}"]
+
+
+def test_api_a_ref_whose_pointer_is_percent_encoded_is_followed():
+    """RFC 6901's URI-fragment form: `{` written `%7B` (DigitalOcean's spec does this)."""
+    document = _one_operation("/keys/{id}")
+    reused = {"$ref": "#/paths/~1keys~1%7Bid%7D/get/parameters/0"}
+    document["paths"]["/keys/{id}"]["delete"] = {
+        "parameters": [reused],
+        "responses": {"204": {"description": "gone"}},
+    }
+    api = Api.from_dict("keys", document)
+    assert sorted(o.method for o in api.operations) == ["delete", "get"]

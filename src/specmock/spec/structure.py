@@ -31,6 +31,7 @@ import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import jsonschema_rs
 from jsonschema.validators import extend  # type: ignore[import-untyped]
@@ -134,7 +135,7 @@ def _target(document: Any, ref: str) -> tuple[Any, Where]:
     target: Any = document
     parts: list[str | int] = []
     for raw in ref[2:].split("/"):
-        token = unescape(raw)
+        token = unescape(unquote(raw))  # a URI fragment may percent-encode (RFC 6901, 6)
         if isinstance(target, list) and token.isdigit():
             target = target[int(token)]
             parts.append(int(token))
