@@ -18,6 +18,27 @@ TESTS = Path(__file__).resolve().parent
 """The tests folder: shared fixtures (`specs/`, `fixtures/`, `pages/`) live here."""
 
 
+def schemathesis_settings(max_examples: int = 40) -> dict[str, Any]:
+    """Schemathesis as the referee runs it: every phase and check, bounded and deterministic."""
+    from specmock.contract.suite import REJECTIONS  # only the tests that run Schemathesis
+
+    return {
+        "request-timeout": 10,
+        "generation": {
+            "max-examples": max_examples,
+            "deterministic": True,
+            "database": "none",
+            "mode": "all",
+        },
+        "phases": {
+            "examples": {"enabled": True},
+            "coverage": {"enabled": True},
+            "fuzzing": {"enabled": True},
+        },
+        "checks": {"enabled": True, "negative_data_rejection": {"expected-statuses": REJECTIONS}},
+    }
+
+
 @dataclass
 class CoreRequest:
     host_url: str

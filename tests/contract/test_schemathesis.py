@@ -16,26 +16,16 @@ import pytest
 import schemathesis
 
 from specmock.config import Config
-from specmock.contract.suite import REJECTIONS
 from specmock.web.request import SESSION_HEADER
 from specmock.web.testing import LiveServer
 from tests.conftest import SPECS
-from tests.helpers import TESTS
+from tests.helpers import TESTS, schemathesis_settings
 
 TOKEN = "T"
 SERVER = LiveServer(Config(specs=SPECS, tokens=frozenset({TOKEN})))
 OWN = LiveServer(Config(specs=TESTS / "specs", tokens=frozenset({TOKEN})))
 AUTHORIZATION = {"Authorization": f"Bearer {TOKEN}", "X-Api-Key": TOKEN}
-SETTINGS: dict[str, Any] = {
-    "request-timeout": 10,
-    "generation": {"max-examples": 40, "deterministic": True, "database": "none", "mode": "all"},
-    "phases": {
-        "examples": {"enabled": True},
-        "coverage": {"enabled": True},
-        "fuzzing": {"enabled": True},
-    },
-    "checks": {"enabled": True, "negative_data_rejection": {"expected-statuses": REJECTIONS}},
-}
+SETTINGS = schemathesis_settings()
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -14,12 +14,11 @@ import pytest
 import schemathesis
 
 from specmock.config import Config
-from specmock.contract.suite import REJECTIONS
 from specmock.spec.api import Api, Catalog
 from specmock.violations import VIOLATIONS_HEADER
 from specmock.web.app import create_app
 from specmock.web.testing import LiveServer
-from tests.helpers import response_errors
+from tests.helpers import response_errors, schemathesis_settings
 
 STYLES = Path(__file__).parent / "styles.yaml"
 API = Api.from_path(STYLES)
@@ -215,16 +214,7 @@ async def test_styles_templates_differing_in_parameter_names_serve_each_method()
 
 
 SERVER = LiveServer(Config(specs=STYLES))
-SETTINGS: dict[str, Any] = {
-    "request-timeout": 10,
-    "generation": {"max-examples": 20, "deterministic": True, "database": "none", "mode": "all"},
-    "phases": {
-        "examples": {"enabled": True},
-        "coverage": {"enabled": True},
-        "fuzzing": {"enabled": True},
-    },
-    "checks": {"enabled": True, "negative_data_rejection": {"expected-statuses": REJECTIONS}},
-}
+SETTINGS = schemathesis_settings(20)
 
 
 @pytest.fixture(scope="module", autouse=True)
