@@ -196,3 +196,39 @@ def test_caching_factory_builds_anew_for_arguments_that_are_no_key():
     caching = _CachingFactory(factory)
     assert caching.create("a", extra={"x": 1}) is not caching.create("a", extra={"x": 1})
     assert factory.made == 2
+
+
+FLAGS: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Flags", "version": "1"},
+    "paths": {
+        "/flags": {
+            "post": {
+                "parameters": [{"name": "on", "in": "query", "schema": {"type": "boolean"}}],
+                "requestBody": {
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {"type": "object", "properties": {"f": {"type": "boolean"}}}
+                        }
+                    }
+                },
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+}
+
+
+@pytest.mark.parametrize("text", ["0", "1", "yes", "off", "True", "t"])
+def test_request_stages_a_boolean_written_as_text_is_true_or_false_only(text):
+    api = Api.from_dict("flags", FLAGS)
+    stages, post = request_stages(api), api.operations[0]
+    (_place, parameter), *_ = stages.parameters(post)
+    form = "application/x-www-form-urlencoded"
+    query = RequestParameters(query=QueryParams(f"on={text}"), header=Headers({}), cookie={})
+    assert stages.parameter_error(query, parameter) is not None
+    assert stages.body_error(post, f"f={text}".encode(), form) is not None
+    for valid in ("true", "false"):
+        query = RequestParameters(query=QueryParams(f"on={valid}"), header=Headers({}), cookie={})
+        assert stages.parameter_error(query, parameter) is None
+        assert stages.body_error(post, f"f={valid}".encode(), form) is None

@@ -15,6 +15,10 @@ operation already found, and keep what they build per place. It relies on:
   by `_CachingFactory`s: openapi-core builds a schema validator (deep-copying its format checker)
   and a parameter reader again for every parameter and body of every request; the readers are our
   own (`validation.styles.StyleReaders`, built on the validator's `schema_casters_factory`);
+- the validators' `schema_casters_factory` (a `SchemaCastersFactory` with its
+  `schema_validators_factory` and `types_caster`), rebuilt with `TextBoolean` for `boolean`,
+  and their `media_type_deserializers_factory` (its `media_type_deserializers`), rebuilt on it so
+  that form bodies read their fields the same way;
 - `_validate_schema(schema, value)`, and the `EmptyQueryParameterValue` its parameter stage
   raises for `?name=`: an empty query value is the empty string, valid where the schema admits
   `""` (see `RequestStages.parameter_error`);
@@ -40,7 +44,10 @@ from openapi_core import (
     V31RequestValidator,
     V31ResponseValidator,
 )
+from openapi_core.casting.schemas.casters import BooleanCaster, TypesCaster
+from openapi_core.casting.schemas.factories import SchemaCastersFactory
 from openapi_core.datatypes import RequestParameters
+from openapi_core.deserializing.media_types.factories import MediaTypeDeserializersFactory
 from openapi_core.deserializing.styles.exceptions import EmptyQueryParameterValue
 from openapi_core.templating.responses.exceptions import ResponseNotFound
 from openapi_core.validation.request.exceptions import (
@@ -265,6 +272,13 @@ def _openapi_core_validator(
     kept, reading bodies with `readers` (media type -> deserializer) and parameters with
     `StyleReaders`."""
     validator = validator_cls(spec, extra_media_type_deserializers=readers)
+    casters = _text_booleans(validator.schema_casters_factory)
+    bodies = MediaTypeDeserializersFactory.from_schema_casters_factory(
+        casters,
+        media_type_deserializers=validator.media_type_deserializers_factory.media_type_deserializers,
+    )
+    setattr(validator, "schema_casters_factory", casters)  # noqa: B010
+    setattr(validator, "media_type_deserializers_factory", bodies)  # noqa: B010
     readers_of_styles = StyleReaders(getattr(validator, "schema_casters_factory"))  # noqa: B009
     setattr(validator, "style_deserializers_factory", readers_of_styles)  # noqa: B010
     wrappers: dict[str, Callable[[Any], Any]] = {
@@ -274,6 +288,23 @@ def _openapi_core_validator(
     for name, wrap in wrappers.items():
         setattr(validator, name, wrap(getattr(validator, name)))
     return validator
+
+
+class TextBoolean(BooleanCaster):
+    """A boolean written as text (a parameter, a form field) is `true` or `false`, as JSON writes
+    it. openapi-core also reads `1`, `yes`, `on`, `t`, `y` and their opposites, which a schema's
+    `type: boolean` does not admit: `?flag=0` is a string, and refused like one."""
+
+    def validate(self, value: Any) -> None:
+        if not isinstance(value, bool) and value not in ("true", "false"):
+            raise ValueError(f"{value!r} is not a boolean: write true or false")
+
+
+def _text_booleans(factory: SchemaCastersFactory) -> SchemaCastersFactory:
+    given = factory.types_caster
+    casters = {**given.casters, "boolean": TextBoolean}
+    types = TypesCaster(casters, given.default, multi=given.multi)
+    return SchemaCastersFactory(factory.schema_validators_factory, types)
 
 
 class _CaselessHeaders(Mapping[str, str]):
