@@ -272,14 +272,14 @@ def _openapi_core_validator(
     kept, reading bodies with `readers` (media type -> deserializer) and parameters with
     `StyleReaders`."""
     validator = validator_cls(spec, extra_media_type_deserializers=readers)
-    casters = _text_booleans(validator.schema_casters_factory)
+    casters = _text_booleans(getattr(validator, "schema_casters_factory"))  # noqa: B009
+    media_types = getattr(validator, "media_type_deserializers_factory")  # noqa: B009
     bodies = MediaTypeDeserializersFactory.from_schema_casters_factory(
-        casters,
-        media_type_deserializers=validator.media_type_deserializers_factory.media_type_deserializers,
+        casters, media_type_deserializers=media_types.media_type_deserializers
     )
     setattr(validator, "schema_casters_factory", casters)  # noqa: B010
     setattr(validator, "media_type_deserializers_factory", bodies)  # noqa: B010
-    readers_of_styles = StyleReaders(getattr(validator, "schema_casters_factory"))  # noqa: B009
+    readers_of_styles = StyleReaders(casters)
     setattr(validator, "style_deserializers_factory", readers_of_styles)  # noqa: B010
     wrappers: dict[str, Callable[[Any], Any]] = {
         "schema_validators_factory": lambda factory: _CachingFactory(EcmaPatterns(factory)),
