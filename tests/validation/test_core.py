@@ -13,6 +13,7 @@ from openapi_core.validation.request.exceptions import (
     MissingRequiredParameter,
     MissingRequiredRequestBody,
     ParameterValidationError,
+    RequestBodyValidationError,
 )
 from openapi_core.validation.response.exceptions import (
     DataValidationError,
@@ -232,3 +233,25 @@ def test_request_stages_a_boolean_written_as_text_is_true_or_false_only(text):
         query = RequestParameters(query=QueryParams(f"on={valid}"), header=Headers({}), cookie={})
         assert stages.parameter_error(query, parameter) is None
         assert stages.body_error(post, f"f={valid}".encode(), form) is None
+
+
+@pytest.mark.parametrize(
+    ("documented", "sent"),
+    [
+        ("application/json;version=2018-01-01", "application/json;version=2018-01-01"),
+        ("application/json;version=2018-01-01", "application/json"),
+        ("application/json", "application/json; charset=utf-8"),
+        ("application/json", "application/json; version=2"),
+    ],
+)
+def test_request_stages_read_json_whatever_the_media_types_parameters(documented, sent):
+    operation = {
+        "requestBody": {"content": {documented: {"schema": BODY}}},
+        "responses": {"200": {"description": "ok"}},
+    }
+    document = {**FLAGS, "paths": {"/things": {"post": operation}}}
+    api = Api.from_dict("things", document)
+    stages, post = request_stages(api), api.operations[0]
+    assert stages.body_error(post, b'{"n": 1}', sent) is None
+    assert stages.body_value(post, b'{"n": 1}', sent) == {"n": 1}
+    assert isinstance(stages.body_error(post, b'{"n": "one"}', sent), RequestBodyValidationError)

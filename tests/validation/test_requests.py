@@ -296,3 +296,49 @@ def test_api_validator_check_returns_a_url_encoded_forms_fields_typed(version):
         api.operations[-1], request("post", body=b"name=" + b"x" * 11, content_type=form)
     )
     assert [(v.location, v.name) for v in refused] == [("body", "/name")]
+
+
+VERSIONED: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Logos", "version": "1"},
+    "paths": {
+        "/logo": {
+            "get": {
+                "parameters": [
+                    {
+                        "name": "Accept",
+                        "in": "header",
+                        "schema": {"type": "string", "example": "application/json;version=1"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the logo",
+                        "content": {"image/png": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
+        "/photo": {
+            "get": {
+                "responses": {
+                    "200": {
+                        "description": "a photo",
+                        "content": {"image/png": {"schema": {"type": "string"}}},
+                    }
+                }
+            }
+        },
+    },
+}
+
+
+def test_api_validator_disregards_accept_where_the_operation_declares_it_as_a_parameter():
+    api = Api.from_dict("logos", VERSIONED)
+    validator = ApiValidator(api)
+    logo, photo = (next(o for o in api.operations if o.path == p) for p in ("/logo", "/photo"))
+    versioned = "application/json;version=1"
+    assert validator.negotiated_accept(logo, versioned) is None
+    assert validator.negotiated_accept(logo, "image/*") == "image/*"
+    assert validator.negotiated_accept(photo, versioned) == versioned
+    assert validator.unacceptable(photo, versioned) is not None

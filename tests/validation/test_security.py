@@ -165,3 +165,34 @@ def test_security_wrong_credentials_are_never_quoted(scheme, sent):
     (violation,) = requirements({scheme: []}).check(creds(**sent), frozenset({"bearer=T"}))
     assert "s3cr" not in str(violation) and "czNj" not in str(violation)
     assert "is not accepted by security scheme" in violation.message
+
+
+def authorization(schema, required=True):
+    return {"name": "Authorization", "in": "header", "required": required, "schema": schema}
+
+
+@pytest.mark.parametrize(
+    ("schema", "kind", "sent"),
+    [
+        ({"type": "string", "example": "Bearer <TOKEN>"}, "bearer", "Bearer t"),
+        ({"type": "string", "pattern": "^Bearer\\s[\\w-]+$"}, "bearer", "Bearer t"),
+        ({"type": "string", "example": "Basic YTpi"}, "basic", "Basic YTpi"),
+        ({"type": "string"}, "apiKey", "HMAC abc"),
+    ],
+)
+def test_security_a_required_authorization_parameter_stands_for_its_credential(schema, kind, sent):
+    implied = Requirements.for_operation({}, {}, [authorization(schema)])
+    ((scheme,),) = implied.alternatives
+    assert scheme.token_kind == kind
+    (missing,) = implied.check(creds(), frozenset())
+    assert (missing.location, missing.name) == ("header", "Authorization")
+    assert implied.check(creds({"Authorization": sent}), frozenset()) == []
+
+
+def test_security_an_authorization_parameter_yields_to_declared_security_or_when_optional():
+    parameter = authorization({"type": "string", "example": "Bearer x"})
+    declared = Requirements.for_operation(DOCUMENT, {"security": [{"key": []}]}, [parameter])
+    assert [s.name for (s,) in declared.alternatives] == ["key"]
+    optional = authorization({"type": "string"}, required=False)
+    assert not Requirements.for_operation({}, {}, [optional]).alternatives
+    assert not Requirements.for_operation({}, {}, []).alternatives

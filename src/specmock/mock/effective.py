@@ -38,7 +38,7 @@ class Gap:
 def added_statuses(api: Api, operation: Operation) -> list[tuple[int, str]]:
     """(status, why) the server can answer for an operation, whatever its source documents."""
     added = [(400, "invalid parameters, body or Prefer header")]
-    if Requirements.for_operation(api.document, operation.spec).alternatives:
+    if Requirements.for_operation(api.document, operation.spec, operation.parameters).alternatives:
         added.append((401, "missing or rejected credential"))
     if any((r or {}).get("content") for r in (operation.spec.get("responses") or {}).values()):
         added.append((406, "no documented media type fits Accept"))

@@ -33,7 +33,7 @@ class ServedApi:
         served = cls(api, mount, ApiValidator(api), responder, actions)
         for operation in api.operations:
             served.requirements[operation.pointer] = Requirements.for_operation(
-                api.document, operation.spec
+                api.document, operation.spec, operation.parameters
             )
         return served
 

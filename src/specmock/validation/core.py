@@ -61,6 +61,7 @@ from openapi_core.validation.response.exceptions import DataValidationError, Hea
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 
 from specmock.spec.api import Operation
+from specmock.validation import negotiation
 from specmock.validation.documents import ALLOW_EMPTY, EcmaPatterns
 from specmock.validation.styles import StyleReaders
 
@@ -130,7 +131,7 @@ class RequestStages:
         `READER_FAULTS` its reader raised (None: valid, or optional and absent)."""
         spec, _ = self._paths(operation)
         try:
-            self._validator._get_body(body, content_type, spec)
+            self._validator._get_body(body, _documented(spec, content_type), spec)
         except MissingRequestBody:
             return None
         except RequestBodyValidationError as error:
@@ -144,7 +145,7 @@ class RequestStages:
         their schemas (`age=3` -> 3); None where it cannot read it."""
         spec, _ = self._paths(operation)
         try:
-            return self._validator._get_body(body, content_type, spec)
+            return self._validator._get_body(body, _documented(spec, content_type), spec)
         except (MissingRequestBody, RequestBodyValidationError, *READER_FAULTS):
             return None
 
@@ -288,6 +289,17 @@ def _openapi_core_validator(
     for name, wrap in wrappers.items():
         setattr(validator, name, wrap(getattr(validator, name)))
     return validator
+
+
+def _documented(operation: SchemaPath, content_type: str) -> str:
+    """The media type to hand openapi-core for a body: the documented key itself where that key
+    has parameters (`application/json;version=2`), which openapi-core finds only by its exact
+    text; else the request's own (its parameters, like a multipart boundary, are needed)."""
+    content = operation / "requestBody" / "content"
+    if "requestBody" not in operation or "content" not in operation / "requestBody":
+        return content_type
+    key = negotiation.documented_type(content_type, [str(k) for k in content.keys()])  # noqa: SIM118
+    return key if key is not None and ";" in key else content_type
 
 
 class TextBoolean(BooleanCaster):

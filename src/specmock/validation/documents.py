@@ -158,9 +158,15 @@ def _has_type_list(schema: Any) -> bool:
 def json_deserializers(document: Mapping[str, Any]) -> dict[str, Any]:
     """Strict JSON readers for `application/json` and the document's `+json` media types (which
     openapi-core would otherwise leave as bytes)."""
-    found: dict[str, Any] = {"application/json": strict_json}
+    found: dict[str, Any] = {"application/json": read_json}
     _collect_json_types(document, found)
     return found
+
+
+def read_json(data: bytes | str, **_parameters: str) -> Any:
+    """`strict_json`, called as openapi-core calls a reader: with the media type's parameters
+    (`charset=utf-8`, `version=2`). JSON is UTF-8 whatever they say (RFC 8259)."""
+    return strict_json(data)
 
 
 _NOT_CONTENT = frozenset(("schema", "schemas", "example", "examples"))
@@ -172,7 +178,7 @@ def _collect_json_types(node: Any, found: dict[str, Any]) -> None:
         for key, value in node.items():
             if key == "content" and isinstance(value, dict):
                 json_types = [m for m in value if negotiation.essence(m).endswith("+json")]
-                found.update(dict.fromkeys(json_types, strict_json))
+                found.update(dict.fromkeys(json_types, read_json))
             if key not in _NOT_CONTENT:
                 _collect_json_types(value, found)
     elif isinstance(node, list):

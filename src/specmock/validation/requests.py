@@ -128,6 +128,27 @@ class ApiValidator:
             self._acceptance[remembered] = found
         return found
 
+    def negotiated_accept(self, operation: Operation, accept: str | None) -> str | None:
+        """The `Accept` that negotiation reads: the client's, or none at all where the operation
+        declares `Accept` as a header parameter and the client's value admits no documented type.
+        OpenAPI says such a parameter is ignored; specs use it for versions
+        (`application/json;version=2`) that a binary answer cannot match, and a server may then
+        disregard the header rather than answer 406 (RFC 9110, 12.5.1)."""
+        if accept is None or self.unacceptable(operation, accept) is None:
+            return accept
+        return None if self._declares_accept(operation) else accept
+
+    def _declares_accept(self, operation: Operation) -> bool:
+        for parameter in operation.parameters:
+            parameter = follow(self._document, parameter)
+            if (
+                isinstance(parameter, dict)
+                and parameter.get("in") == "header"
+                and str(parameter.get("name", "")).lower() == "accept"
+            ):
+                return True
+        return False
+
     def names_no_resource(self, operation: Operation, violations: list[Violation]) -> bool:
         """Whether a numeric path parameter does not hold a number: then the path names no
         resource (404), as typed routers (Starlette's `{id:int}`, Django, Rails) answer, unless

@@ -14,11 +14,13 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from specmock.spec.refs import follow
 from specmock.violations import Violation
 
 #: The kinds a `--token` can name before `=`, lowercased, and how each is spelled.
@@ -159,9 +161,18 @@ class Requirements:
 
     @classmethod
     def for_operation(
-        cls, document: Mapping[str, Any], operation: Mapping[str, Any]
+        cls,
+        document: Mapping[str, Any],
+        operation: Mapping[str, Any],
+        parameters: Iterable[Any] = (),
     ) -> Requirements:
+        """The operation's requirements; where it declares none, a required `Authorization`
+        header among its `parameters` is read as the credential it stands for (OpenAPI says such
+        a parameter is ignored: it is how some specs write their security)."""
         declared = operation.get("security", document.get("security")) or []
+        if not declared:
+            implied = authorization_parameter(document, parameters)
+            return cls(((implied,),) if implied is not None else ())
         schemes = (document.get("components") or {}).get("securitySchemes") or {}
         alternatives: list[tuple[Scheme, ...]] = []
         for requirement in declared:
@@ -195,6 +206,46 @@ class Requirements:
                 return []
             found.extend(p for p in problems if p not in found)
         return found
+
+
+def authorization_parameter(
+    document: Mapping[str, Any], parameters: Iterable[Any]
+) -> Scheme | None:
+    """The scheme a required `Authorization` header parameter stands for: HTTP bearer or basic
+    when its example, default or pattern starts with that word, else an API key in that header."""
+    for parameter in parameters:
+        parameter = follow(document, parameter)
+        if not isinstance(parameter, Mapping) or not parameter.get("required"):
+            continue
+        if (
+            parameter.get("in") != "header"
+            or str(parameter.get("name", "")).lower() != "authorization"
+        ):
+            continue
+        schema = follow(document, parameter.get("schema") or {})
+        schema = schema if isinstance(schema, Mapping) else {}
+        hints = (
+            parameter.get("example"),
+            schema.get("example"),
+            schema.get("default"),
+            schema.get("pattern"),
+        )
+        words = [_first_word(hint) for hint in hints if isinstance(hint, str)]
+        name = "Authorization header parameter"
+        for word in ("bearer", "basic"):
+            if any(found == word for found in words):
+                return Scheme.from_dict(name, {"type": "http", "scheme": word})
+        return Scheme.from_dict(name, {"type": "apiKey", "in": "header", "name": "Authorization"})
+    return None
+
+
+def _first_word(hint: str) -> str:
+    """`Bearer <token>` or `^Bearer\\s[\\w-]+$` -> `bearer`."""
+    found = _WORD.match(hint)
+    return found.group(1).lower() if found else ""
+
+
+_WORD = re.compile(r"[\^(]*([A-Za-z]+)")
 
 
 def _problem(scheme: Scheme, given: Credentials, tokens: Tokens) -> Violation | None:

@@ -10,7 +10,7 @@ violation of a request rather than the first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from starlette.requests import ClientDisconnect, Request
 
@@ -84,7 +84,10 @@ async def check(
     action = check_content(request, match, operation, served, body)
     if isinstance(action, Problem):
         return action
-    unacceptable = served.validator.unacceptable(operation, action.accept)
+    accept = served.validator.negotiated_accept(operation, action.accept)
+    if accept != action.accept:
+        action = replace(action, accept=accept)
+    unacceptable = served.validator.unacceptable(operation, accept)
     if unacceptable is not None and prefer.code is None:
         return unacceptable
     return Inbound(action, prefer)
