@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from specmock.mock.effective import effective_document
+from specmock.mock.effective import IMPLIED_SCHEME, effective_document
 from specmock.spec.api import Api
 
 
@@ -16,3 +16,37 @@ def test_effective_an_operation_documenting_no_response_gets_the_empty_200_it_an
     posted = effective["paths"]["/x"]["post"]["responses"]
     assert posted["200"] == {"description": "No response is documented (added by specmock)"}
     assert "200" not in effective["paths"]["/y"]["get"]["responses"]  # documented: left alone
+
+
+def test_effective_a_required_authorization_parameter_is_published_as_the_security_it_is():
+    authorization = {
+        "name": "Authorization",
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^Bearer\\s[\\w-]+$"},
+    }
+    trace = {"name": "X-Trace", "in": "header", "schema": {"type": "string"}}
+    ok = {"200": {"description": "ok"}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/x": {
+                "parameters": [authorization],
+                "get": {"parameters": [trace], "responses": ok},
+                "put": {"security": [{"key": []}], "responses": ok},
+            },
+            "/open": {"get": {"parameters": [trace], "responses": ok}},
+        },
+        "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "query", "name": "k"}}},
+    }
+    effective = effective_document(Api.from_dict("t", document), "/t")
+    schemes = effective["components"]["securitySchemes"]
+    assert schemes[IMPLIED_SCHEME]["type"] == "http"
+    assert schemes[IMPLIED_SCHEME]["scheme"] == "bearer"
+    item = effective["paths"]["/x"]
+    assert item["get"]["security"] == [{IMPLIED_SCHEME: []}]
+    assert item["put"]["security"] == [{"key": []}]
+    assert item["parameters"] == [] and item["get"]["parameters"] == [trace]
+    assert "401" in item["get"]["responses"]
+    assert "security" not in effective["paths"]["/open"]["get"]

@@ -18,7 +18,7 @@ from specmock.mock.resources import action_of
 from specmock.problems import PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA, Problem
 from specmock.spec.api import Api, Operation
 from specmock.spec.refs import follow
-from specmock.validation.security import Requirements
+from specmock.validation.security import Requirements, authorization_parameter
 
 PROBLEM_COMPONENT = "SpecmockProblem"
 
@@ -94,7 +94,46 @@ def effective_document(api: Api, mount: str) -> dict[str, Any]:
         for status, _ in added_statuses(api, operation):
             if error_key(operation, status) is None:
                 responses[str(status)] = _problem_response(status)
+        _declare_implied_security(document, api, operation)
     return document
+
+
+IMPLIED_SCHEME = "AuthorizationHeaderParameter"
+
+
+def _declare_implied_security(document: dict[str, Any], api: Api, operation: Operation) -> None:
+    """Where a required `Authorization` header parameter stands for the operation's credential
+    (see `Requirements.for_operation`), say so as OpenAPI does: a security scheme and
+    requirement, in place of the parameter (which OpenAPI ignores), so that a client given
+    credentials for the schemes sends them."""
+    if operation.spec.get("security", api.document.get("security")):
+        return
+    implied = authorization_parameter(api.document, operation.parameters)
+    if implied is None:
+        return
+    scheme: dict[str, Any] = (
+        {"type": "http", "scheme": implied.http_scheme}
+        if implied.kind == "http"
+        else {"type": "apiKey", "in": "header", "name": "Authorization"}
+    )
+    scheme["description"] = "The required Authorization header parameter (added by specmock)"
+    document["components"].setdefault("securitySchemes", {})[IMPLIED_SCHEME] = scheme
+    item = document["paths"][operation.path]
+    item[operation.method]["security"] = [{IMPLIED_SCHEME: []}]
+    for holder in (item, item[operation.method]):
+        if isinstance(holder.get("parameters"), list):
+            holder["parameters"] = [
+                p for p in holder["parameters"] if not _is_authorization(document, p)
+            ]
+
+
+def _is_authorization(document: dict[str, Any], parameter: Any) -> bool:
+    parameter = follow(document, parameter)
+    return (
+        isinstance(parameter, dict)
+        and parameter.get("in") == "header"
+        and str(parameter.get("name", "")).lower() == "authorization"
+    )
 
 
 def _problem_response(status: int) -> dict[str, Any]:
