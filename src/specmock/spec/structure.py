@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import string
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
@@ -43,7 +43,7 @@ from openapi_schema_validator import (
 )
 from openapi_spec_validator.schemas import schema_v30, schema_v31
 
-from specmock.spec import regexes
+from specmock.spec import regexes, repairs
 from specmock.spec.refs import HTTP_METHODS, pointer, unescape
 
 Where = tuple[str | int, ...]
@@ -58,6 +58,8 @@ class Flaw:
     where: str
     message: str
     served: str = ""  # for a warning: how the document is served all the same
+    # for an error that still lets the document be served: how a copy is repaired (`repairs`)
+    fix: repairs.Fix | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +74,19 @@ def flaws(document: dict[str, Any], limit: int) -> Flaws:
     """The first `limit` errors of a document, meta-schema errors first, and its warnings."""
     v31 = str(document.get("openapi", "")).startswith("3.1")
     found = _first(_openapi_meta(v31).iter_errors(document), limit)
-    errors = [Flaw(pointer(tuple(e.instance_path)), str(e)) for e in found]
+    errors = [_meta_flaw(document, error) for error in found]
     if errors:  # the rules below assume the shapes the meta-schema guarantees
         return Flaws(tuple(errors), ())
     walk = _Walk(document, v31)
     errors = _first(walk.errors(), limit)
     return Flaws(tuple(errors), (*walk.warnings, *pattern_flaws(document)))
+
+
+def _meta_flaw(document: dict[str, Any], error: Any) -> Flaw:
+    where, message, fix = repairs.meta_fix(document, error)
+    if fix is None:  # the top error says which object breaks the document's structure
+        return Flaw(pointer(tuple(error.instance_path)), str(error))
+    return Flaw(pointer(where), message, fix.served, fix)
 
 
 # Values that hold data or names rather than schemas: a `pattern` key in them is not a keyword.
@@ -179,8 +188,9 @@ class _Walk:
         document = self.document
         seen: set[Any] = set()
         for index, tag in enumerate(document.get("tags") or ()):
-            if tag.get("name") in seen:
-                yield Flaw(pointer(("tags", index)), f"Duplicate tag name '{tag.get('name')}'")
+            if tag.get("name") in seen:  # only documents: the first one is shown
+                message = f"Duplicate tag name '{tag.get('name')}'"
+                self.warnings.append(Flaw(pointer(("tags", index)), message, "as it is"))
             seen.add(tag.get("name"))
         for url, item in (document.get("paths") or {}).items():
             yield from self.path(url, *self.follow(item, ("paths", url)))
@@ -257,13 +267,17 @@ class _Walk:
     ) -> Iterator[Flaw]:
         schema, where = self.follow(schema, where)
         if not isinstance(schema, (dict, bool)):
-            yield Flaw(pointer(where), f"{schema!r} is not of type 'object', 'boolean'")
+            message = f"{repairs.quote(schema)} is not of type 'object', 'boolean'"
+            yield Flaw(pointer(where), message, "as any value", repairs.Fix(where, "as any value", False, {}))
             return
         key = id(schema)
         if self.v31 and not meta_checked and key not in self.meta_checked:
             self.meta_checked.add(key)
             for error in _meta_2020_12().iter_errors(schema):
-                yield Flaw(pointer((*where, *error.instance_path)), error.message)
+                leaf = repairs.deepest(error)
+                fix = repairs.schema_fix(schema, where, leaf.instance_path, leaf.message)
+                place = pointer((*where, *leaf.instance_path))
+                yield Flaw(place, leaf.message, fix.served, fix)
                 return
         if isinstance(schema, bool) or key in self.visited:
             return
@@ -295,11 +309,14 @@ class _Walk:
         if value is None and schema.get("nullable") is True:
             return
         for error in self.root.evolve(schema=schema).iter_errors(value):
-            place = pointer((*where, "default", *error.path))
             if error.validator == "format":
+                place = pointer((*where, "default", *error.path))
                 self.warnings.append(Flaw(place, error.message, "only the format is broken"))
-            else:
-                yield Flaw(place, error.message)
+            else:  # a default only documents: the schema is served without it
+                message = f"default {repairs.quote(value)}: {error.message}"
+                fix = repairs.Fix((*where, "default"), "without this default")
+                yield Flaw(pointer(fix.where), message, fix.served, fix)
+                return
 
     def properties(self, schema: Any, seen: frozenset[int] = frozenset()) -> set[Any]:
         """Every property name a schema defines, through its combinators and items."""
