@@ -4,7 +4,6 @@ import json
 import pytest
 
 from specmock.cli import main
-from specmock.errors import SpecError
 from specmock.spec.api import Api, Catalog
 from tests.spec.test_api import write
 
@@ -210,7 +209,9 @@ def test_structure_schema_keyword_breaking_the_meta_schema_is_left_out_with_a_wa
     api = Api.from_dict("pets", doc)
     (warning,) = api.warnings
     assert warning.where == "/components/schemas/Pet/properties/name/minLength"
-    assert warning.problem == "-1 is less than the minimum of 0 (served anyway: without 'minLength')"
+    assert warning.problem == (
+        "-1 is less than the minimum of 0 (served anyway: without 'minLength')"
+    )
     assert api.document["components"]["schemas"]["Pet"]["properties"]["name"] == {"type": "string"}
     assert doc["components"]["schemas"]["Pet"]["properties"]["name"]["minLength"] == -1
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from specmock.errors import SpecError
 from specmock.spec import dialects, refs, rendering, repairs, structure, swagger2
 from specmock.spec import docpages as pages
-from specmock.spec.parsing import parse_file
+from specmock.spec.parsing import NON_JSON_NUMBER, parse_file
 
 SPEC_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 HTTP_METHODS = refs.HTTP_METHODS
@@ -311,7 +311,7 @@ def read_documents(
         raise SpecError(
             path, "", f"unknown kind of file {path.suffix!r} (expected .yaml, .json, .md)"
         )
-    document = parse_file(path)
+    document = _parse_spec(path, found)
     if not isinstance(document, dict):
         raise SpecError(path, "", f"expected a mapping at the top, got {type(document).__name__}")
     if "openapi" not in document and "swagger" not in document:
@@ -321,6 +321,24 @@ def read_documents(
     else:
         dialects.version_of(document, source)
     return [(source, _bundled(path, document, ref_dirs, found))]
+
+
+def _parse_spec(path: Path, warnings: list[SpecError]) -> Any:
+    """A spec file parsed; a number JSON cannot carry is left out of it with a warning."""
+    try:
+        return parse_file(path)
+    except SpecError as error:
+        if error.problem != NON_JSON_NUMBER:
+            raise
+    document = parse_file(path, non_finite=True)
+    fixes = []
+    for where, value in repairs.non_finite(document):
+        message, fix = repairs.non_finite_fix(where, value)
+        fixes.append(fix)
+        warnings.append(
+            SpecError(path, refs.pointer(where), f"{message} (served anyway: {fix.served})")
+        )
+    return repairs.apply(document, fixes) if isinstance(document, dict) else document
 
 
 def _bundled(

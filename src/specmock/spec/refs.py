@@ -381,7 +381,8 @@ class Bundler:
             try:
                 self._documents[target] = self.reader(target)
             except SpecError as error:
-                problem = f"$ref {ref!r}: file {str(target)!r} cannot be read: {error.problem}"
+                at = f" at {error.where}" if error.where else ""
+                problem = f"$ref {ref!r}: file {str(target)!r} cannot be read{at}: {error.problem}"
                 raise _Unreadable(self.root_file, pointer(path), problem) from None
             self.files_read.add(target)
         return self._documents[target]

@@ -16,6 +16,9 @@ them changes routing or the shape of an operation. Such a flaw carries a `Fix`, 
 - a subschema that is no schema (`items: 5`) is served as "anything" (`{}`);
 - any other broken keyword or documentation value is left out.
 
+A number JSON cannot carry (YAML's `.inf`, `.nan`) is left out wherever it is (`non_finite`):
+an infinite bound is no bound, which is what its author meant.
+
 What a meta-schema error means is read from its deepest cause: the OpenAPI 3.0 meta-schema says
 "a schema or a $ref" (`oneOf`) at a schema's place, and the keyword at fault is found in the
 error's context, by the meta-schema definition it broke (`Schema`, `XML`, `Discriminator`, ...).
@@ -44,6 +47,7 @@ _EXCLUSIVE = frozenset(("exclusiveMinimum", "exclusiveMaximum"))
 _SCHEMA_DEFINITIONS = frozenset(("Schema", "schema"))
 _SCHEMA_PARTS = {"Discriminator": "discriminator", "XML": "xml", "xml": "xml"}
 _QUOTED = 80
+_HOLDERS = frozenset((*SUBSCHEMA_MAPS, *SUBSCHEMA_LISTS))  # their members are schemas
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,25 @@ def quote(value: Any) -> str:
     return text if len(text) <= _QUOTED else text[: _QUOTED - 3] + "..."
 
 
+def non_finite(node: Any, where: Where = ()) -> Iterator[tuple[Where, float]]:
+    """Every number of a document that JSON cannot carry, with its place."""
+    if isinstance(node, float) and not math.isfinite(node):
+        yield where, node
+    elif isinstance(node, (dict, list)):
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            yield from non_finite(value, (*where, key))
+
+
+def non_finite_fix(where: Where, value: float) -> tuple[str, Fix]:
+    """The message and fix of a number JSON cannot carry."""
+    text = ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
+    keyword = where[-1] if where else None
+    bound = isinstance(keyword, str) and (keyword in _BOUNDS or keyword.startswith(("max", "min")))
+    served = "with no limit" if bound and not math.isnan(value) else _value_fix(value, where).served
+    return f"{text} is a number JSON cannot carry", Fix(where, served)
+
+
 def leaves(error: Any) -> Iterator[Any]:
     """The deepest causes of a jsonschema-rs error (its own self when it has no context)."""
     context = getattr(error.kind, "context", None)
@@ -86,7 +109,7 @@ def meta_fix(document: Any, error: Any) -> tuple[Where, str, Fix | None]:
     """The place, message and fix (None when it cannot be served) of an OpenAPI meta-schema
     error, read from its deepest cause."""
     leaf = deepest(error)
-    at: Where = tuple(leaf.instance_path)
+    at = placed(document, leaf.instance_path)
     path = list(leaf.schema_path)
     starts = [i for i, part in enumerate(path[:-1]) if part in ("definitions", "$defs")]
     definition, rest = (path[starts[-1] + 1], path[starts[-1] + 2 :]) if starts else ("", [])
@@ -96,7 +119,8 @@ def meta_fix(document: Any, error: Any) -> tuple[Where, str, Fix | None]:
             unexpected = list(getattr(leaf.kind, "unexpected", ()))[:1]
             if unexpected:
                 place = (*at, unexpected[0])
-                message = f"{unexpected[0]!r} is no schema keyword"
+                value = quote(_at(document, place))
+                message = f"{unexpected[0]!r} (here {value}) is no schema keyword of this version"
                 return place, message, Fix(place, f"without {unexpected[0]!r}")
         if keyword is None:  # the schema itself is not an object
             return at, leaf.message, Fix(at, "as any value", drop=False, value={})
@@ -121,12 +145,12 @@ def _keyword_fix(document: Any, at: Where, keyword: str, message: str) -> tuple[
 def schema_fix(schema: Any, where: Where, inside: Sequence[str | int], message: str) -> Fix:
     """The fix of a JSON Schema 2020-12 meta-schema error at `inside` a schema found at `where`."""
     place = (*where, *inside)
-    if len(inside) == 1 and inside[0] in _EXCLUSIVE and isinstance(schema, dict):
-        if isinstance(schema.get(inside[0]), bool):
-            restated = restate_bounds(schema)
-            return Fix(where, "restated in 3.1 form (a number)", drop=False, value=restated)
+    bound = inside[0] if len(inside) == 1 and inside[0] in _EXCLUSIVE else None
+    if bound is not None and isinstance(schema, dict) and isinstance(schema.get(bound), bool):
+        restated = restate_bounds(schema)
+        return Fix(where, "restated in 3.1 form (a number)", drop=False, value=restated)
     holder = inside[-2] if len(inside) > 1 else None
-    if holder in SUBSCHEMA_MAPS or holder in SUBSCHEMA_LISTS or (inside and inside[-1] in SUBSCHEMA):
+    if holder in _HOLDERS or (inside and inside[-1] in SUBSCHEMA):
         return Fix(place, "as any value", drop=False, value={})
     return _value_fix(_at(schema, inside), place)
 
@@ -150,6 +174,18 @@ def _value_fix(value: Any, place: Where) -> Fix:
     return Fix(place, f"without {name}")
 
 
+def placed(document: Any, path: Sequence[str | int]) -> Where:
+    """A jsonschema-rs instance path as keys of the document: it gives a key that looks like a
+    number (a status code, `200`) as an integer."""
+    place: list[str | int] = []
+    node = document
+    for part in path:
+        key = str(part) if isinstance(node, dict) and isinstance(part, int) else part
+        place.append(key)
+        node = _child(node, key)
+    return tuple(place)
+
+
 def _at(document: Any, place: Sequence[str | int]) -> Any:
     node = document
     for part in place:
@@ -166,11 +202,14 @@ def apply(document: dict[str, Any], fixes: Sequence[Fix]) -> dict[str, Any]:
     last, so that one fix does not move the place of another."""
     root = dict(document)
     copied: set[Where] = {()}
-    order = sorted(fixes, key=lambda fix: [(isinstance(p, int), str(p).zfill(12)) for p in fix.where])
-    for fix in reversed(order):
+    for fix in sorted(fixes, key=_order, reverse=True):
         if fix.where:
             _apply(root, fix, copied)
     return root
+
+
+def _order(fix: Fix) -> list[tuple[bool, str]]:
+    return [(isinstance(part, int), str(part).zfill(12)) for part in fix.where]
 
 
 def _apply(root: dict[str, Any], fix: Fix, copied: set[Where]) -> None:

@@ -268,15 +268,17 @@ class _Walk:
         schema, where = self.follow(schema, where)
         if not isinstance(schema, (dict, bool)):
             message = f"{repairs.quote(schema)} is not of type 'object', 'boolean'"
-            yield Flaw(pointer(where), message, "as any value", repairs.Fix(where, "as any value", False, {}))
+            fix = repairs.Fix(where, "as any value", drop=False, value={})
+            yield Flaw(pointer(where), message, fix.served, fix)
             return
         key = id(schema)
         if self.v31 and not meta_checked and key not in self.meta_checked:
             self.meta_checked.add(key)
             for error in _meta_2020_12().iter_errors(schema):
                 leaf = repairs.deepest(error)
-                fix = repairs.schema_fix(schema, where, leaf.instance_path, leaf.message)
-                place = pointer((*where, *leaf.instance_path))
+                inside = repairs.placed(schema, leaf.instance_path)
+                fix = repairs.schema_fix(schema, where, inside, leaf.message)
+                place = pointer((*where, *inside))
                 yield Flaw(place, leaf.message, fix.served, fix)
                 return
         if isinstance(schema, bool) or key in self.visited:
