@@ -14,6 +14,7 @@ from specmock.spec.api import Api, Catalog
 from specmock.spec.repairs import Fix, apply
 from specmock.web.testing import LiveServer
 from tests.helpers import response_errors
+from tests.spec.test_api import write
 
 FLAWED = """\
 openapi: {version}
@@ -176,3 +177,44 @@ def test_repairs_apply_copies_only_the_way_to_each_fix_and_drops_list_items_from
     assert repaired == {"a": {"list": [1, 3]}, "b": {"kept": True}}
     assert document["a"]["list"] == [1, 2, 3, 4]
     assert repaired["b"] is document["b"]
+
+
+def dialect_document(schema: dict[str, Any]) -> dict[str, Any]:
+    parameter = {"name": "n", "in": "query", "schema": schema}
+    operation = {"parameters": [parameter], "responses": {"204": {"description": "none"}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {"/n": {"get": operation}},
+    }
+
+
+def test_repairs_unknown_schema_dialect_is_left_out_so_the_schema_is_served():
+    draft_5 = "https://json-schema.org/draft-05/schema#"
+    document = dialect_document({"$schema": draft_5, "type": "integer", "maximum": 5})
+    api = Api.from_dict("t", document)
+    (warning,) = api.warnings
+    assert (warning.where, warning.problem) == (
+        "/paths/~1n/get/parameters/0/schema/$schema",
+        f'"{draft_5}" is no JSON Schema dialect specmock knows '
+        "(served anyway: as the document's own dialect)",
+    )
+    served = api.document["paths"]["/n"]["get"]["parameters"][0]["schema"]
+    assert served == {"type": "integer", "maximum": 5}
+
+
+def test_repairs_draft_4_exclusive_bound_is_restated_as_2020_12(tmp_path):
+    draft_4 = "http://json-schema.org/draft-04/schema#"
+    schema = {"$schema": draft_4, "type": "integer", "minimum": 10, "exclusiveMinimum": True}
+    api = Api.from_dict("t", dialect_document(schema))
+    (warning,) = api.warnings
+    assert warning.problem.endswith(
+        "(served anyway: restated in 3.1 form (a number), "
+        f'as JSON Schema 2020-12 rather than "{draft_4}")'
+    )
+    served = api.document["paths"]["/n"]["get"]["parameters"][0]["schema"]
+    assert served == {"type": "integer", "exclusiveMinimum": 10}
+    write(tmp_path, "t.json", dialect_document(schema))
+    with LiveServer(Config(specs=tmp_path)) as server, httpx.Client(base_url=server.url) as client:
+        assert client.get("/n", params={"n": 10}).status_code == 400
+        assert client.get("/n", params={"n": 11}).status_code == 204

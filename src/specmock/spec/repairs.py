@@ -148,7 +148,10 @@ def schema_fix(schema: Any, where: Where, inside: Sequence[str | int], message: 
     bound = inside[0] if len(inside) == 1 and inside[0] in _EXCLUSIVE else None
     if bound is not None and isinstance(schema, dict) and isinstance(schema.get(bound), bool):
         restated = restate_bounds(schema)
-        return Fix(where, "restated in 3.1 form (a number)", drop=False, value=restated)
+        served = "restated in 3.1 form (a number)"
+        if "$schema" in restated:  # a draft 4 schema: its restated bounds are 2020-12's
+            served += f", as JSON Schema 2020-12 rather than {quote(restated.pop('$schema'))}"
+        return Fix(where, served, drop=False, value=restated)
     holder = inside[-2] if len(inside) > 1 else None
     if holder in _HOLDERS or (inside and inside[-1] in SUBSCHEMA):
         return Fix(place, "as any value", drop=False, value={})

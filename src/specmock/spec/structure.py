@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import jsonschema_rs
-from jsonschema.validators import extend  # type: ignore[import-untyped]
+from jsonschema.validators import extend, validator_for  # type: ignore[import-untyped]
 from openapi_schema_validator import (
     OAS30Validator,
     OAS31Validator,
@@ -186,6 +186,8 @@ class _Walk:
 
     def errors(self) -> Iterator[Flaw]:
         document = self.document
+        if "jsonSchemaDialect" in document and not _known(document["jsonSchemaDialect"]):
+            yield _unknown_dialect(document["jsonSchemaDialect"], ("jsonSchemaDialect",))
         seen: set[Any] = set()
         for index, tag in enumerate(document.get("tags") or ()):
             if tag.get("name") in seen:  # only documents: the first one is shown
@@ -272,6 +274,9 @@ class _Walk:
             yield Flaw(pointer(where), message, fix.served, fix)
             return
         key = id(schema)
+        if isinstance(schema, dict) and "$schema" in schema and not _known(schema["$schema"]):
+            yield _unknown_dialect(schema["$schema"], (*where, "$schema"))
+            return
         if self.v31 and not meta_checked and key not in self.meta_checked:
             self.meta_checked.add(key)
             for error in _meta_2020_12().iter_errors(schema):
@@ -334,6 +339,17 @@ class _Walk:
             if keyword in schema:
                 found |= self.properties(schema[keyword], seen)
         return found
+
+
+def _known(dialect: Any) -> bool:
+    """Whether a `$schema` names a JSON Schema dialect the validators know (draft 3 to 2020-12)."""
+    return isinstance(dialect, str) and validator_for({"$schema": dialect}, None) is not None
+
+
+def _unknown_dialect(dialect: Any, where: Where) -> Flaw:
+    message = f"{repairs.quote(dialect)} is no JSON Schema dialect specmock knows"
+    fix = repairs.Fix(where, "as the document's own dialect")
+    return Flaw(pointer(where), message, fix.served, fix)
 
 
 def _any_text(value: str) -> bool:
