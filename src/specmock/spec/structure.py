@@ -12,6 +12,10 @@ keyword walk over the plain document:
 - 3.1 only: each schema passes the JSON Schema 2020-12 meta-schema (the 3.1 document schema leaves
   schemas open).
 
+An error that still lets the document be served (a flaw inside a schema object or in a value
+that only documents, see `repairs`) carries a `Fix`; `api.validate_document` makes the fixes in a
+copy, checks it again and reports them as warnings. Only the others refuse the API.
+
 Patterns are checked apart from the meta-schemas, whose `format: regex` would refuse the whole
 document: each `pattern` (and `patternProperties` name) that is not an ECMA-262 regular expression
 (see `regexes`) is a warning naming the pattern at its place, and the API is served without it.
