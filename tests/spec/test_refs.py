@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from specmock.errors import SpecError
+from specmock.spec.parsing import parse_file
 from specmock.spec.refs import (
     INLINED_FROM,
     Bundler,
@@ -375,10 +376,47 @@ def test_refs_bundler_errors_name_the_root_file_and_the_place(tmp_path, ref, whe
     }
 
 
-def test_refs_bundler_names_a_missing_file(tmp_path):
+def test_refs_bundler_serves_a_schema_in_a_missing_file_as_anything_with_a_warning(tmp_path):
     root = tmp_path / "root.json"
+    bundler = Bundler(root, read)
+    bundled = bundler.bundle(schema_at("/pets", {"$ref": "gone.json"}))
+    assert bundled == schema_at("/pets", {})
+    missing = str((tmp_path / "gone.json").resolve())
+    (warning,) = bundler.warnings
+    assert warning.as_dict() == {
+        "source": str(root.resolve()),
+        "where": "/paths/~1pets/get/responses/200/content/application~1json/schema",
+        "problem": f"$ref 'gone.json': file {missing!r} not found (served anyway: as any value)",
+    }
+
+
+def test_refs_bundler_leaves_out_an_operation_that_needs_an_unreadable_file(tmp_path):
+    root = files(tmp_path)
+    (tmp_path / "broken.yaml").write_text("a: [")
+    document = {
+        "paths": {
+            "/pets": {
+                "get": {"responses": {"200": {"$ref": "broken.yaml#/Ok"}}},
+                "post": {"responses": {"201": {"description": "made"}}},
+            },
+            "/owners": {"parameters": [{"$ref": "gone.json"}], "get": {"responses": {}}},
+        }
+    }
+    bundler = Bundler(root, parse_file)
+    bundled = bundler.bundle(document)
+    assert bundled["paths"] == {"/pets": {"post": {"responses": {"201": {"description": "made"}}}}}
+    assert [(w.where, w.problem.split(" (served anyway: ")[1]) for w in bundler.warnings] == [
+        ("/paths/~1pets/get/responses/200", "without GET /pets)"),
+        ("/paths/~1owners/parameters/0", "without the path /owners)"),
+    ]
+    assert "cannot be read" in bundler.warnings[0].problem
+
+
+def test_refs_bundler_refuses_a_missing_file_a_component_needs(tmp_path):
+    document = {"components": {"parameters": {"Id": {"$ref": "gone.json"}}}, "paths": {}}
     with pytest.raises(SpecError) as caught:
-        Bundler(root, read).bundle(schema_at("/pets", {"$ref": "gone.json"}))
+        Bundler(tmp_path / "root.json", read).bundle(document)
+    assert caught.value.where == "/components/parameters/Id"
     missing = str((tmp_path / "gone.json").resolve())
     assert caught.value.problem == f"$ref 'gone.json': file {missing!r} not found"
 

@@ -4,7 +4,6 @@ import json
 import pytest
 
 from specmock.cli import main
-from specmock.errors import SpecError
 from specmock.spec.api import Api, Catalog
 from tests.spec.test_api import write
 
@@ -94,8 +93,11 @@ def parameter_default_of_the_wrong_type(doc):
     get_pet(doc)["parameters"][0]["schema"]["default"] = "seven"
 
 
+def parameter_in_the_body(doc):
+    get_pet(doc)["parameters"][0]["in"] = "body"
+
+
 CASES = [
-    pytest.param(duplicate_tag, "/tags/2", "Duplicate tag name 'pets'", id="duplicate-tag"),
     pytest.param(
         duplicate_operation_id,
         "/paths/~1pets~1{id}/get/operationId",  # the YAML file has its paths sorted
@@ -126,16 +128,22 @@ CASES = [
         "Required list has not defined properties: ['claws']",
         id="all-of-required-undefined",
     ),
+]
+
+WARNED = [
+    pytest.param(duplicate_tag, "/tags/2", "Duplicate tag name 'pets'", "as it is", id="tag"),
     pytest.param(
         default_of_the_wrong_type,
         "/components/schemas/Pet/properties/name/default",
-        "7 is not of type 'string'",
+        "default 7: 7 is not of type 'string'",
+        "without this default",
         id="default-of-the-wrong-type",
     ),
     pytest.param(
         parameter_default_of_the_wrong_type,
         "/paths/~1pets~1{id}/get/parameters/0/schema/default",
-        "'seven' is not of type 'integer'",
+        "default \"seven\": 'seven' is not of type 'integer'",
+        "without this default",
         id="parameter-default-of-the-wrong-type",
     ),
 ]
@@ -154,32 +162,58 @@ def test_structure_each_check_names_the_file_and_the_place(
     assert error.problem == f"invalid OpenAPI {version}: {problem}"
 
 
+@pytest.mark.parametrize(
+    ("version", "where"),
+    [
+        pytest.param("3.0.3", "/paths/~1pets~1{id}/get/parameters/0", id="3.0"),
+        pytest.param("3.1.0", "/paths/~1pets~1{id}/get/parameters/0/in", id="3.1"),
+    ],
+)
+def test_structure_flaw_in_the_shape_of_an_operation_is_still_an_error(tmp_path, version, where):
+    doc = document(version)
+    parameter_in_the_body(doc)
+    doc["components"]["schemas"]["Pet"]["properties"]["name"]["minLength"] = -1  # repaired
+    write(tmp_path, "pets.yaml", doc)
+    assert Catalog.from_path(tmp_path).apis == ()
+    (error,) = Catalog.from_path(tmp_path).errors
+    assert (error.source, error.where) == (str(tmp_path / "pets.yaml"), where)
+    assert error.problem.startswith(f"invalid OpenAPI {version}: ")
+    assert "body" in error.problem
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+@pytest.mark.parametrize(("breaks", "where", "problem", "served"), WARNED)
+def test_structure_each_servable_flaw_is_a_warning_naming_the_file_and_the_place(
+    tmp_path, version, breaks, where, problem, served
+):
+    doc = document(version)
+    breaks(doc)
+    write(tmp_path, "pets.yaml", doc)
+    catalog = Catalog.from_path(tmp_path)
+    assert catalog.errors == ()
+    (warning,) = catalog.apis[0].warnings
+    assert (warning.source, warning.where) == (str(tmp_path / "pets.yaml"), where)
+    assert warning.problem == f"{problem} (served anyway: {served})"
+
+
 def test_structure_unbroken_document_loads_without_warnings():
     for version in ("3.0.3", "3.1.0"):
         api = Api.from_dict("pets", document(version))
         assert api.warnings == ()
 
 
-def test_structure_31_schema_breaking_the_2020_12_meta_schema_is_named(tmp_path):
-    doc = document()
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_structure_schema_keyword_breaking_the_meta_schema_is_left_out_with_a_warning(version):
+    doc = document(version)
     doc["components"]["schemas"]["Pet"]["properties"]["name"]["minLength"] = -1
-    write(tmp_path, "pets.yaml", doc)
-    (error,) = Catalog.from_path(tmp_path).errors
-    assert error.where == "/components/schemas/Pet/properties/name/minLength"
-    assert error.problem == "invalid OpenAPI 3.1.0: -1 is less than the minimum of 0"
-
-
-def test_structure_30_schema_breaking_the_document_schema_is_named(tmp_path):
-    doc = document("3.0.3")
-    doc["components"]["schemas"]["Pet"]["properties"]["name"]["minLength"] = -1
-    write(tmp_path, "pets.yaml", doc)
-    (error,) = Catalog.from_path(tmp_path).errors
-    # The 3.0 document schema says a schema or a $ref: its error names the schema, not the keyword.
-    assert error.where == "/components/schemas/Pet"
-    assert error.problem.startswith("invalid OpenAPI 3.0.3: {")
-    assert error.problem.endswith(
-        "is not valid under any of the schemas listed in the 'oneOf' keyword"
+    api = Api.from_dict("pets", doc)
+    (warning,) = api.warnings
+    assert warning.where == "/components/schemas/Pet/properties/name/minLength"
+    assert warning.problem == (
+        "-1 is less than the minimum of 0 (served anyway: without 'minLength')"
     )
+    assert api.document["components"]["schemas"]["Pet"]["properties"]["name"] == {"type": "string"}
+    assert doc["components"]["schemas"]["Pet"]["properties"]["name"]["minLength"] == -1
 
 
 def test_structure_a_schema_that_contains_itself_is_checked_once():
@@ -207,13 +241,16 @@ def test_structure_default_breaking_only_its_format_is_a_warning_naming_the_sche
     assert warning.problem == "'' is not a 'uri' (served anyway: only the format is broken)"
 
 
-def test_structure_default_breaking_its_type_and_format_is_still_an_error():
+def test_structure_default_breaking_its_type_and_format_is_left_out():
     doc = document("3.0.3")
     doc["components"]["schemas"]["Pet"]["properties"]["site"]["default"] = 3
-    with pytest.raises(SpecError) as caught:
-        Api.from_dict("pets", doc)
-    assert caught.value.where == "/components/schemas/Pet/properties/site/default"
-    assert caught.value.problem == "invalid OpenAPI 3.0.3: 3 is not of type 'string'"
+    api = Api.from_dict("pets", doc)
+    (warning,) = api.warnings
+    assert warning.where == "/components/schemas/Pet/properties/site/default"
+    assert warning.problem == (
+        "default 3: 3 is not of type 'string' (served anyway: without this default)"
+    )
+    assert "default" not in api.document["components"]["schemas"]["Pet"]["properties"]["site"]
 
 
 def test_structure_warning_is_shown_by_check_and_check_still_passes(tmp_path, capsys):

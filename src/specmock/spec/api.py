@@ -19,13 +19,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from specmock.errors import SpecError
-from specmock.spec import dialects, refs, rendering, structure, swagger2
+from specmock.spec import dialects, refs, rendering, repairs, structure, swagger2
 from specmock.spec import docpages as pages
-from specmock.spec.parsing import parse_file
+from specmock.spec.parsing import NON_JSON_NUMBER, parse_file
 
 SPEC_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 HTTP_METHODS = refs.HTTP_METHODS
 MAX_REPORTED = 5
+# A flaw fixed may hide one in the same schema: each round checks the copy again.
+MAX_REPAIR_ROUNDS = 16
+REPAIRED_PER_ROUND = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +111,11 @@ class Api:
         target = Path(path)
         files = sorted(_spec_files(target)) if target.is_dir() else [target]
         scope = (served_folder(target), *ref_dirs)
-        documents = [doc for file in files for doc in read_documents(file, scope)]
+        found: list[SpecError] = []
+        documents = [doc for file in files for doc in read_documents(file, scope, found)]
         if not documents:
             raise SpecError(target, "", "no OpenAPI document found in this folder")
-        return cls.from_documents(name or target.stem, documents)
+        return cls.from_documents(name or target.stem, documents, found)
 
     @classmethod
     def from_dict(cls, name: str, document: dict[str, Any], source: str = "<dict>") -> Api:
@@ -119,18 +123,28 @@ class Api:
         return cls.from_documents(name, [(source, copy.deepcopy(document))])
 
     @classmethod
-    def from_documents(cls, name: str, documents: list[tuple[str, dict[str, Any]]]) -> Api:
-        warnings: list[SpecError] = []
+    def from_documents(
+        cls,
+        name: str,
+        documents: list[tuple[str, dict[str, Any]]],
+        found: Sequence[SpecError] = (),
+    ) -> Api:
+        """An API from documents read already; `found` are the warnings met reading them."""
+        warnings: list[SpecError] = list(found)
         documents = [(source, swagger2.as_openapi(doc, source)) for source, doc in documents]
+        served: list[tuple[str, dict[str, Any]]] = []
         for source, document in documents:
             dialects.version_of(document, source)
             refs.check_local_refs(document, source)
-            warnings += validate_document(document, source)
+            document, found = validate_document(document, source)
+            served.append((source, document))
+            warnings += found
+        documents = served
         # One document is used as it is, not copied: its files were read for this API alone,
         # and `inline_objects` copies what it changes.
         merged = merge(documents) if len(documents) > 1 else documents[0][1]
         if len(documents) > 1:
-            validate_document(merged, " + ".join(source for source, _ in documents))
+            merged, _ = validate_document(merged, " + ".join(source for source, _ in documents))
         sources = tuple(source for source, _ in documents)
         return cls(name, refs.inline_objects(merged), sources, tuple(warnings))
 
@@ -204,8 +218,9 @@ class Catalog:
 def _load_group(name: str, files: list[Path], ref_dirs: Sequence[Path]) -> Api:
     if len(files) == 1 and files[0].is_dir():
         return Api.from_path(files[0], name, ref_dirs)
-    documents = [doc for file in files for doc in read_documents(file, ref_dirs)]
-    api = Api.from_documents(name, documents)
+    found: list[SpecError] = []
+    documents = [doc for file in files for doc in read_documents(file, ref_dirs, found)]
+    api = Api.from_documents(name, documents, found)
     if len(files) > 1 and not api.document.get("info", {}).get("x-specmock-rendering"):
         # Pages merged by their server: the API's own title names it better than a file stem.
         return Api(slug(api.title) or name, api.document, api.sources, api.warnings)
@@ -275,9 +290,13 @@ def _declares_openapi(path: Path) -> bool:
     return isinstance(document, dict) and ("openapi" in document or "swagger" in document)
 
 
-def read_documents(path: Path, ref_dirs: Sequence[Path] = ()) -> list[tuple[str, dict[str, Any]]]:
+def read_documents(
+    path: Path, ref_dirs: Sequence[Path] = (), warnings: list[SpecError] | None = None
+) -> list[tuple[str, dict[str, Any]]]:
     """The OpenAPI documents in one file, each with its source name, external `$ref`s bundled
-    from files in `ref_dirs` (default: the file's folder)."""
+    from files in `ref_dirs` (default: the file's folder); the warnings met bundling them (a
+    referenced file that cannot be read, see `refs`) are added to `warnings`."""
+    found = warnings if warnings is not None else []
     source = str(path)
     if path.suffix in pages.PAGE_SUFFIXES:
         try:
@@ -285,14 +304,14 @@ def read_documents(path: Path, ref_dirs: Sequence[Path] = ()) -> list[tuple[str,
         except (OSError, UnicodeDecodeError) as error:
             raise SpecError(path, "", f"cannot read the file: {error}") from None
         return [
-            (source, refs.Bundler(path, parse_file, ref_dirs).bundle(doc))
+            (source, _bundled(path, doc, ref_dirs, found))
             for doc in pages.documents_from_page(text, source)
         ]
     if path.suffix not in SPEC_SUFFIXES:
         raise SpecError(
             path, "", f"unknown kind of file {path.suffix!r} (expected .yaml, .json, .md)"
         )
-    document = parse_file(path)
+    document = _parse_spec(path, found)
     if not isinstance(document, dict):
         raise SpecError(path, "", f"expected a mapping at the top, got {type(document).__name__}")
     if "openapi" not in document and "swagger" not in document:
@@ -301,32 +320,79 @@ def read_documents(path: Path, ref_dirs: Sequence[Path] = ()) -> list[tuple[str,
         swagger2.check_version(document, source)
     else:
         dialects.version_of(document, source)
-    bundled = refs.Bundler(path, parse_file, ref_dirs).bundle(document)
-    return [(source, bundled)]
+    return [(source, _bundled(path, document, ref_dirs, found))]
 
 
-def validate_document(document: dict[str, Any], source: str) -> tuple[SpecError, ...]:
-    """Raise SpecError listing (up to five of) the ways a document breaks OpenAPI; return its
-    warnings (see `structure`), each naming the file and the place."""
+def _parse_spec(path: Path, warnings: list[SpecError]) -> Any:
+    """A spec file parsed; a number JSON cannot carry is left out of it with a warning."""
     try:
-        found = structure.flaws(document, MAX_REPORTED)
-    except Exception as error:  # a check can fail on odd input; say so
-        raise SpecError(source, "", f"invalid OpenAPI document: {error}") from None
-    if found.errors:
-        first, *others = found.errors
-        detail = _short(first.message) + "".join(
-            f"; also {flaw.where or '/'}: {_short(flaw.message)}" for flaw in others
+        return parse_file(path)
+    except SpecError as error:
+        if error.problem != NON_JSON_NUMBER:
+            raise
+    document = parse_file(path, non_finite=True)
+    fixes = []
+    for where, value in repairs.non_finite(document):
+        message, fix = repairs.non_finite_fix(where, value)
+        fixes.append(fix)
+        warnings.append(
+            SpecError(path, refs.pointer(where), f"{message} (served anyway: {fix.served})")
         )
-        raise SpecError(
-            source, first.where or "/", f"invalid OpenAPI {document['openapi']}: {detail}"
-        )
+    return repairs.apply(document, fixes) if isinstance(document, dict) else document
+
+
+def _bundled(
+    path: Path, document: dict[str, Any], ref_dirs: Sequence[Path], warnings: list[SpecError]
+) -> dict[str, Any]:
+    bundler = refs.Bundler(path, parse_file, ref_dirs)
+    bundled = bundler.bundle(document)
+    warnings += bundler.warnings
+    return bundled
+
+
+def validate_document(
+    document: dict[str, Any], source: str
+) -> tuple[dict[str, Any], tuple[SpecError, ...]]:
+    """The document as it is served, and its warnings, each naming the file and the place; raise
+    SpecError listing (up to five of) the ways it breaks OpenAPI that cannot be served.
+
+    A flaw that still lets the API be served (see `repairs`) is repaired in a copy and becomes a
+    warning; the copy is checked again, for a bounded number of rounds."""
+    warnings: list[structure.Flaw] = []
+    repaired: set[str] = set()
+    for _ in range(MAX_REPAIR_ROUNDS):
+        try:
+            found = structure.flaws(document, REPAIRED_PER_ROUND)
+        except Exception as error:  # a check can fail on odd input; say so
+            raise SpecError(source, "", f"invalid OpenAPI document: {error}") from None
+        fixes = [flaw for flaw in found.errors if flaw.fix and flaw.where not in repaired]
+        if not fixes:
+            if found.errors:
+                _refuse(document, source, found.errors)
+            return document, _warned(source, [*warnings, *found.warnings])
+        document = repairs.apply(document, [flaw.fix for flaw in fixes if flaw.fix])
+        warnings += fixes
+        repaired |= {flaw.where for flaw in fixes}
+    _refuse(document, source, structure.flaws(document, MAX_REPORTED).errors)
+    return document, _warned(source, warnings)
+
+
+def _refuse(document: dict[str, Any], source: str, errors: Sequence[structure.Flaw]) -> None:
+    """Raise the SpecError naming the first errors that cannot be served (else the first ones)."""
+    unserved = [flaw for flaw in errors if flaw.fix is None] or list(errors)
+    if not unserved:
+        return
+    first, *others = unserved[:MAX_REPORTED]
+    detail = _short(first.message) + "".join(
+        f"; also {flaw.where or '/'}: {_short(flaw.message)}" for flaw in others
+    )
+    raise SpecError(source, first.where or "/", f"invalid OpenAPI {document['openapi']}: {detail}")
+
+
+def _warned(source: str, flaws: Sequence[structure.Flaw]) -> tuple[SpecError, ...]:
     return tuple(
-        SpecError(
-            source,
-            flaw.where,
-            f"{_short(flaw.message)} (served anyway: {flaw.served})",
-        )
-        for flaw in found.warnings
+        SpecError(source, flaw.where, f"{_short(flaw.message)} (served anyway: {flaw.served})")
+        for flaw in flaws
     )
 
 

@@ -180,23 +180,28 @@ def non_json_number(node: Any, path: tuple[str | int, ...] = ()) -> tuple[str | 
     return None
 
 
-def parse_file(path: Path) -> Any:
+def parse_file(path: Path, non_finite: bool = False) -> Any:
     """A YAML or JSON file parsed; SpecError with the line of a syntax error. A UTF-8 byte order
-    mark before the text (some Windows tools write one) is read past."""
+    mark before the text (some Windows tools write one) is read past. With `non_finite`, numbers
+    JSON cannot carry are kept (whoever asks removes them)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(path, "", f"cannot read the file: {error}") from None
-    return parse_text(text, str(path), json_only=path.suffix == ".json")
+    return parse_text(text, str(path), json_only=path.suffix == ".json", non_finite=non_finite)
 
 
-def parse_text(text: str, source: str, json_only: bool = False) -> Any:
+NON_JSON_NUMBER = "a number JSON cannot carry (.inf or .nan)"
+
+
+def parse_text(text: str, source: str, json_only: bool = False, non_finite: bool = False) -> Any:
     """YAML (or, with `json_only`, strict-syntax JSON) text as JSON data; SpecError naming
-    `source` and the line of a syntax error, or the place of a number JSON cannot carry."""
+    `source` and the line of a syntax error, or (unless `non_finite`) the place of a number JSON
+    cannot carry."""
     document, odd = _parse(text, source, json_only)
-    where = non_json_number(document) if odd else None
+    where = non_json_number(document) if odd and not non_finite else None
     if where is not None:
-        raise SpecError(source, pointer(where), "a number JSON cannot carry (.inf or .nan)")
+        raise SpecError(source, pointer(where), NON_JSON_NUMBER)
     return document
 
 

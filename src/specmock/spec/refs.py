@@ -7,6 +7,12 @@ inlined in place. A reference may only read files inside the folders it is allow
 (`Bundler.ref_dirs`: the folder being served and those the user adds), so that a spec cannot
 publish `/etc/passwd` or `../secret.yaml`; a file outside is refused before it is read.
 
+A reference to a file that is missing or cannot be read leaves out only what needs it, with a
+warning (`Bundler.warnings`) naming the file and the place: inside a schema (or a value that only
+documents, such as a `default`) it is served as "anything" (`{}`), which accepts what the missing
+part might have said; in an operation, the operation is left out, and in a path item's shared
+parts, the path. Anywhere else (a component other than a schema) it is still an error.
+
 Once bundled, every reference is checked to be local, to point somewhere and to reach a value
 that is not another reference; a broken one is a `SpecError` naming the file and the pointer of
 the `$ref`.
@@ -273,6 +279,8 @@ class Bundler:
         self._documents: dict[Path, Any] = {}
         self._hoisted: dict[tuple[Path, str], str] = {}
         self._inlining: list[tuple[Path, str]] = []
+        self.warnings: list[SpecError] = []
+        self._left_out: set[tuple[str | int, ...]] = set()
 
     def bundle(self, document: dict[str, Any]) -> dict[str, Any]:
         """The document with every external reference brought in (a new object), or the document
@@ -288,6 +296,13 @@ class Bundler:
         root: dict[str, Any] = self._walk(document, self.root_file, ())
         for kind, entries in self._extra.items():
             root.setdefault("components", {}).setdefault(kind, {}).update(entries)
+        for place in sorted(self._left_out, key=len, reverse=True):
+            _, url, *method = place
+            item = root["paths"].get(url)
+            if method and isinstance(item, dict):
+                item.pop(method[0], None)
+            elif not method:
+                root["paths"].pop(url, None)
         return root
 
     def _walk(self, node: Any, file: Path, path: tuple[str | int, ...]) -> Any:
@@ -308,7 +323,10 @@ class Bundler:
     def _replace(
         self, node: dict[str, Any], ref: str, file: Path, path: tuple[str | int, ...]
     ) -> Any:
-        target_file, fragment = self._target(ref, file, path)
+        try:
+            target_file, fragment = self._target(ref, file, path)
+        except _Unreadable as error:
+            return self._unavailable(error, path)
         siblings = {k: v for k, v in node.items() if k != "$ref"}
         kind = _component_kind(fragment) or ("schemas" if _in_schema(path) else None)
         if kind is None:
@@ -316,6 +334,23 @@ class Bundler:
             return inlined | siblings if isinstance(inlined, dict) else inlined
         name = self._hoist(target_file, fragment, kind, path)
         return {"$ref": f"#/components/{kind}/{escape(name)}"} | siblings
+
+    def _unavailable(self, error: _Unreadable, path: tuple[str | int, ...]) -> Any:
+        """What stands for a reference to a file that cannot be read (see the module's doc)."""
+        if _in_schema(path) or any(_is_data(part) or part == "default" for part in path):
+            served: str = "as any value"
+        elif path[:1] == ("paths",) and len(path) > 2 and path[2] in HTTP_METHODS:
+            self._left_out.add(path[:3])
+            served = f"without {str(path[2]).upper()} {path[1]}"
+        elif path[:1] == ("paths",) and len(path) > 1:
+            self._left_out.add(path[:2])
+            served = f"without the path {path[1]}"
+        else:
+            raise SpecError(error.source, error.where, error.problem) from None
+        self.warnings.append(
+            SpecError(error.source, error.where, f"{error.problem} (served anyway: {served})")
+        )
+        return {}
 
     def _target(self, ref: str, file: Path, path: tuple[str | int, ...]) -> tuple[Path, str]:
         address, _, fragment = ref.partition("#")
@@ -340,10 +375,15 @@ class Bundler:
     def _load(self, target: Path, ref: str, path: tuple[str | int, ...]) -> Any:
         if target not in self._documents:
             if not target.is_file():
-                raise SpecError(
+                raise _Unreadable(
                     self.root_file, pointer(path), f"$ref {ref!r}: file {str(target)!r} not found"
                 )
-            self._documents[target] = self.reader(target)
+            try:
+                self._documents[target] = self.reader(target)
+            except SpecError as error:
+                at = f" at {error.where}" if error.where else ""
+                problem = f"$ref {ref!r}: file {str(target)!r} cannot be read{at}: {error.problem}"
+                raise _Unreadable(self.root_file, pointer(path), problem) from None
             self.files_read.add(target)
         return self._documents[target]
 
@@ -382,6 +422,10 @@ class Bundler:
         bundled = self._walk(value, target, ("components", kind, name))
         self._extra.setdefault(kind, {})[name] = bundled
         return name
+
+
+class _Unreadable(SpecError):
+    """A referenced file that is missing or cannot be read (what needs it is left out)."""
 
 
 def _outermost(folders: Sequence[Path]) -> tuple[Path, ...]:

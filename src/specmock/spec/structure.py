@@ -12,6 +12,10 @@ keyword walk over the plain document:
 - 3.1 only: each schema passes the JSON Schema 2020-12 meta-schema (the 3.1 document schema leaves
   schemas open).
 
+An error that still lets the document be served (a flaw inside a schema object or in a value
+that only documents, see `repairs`) carries a `Fix`; `api.validate_document` makes the fixes in a
+copy, checks it again and reports them as warnings. Only the others refuse the API.
+
 Patterns are checked apart from the meta-schemas, whose `format: regex` would refuse the whole
 document: each `pattern` (and `patternProperties` name) that is not an ECMA-262 regular expression
 (see `regexes`) is a warning naming the pattern at its place, and the API is served without it.
@@ -29,12 +33,12 @@ from __future__ import annotations
 import functools
 import string
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
 import jsonschema_rs
-from jsonschema.validators import extend  # type: ignore[import-untyped]
+from jsonschema.validators import extend, validator_for  # type: ignore[import-untyped]
 from openapi_schema_validator import (
     OAS30Validator,
     OAS31Validator,
@@ -43,7 +47,7 @@ from openapi_schema_validator import (
 )
 from openapi_spec_validator.schemas import schema_v30, schema_v31
 
-from specmock.spec import regexes
+from specmock.spec import regexes, repairs
 from specmock.spec.refs import HTTP_METHODS, pointer, unescape
 
 Where = tuple[str | int, ...]
@@ -58,6 +62,8 @@ class Flaw:
     where: str
     message: str
     served: str = ""  # for a warning: how the document is served all the same
+    # for an error that still lets the document be served: how a copy is repaired (`repairs`)
+    fix: repairs.Fix | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +78,19 @@ def flaws(document: dict[str, Any], limit: int) -> Flaws:
     """The first `limit` errors of a document, meta-schema errors first, and its warnings."""
     v31 = str(document.get("openapi", "")).startswith("3.1")
     found = _first(_openapi_meta(v31).iter_errors(document), limit)
-    errors = [Flaw(pointer(tuple(e.instance_path)), str(e)) for e in found]
+    errors = [_meta_flaw(document, error) for error in found]
     if errors:  # the rules below assume the shapes the meta-schema guarantees
         return Flaws(tuple(errors), ())
     walk = _Walk(document, v31)
     errors = _first(walk.errors(), limit)
     return Flaws(tuple(errors), (*walk.warnings, *pattern_flaws(document)))
+
+
+def _meta_flaw(document: dict[str, Any], error: Any) -> Flaw:
+    where, message, fix = repairs.meta_fix(document, error)
+    if fix is None:  # the top error says which object breaks the document's structure
+        return Flaw(pointer(tuple(error.instance_path)), str(error))
+    return Flaw(pointer(where), message, fix.served, fix)
 
 
 # Values that hold data or names rather than schemas: a `pattern` key in them is not a keyword.
@@ -177,10 +190,13 @@ class _Walk:
 
     def errors(self) -> Iterator[Flaw]:
         document = self.document
+        if "jsonSchemaDialect" in document and not _known(document["jsonSchemaDialect"]):
+            yield _unknown_dialect(document["jsonSchemaDialect"], ("jsonSchemaDialect",))
         seen: set[Any] = set()
         for index, tag in enumerate(document.get("tags") or ()):
-            if tag.get("name") in seen:
-                yield Flaw(pointer(("tags", index)), f"Duplicate tag name '{tag.get('name')}'")
+            if tag.get("name") in seen:  # only documents: the first one is shown
+                message = f"Duplicate tag name '{tag.get('name')}'"
+                self.warnings.append(Flaw(pointer(("tags", index)), message, "as it is"))
             seen.add(tag.get("name"))
         for url, item in (document.get("paths") or {}).items():
             yield from self.path(url, *self.follow(item, ("paths", url)))
@@ -257,13 +273,22 @@ class _Walk:
     ) -> Iterator[Flaw]:
         schema, where = self.follow(schema, where)
         if not isinstance(schema, (dict, bool)):
-            yield Flaw(pointer(where), f"{schema!r} is not of type 'object', 'boolean'")
+            message = f"{repairs.quote(schema)} is not of type 'object', 'boolean'"
+            fix = repairs.Fix(where, "as any value", drop=False, value={})
+            yield Flaw(pointer(where), message, fix.served, fix)
             return
         key = id(schema)
+        if isinstance(schema, dict) and "$schema" in schema and not _known(schema["$schema"]):
+            yield _unknown_dialect(schema["$schema"], (*where, "$schema"))
+            return
         if self.v31 and not meta_checked and key not in self.meta_checked:
             self.meta_checked.add(key)
             for error in _meta_2020_12().iter_errors(schema):
-                yield Flaw(pointer((*where, *error.instance_path)), error.message)
+                leaf = repairs.deepest(error)
+                inside = repairs.placed(schema, leaf.instance_path)
+                fix = repairs.schema_fix(schema, where, inside, leaf.message)
+                place = pointer((*where, *inside))
+                yield Flaw(place, leaf.message, fix.served, fix)
                 return
         if isinstance(schema, bool) or key in self.visited:
             return
@@ -295,11 +320,14 @@ class _Walk:
         if value is None and schema.get("nullable") is True:
             return
         for error in self.root.evolve(schema=schema).iter_errors(value):
-            place = pointer((*where, "default", *error.path))
             if error.validator == "format":
+                place = pointer((*where, "default", *error.path))
                 self.warnings.append(Flaw(place, error.message, "only the format is broken"))
-            else:
-                yield Flaw(place, error.message)
+            else:  # a default only documents: the schema is served without it
+                message = f"default {repairs.quote(value)}: {error.message}"
+                fix = repairs.Fix((*where, "default"), "without this default")
+                yield Flaw(pointer(fix.where), message, fix.served, fix)
+                return
 
     def properties(self, schema: Any, seen: frozenset[int] = frozenset()) -> set[Any]:
         """Every property name a schema defines, through its combinators and items."""
@@ -315,6 +343,17 @@ class _Walk:
             if keyword in schema:
                 found |= self.properties(schema[keyword], seen)
         return found
+
+
+def _known(dialect: Any) -> bool:
+    """Whether a `$schema` names a JSON Schema dialect the validators know (draft 3 to 2020-12)."""
+    return isinstance(dialect, str) and validator_for({"$schema": dialect}, None) is not None
+
+
+def _unknown_dialect(dialect: Any, where: Where) -> Flaw:
+    message = f"{repairs.quote(dialect)} is no JSON Schema dialect specmock knows"
+    fix = repairs.Fix(where, "as the document's own dialect")
+    return Flaw(pointer(where), message, fix.served, fix)
 
 
 def _any_text(value: str) -> bool:
