@@ -3,6 +3,9 @@ not handle a request. Answers are checked against the spec's response schemas.""
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import pytest
 
 from specmock.mock.actions import ActionRequest
@@ -243,3 +246,23 @@ def test_actions_a_singleton_under_an_item_is_stored_read_and_deleted():
     assert widgets.act("delete", lock, params=params).status == 204
     gone = widgets.act("get", lock, params=params)
     assert isinstance(gone, Problem) and gone.status == 404
+
+
+def test_actions_leave_an_answer_that_holds_no_json_record_to_the_responder():
+    pdf = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+    document: dict[str, Any] = copy.deepcopy(WIDGETS)
+    document["paths"]["/widgets/{widget_id}/preview"] = {
+        "parameters": _widget_param(),
+        "put": {
+            "requestBody": {"required": True, "content": _json(REASON)},
+            "responses": {"200": {"description": "the preview", "content": pdf}},
+        },
+    }
+    widgets = Shelf(document)
+    preview = widgets.act(
+        "put", "/widgets/{widget_id}/preview", {"reason": "x"}, params={"widget_id": "1"}
+    )
+    assert isinstance(preview, NotHandled)
+    assert (
+        preview.reason == "PUT /widgets/{widget_id}/preview answers no JSON body to hold a record"
+    )

@@ -1,4 +1,5 @@
 import random
+import uuid
 
 import pytest
 
@@ -40,3 +41,10 @@ def test_scalars_write_string(view, expected):
 )
 def test_scalars_write_number_variants(view, integer, expected):
     assert [write_number(view, integer, variant, rng(), False) for variant in range(4)] == expected
+
+
+def test_scalars_write_string_tries_a_formats_value_in_the_case_its_pattern_wants():
+    upper = "^[{(]?[0-9A-F]{8}[-]?([0-9A-F]{4}[-]?){3}[0-9A-F]{12}[)}]?$"
+    for seed in range(20):
+        text = write_string({"format": "uuid", "pattern": upper}, "id", random.Random(seed))
+        assert uuid.UUID(text) and text == text.upper() and len(text) == 36

@@ -94,3 +94,10 @@ def test_negotiation_unterminated_multipart_is_named(content_type, body, expecte
 )
 def test_negotiation_json_wins_a_tie_where_a_spec_lists_xml_first(accept, expected):
     assert acceptable(accept, ["application/xml", "application/json"]) == expected
+
+
+def test_negotiation_documented_type_prefers_the_type_written_with_the_same_parameters():
+    documented = ["application/json;version=2018-01-01", "application/json;version=YYYY-MM-DD"]
+    assert documented_type("application/json; version=YYYY-MM-DD", documented) == documented[1]
+    assert documented_type("Application/JSON;version=2018-01-01", documented) == documented[0]
+    assert documented_type("application/json", documented) == documented[0]

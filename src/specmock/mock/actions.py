@@ -69,6 +69,10 @@ class Actions:
             # No success is documented (petstore's POST /pet has only `405`): the client is told
             # the request failed, so nothing is stored; the documented answer is given.
             return NotHandled(f"{operation.label} documents no success")
+        success = operation.responses.get(binding.success.key) or {}
+        if binding.success.schema is None and success.get("content"):
+            # a document, an image, a CSV: no record is shown in it; the responder writes it
+            return NotHandled(f"{operation.label} answers no JSON body to hold a record")
         role = binding.action.role
         if role == "create":
             return self._create(binding, session, request)

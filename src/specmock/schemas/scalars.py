@@ -31,14 +31,12 @@ def write_string(view: View, label: str, rng: random.Random) -> str:
     high = view.get("maxLength") if int_or(view.get("maxLength"), -1) >= 0 else None
     pattern = view.get("pattern")
     make = _FORMATS.get(str(view.get("format")))
-    text = make(_slug(label), rng) if make else None
-    fits = text is not None and low <= len(text) <= (len(text) if high is None else high)
-    if (
-        text is not None
-        and fits
-        and (not isinstance(pattern, str) or patterns.searches(pattern, text))
-    ):
-        return text
+    made = make(_slug(label), rng) if make else None
+    # a format's value in its other letter cases too: `^[0-9A-F-]{36}$` beside `format: uuid`
+    for text in (made, made.upper(), made.lower()) if made is not None else ():
+        fits = low <= len(text) <= (len(text) if high is None else high)
+        if fits and (not isinstance(pattern, str) or patterns.searches(pattern, text)):
+            return text
     if isinstance(pattern, str):
         return patterns.matching(pattern, rng, min_length=low, max_length=high)
     text = f"{label}-{rng.randint(1, 999)}"[:high]

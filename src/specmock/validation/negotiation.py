@@ -54,6 +54,11 @@ def essence(media_type: str) -> str:
     return media_type.split(";", 1)[0].strip().lower()
 
 
+def _normal(media_type: str) -> str:
+    """`Application/JSON; Version=2` -> `application/json;version=2`."""
+    return ";".join(part.strip() for part in media_type.lower().split(";"))
+
+
 def _suffix(subtype: str) -> str:
     return subtype.rsplit("+", 1)[1] if "+" in subtype else ""
 
@@ -67,7 +72,13 @@ def is_json(media_type: str) -> bool:
 
 
 def documented_type(content_type: str, documented: Iterable[str]) -> str | None:
-    """The documented request media type (maybe a range like `*/*`) that a body's type matches."""
+    """The documented request media type (maybe a range like `*/*`) that a body's type matches:
+    the one written exactly so (parameters too: `application/json;version=2`) first."""
+    documented = list(documented)
+    exact = _normal(content_type)
+    for media in documented:
+        if _normal(media) == exact:
+            return media
     given = essence(content_type)
     covering = None
     for media in documented:
