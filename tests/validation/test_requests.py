@@ -342,3 +342,55 @@ def test_api_validator_disregards_accept_where_the_operation_declares_it_as_a_pa
     assert validator.negotiated_accept(logo, "image/*") == "image/*"
     assert validator.negotiated_accept(photo, versioned) == versioned
     assert validator.unacceptable(photo, versioned) is not None
+
+
+ANYTHING: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Events", "version": "1"},
+    "paths": {
+        "/events": {
+            "post": {
+                "requestBody": {
+                    "content": {
+                        "*/*": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"type": {"type": "string"}},
+                            }
+                        }
+                    }
+                },
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        (b'{"type": "Normal"}', "application/json", []),
+        (b'{"type": {}}', "application/json", [("body", "/type")]),
+        (b'{"type": 5}', "application/merge-patch+json", [("body", "/type")]),
+        (b"{nope", "application/json", [("body", "")]),
+    ],
+)
+def test_api_validator_reads_a_json_body_documented_under_a_range_as_json(
+    body, content_type, expected
+):
+    api = Api.from_dict("events", ANYTHING)
+    validator = ApiValidator(api)
+    given = RequestData.of(
+        "post",
+        "/events",
+        query=QueryParams(""),
+        headers=Headers({}),
+        cookies={},
+        path_params={},
+        body=body,
+        content_type=content_type,
+    )
+    checked = validator.check(api.operations[0], given)
+    found = [] if isinstance(checked, Accepted) else [(v.location, v.name) for v in checked]
+    assert found == expected

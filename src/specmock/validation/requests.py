@@ -198,10 +198,33 @@ class ApiValidator:
         if unterminated is not None:
             found.append(Violation("body", "", unterminated))
             return found
+        ranged = self._ranged_json(operation, request)
+        if ranged is not None:
+            found.extend(ranged)
+            return found
         refused = self._core.body_error(operation, request.body, request.content_type)
         if refused is not None:
             found.extend(body_violations(refused, request.body, request.content_type))
         return found
+
+    def _ranged_json(self, operation: Operation, request: RequestData) -> list[Violation] | None:
+        """The violations of a JSON body documented only under a range (`*/*`, `application/*`:
+        Swagger 2.0's `consumes: ["*/*"]`), read as the JSON its Content-Type says; openapi-core
+        would hand the range's schema the raw bytes. None: the body is not such a one."""
+        given = request.content_type
+        if not request.body or not negotiation.is_json(given) or "*" in negotiation.essence(given):
+            return None
+        content = (operation.spec.get("requestBody") or {}).get("content") or {}
+        documented = negotiation.documented_type(given, content)
+        if documented is None or "*" not in documented:
+            return None
+        try:
+            value = strict_json(request.body)
+        except (ValueError, RecursionError) as error:
+            return [Violation("body", "", f"the body is not JSON, as {given!r} says: {error}")]
+        if not isinstance(content[documented], Mapping) or "schema" not in content[documented]:
+            return []
+        return self._schema_violations(operation, documented, value)
 
     def _schema_violations(
         self,
