@@ -2,6 +2,7 @@ import json
 import uuid
 
 import pytest
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from specmock.errors import SpecmockError
 from specmock.mock import store
@@ -223,3 +224,21 @@ def test_store_string_ids_issued_are_remembered_up_to_a_bound():
     assert len(state._issued) == store_module._RECENT_IDS
     taken = store_module._Recent(("a", "/things"), state._issued)
     assert f"id{3 * store_module._RECENT_IDS - 1}" in taken and "id0" not in taken
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "string", "pattern": "^MG[0-9a-fA-F]{32}$", "minLength": 34, "maxLength": 34},
+        {"type": "string", "minLength": 12},
+        {"type": "string", "maxLength": 4},
+        {"type": "integer", "minimum": 1000},
+    ],
+)
+def test_store_new_ids_meet_their_path_parameters_schema(schema):
+    taken: set[str] = set()
+    for _ in range(5):
+        made = new_id(schema, taken)
+        assert not list(Draft202012Validator(schema).iter_errors(made)), made
+        assert str(made) not in taken
+        taken.add(str(made))

@@ -54,6 +54,7 @@ EXPLAINED = {
     ),
     r"^body: '.*' is not a documented JSON type$": "form, multipart and text bodies",
     r"^body: no compiled check$": "a schema with a discriminator or patternProperties",
+    r"^body: an empty form$": "an empty URL-encoded body, read as a form without fields",
     r"parameter '.*': no compiled check$": "a parameter schema with no compiled check",
 }
 

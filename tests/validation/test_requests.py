@@ -3,6 +3,7 @@ the exact violations of what it refuses (each part of a request, and the numeric
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -394,3 +395,30 @@ def test_api_validator_reads_a_json_body_documented_under_a_range_as_json(
     checked = validator.check(api.operations[0], given)
     found = [] if isinstance(checked, Accepted) else [(v.location, v.name) for v in checked]
     assert found == expected
+
+
+def test_api_validator_an_empty_url_encoded_body_is_a_form_without_fields():
+    form = "application/x-www-form-urlencoded"
+    schema = {"type": "object", "required": ["To"], "properties": {"To": {"type": "string"}}}
+    document = copy.deepcopy(ANYTHING)
+    document["paths"]["/events"]["post"]["requestBody"] = {"content": {form: {"schema": schema}}}
+    api = Api.from_dict("events", document)
+    validator = ApiValidator(api)
+
+    def check(body: bytes, content_type: str) -> Any:
+        given = RequestData.of(
+            "post",
+            "/events",
+            query=QueryParams(""),
+            headers=Headers({}),
+            cookies={},
+            path_params={},
+            body=body,
+            content_type=content_type,
+        )
+        return validator.check(api.operations[0], given)
+
+    (missing,) = check(b"", form)
+    assert (missing.location, missing.name) == ("body", "/To")
+    assert isinstance(check(b"To=me", form), Accepted)
+    assert isinstance(check(b"", ""), Accepted)  # no body at all: it is optional

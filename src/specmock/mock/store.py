@@ -13,6 +13,7 @@ longest, and only when that one has been idle for `session_ttl` seconds; otherwi
 from __future__ import annotations
 
 import copy
+import random
 import time
 import uuid
 from collections import OrderedDict
@@ -25,6 +26,8 @@ from specmock.errors import SpecError, SpecmockError
 from specmock.mock.server_fields import ServerFields
 from specmock.mock.state_file import RecordCheck, Snapshot, StateFile
 from specmock.mock.storage import Address, StoredRecord
+from specmock.schemas.scalars import write_string
+from specmock.schemas.views import int_or
 
 MAX_SESSIONS = 1000
 _KEPT_NAMES = 10_000  # field names shared between stored records
@@ -347,17 +350,27 @@ class Store:
 
 
 def new_id(schema: Mapping[str, Any], taken: Collection[str]) -> str | int:
-    """A fresh id of the id parameter's type and format: integer, uuid, or a short string."""
+    """A fresh id of the id parameter's type and format: integer (from its `minimum`), uuid, a
+    string its `pattern` and lengths admit (Twilio's `^MG[0-9a-fA-F]{32}$`), or a short string."""
     if _is_numeric_schema(schema):
         numbers = [int(t) for t in taken if t.isdigit()]
-        return max(numbers, default=0) + 1
+        floor = int_or(schema.get("minimum"), 1) - 1
+        return max([*numbers, floor], default=0) + 1
     if schema.get("format") == "uuid":
         return str(uuid.uuid4())
+    if any(key in schema for key in ("pattern", "minLength", "maxLength")):
+        for _ in range(_DRAWS):
+            made = write_string(dict(schema), "id", random.Random(uuid.uuid4().int))
+            if made not in taken and not made.isdigit() and "/" not in made and made.strip():
+                return made
     while True:
         candidate = uuid.uuid4().hex[:10]
         # all digits, it could be an integer id once issued here and since deleted
         if candidate not in taken and not candidate.isdigit():
             return candidate
+
+
+_DRAWS = 16  # strings drawn for a patterned id before a plain one is taken
 
 
 def _is_numeric_schema(schema: Mapping[str, Any]) -> bool:

@@ -168,7 +168,10 @@ class OperationCheck:
             if refusal is not None:
                 judgement.parameters[(parameter.where, parameter.name)] = refusal
         if not body:
-            judgement.body = "body: missing" if self.body_required else None
+            if negotiation.essence(content_type) == negotiation.FORM and self.documents_body:
+                judgement.body = "body: an empty form"  # no body, or a form without fields
+            else:
+                judgement.body = "body: missing" if self.body_required else None
             return judgement
         if not self.documents_body:
             judgement.body = "body: not documented"
