@@ -5,6 +5,7 @@ from specmock.validation.negotiation import (
     acceptable,
     choose,
     documented_type,
+    is_xml,
     unterminated_multipart,
 )
 
@@ -94,3 +95,17 @@ def test_negotiation_unterminated_multipart_is_named(content_type, body, expecte
 )
 def test_negotiation_json_wins_a_tie_where_a_spec_lists_xml_first(accept, expected):
     assert acceptable(accept, ["application/xml", "application/json"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("media_type", "expected"),
+    [
+        pytest.param("application/xml", True, id="xml"),
+        pytest.param("Text/XML; charset=utf-8", True, id="text-xml"),
+        pytest.param("application/atom+xml", True, id="suffix"),
+        pytest.param("application/json", False, id="json"),
+        pytest.param("application/xml-dtd", False, id="not-xml"),
+    ],
+)
+def test_negotiation_is_xml(media_type, expected):
+    assert is_xml(media_type) is expected

@@ -163,6 +163,26 @@ def json_deserializers(document: Mapping[str, Any]) -> dict[str, Any]:
     return found
 
 
+def xml_as_json(document: Mapping[str, Any]) -> dict[str, Any]:
+    """JSON readers for the document's XML request types: an XML body reaches openapi-core
+    already read by its schema as JSON (see `ApiValidator.check`), never as XML text."""
+    found: dict[str, Any] = {}
+    _collect_xml_types(document, found)
+    return dict.fromkeys(("application/xml", "text/xml", *found), strict_json)
+
+
+def _collect_xml_types(node: Any, found: dict[str, Any]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "content" and isinstance(value, dict):
+                found.update(dict.fromkeys(m for m in value if negotiation.is_xml(m)))
+            if key not in _NOT_CONTENT:
+                _collect_xml_types(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _collect_xml_types(item, found)
+
+
 _NOT_CONTENT = frozenset(("schema", "schemas", "example", "examples"))
 
 

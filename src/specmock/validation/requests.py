@@ -9,13 +9,15 @@ Answers (a real server's, seen by the proxy) are judged by `validation.responses
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from openapi_core.datatypes import RequestParameters
 
 from specmock.problems import Problem
+from specmock.schemas.xmlcodec import Unreadable, XmlCodec
 from specmock.spec.api import Api, Operation
 from specmock.spec.parsing import strict_json
 from specmock.spec.refs import follow
@@ -27,6 +29,7 @@ from specmock.validation.documents import (
     not_required,
     request_compiler,
     validator_document,
+    xml_as_json,
 )
 from specmock.validation.fastpath import FastJudgement, FastPath
 from specmock.validation.numeric import NumericParameters
@@ -88,16 +91,23 @@ class ApiValidator:
         requests = self._document if legacy else not_required(self._document, "readOnly")
         answers = self._document if legacy else not_required(self._document, "writeOnly")
         self._fast = FastPath(requests, request_compiler(requests, legacy))
-        self._core = RequestStages(requests, legacy, readers)
+        self._core = RequestStages(requests, legacy, readers | xml_as_json(api.document))
         self._numeric = NumericParameters(self._document)
         self._answers = ResponseValidator(answers, legacy, readers)
         self._acceptance: dict[tuple[str, str | None], Problem | None] = {}
+        self._xml = XmlCodec(api.document, legacy)
 
     def check(self, operation: Operation, request: RequestData) -> Accepted | list[Violation]:
         """The request accepted, or every way its parameters and body break the operation.
 
         The fast path judges first; openapi-core reads only the parts it could not vouch for.
+        An XML body is read by its schema (`schemas.xmlcodec`) and judged as that JSON value.
         """
+        if request.body and negotiation.is_xml(request.content_type):
+            read = self._from_xml(operation, request)
+            if isinstance(read, Violation):
+                return [read]
+            request = read
         judgement = self._fast.judge(
             operation, request.parameters, request.body, request.content_type
         )
@@ -112,6 +122,20 @@ class ApiValidator:
         if negotiation.essence(request.content_type) == negotiation.FORM:
             return self._core.body_value(operation, request.body, request.content_type)
         return _json_or_none(request.body)
+
+    def _from_xml(self, operation: Operation, request: RequestData) -> RequestData | Violation:
+        """The request with its XML body read as the JSON value its schema describes (which the
+        fast path and openapi-core then judge as they judge JSON), or why it cannot be read."""
+        body = follow(self._document, operation.spec.get("requestBody"))
+        content = (body.get("content") if isinstance(body, dict) else None) or {}
+        documented = negotiation.documented_type(request.content_type, content)
+        media = content.get(documented) if documented is not None else None
+        if not isinstance(media, dict):
+            return request  # not documented: openapi-core names the media type
+        value = self._xml.read(request.body or b"", media.get("schema") or {})
+        if isinstance(value, Unreadable):
+            return Violation("body", "", value.message)
+        return replace(request, body=json.dumps(value, separators=(",", ":")).encode())
 
     def unacceptable(self, operation: Operation, accept: str | None) -> Problem | None:
         """The 406 problem when `Accept` admits none of the success response's media types
