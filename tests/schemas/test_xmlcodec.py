@@ -121,6 +121,11 @@ def test_xmlcodec_reads_back_what_it_writes(codec):
             {"name": "a", "vaccinated": "maybe", "photoUrls": [], "extra": "1"},
             id="untyped-text-left-for-the-validator",
         ),
+        pytest.param(
+            b"<pet><name>a</name><photoUrl>null</photoUrl></pet>",
+            {"name": "a", "photoUrls": "null"},
+            id="text-in-a-wrapper-is-no-array",
+        ),
     ],
 )
 def test_xmlcodec_types_text_by_the_schema(codec, body, expected):

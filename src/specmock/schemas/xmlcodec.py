@@ -224,8 +224,10 @@ class XmlCodec:
     def _read_member_array(
         self, value: dict[str, Any], member: _Member, child: Element, depth: int
     ) -> None:
-        if member.wrapped:
+        if member.wrapped and (len(child) or not (child.text or "").strip()):
             value[member.name] = [self._read(item, member.items, depth + 2) for item in child]
+        elif member.wrapped:  # text where items belong: left for the validator to refuse
+            value[member.name] = child.text
         else:
             value.setdefault(member.name, []).append(self._read(child, member.items, depth + 1))
 
