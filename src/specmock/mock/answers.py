@@ -139,6 +139,8 @@ class Responder:
             answers_xml = self._answers_xml[operation.pointer] = _documents_xml(operation)
         if not answers_xml or reply.media_type is None or isinstance(reply.body, str | bytes):
             return reply
+        if not negotiation.is_xml(reply.media_type) and (not accept or "xml" not in accept.lower()):
+            return reply  # a JSON reply stays JSON unless `Accept` names an XML type
         key = _response_key(operation, reply.status)
         content = (operation.responses.get(key) or {}).get("content") or {} if key else {}
         chosen = negotiation.acceptable(accept, content) if content else None

@@ -158,46 +158,37 @@ def _has_type_list(schema: Any) -> bool:
 def json_deserializers(document: Mapping[str, Any]) -> dict[str, Any]:
     """Strict JSON readers for `application/json` and the document's `+json` media types (which
     openapi-core would otherwise leave as bytes)."""
-    found: dict[str, Any] = {"application/json": strict_json}
-    _collect_json_types(document, found)
-    return found
+    return request_readers(document)[0]
 
 
-def xml_as_json(document: Mapping[str, Any]) -> dict[str, Any]:
-    """JSON readers for the document's XML request types: an XML body reaches openapi-core
-    already read by its schema as JSON (see `ApiValidator.check`), never as XML text."""
-    found: dict[str, Any] = {}
-    _collect_xml_types(document, found)
-    return dict.fromkeys(("application/xml", "text/xml", *found), strict_json)
-
-
-def _collect_xml_types(node: Any, found: dict[str, Any]) -> None:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "content" and isinstance(value, dict):
-                found.update(dict.fromkeys(m for m in value if negotiation.is_xml(m)))
-            if key not in _NOT_CONTENT:
-                _collect_xml_types(value, found)
-    elif isinstance(node, list):
-        for item in node:
-            _collect_xml_types(item, found)
+def request_readers(document: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`json_deserializers`, and strict JSON readers for the document's XML types (and
+    `application/xml`, `text/xml`): an XML request body reaches openapi-core already read by its
+    schema as JSON (see `ApiValidator.check`), never as XML text. One walk finds both."""
+    types: dict[str, None] = {}
+    _collect_media_types(document, types)
+    json_types = [m for m in types if negotiation.essence(m).endswith("+json")]
+    xml_types = ["application/xml", "text/xml", *(m for m in types if negotiation.is_xml(m))]
+    return (
+        dict.fromkeys(("application/json", *json_types), strict_json),
+        dict.fromkeys(xml_types, strict_json),
+    )
 
 
 _NOT_CONTENT = frozenset(("schema", "schemas", "example", "examples"))
 
 
-def _collect_json_types(node: Any, found: dict[str, Any]) -> None:
+def _collect_media_types(node: Any, found: dict[str, None]) -> None:
     """Media types of every `content` map, skipping schemas and examples (none is there)."""
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "content" and isinstance(value, dict):
-                json_types = [m for m in value if negotiation.essence(m).endswith("+json")]
-                found.update(dict.fromkeys(json_types, strict_json))
+                found.update(dict.fromkeys(value))
             if key not in _NOT_CONTENT:
-                _collect_json_types(value, found)
+                _collect_media_types(value, found)
     elif isinstance(node, list):
         for item in node:
-            _collect_json_types(item, found)
+            _collect_media_types(item, found)
 
 
 class EcmaPatterns(SchemaValidatorsFactory):

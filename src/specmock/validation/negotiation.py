@@ -68,6 +68,8 @@ def is_json(media_type: str) -> bool:
 
 def is_xml(media_type: str) -> bool:
     """`application/xml`, `text/xml` and `+xml` types (`application/atom+xml`)."""
+    if "xml" not in media_type.lower():
+        return False  # asked of every JSON request and answer: the common answer at once
     subtype = essence(media_type).partition("/")[2]
     return subtype == "xml" or subtype.endswith("+xml")
 

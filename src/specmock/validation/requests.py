@@ -25,11 +25,10 @@ from specmock.validation import negotiation
 from specmock.validation.core import RequestStages
 from specmock.validation.core_errors import body_violations, parameter_violations, schema_violations
 from specmock.validation.documents import (
-    json_deserializers,
     not_required,
     request_compiler,
+    request_readers,
     validator_document,
-    xml_as_json,
 )
 from specmock.validation.fastpath import FastJudgement, FastPath
 from specmock.validation.numeric import NumericParameters
@@ -85,13 +84,13 @@ class ApiValidator:
     def __init__(self, api: Api) -> None:
         legacy = not api.version.startswith("3.1")
         self._document = validator_document(api.document)
-        readers = json_deserializers(api.document)
+        readers, xml_readers = request_readers(api.document)
         # openapi-core honours readOnly and writeOnly for 3.0 only; for 3.1 each direction gets a
         # view where the properties it may leave out are not required.
         requests = self._document if legacy else not_required(self._document, "readOnly")
         answers = self._document if legacy else not_required(self._document, "writeOnly")
         self._fast = FastPath(requests, request_compiler(requests, legacy))
-        self._core = RequestStages(requests, legacy, readers | xml_as_json(api.document))
+        self._core = RequestStages(requests, legacy, readers | xml_readers)
         self._numeric = NumericParameters(self._document)
         self._answers = ResponseValidator(answers, legacy, readers)
         self._acceptance: dict[tuple[str, str | None], Problem | None] = {}
