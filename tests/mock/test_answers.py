@@ -151,7 +151,8 @@ def test_responses_problem_in_an_xml_only_error_shape_is_written_in_xml():
     found = Responder(target).problem_reply(target.operations[0], Problem(400, "bad input"))
     assert (found.media_type, found.encoded) == (
         "text/xml",
-        b'<?xml version="1.0" encoding="UTF-8"?><error code="400"><message>bad input</message></error>',
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<error code="400"><message>bad input</message></error>',
     )
 
 
