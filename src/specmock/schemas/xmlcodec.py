@@ -27,9 +27,11 @@ from defusedxml.ElementTree import fromstring
 
 from specmock.schemas.views import CHOICES, Views, as_list, as_mapping, as_strings
 from specmock.spec.parsing import INTEGER, NUMBER
+from specmock.spec.perobject import PerObject
 
 DEFAULT_ROOT = "data"  # the root's name when neither `xml.name` nor a component names it
 _MAX_DEPTH = 200  # elements nested deeper than this are refused (the reader recurses)
+_KEPT_LAYOUTS = 10_000  # object schemas' layouts kept per document
 _DECLARATION = re.compile(rb"\s*<\?xml[^>]*\?>")
 _FRAGMENT = "specmock-fragment"  # wraps the sibling items of an unwrapped root array
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9_.\-]")
@@ -61,10 +63,23 @@ class _Member:
 
     name: str  # the property's name in the value
     schema: Any
+    view: Mapping[str, Any]
     tag: str  # its element's or attribute's local name
     kind: list[str]  # the types its view admits
     wrapped: bool
     items: Any  # the items' schema, for an array property
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        return _options(self.view)
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """An object schema's properties by name, and by the XML name they are written under."""
+
+    members: dict[str, _Member]
+    by_tag: dict[str, _Member]
 
 
 class XmlCodec:
@@ -73,6 +88,7 @@ class XmlCodec:
     def __init__(self, document: Mapping[str, Any], legacy: bool) -> None:
         """`legacy`: the document is OpenAPI 3.0."""
         self._views = Views(document, legacy)
+        self._layouts: PerObject[_Layout] = PerObject(limit=_KEPT_LAYOUTS)
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -101,21 +117,20 @@ class XmlCodec:
             return
         attributes: list[str] = []
         children: list[str] = []
-        members = self._members(view)
+        members = self._layout(view).members
         for key, item in value.items():
             member = members.get(key)
             if member is None:
                 extra = view.get("additionalProperties")
                 self._write(children, item, _xml_name(key), extra, bound)
                 continue
-            options = _options(self._views.flatten(member.schema)[0])
+            options = member.options
             if options.get("attribute") is True and not isinstance(item, dict | list):
                 attribute, declared, _ = _element_name(member.tag, options, bound)
                 declarations += declared
                 attributes.append(f' {attribute}="{_text(item)}"')
             elif isinstance(item, list):
-                array_view = self._views.flatten(member.schema)[0]
-                self._write_array(children, item, member.tag, array_view, bound, member.wrapped)
+                self._write_array(children, item, member.tag, member.view, bound, member.wrapped)
             else:
                 self._write(children, item, member.tag, member.schema, bound)
         out.append(f"<{name}{declarations}{''.join(attributes)}>{''.join(children)}</{name}>")
@@ -192,8 +207,8 @@ class XmlCodec:
         return _typed(text, kinds)
 
     def _read_object(self, element: Element, view: Mapping[str, Any], depth: int) -> Any:
-        members = self._members(view)
-        by_tag = {_xml_name(m.tag): m for m in members.values()}
+        layout = self._layout(view)
+        members, by_tag = layout.members, layout.by_tag
         value: dict[str, Any] = {}
         repeated: set[str] = set()
         for name, text in element.attrib.items():
@@ -233,9 +248,12 @@ class XmlCodec:
 
     # -- schemas ------------------------------------------------------------------------------
 
-    def _members(self, view: Mapping[str, Any]) -> dict[str, _Member]:
+    def _layout(self, view: Mapping[str, Any]) -> _Layout:
         """The object's properties as XML writes them (an array property under its items' name
-        when unwrapped: one element per item)."""
+        when unwrapped: one element per item), worked out once per view."""
+        return self._layouts.get(view, lambda: self._lay_out(view))
+
+    def _lay_out(self, view: Mapping[str, Any]) -> _Layout:
         members: dict[str, _Member] = {}
         for name, schema in as_mapping(view.get("properties")).items():
             member_view, _ = self._views.flatten(schema)
@@ -246,8 +264,8 @@ class XmlCodec:
             items = member_view.get("items") if "array" in kinds else None
             if items is not None and not wrapped:
                 tag = str(_options(self._views.flatten(items)[0]).get("name") or tag)
-            members[name] = _Member(name, schema, tag, kinds, wrapped, items)
-        return members
+            members[name] = _Member(name, schema, member_view, tag, kinds, wrapped, items)
+        return _Layout(members, {_xml_name(m.tag): m for m in members.values()})
 
 
 def _kinds(view: Mapping[str, Any]) -> list[str]:
