@@ -129,3 +129,49 @@ def test_responses_an_operation_documenting_no_response_at_all_answers_an_empty_
     }
     target = Api.from_dict("t", document)
     assert Responder(target).reply(target.operations[0], Prefer(), None) == Reply(200)
+
+
+XML_ERROR = {
+    "type": "object",
+    "xml": {"name": "error"},
+    "properties": {
+        "code": {"type": "integer", "xml": {"attribute": True}},
+        "message": {"type": "string"},
+    },
+}
+
+
+def test_responses_problem_in_an_xml_only_error_shape_is_written_in_xml():
+    target = api(
+        {
+            "200": {"description": "ok"},
+            "400": {"description": "bad", "content": {"text/xml": {"schema": XML_ERROR}}},
+        }
+    )
+    found = Responder(target).problem_reply(target.operations[0], Problem(400, "bad input"))
+    assert (found.media_type, found.encoded) == (
+        "text/xml",
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<error code="400"><message>bad input</message></error>',
+    )
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        pytest.param(None, "application/json", id="no-accept-json"),
+        pytest.param("*/*", "application/json", id="any-json"),
+        pytest.param("application/xml", "application/xml", id="xml"),
+        pytest.param("application/xml;q=0.5, application/json", "application/json", id="quality"),
+    ],
+)
+def test_responses_rendered_writes_a_json_reply_in_the_xml_accept_prefers(accept, media_type):
+    content = {"application/json": {"schema": XML_ERROR}, "application/xml": {"schema": XML_ERROR}}
+    target = api({"200": {"description": "ok", "content": content}})
+    reply = Reply(200, "application/json", {"code": 7, "message": "hi"}, {"ETag": '"1"'})
+    rendered = Responder(target).rendered(target.operations[0], reply, accept)
+    assert (rendered.media_type, rendered.headers) == (media_type, {"ETag": '"1"'})
+    if media_type == "application/xml":
+        assert rendered.encoded is not None and rendered.encoded.endswith(
+            b'<error code="7"><message>hi</message></error>'
+        )

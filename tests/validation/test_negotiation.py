@@ -5,6 +5,7 @@ from specmock.validation.negotiation import (
     acceptable,
     choose,
     documented_type,
+    is_xml,
     unterminated_multipart,
 )
 
@@ -101,3 +102,17 @@ def test_negotiation_documented_type_prefers_the_type_written_with_the_same_para
     assert documented_type("application/json; version=YYYY-MM-DD", documented) == documented[1]
     assert documented_type("Application/JSON;version=2018-01-01", documented) == documented[0]
     assert documented_type("application/json", documented) == documented[0]
+
+
+@pytest.mark.parametrize(
+    ("media_type", "expected"),
+    [
+        pytest.param("application/xml", True, id="xml"),
+        pytest.param("Text/XML; charset=utf-8", True, id="text-xml"),
+        pytest.param("application/atom+xml", True, id="suffix"),
+        pytest.param("application/json", False, id="json"),
+        pytest.param("application/xml-dtd", False, id="not-xml"),
+    ],
+)
+def test_negotiation_is_xml(media_type, expected):
+    assert is_xml(media_type) is expected

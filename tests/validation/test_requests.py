@@ -422,3 +422,47 @@ def test_api_validator_an_empty_url_encoded_body_is_a_form_without_fields():
     assert (missing.location, missing.name) == ("body", "/To")
     assert isinstance(check(b"To=me", form), Accepted)
     assert isinstance(check(b"", ""), Accepted)  # no body at all: it is optional
+
+
+def xml_validator(version: str) -> tuple[ApiValidator, Operation]:
+    spec = document(version)
+    content = spec["paths"]["/pets"]["post"]["requestBody"]["content"]
+    content["application/xml"] = content.pop("application/json")
+    spec["components"]["schemas"]["Pet"]["xml"] = {"name": "pet"}
+    api = Api.from_dict("pets", spec)
+    return ApiValidator(api), api.operations[-1]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_api_validator_check_reads_an_xml_body_by_its_schema(version):
+    validator, operation = xml_validator(version)
+    body = b'<?xml version="1.0"?><pet><name>Rex</name><tag>good</tag></pet>'
+    created = request("post", body=body, content_type="application/xml; charset=utf-8")
+    assert validator.check(operation, created) == Accepted({"name": "Rex", "tag": "good"})
+    too_long = request(
+        "post", body=b"<pet><name>RexRexRexRex</name></pet>", content_type="application/xml"
+    )
+    assert [(v.location, v.name) for v in validator.check(operation, too_long)] == [
+        ("body", "/name")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        pytest.param(
+            b"<pet><name>Rex</pet>",
+            "the XML body cannot be read at line 1, column 17: mismatched tag",
+            id="malformed",
+        ),
+        pytest.param(
+            b'<!DOCTYPE p [<!ENTITY a "aa"><!ENTITY b "&a;&a;">]><pet><name>&b;</name></pet>',
+            "the XML body cannot be read: it declares a DTD (<!DOCTYPE>), which is refused",
+            id="entities",
+        ),
+    ],
+)
+def test_api_validator_check_refuses_xml_it_cannot_read(body, message):
+    validator, operation = xml_validator("3.0.3")
+    refused = validator.check(operation, request("post", body=body, content_type="application/xml"))
+    assert [(v.location, v.name, v.message) for v in refused] == [("body", "", message)]

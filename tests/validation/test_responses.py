@@ -177,3 +177,36 @@ def test_response_validator_refuses_write_only_properties_in_30_answers_only():
         ("response.body", "/secret", "Tried to read write-only property with s")
     ]
     assert violations("3.1.0", 201, RATE, body) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(b"<Pet><id>1</id></Pet>", [], id="valid"),
+        pytest.param(
+            b"<Pet><id>one</id></Pet>",
+            [("response.body", "/id", "'one' is not of type 'integer'")],
+            id="invalid",
+        ),
+        pytest.param(
+            b"<Pet><id>1</id>",
+            [
+                (
+                    "response.body",
+                    "",
+                    "the XML body cannot be read at line 1, column 16: no element found",
+                )
+            ],
+            id="unreadable",
+        ),
+    ],
+)
+def test_response_validator_reads_an_xml_answer_by_its_schema(body, expected):
+    spec = document("3.0.3")
+    created = spec["paths"]["/pets"]["post"]["responses"]["201"]
+    created["content"]["application/xml"] = created["content"]["application/json"]
+    api = Api.from_dict("pets", spec)
+    found = ApiValidator(api).response_violations(
+        api.operations[0], 201, RATE, body, "application/xml"
+    )
+    assert [(v.location, v.name, v.message) for v in found] == expected

@@ -69,10 +69,10 @@ def test_edges_only_informational_documented_is_501(edge):
     assert response.json()["detail"] == "GET /switch documents only 101, which cannot be sent"
 
 
-def test_edges_xml_only_response_says_it_is_not_implemented(edge):
+def test_edges_xml_only_response_is_written_in_xml(edge):
     response = edge.get("/xml")
-    assert response.status_code == 501
-    assert "cannot yet write a application/xml body" in response.json()["detail"]
+    assert (response.status_code, response.headers["content-type"]) == (200, "application/xml")
+    assert response.text.startswith('<?xml version="1.0" encoding="UTF-8"?><data>')
 
 
 def test_edges_documented_framing_headers_do_not_break_the_answer(edge):

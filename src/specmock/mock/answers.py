@@ -15,6 +15,7 @@ from typing import Any
 
 from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
 from specmock.schemas.synthesis import Synthesizer
+from specmock.schemas.xmlcodec import XmlCodec
 from specmock.spec.api import Api, Operation, success_status
 from specmock.spec.refs import follow
 from specmock.validation import negotiation
@@ -97,6 +98,8 @@ class Responder:
         self.api = api
         self.synthesizer = Synthesizer(api.document)
         self._bodies: dict[tuple[str, str, str, str], Any] = {}
+        self._xml = XmlCodec(api.document, legacy=not api.version.startswith("3.1"))
+        self._answers_xml: dict[str, bool] = {}  # operation pointer -> documents an XML answer
 
     # -- success ------------------------------------------------------------------------------
 
@@ -121,11 +124,31 @@ class Responder:
         body = self._body(operation, key, media_type, content[media_type], prefer)
         if isinstance(body, Problem):
             return body
-        if not negotiation.is_json(media_type) and not isinstance(body, str | bytes):
+        if not _writable(media_type, body):
             return Problem(
                 501, f"specmock cannot yet write a {media_type} body for {operation.label} {key}"
             )
         return Reply(status, _concrete(media_type), body, headers)
+
+    def rendered(self, operation: Operation, reply: Reply, accept: str | None) -> Reply:
+        """`reply` in the type `Accept` prefers where that is XML (a stored record is kept as
+        JSON), its body written by the schema's `xml` objects (`schemas.xmlcodec`); any other
+        reply as it is. Only operations that document an XML answer pay for the look."""
+        answers_xml = self._answers_xml.get(operation.pointer)
+        if answers_xml is None:
+            answers_xml = self._answers_xml[operation.pointer] = _documents_xml(operation)
+        if not answers_xml or reply.media_type is None or isinstance(reply.body, str | bytes):
+            return reply
+        if not negotiation.is_xml(reply.media_type) and (not accept or "xml" not in accept.lower()):
+            return reply  # a JSON reply stays JSON unless `Accept` names an XML type
+        key = _response_key(operation, reply.status)
+        content = (operation.responses.get(key) or {}).get("content") or {} if key else {}
+        chosen = negotiation.acceptable(accept, content) if content else None
+        if chosen is None or not negotiation.is_xml(chosen):
+            return reply
+        schema = content[chosen].get("schema") or {}
+        encoded = self._xml.write(reply.body, schema)
+        return Reply(reply.status, chosen, reply.body, reply.headers, encoded)
 
     def choose_status(self, operation: Operation, code: int | None) -> tuple[str, int] | Problem:
         """(response key, status): the preferred code when documented, else the lowest 2xx."""
@@ -162,7 +185,7 @@ class Responder:
         name = prefer.example or ""
         cache_key = (operation.pointer, key, media_type, name)
         if cache_key not in self._bodies:
-            made = self._static_body(schema, media, name, seed)
+            made = self._static_body(schema, media, name, seed, media_type)
             self._bodies[cache_key] = self._checked(operation, key, media_type, schema, made)
         return self._bodies[cache_key]
 
@@ -171,6 +194,8 @@ class Responder:
     ) -> Any:
         """`body`, or a 501 naming where it breaks `schema`: a schema no value meets (or none
         the synthesizer finds) is said to be so rather than answered with an invalid body."""
+        if _xml_text(media_type, body):
+            return body
         unmet = self.synthesizer.problems(body, schema)
         if not unmet:
             return body
@@ -182,9 +207,11 @@ class Responder:
         )
 
     def _static_body(
-        self, schema: dict[str, Any], media: dict[str, Any], name: str, seed: str
+        self, schema: dict[str, Any], media: dict[str, Any], name: str, seed: str, media_type: str
     ) -> Any:
         example = _example(media, schema, name)
+        if _xml_text(media_type, example):
+            return example  # an example written as XML is served as it is
         if example is _MISSING:
             return self.synthesizer.generate(schema, seed=seed)
         return self.synthesizer.conform(example, schema, seed=seed)
@@ -231,7 +258,39 @@ class Responder:
         seed = f"{operation.pointer}:{key}:{media_type}:problem"
         start = _fill_message(self._resolve(schema), problem, self._resolve)
         body = self.synthesizer.conform(start, schema, seed=seed)
+        if negotiation.is_xml(media_type):
+            return Reply(status, media_type, body, headers, self._xml.write(body, schema))
         return Reply(status, _concrete(media_type), body, headers)
+
+
+def _writable(media_type: str, body: Any) -> bool:
+    """Whether a body can be written in `media_type`: JSON, XML (`rendered`) or text as is."""
+    json_like = negotiation.is_json(media_type) or negotiation.is_xml(media_type)
+    return json_like or isinstance(body, str | bytes)
+
+
+def _xml_text(media_type: str, body: Any) -> bool:
+    """An XML document given as text (an example written out), served as it is."""
+    return (
+        isinstance(body, str) and body.lstrip().startswith("<") and negotiation.is_xml(media_type)
+    )
+
+
+def _documents_xml(operation: Operation) -> bool:
+    return any(
+        negotiation.is_xml(media_type)
+        for response in operation.responses.values()
+        if isinstance(response, dict)
+        for media_type in response.get("content") or {}
+    )
+
+
+def _response_key(operation: Operation, status: int) -> str | None:
+    """The documented response for a status sent: exact, its range, or `default`."""
+    for key in (str(status), f"{str(status)[0]}XX", "default"):
+        if key in operation.responses:
+            return key
+    return None
 
 
 def _no_success(operation: Operation, key: str, status: int) -> Problem:

@@ -205,14 +205,15 @@ def _json_body_schema(operation: Operation) -> Mapping[str, Any]:
         if negotiation.is_json(media_type) and negotiation.essence(media_type) != JSON_PATCH:
             return media.get("schema") or {}
     for media_type, media in content.items():
-        if negotiation.essence(media_type) == negotiation.FORM:
+        if negotiation.essence(media_type) == negotiation.FORM or negotiation.is_xml(media_type):
             return media.get("schema") or {}
     return {}
 
 
 def _json_media(operation: Operation, key: str) -> str | None:
     content = ((operation.spec.get("responses") or {}).get(key) or {}).get("content") or {}
-    return next((m for m in content if negotiation.is_json(m)), None)
+    found = next((m for m in content if negotiation.is_json(m)), None)
+    return found or next((m for m in content if negotiation.is_xml(m)), None)  # XML-only
 
 
 def _json_response_schema(operation: Operation, key: str) -> Mapping[str, Any] | None:

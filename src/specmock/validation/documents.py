@@ -158,9 +158,21 @@ def _has_type_list(schema: Any) -> bool:
 def json_deserializers(document: Mapping[str, Any]) -> dict[str, Any]:
     """Strict JSON readers for `application/json` and the document's `+json` media types (which
     openapi-core would otherwise leave as bytes)."""
-    found: dict[str, Any] = {"application/json": read_json}
-    _collect_json_types(document, found)
-    return found
+    return request_readers(document)[0]
+
+
+def request_readers(document: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`json_deserializers`, and strict JSON readers for the document's XML types (and
+    `application/xml`, `text/xml`): an XML request body reaches openapi-core already read by its
+    schema as JSON (see `ApiValidator.check`), never as XML text. One walk finds both."""
+    types: dict[str, None] = {}
+    _collect_media_types(document, types)
+    json_types = [m for m in types if negotiation.essence(m).endswith("+json")]
+    xml_types = ["application/xml", "text/xml", *(m for m in types if negotiation.is_xml(m))]
+    return (
+        dict.fromkeys(("application/json", *json_types), read_json),
+        dict.fromkeys(xml_types, read_json),
+    )
 
 
 def read_json(data: bytes | str, **_parameters: str) -> Any:
@@ -172,18 +184,17 @@ def read_json(data: bytes | str, **_parameters: str) -> Any:
 _NOT_CONTENT = frozenset(("schema", "schemas", "example", "examples"))
 
 
-def _collect_json_types(node: Any, found: dict[str, Any]) -> None:
+def _collect_media_types(node: Any, found: dict[str, None]) -> None:
     """Media types of every `content` map, skipping schemas and examples (none is there)."""
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "content" and isinstance(value, dict):
-                json_types = [m for m in value if negotiation.essence(m).endswith("+json")]
-                found.update(dict.fromkeys(json_types, read_json))
+                found.update(dict.fromkeys(value))
             if key not in _NOT_CONTENT:
-                _collect_json_types(value, found)
+                _collect_media_types(value, found)
     elif isinstance(node, list):
         for item in node:
-            _collect_json_types(item, found)
+            _collect_media_types(item, found)
 
 
 class EcmaPatterns(SchemaValidatorsFactory):

@@ -3,7 +3,8 @@
 openapi-core walks the spec and builds its schema validators again on every call, which makes it
 the slow part of a request (`bench/validators.py` compares the two). An `OperationCheck` is built
 once per operation, on its first request: each parameter read the simple way (a scalar in its
-default style) with a compiled check of its schema, and a compiled check per documented JSON body.
+default style) with a compiled check of its schema, and a compiled check per documented JSON body
+(and XML body, which `ApiValidator.check` hands on already read as JSON).
 Its `FastJudgement` accepts a request (with the body parsed once), or names the parts it cannot
 vouch for and why: anything it does not read exactly as openapi-core would (a repeated query
 value, an array parameter, a form body, a value its check refuses). openapi-core judges and
@@ -241,7 +242,8 @@ class FastPath:
         if isinstance(body, dict):
             for media_type, media in (body.get("content") or {}).items():
                 schema = media.get("schema") if isinstance(media, dict) else None
-                if negotiation.is_json(media_type) and "*" not in media_type and schema is not None:
+                read_as_json = negotiation.is_json(media_type) or negotiation.is_xml(media_type)
+                if read_as_json and "*" not in media_type and schema is not None:
                     bodies[media_type.lower()] = (media_type, self._compiler.check(schema))
         return OperationCheck(
             parameters=tuple(parameters.values()),

@@ -71,6 +71,14 @@ def is_json(media_type: str) -> bool:
     return kind == "application/json" or kind.endswith("+json") or kind == "*/*"
 
 
+def is_xml(media_type: str) -> bool:
+    """`application/xml`, `text/xml` and `+xml` types (`application/atom+xml`)."""
+    if "xml" not in media_type.lower():
+        return False  # asked of every JSON request and answer: the common answer at once
+    subtype = essence(media_type).partition("/")[2]
+    return subtype == "xml" or subtype.endswith("+xml")
+
+
 def documented_type(content_type: str, documented: Iterable[str]) -> str | None:
     """The documented request media type (maybe a range like `*/*`) that a body's type matches:
     the one written exactly so (parameters too: `application/json;version=2`) first."""

@@ -9,13 +9,15 @@ Answers (a real server's, seen by the proxy) are judged by `validation.responses
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from openapi_core.datatypes import RequestParameters
 
 from specmock.problems import Problem
+from specmock.schemas.xmlcodec import Unreadable, XmlCodec
 from specmock.spec.api import Api, Operation
 from specmock.spec.parsing import strict_json
 from specmock.spec.refs import follow
@@ -23,9 +25,9 @@ from specmock.validation import negotiation
 from specmock.validation.core import RequestStages
 from specmock.validation.core_errors import body_violations, parameter_violations, schema_violations
 from specmock.validation.documents import (
-    json_deserializers,
     not_required,
     request_compiler,
+    request_readers,
     validator_document,
 )
 from specmock.validation.fastpath import FastJudgement, FastPath
@@ -82,22 +84,29 @@ class ApiValidator:
     def __init__(self, api: Api) -> None:
         legacy = not api.version.startswith("3.1")
         self._document = validator_document(api.document)
-        readers = json_deserializers(api.document)
+        readers, xml_readers = request_readers(api.document)
         # openapi-core honours readOnly and writeOnly for 3.0 only; for 3.1 each direction gets a
         # view where the properties it may leave out are not required.
         requests = self._document if legacy else not_required(self._document, "readOnly")
         answers = self._document if legacy else not_required(self._document, "writeOnly")
         self._fast = FastPath(requests, request_compiler(requests, legacy))
-        self._core = RequestStages(requests, legacy, readers)
+        self._core = RequestStages(requests, legacy, readers | xml_readers)
         self._numeric = NumericParameters(self._document)
-        self._answers = ResponseValidator(answers, legacy, readers)
+        self._answers = ResponseValidator(answers, legacy, readers | xml_readers)
         self._acceptance: dict[tuple[str, str | None], Problem | None] = {}
+        self._xml = XmlCodec(api.document, legacy)
 
     def check(self, operation: Operation, request: RequestData) -> Accepted | list[Violation]:
         """The request accepted, or every way its parameters and body break the operation.
 
         The fast path judges first; openapi-core reads only the parts it could not vouch for.
+        An XML body is read by its schema (`schemas.xmlcodec`) and judged as that JSON value.
         """
+        if request.body and negotiation.is_xml(request.content_type):
+            read = self._from_xml(operation, request)
+            if isinstance(read, Violation):
+                return [read]
+            request = read
         judgement = self._fast.judge(
             operation, request.parameters, request.body, request.content_type
         )
@@ -112,6 +121,20 @@ class ApiValidator:
         if negotiation.essence(request.content_type) == negotiation.FORM:
             return self._core.body_value(operation, request.body, request.content_type)
         return _json_or_none(request.body)
+
+    def _from_xml(self, operation: Operation, request: RequestData) -> RequestData | Violation:
+        """The request with its XML body read as the JSON value its schema describes (which the
+        fast path and openapi-core then judge as they judge JSON), or why it cannot be read."""
+        body = follow(self._document, operation.spec.get("requestBody"))
+        content = (body.get("content") if isinstance(body, dict) else None) or {}
+        documented = negotiation.documented_type(request.content_type, content)
+        media = content.get(documented) if documented is not None else None
+        if not isinstance(media, dict):
+            return request  # not documented: openapi-core names the media type
+        value = self._xml.read(request.body or b"", media.get("schema") or {})
+        if isinstance(value, Unreadable):
+            return Violation("body", "", value.message)
+        return replace(request, body=json.dumps(value, separators=(",", ":")).encode())
 
     def unacceptable(self, operation: Operation, accept: str | None) -> Problem | None:
         """The 406 problem when `Accept` admits none of the success response's media types
@@ -166,8 +189,32 @@ class ApiValidator:
         body: bytes | None,
         content_type: str | None,
     ) -> list[Violation]:
-        """Every way an answer to `operation` breaks its spec (see `ResponseValidator.check`)."""
+        """Every way an answer to `operation` breaks its spec (see `ResponseValidator.check`); an
+        XML body is read by its schema first and judged as that JSON value."""
+        if body and content_type is not None and negotiation.is_xml(content_type):
+            read = self._answer_from_xml(operation, status, body, content_type)
+            if isinstance(read, Violation):
+                return [*self._answers.check(operation, status, headers, None, None), read]
+            body = read
         return self._answers.check(operation, status, headers, body, content_type)
+
+    def _answer_from_xml(
+        self, operation: Operation, status: int, body: bytes, content_type: str
+    ) -> bytes | Violation:
+        """An XML answer as the JSON text of the value its schema describes (the body as it is
+        where no documented XML type covers it: the stages then name what is wrong)."""
+        keys = (str(status), f"{str(status)[0]}XX", "default")
+        key = next((k for k in keys if k in operation.responses), None)
+        response = follow(self._document, operation.responses.get(key)) if key else None
+        content = (response.get("content") if isinstance(response, dict) else None) or {}
+        documented = negotiation.documented_type(content_type, content)
+        media = content.get(documented) if documented is not None else None
+        if not isinstance(media, dict):
+            return body
+        value = self._xml.read(body, media.get("schema") or {})
+        if isinstance(value, Unreadable):
+            return Violation("response.body", "", value.message)
+        return json.dumps(value, separators=(",", ":")).encode()
 
     def _violations(
         self, operation: Operation, request: RequestData, judgement: FastJudgement | None = None

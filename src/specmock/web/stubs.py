@@ -86,9 +86,11 @@ class Stubs:
         except SessionRefused as refused:
             return refusal(refused)
         acted = served.actions.act(operation, session, action, prefer)
-        if not isinstance(acted, NotHandled):
-            return acted
-        return served.responder.reply(operation, prefer, action.accept)
+        if isinstance(acted, NotHandled):
+            acted = served.responder.reply(operation, prefer, action.accept)
+        if isinstance(acted, Reply):  # in XML where that is what `Accept` asks for
+            return served.responder.rendered(operation, acted, action.accept)
+        return acted
 
     def _note(self, request: Request, outcome: Reply | Problem, status: int) -> None:
         """The journal's entry: the request, its status and the problem's violations."""
