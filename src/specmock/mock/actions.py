@@ -33,7 +33,8 @@ Outcome = Reply | Problem | NotHandled
 
 @dataclass(frozen=True, slots=True)
 class ActionRequest:
-    """The parts of a valid request the store needs."""
+    """The parts of a valid request the store needs (`query` may be a multi-dict whose
+    `getlist` gives every value of a repeated name)."""
 
     params: Mapping[str, str]
     body: Any

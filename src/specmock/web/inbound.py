@@ -158,7 +158,7 @@ def check_content(
     if not isinstance(checked, Accepted):
         return Problem.from_violations(_refusal_status(operation, served, checked), checked)
     return ActionRequest(
-        query=dict(request.query_params),
+        query=request.query_params,  # a multi-dict: a repeated name keeps every value
         params=match.params,
         body=checked.json,
         content_type=data.content_type,
