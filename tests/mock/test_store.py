@@ -223,3 +223,25 @@ def test_store_string_ids_issued_are_remembered_up_to_a_bound():
     assert len(state._issued) == store_module._RECENT_IDS
     taken = store_module._Recent(("a", "/things"), state._issued)
     assert f"id{3 * store_module._RECENT_IDS - 1}" in taken and "id0" not in taken
+
+
+def test_store_delete_takes_the_records_under_the_item_with_it():
+    state = Store().session()
+    for path in (
+        "/pets/1",
+        "/pets/1/lock",
+        "/pets/1/toys/3",
+        "/pets/1/toys/3/parts/9",
+        "/pets/1/a/b/4",
+        "/pets/10",
+        "/pets/10/lock",
+    ):
+        state.put("pets", path, {"at": path})
+    assert state.delete("pets", "/pets/1")
+    assert sorted(state.records("pets")) == ["/pets/10", "/pets/10/lock"]
+    assert [path for path, _ in state.children("pets", "/pets/1/toys")] == []
+    state.put("pets", "/pets/1", {"again": True})  # a new item at the same path starts empty
+    state.put("pets", "/pets/1/toys/5", {})
+    assert state.get("pets", "/pets/1/lock") is None
+    assert state.delete("pets", "/pets/1")
+    assert sorted(state.records("pets")) == ["/pets/10", "/pets/10/lock"]
