@@ -208,15 +208,16 @@ class Listing:
     def _shape(self, schema: Mapping[str, Any], resource: str) -> ListShape | None:
         """Where the records are in a list answer's schema, or None when it holds no array."""
         resolve = self.bindings.resolve
-        node = flat(schema, resolve)
+        node = resolve(schema)
         found: tuple[tuple[str, ...], list[Mapping[str, Any]]] | None
-        found = ((), _item_schemas([node], resolve)) if _is_array(node) else None
+        whole = flat(node, resolve)
+        found = ((), _item_schemas([whole], resolve)) if _is_array(whole) else None
         found = found or _array_property(node, resolve)
         if found is None:  # one object deeper: `{data: {items: [...]}}`
             for name, parts in _properties(node, resolve).items():
-                inner = flat({"allOf": list(parts)}, resolve)
+                inner = {"allOf": list(parts)}
                 deeper = _array_property(inner, resolve, named_only=True)
-                if deeper is not None and _is_object(inner):
+                if deeper is not None and _is_object(flat(inner, resolve)):
                     found = ((name, *deeper[0]), deeper[1])
                     break
         if found is None:
@@ -259,7 +260,7 @@ class Listing:
         self, node: dict[str, Any], schema: Mapping[str, Any], facts: Mapping[str, Any]
     ) -> None:
         resolve = self.bindings.resolve
-        for name, parts in _properties(flat(schema, resolve), resolve).items():
+        for name, parts in _properties(resolve(schema), resolve).items():
             value = facts.get(name.lower().replace("_", "").replace("-", ""), _ABSENT)
             if value is _ABSENT:
                 continue
@@ -268,7 +269,7 @@ class Listing:
 
     def _property_schema(self, schema: Mapping[str, Any], name: str) -> Mapping[str, Any]:
         resolve = self.bindings.resolve
-        parts = _properties(flat(schema, resolve), resolve).get(name) or []
+        parts = _properties(resolve(schema), resolve).get(name) or []
         return flat({"allOf": list(parts)}, resolve) if parts else {}
 
 
