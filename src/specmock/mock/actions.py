@@ -18,6 +18,7 @@ from specmock.mock.answers import NotHandled, Prefer, Reply, Responder, error_ke
 from specmock.mock.binding import JSON_PATCH, Binding, Bindings
 from specmock.mock.listing import Listing
 from specmock.mock.record_answers import RecordAnswers
+from specmock.mock.resources import fill
 from specmock.mock.server_fields import replace as full_replacement
 from specmock.mock.server_fields import typed
 from specmock.mock.storage import Address, SessionStore, StoredRecord
@@ -70,12 +71,34 @@ class Actions:
             # No success is documented (petstore's POST /pet has only `405`): the client is told
             # the request failed, so nothing is stored; the documented answer is given.
             return NotHandled(f"{operation.label} documents no success")
+        orphan = self._orphan(binding, session, request.params)
+        if orphan is not None:
+            return orphan
         role = binding.action.role
         if role == "create":
             return self._create(binding, session, request)
         if role == "list":
             return self.listing.answer(binding, session, request.params, request.query)
         return self._on_item(binding, session, self._canonical(binding, request), prefer)
+
+    def _orphan(
+        self, binding: Binding, session: SessionStore, params: Mapping[str, str]
+    ) -> Problem | NotHandled | None:
+        """What a request gets under an item that is not stored (deleted, or never made): the
+        404 where the operation documents one; elsewhere a write is answered from examples and
+        stores nothing, so that no record hangs under an item that is not there."""
+        if not binding.parent:
+            return None
+        parent = fill(binding.parent, params)
+        if session.get(self.api.name, parent) is not None:
+            return None
+        if _has_404(binding.operation):
+            name = binding.parent.rsplit("{", 1)[-1].rstrip("}")
+            violation = Violation("path", name, f"{parent} does not exist")
+            return Problem(404, f"no record at {parent}", (violation,))
+        if binding.action.role in ("read", "list"):
+            return None
+        return NotHandled(f"nothing is stored at {parent} and no 404 is documented")
 
     def _canonical(self, binding: Binding, request: ActionRequest) -> ActionRequest:
         """`request` with its path id as the store keys it (`007` and `7` are one record)."""
@@ -92,7 +115,9 @@ class Actions:
         operation, role = binding.operation, binding.action.role
         address = _address(binding, request.params)
         stored = session.get(self.api.name, address.key)
-        if stored is None and (role in ("read", "delete") or _has_404(operation)):
+        # A PUT of a singleton (`/things/{id}/lock`) makes it: its item is there (`_orphan`).
+        makes = role == "replace" and not binding.resource.id_param
+        if stored is None and (role in ("read", "delete") or (_has_404(operation) and not makes)):
             if _has_404(operation):
                 return _missing(binding, address.key)
             # Where no 404 is documented, the fake stays inside its statuses: examples answer.
@@ -205,7 +230,10 @@ class Actions:
                     "body", "", f"the result would be {size} bytes, over the limit of {limit}"
                 )
             )
-        written = {k: v for k, v in record.items() if k not in binding.owned}
+        # Fields the server owns are not the client's to write, but one the write schema requires
+        # (a client-chosen key such as `part_id`, which repeats the path) stays to be judged.
+        required = set(binding.write_schema.get("required") or ())
+        written = {k: v for k, v in record.items() if k not in binding.owned or k in required}
         for where, message in self.synthesizer.problems(written, binding.write_schema):
             found.append(Violation("body", where, message))
         return found
