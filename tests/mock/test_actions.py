@@ -241,9 +241,23 @@ def test_actions_a_singleton_under_an_item_is_stored_read_and_deleted():
     widgets = Shelf(WIDGETS)
     lock, params = "/widgets/{widget_id}/lock", {"widget_id": "1"}
     widgets.act("post", "/widgets", {"name": "a"})
-    assert isinstance(widgets.act("get", lock, params=params), Problem)  # none yet: 404
+    unwritten = widgets.act("get", lock, params=params)  # it exists with its item: examples
+    assert unwritten == NotHandled(
+        "/widgets/1/lock has not been written: its item's examples answer"
+    )
     assert widgets.act("put", lock, {"reason": "audit"}, params=params).body == {"reason": "audit"}
     assert widgets.act("get", lock, params=params).body == {"reason": "audit"}
+    assert widgets.act("delete", lock, params=params).status == 204
+    gone = widgets.act("get", lock, params=params)
+    assert isinstance(gone, Problem) and gone.status == 404
+    assert widgets.act("put", lock, {"reason": "again"}, params=params).status == 200
+    assert widgets.act("get", lock, params=params).body == {"reason": "again"}
+
+
+def test_actions_a_singleton_never_written_can_be_deleted_and_is_then_gone():
+    widgets = Shelf(WIDGETS)
+    lock, params = "/widgets/{widget_id}/lock", {"widget_id": "1"}
+    widgets.act("post", "/widgets", {"name": "a"})
     assert widgets.act("delete", lock, params=params).status == 204
     gone = widgets.act("get", lock, params=params)
     assert isinstance(gone, Problem) and gone.status == 404

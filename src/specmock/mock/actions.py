@@ -30,6 +30,7 @@ from specmock.validation import negotiation
 from specmock.violations import Violation
 
 Outcome = Reply | Problem | NotHandled
+_DELETED_SINGLETONS = "deleted singletons"  # a stored item's own note, not an answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,44 @@ class Actions:
             return None
         return NotHandled(f"nothing is stored at {parent} and no 404 is documented")
 
+    def _deleted_singletons(
+        self, binding: Binding, session: SessionStore, params: Mapping[str, str]
+    ) -> set[str] | None:
+        """For a singleton under a stored item, the singletons of that item deleted since it was
+        made (kept with the item, so they go with it); None for anything else."""
+        if binding.resource.id_param or not binding.parent:
+            return None
+        item = session.get(self.api.name, fill(binding.parent, params))
+        if item is None:
+            return None
+        gone: set[str] = item.made_up(_DELETED_SINGLETONS, set)
+        return gone
+
+    def _unwritten(
+        self,
+        binding: Binding,
+        request: ActionRequest,
+        prefer: Prefer,
+        key: str,
+        stored: StoredRecord | None,
+        gone: set[str],
+    ) -> Outcome | None:
+        """A singleton (`/things/{id}/lock`) exists with its item until it is deleted: read before
+        it is written, it is answered from examples; deleted, it is gone until written again."""
+        role = binding.action.role
+        if role in ("replace", "update"):
+            gone.discard(key)
+        if stored is not None or key in gone:
+            if role == "delete":
+                gone.add(key)
+            return None
+        if role == "read":
+            return NotHandled(f"{key} has not been written: its item's examples answer")
+        if role == "delete":
+            gone.add(key)
+            return self.responder.reply(binding.operation, prefer, request.accept)
+        return None
+
     def _canonical(self, binding: Binding, request: ActionRequest) -> ActionRequest:
         """`request` with its path id as the store keys it (`007` and `7` are one record)."""
         id_param = binding.resource.id_param
@@ -115,6 +154,11 @@ class Actions:
         operation, role = binding.operation, binding.action.role
         address = _address(binding, request.params)
         stored = session.get(self.api.name, address.key)
+        gone = self._deleted_singletons(binding, session, request.params)
+        if gone is not None:
+            unwritten = self._unwritten(binding, request, prefer, address.key, stored, gone)
+            if unwritten is not None:
+                return unwritten
         # A PUT of a singleton (`/things/{id}/lock`) makes it: its item is there (`_orphan`).
         makes = role == "replace" and not binding.resource.id_param
         if stored is None and (role in ("read", "delete") or (_has_404(operation) and not makes)):
