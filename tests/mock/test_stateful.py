@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import hypothesis
 import pytest
 import schemathesis
@@ -18,7 +19,7 @@ import schemathesis
 from specmock.config import Config
 from specmock.web.request import SESSION_HEADER
 from specmock.web.testing import LiveServer
-from tests.helpers import schemathesis_settings
+from tests.helpers import response_errors, schemathesis_settings
 
 TOKEN = "T"
 SERVER = LiveServer(
@@ -66,3 +67,20 @@ TestStatefulThings.settings = hypothesis.settings(
     phases=[hypothesis.Phase.generate],
     suppress_health_check=list(hypothesis.HealthCheck),
 )
+
+
+def test_things_over_http_filter_by_repeated_values_and_cascade_deletes() -> None:
+    document = SERVED.effective
+    headers = {**AUTHORIZATION, SESSION_HEADER: uuid.uuid4().hex}
+    with httpx.Client(base_url=SERVER.url + SERVED.mount, headers=headers, timeout=10) as client:
+        answers = [
+            client.post("/things", json={"name": name, "tags": tags})
+            for name, tags in (("a", ["x"]), ("b", ["y"]), ("c", ["z"]))
+        ]
+        answers.append(client.put("/things/2/lock", json={"reason": "audit"}))
+        listed = client.get("/things", params=[("tags", "z"), ("tags", "y"), ("limit", "1")])
+        answers += [listed, client.delete("/things/2"), client.get("/things/2/lock")]
+        assert [a.status_code for a in answers] == [201, 201, 201, 200, 200, 204, 404]
+        assert [errors for a in answers if (errors := response_errors(document, a))] == []
+    page = listed.json()
+    assert ([t["name"] for t in page["data"]], page["total"], page["has_more"]) == (["b"], 2, True)

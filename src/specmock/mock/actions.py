@@ -35,8 +35,8 @@ _DELETED_SINGLETONS = "deleted singletons"  # a stored item's own note, not an a
 
 @dataclass(frozen=True, slots=True)
 class ActionRequest:
-    """The parts of a valid request the store needs (`query` may be a multi-dict whose
-    `getlist` gives every value of a repeated name)."""
+    """The parts of a valid request the store needs (`query` a `listing.Query` where a name
+    may repeat)."""
 
     params: Mapping[str, str]
     body: Any

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +46,21 @@ _PAGING = frozenset({name for names in _PAGE_NAMES.values() for name in names} |
 _SEPARATORS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 
 
+class Query(dict[str, str]):
+    """A request's query: each name's last value, as a dict, and `getlist` for every value a
+    repeated name has (`?tag=a&tag=b`: an exploded array)."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
+        pairs = list(pairs)
+        super().__init__(pairs)
+        self._lists: dict[str, list[str]] = {}
+        for name, value in pairs:
+            self._lists.setdefault(name, []).append(value)
+
+    def getlist(self, name: str) -> list[str]:
+        return list(self._lists.get(name, ()))
+
+
 @dataclass(frozen=True, slots=True)
 class ListShape:
     """Where a list answer holds its records: `path` to the array (`()`: the body is the array),
@@ -71,9 +86,8 @@ class Filter:
         """The values the query gives (None: the parameter is absent)."""
         if self.name not in query:
             return None
-        if self.repeated:
-            getlist = getattr(query, "getlist", None)  # a multi-dict keeps every repetition
-            texts = list(getlist(self.name)) if getlist is not None else [query[self.name]]
+        if self.repeated and isinstance(query, Query):
+            texts = query.getlist(self.name)
         else:
             texts = [query[self.name]]
         if self.separator is None:
