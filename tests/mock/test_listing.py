@@ -144,3 +144,15 @@ def test_listing_finds_the_list_under_its_usual_names_or_as_the_only_array(envel
     body = shelf.act("get", "/books", query={"limit": "5"}).body
     assert [book["title"] for book in body[envelope]] == ["a", "b", "c"]
     assert (body["count"], body["next"]) == (3, None)
+
+
+def test_listing_each_page_tells_its_own_facts(things):
+    told = [
+        things.act("get", "/things", query=query).body["meta"]
+        for query in ({"limit": "1"}, {"limit": "5"}, {"limit": "1"})
+    ]
+    assert told == [
+        {"total_count": 4, "next_cursor": "1"},
+        {"total_count": 4, "next_cursor": None},
+        {"total_count": 4, "next_cursor": "1"},
+    ]

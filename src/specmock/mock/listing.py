@@ -103,6 +103,9 @@ class _Plan:
     filters: tuple[Filter, ...]
     declared: frozenset[str]
     reason: str = ""
+    # envelope fields that describe the page: (the object holding it, "" for the envelope
+    # itself; the field; its fact's key; the schemas it must satisfy, `allOf` parts flattened)
+    told: tuple[tuple[str, str, str, tuple[Mapping[str, Any], ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +154,7 @@ _TOTALS = (
 )
 _ABSENT = object()
 _NEXT_CURSORS = ("nextcursor", "nextpagetoken", "cursor", "endcursor", "nextstartingafter")
+_FACT_KEYS = frozenset(Page([], 0, 0, 0, 1, None).facts())  # a last page names every key
 
 
 class Listing:
@@ -160,6 +164,7 @@ class Listing:
         self.bindings = bindings
         self.synthesizer = synthesizer
         self._plans: dict[str, _Plan] = {}
+        self._bases: dict[str, Any] = {}  # each envelope as generated, never changed in place
 
     def answer(
         self,
@@ -190,9 +195,13 @@ class Listing:
         seed = f"{api}:{binding.operation.pointer}:{success.key}:list"
         body: Any = bodies
         if shape.path:
-            body = self.synthesizer.generate(schema, seed=seed)
+            if binding.operation.pointer not in self._bases:  # the same every time: made once
+                self._bases[binding.operation.pointer] = self.synthesizer.generate(
+                    schema, seed=seed
+                )
+            body = self._bases[binding.operation.pointer]
             body = self._fill(body if isinstance(body, dict) else {}, schema, shape.path, bodies)
-            self._tell(body, schema, page)
+            self._tell(body, plan.told, page)
         answer = self.synthesizer.conform(body, schema, seed=seed)
         return Reply(success.status, success.media, answer, {"X-Total-Count": str(page.total)})
 
@@ -217,7 +226,25 @@ class Listing:
             for name, parameter in parameters.items()
             if name not in _PAGING and name in shape.fields
         )
-        return _Plan(shape, filters, declared)
+        return _Plan(shape, filters, declared, told=self._told(schema) if shape.path else ())
+
+    def _told(
+        self, schema: Mapping[str, Any]
+    ) -> tuple[tuple[str, str, str, tuple[Mapping[str, Any], ...]], ...]:
+        """The envelope's fields whose names say what they tell of the page, at its top level
+        and one object down (`meta`, `pagination`, the object holding the list)."""
+        resolve = self.bindings.resolve
+        found = []
+        holders = {"": resolve(schema)}
+        for name, parts in _properties(resolve(schema), resolve).items():
+            holders[name] = {"allOf": list(parts)}
+        for holder, holder_schema in holders.items():
+            for name, parts in _properties(resolve(holder_schema), resolve).items():
+                key = name.lower().replace("_", "").replace("-", "")
+                if key in _FACT_KEYS:
+                    flats = tuple(flat(part, resolve) for part in parts)
+                    found.append((holder, name, key, flats))
+        return tuple(found)
 
     def _shape(self, schema: Mapping[str, Any], resource: str) -> ListShape | None:
         """Where the records are in a list answer's schema, or None when it holds no array."""
@@ -260,25 +287,20 @@ class Listing:
         body[path[0]] = self._fill(inner, inner_schema, path[1:], bodies)
         return body
 
-    def _tell(self, body: dict[str, Any], schema: Mapping[str, Any], page: Page) -> None:
-        """Set the envelope fields that describe the page to what is true of it, at the top and
-        one object down (`meta`, `pagination`, the object holding the list), wherever the true
-        value is one the field's schema accepts."""
+    def _tell(self, body: dict[str, Any], told: Any, page: Page) -> None:
+        """Set the envelope fields that describe the page to what is true of it, wherever the
+        true value is one the field's schema accepts (the generated value stays otherwise)."""
         facts = page.facts()
-        self._tell_in(body, schema, facts)
-        for name, value in body.items():
-            if isinstance(value, dict):
-                self._tell_in(value, self._property_schema(schema, name), facts)
-
-    def _tell_in(
-        self, node: dict[str, Any], schema: Mapping[str, Any], facts: Mapping[str, Any]
-    ) -> None:
-        resolve = self.bindings.resolve
-        for name, parts in _properties(resolve(schema), resolve).items():
-            value = facts.get(name.lower().replace("_", "").replace("-", ""), _ABSENT)
-            if value is _ABSENT:
+        copied = {""}
+        for holder, name, key, schemas in told:
+            node = body.get(holder) if holder else body
+            value = facts.get(key, _ABSENT)
+            if not isinstance(node, dict) or value is _ABSENT:
                 continue
-            if not any(self.synthesizer.problems(value, flat(p, resolve)) for p in parts):
+            if not any(self.synthesizer.problems(value, schema) for schema in schemas):
+                if holder not in copied:  # the generated envelope it came from stays as it was
+                    node = body[holder] = dict(node)
+                    copied.add(holder)
                 node[name] = value
 
     def _property_schema(self, schema: Mapping[str, Any], name: str) -> Mapping[str, Any]:
