@@ -74,6 +74,7 @@ def things() -> Shelf:
         pytest.param({"colour": "blue|red"}, ["c"], id="pipe-delimited"),
         pytest.param({"colour": "blue"}, [], id="no-record-without-the-field"),
         pytest.param({"sort": "name"}, ["a", "b", "c", "d"], id="not-a-field-ignored"),
+        pytest.param({"statuses": "lost,new"}, ["a", "d"], id="plural-names-the-field"),
         pytest.param({"status": "sold", "owner_id": "0"}, ["c"], id="both"),
     ],
 )
@@ -156,3 +157,25 @@ def test_listing_each_page_tells_its_own_facts(things):
         {"total_count": 4, "next_cursor": None},
         {"total_count": 4, "next_cursor": "1"},
     ]
+
+
+def test_listing_finds_a_hal_list_under_embedded():
+    document = copy.deepcopy(SHELF)
+    page = document["paths"]["/books"]["get"]["responses"]["200"]["content"]["application/json"]
+    page["schema"] = {
+        "type": "object",
+        "required": ["_embedded"],
+        "properties": {
+            "_embedded": {
+                "type": "object",
+                "properties": {"books": {"type": "array", "items": BOOK}},
+            },
+            "page": {"type": "object", "properties": {"totalElements": {"type": "integer"}}},
+        },
+    }
+    shelf = Shelf(document)
+    for title in ("a", "b"):
+        shelf.act("post", "/books", {"title": title})
+    body = shelf.act("get", "/books", query={"limit": "1"}).body
+    assert [book["title"] for book in body["_embedded"]["books"]] == ["a"]
+    assert body["page"]["totalElements"] == 2

@@ -74,11 +74,12 @@ class ListShape:
 
 @dataclass(frozen=True, slots=True)
 class Filter:
-    """A query parameter that names a record field: records whose field holds one of the values
-    it gives are listed. `separator` splits one value into several (None: a scalar, or an exploded
-    array, whose values repeat the name)."""
+    """A query parameter (`name`) that names a record `field`: records whose field holds one of
+    the values it gives are listed. `separator` splits one value into several (None: a scalar,
+    or an exploded array, whose values repeat the name)."""
 
     name: str
+    field: str
     separator: str | None
     repeated: bool
 
@@ -183,7 +184,7 @@ class Listing:
         records = [
             (path, stored)
             for path, stored in session.children(api, binding.resource.collection_path(params))
-            if all(_holds(stored.record, f.name, values) for f, values in wanted)
+            if all(_holds(stored.record, f.field, values) for f, values in wanted)
         ]
         page = _page(records, query, plan.declared)
         bodies = []
@@ -221,10 +222,12 @@ class Listing:
         if shape is None:
             return _Plan(None, (), declared, "the list answer is neither an array nor holds one")
         parameters = _query_parameters(binding.operation)
+        resolve = self.bindings.resolve
+        fields = {name: _field_of(name, p, shape.fields, resolve) for name, p in parameters.items()}
         filters = tuple(
-            _filter(name, parameter, self.bindings.resolve)
-            for name, parameter in parameters.items()
-            if name not in _PAGING and name in shape.fields
+            _filter(name, field, parameters[name], resolve)
+            for name, field in fields.items()
+            if name not in _PAGING and field is not None
         )
         return _Plan(shape, filters, declared, told=self._told(schema) if shape.path else ())
 
@@ -257,7 +260,9 @@ class Listing:
         if found is None:  # one object deeper: `{data: {items: [...]}}`
             for name, parts in _properties(node, resolve).items():
                 inner = {"allOf": list(parts)}
-                deeper = _array_property(inner, resolve, named_only=True)
+                # HAL's `_embedded` holds the list under the resource's name
+                named_only = name not in (*_LIST_PROPERTIES, "_embedded")
+                deeper = _array_property(inner, resolve, named_only=named_only)
                 if deeper is not None and _is_object(flat(inner, resolve)):
                     found = ((name, *deeper[0]), deeper[1])
                     break
@@ -368,14 +373,29 @@ def _query_parameters(operation: Operation) -> dict[str, Mapping[str, Any]]:
     }
 
 
-def _filter(name: str, parameter: Mapping[str, Any], resolve: Any) -> Filter:
+def _field_of(
+    name: str, parameter: Mapping[str, Any], fields: Mapping[str, Any], resolve: Any
+) -> str | None:
+    """The record field a query parameter filters by: the field of its name, or for an array
+    named in the plural the field of the singular (`statuses` -> `status`, `ids` -> `id`)."""
+    if name in fields:
+        return name
+    if not _is_array(flat(parameter.get("schema") or {}, resolve)):
+        return None
+    for plural, singular in (("ies", "y"), ("es", ""), ("s", "")):
+        if name.endswith(plural) and name[: -len(plural)] + singular in fields:
+            return name[: -len(plural)] + singular
+    return None
+
+
+def _filter(name: str, field: str, parameter: Mapping[str, Any], resolve: Any) -> Filter:
     """How a filtering parameter's values are written, as its `style` and `explode` say."""
     schema = flat(parameter.get("schema") or {}, resolve)
     if not _is_array(schema):
-        return Filter(name, None, False)
+        return Filter(name, field, None, False)
     style = str(parameter.get("style") or "form")
     explode = bool(parameter.get("explode", style == "form"))
-    return Filter(name, None if explode else _SEPARATORS.get(style, ","), explode)
+    return Filter(name, field, None if explode else _SEPARATORS.get(style, ","), explode)
 
 
 def _holds(record: Mapping[str, Any], name: str, wanted: list[str]) -> bool:
