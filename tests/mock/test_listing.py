@@ -74,6 +74,7 @@ def things() -> Shelf:
         pytest.param({"colour": "blue|red"}, ["c"], id="pipe-delimited"),
         pytest.param({"colour": "blue"}, [], id="no-record-without-the-field"),
         pytest.param({"sort": "name"}, ["a", "b", "c", "d"], id="not-a-field-ignored"),
+        pytest.param({"status": "", "colour": ""}, ["a", "b", "c", "d"], id="empty-filters-none"),
         pytest.param({"statuses": "lost,new"}, ["a", "d"], id="plural-names-the-field"),
         pytest.param({"status": "sold", "owner_id": "0"}, ["c"], id="both"),
     ],

@@ -84,16 +84,18 @@ class Filter:
     repeated: bool
 
     def wanted(self, query: Mapping[str, str]) -> list[str] | None:
-        """The values the query gives (None: the parameter is absent)."""
+        """The values the query gives (None: no filter). An empty value filters nothing
+        (`?status=`, `?tags=`: an empty array in RFC 6570's form), as a search form's blank
+        field does: it would otherwise match no record, or only those holding ""."""
         if self.name not in query:
             return None
         if self.repeated and isinstance(query, Query):
             texts = query.getlist(self.name)
         else:
             texts = [query[self.name]]
-        if self.separator is None:
-            return texts
-        return [part for text in texts for part in text.split(self.separator)]
+        if self.separator is not None:
+            texts = [part for text in texts for part in text.split(self.separator)]
+        return [text for text in texts if text] or None
 
 
 @dataclass(frozen=True, slots=True)
