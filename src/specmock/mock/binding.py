@@ -131,9 +131,15 @@ class Bindings:
                 )
 
     def _find_parents(self) -> None:
-        """Note, on each binding under a stored item, that item's template (in this operation's
-        own parameter names, which the request fills)."""
-        items = {_shape(b.resource.item) for b in self._by_pointer.values() if b.resource.id_param}
+        """Note, on each binding under an item that clients make (a POST to its collection or a
+        PUT of it), that item's template, in this operation's own parameter names (which the
+        request fills). An item made elsewhere (GitHub's repos, made by `POST /user/repos`) is
+        never stored under its own path, so what lies under it is not made to depend on it."""
+        items = {
+            _shape(b.resource.item)
+            for b in self._by_pointer.values()
+            if b.resource.id_param and b.action.role in ("create", "replace")
+        }
         for pointer, binding in list(self._by_pointer.items()):
             parent = _parent_template(binding.resource)
             if parent and _shape(parent) in items:
