@@ -4,9 +4,11 @@ not handle a request. Answers are checked against the spec's response schemas.""
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from specmock.mock.actions import ActionRequest
 from specmock.mock.answers import NotHandled, Prefer, Reply
@@ -240,12 +242,18 @@ def test_actions_a_record_composed_with_all_of_says_the_id_its_location_says():
 def test_actions_a_singleton_under_an_item_is_stored_read_and_deleted():
     widgets = Shelf(WIDGETS)
     lock, params = "/widgets/{widget_id}/lock", {"widget_id": "1"}
-    assert isinstance(widgets.act("get", lock, params=params), Problem)  # none yet: 404
+    widgets.act("post", "/widgets", {"name": "a"})
+    unwritten = widgets.act("get", lock, params=params)  # it exists with its item: examples
+    assert unwritten == NotHandled(
+        "/widgets/1/lock has not been written: its item's examples answer"
+    )
     assert widgets.act("put", lock, {"reason": "audit"}, params=params).body == {"reason": "audit"}
     assert widgets.act("get", lock, params=params).body == {"reason": "audit"}
     assert widgets.act("delete", lock, params=params).status == 204
     gone = widgets.act("get", lock, params=params)
     assert isinstance(gone, Problem) and gone.status == 404
+    assert widgets.act("put", lock, {"reason": "again"}, params=params).status == 200
+    assert widgets.act("get", lock, params=params).body == {"reason": "again"}
 
 
 def test_actions_leave_an_answer_that_holds_no_json_record_to_the_responder():
@@ -266,3 +274,93 @@ def test_actions_leave_an_answer_that_holds_no_json_record_to_the_responder():
     assert (
         preview.reason == "PUT /widgets/{widget_id}/preview answers no JSON body to hold a record"
     )
+
+
+def test_actions_a_singleton_never_written_can_be_deleted_and_is_then_gone():
+    widgets = Shelf(WIDGETS)
+    lock, params = "/widgets/{widget_id}/lock", {"widget_id": "1"}
+    widgets.act("post", "/widgets", {"name": "a"})
+    assert widgets.act("delete", lock, params=params).status == 204
+    gone = widgets.act("get", lock, params=params)
+    assert isinstance(gone, Problem) and gone.status == 404
+
+
+THINGS = Path(__file__).resolve().parent / "specs" / "things.yaml"
+THING, PART = {"thing_id": "1"}, {"thing_id": "1", "part_id": "p1"}
+
+
+@pytest.fixture
+def things() -> Shelf:
+    shelf = Shelf(yaml.safe_load(THINGS.read_text()))
+    shelf.act("post", "/things", {"name": "a", "size": {"w": 1, "h": 2}})
+    shelf.act("post", "/things/{thing_id}/parts", {"part_id": "p1", "kind": "bolt"}, params=THING)
+    shelf.act("put", "/things/{thing_id}/lock", {"reason": "audit"}, params=THING)
+    return shelf
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "body", "content_type", "after"),
+    [
+        pytest.param(
+            "/things/{thing_id}/parts/{part_id}",
+            PART,
+            {"detail": {"weight": 3}},
+            "application/json",
+            {"part_id": "p1", "kind": "bolt", "detail": {"weight": 3}},
+            id="merge-a-sub-resource-whose-key-the-client-chose",
+        ),
+        pytest.param(
+            "/things/{thing_id}",
+            THING,
+            {"size": {"w": None}, "status": "sold"},
+            "application/merge-patch+json",
+            {"name": "a", "size": {"h": 2}, "status": "sold", "thing_id": 1},
+            id="merge-an-all-of-record",
+        ),
+        pytest.param(
+            "/things/{thing_id}",
+            THING,
+            [{"op": "replace", "path": "/size/h", "value": 5}, {"op": "remove", "path": "/size/w"}],
+            "application/json-patch+json",
+            {"name": "a", "size": {"h": 5}, "status": "new", "thing_id": 1},
+            id="json-patch-an-all-of-record",
+        ),
+    ],
+)
+def test_actions_patch_items_of_real_shapes(things, path, params, body, content_type, after):
+    patched = things.act("patch", path, body, params=params, content_type=content_type)
+    assert (patched.status, patched.body) == (200, after)
+    assert things.act("get", path, params=params).body == after
+
+
+def test_actions_deleting_an_item_deletes_its_sub_resources(things):
+    assert things.act("delete", "/things/{thing_id}", params=THING).status == 204
+    for path, params in (
+        ("/things/{thing_id}/lock", THING),
+        ("/things/{thing_id}/parts/{part_id}", PART),
+    ):
+        gone = things.act("get", path, params=params)
+        assert isinstance(gone, Problem) and gone.status == 404, path
+    listed = things.act("get", "/things/{thing_id}/parts", params=THING)
+    assert isinstance(listed, Problem) and listed.status == 404
+
+
+def test_actions_nothing_is_made_under_an_item_that_is_not_stored(things):
+    nine = {"thing_id": "9"}
+    made = things.act(
+        "post", "/things/{thing_id}/parts", {"part_id": "p", "kind": "k"}, params=nine
+    )
+    locked = things.act("put", "/things/{thing_id}/lock", {"reason": "r"}, params=nine)
+    for refused in (made, locked):
+        assert isinstance(refused, Problem)
+        assert (refused.status, refused.detail) == (404, "no record at /things/9")
+    assert things.session.get("shelf", "/things/9/lock") is None
+
+
+def test_actions_a_write_under_a_missing_item_without_a_404_is_answered_from_examples():
+    widgets = Shelf(WIDGETS)
+    outcome = widgets.act(
+        "put", "/widgets/{widget_id}/lock", {"reason": "r"}, params={"widget_id": "3"}
+    )
+    assert isinstance(outcome, NotHandled)
+    assert outcome.reason == "nothing is stored at /widgets/3 and no 404 is documented"

@@ -46,3 +46,30 @@ def test_binding_for_item_prefers_a_full_writer_and_names_the_item_templates():
     assert bindings.for_item("/books/12/pages") is None
     # /ping documents no item path: its records' paths are made up under it
     assert bindings.item_templates == ["/authors/{name}", "/books/{id}", "/ping/{id}"]
+
+
+def test_binding_notes_the_item_a_record_lives_under_only_where_clients_make_that_item():
+    document = copy.deepcopy(SHELF)
+    one = {"200": {"description": "one"}}
+    document["paths"]["/shelves/{sid}"] = {"get": {"responses": one}}  # made elsewhere
+    for path in ("/books/{id}/lock", "/authors/{name}/lock", "/shelves/{sid}/lock"):
+        document["paths"][path] = {"put": {"responses": {"204": {"description": "kept"}}}}
+    bindings = Bindings(Api.from_dict("shelf", _with_path_parameters(document)))
+    parents = {
+        b.operation.path: b.parent
+        for b in (bindings.get(o) for o in bindings.api.operations)
+        if b is not None and b.parent
+    }
+    assert parents == {"/books/{id}/lock": "/books/{id}", "/authors/{name}/lock": "/authors/{name}"}
+
+
+def _with_path_parameters(document: dict) -> dict:
+    for path, item in document["paths"].items():
+        names = [part.strip("{}") for part in path.split("/") if part.startswith("{")]
+        declared = {p["name"] for p in item.get("parameters", [])}
+        item.setdefault("parameters", []).extend(
+            {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+            for n in names
+            if n not in declared
+        )
+    return document

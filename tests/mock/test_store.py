@@ -242,3 +242,25 @@ def test_store_new_ids_meet_their_path_parameters_schema(schema):
         assert not list(Draft202012Validator(schema).iter_errors(made)), made
         assert str(made) not in taken
         taken.add(str(made))
+
+
+def test_store_delete_takes_the_records_under_the_item_with_it():
+    state = Store().session()
+    for path in (
+        "/pets/1",
+        "/pets/1/lock",
+        "/pets/1/toys/3",
+        "/pets/1/toys/3/parts/9",
+        "/pets/1/a/b/4",
+        "/pets/10",
+        "/pets/10/lock",
+    ):
+        state.put("pets", path, {"at": path})
+    assert state.delete("pets", "/pets/1")
+    assert sorted(state.records("pets")) == ["/pets/10", "/pets/10/lock"]
+    assert [path for path, _ in state.children("pets", "/pets/1/toys")] == []
+    state.put("pets", "/pets/1", {"again": True})  # a new item at the same path starts empty
+    state.put("pets", "/pets/1/toys/5", {})
+    assert state.get("pets", "/pets/1/lock") is None
+    assert state.delete("pets", "/pets/1")
+    assert sorted(state.records("pets")) == ["/pets/10", "/pets/10/lock"]

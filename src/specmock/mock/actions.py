@@ -18,6 +18,7 @@ from specmock.mock.answers import NotHandled, Prefer, Reply, Responder, error_ke
 from specmock.mock.binding import JSON_PATCH, Binding, Bindings
 from specmock.mock.listing import Listing
 from specmock.mock.record_answers import RecordAnswers
+from specmock.mock.resources import fill
 from specmock.mock.server_fields import replace as full_replacement
 from specmock.mock.server_fields import typed
 from specmock.mock.storage import Address, SessionStore, StoredRecord
@@ -29,11 +30,13 @@ from specmock.validation import negotiation
 from specmock.violations import Violation
 
 Outcome = Reply | Problem | NotHandled
+_DELETED_SINGLETONS = "deleted singletons"  # a stored item's own note, not an answer
 
 
 @dataclass(frozen=True, slots=True)
 class ActionRequest:
-    """The parts of a valid request the store needs."""
+    """The parts of a valid request the store needs (`query` a `listing.Query` where a name
+    may repeat)."""
 
     params: Mapping[str, str]
     body: Any
@@ -73,12 +76,72 @@ class Actions:
         if binding.success.schema is None and success.get("content"):
             # a document, an image, a CSV: no record is shown in it; the responder writes it
             return NotHandled(f"{operation.label} answers no JSON body to hold a record")
+        orphan = self._orphan(binding, session, request.params)
+        if orphan is not None:
+            return orphan
         role = binding.action.role
         if role == "create":
             return self._create(binding, session, request)
         if role == "list":
             return self.listing.answer(binding, session, request.params, request.query)
         return self._on_item(binding, session, self._canonical(binding, request), prefer)
+
+    def _orphan(
+        self, binding: Binding, session: SessionStore, params: Mapping[str, str]
+    ) -> Problem | NotHandled | None:
+        """What a request gets under an item that is not stored (deleted, or never made): the
+        404 where the operation documents one; elsewhere a write is answered from examples and
+        stores nothing, so that no record hangs under an item that is not there."""
+        if not binding.parent:
+            return None
+        parent = fill(binding.parent, params)
+        if session.get(self.api.name, parent) is not None:
+            return None
+        if _has_404(binding.operation):
+            name = binding.parent.rsplit("{", 1)[-1].rstrip("}")
+            violation = Violation("path", name, f"{parent} does not exist")
+            return Problem(404, f"no record at {parent}", (violation,))
+        if binding.action.role in ("read", "list"):
+            return None
+        return NotHandled(f"nothing is stored at {parent} and no 404 is documented")
+
+    def _deleted_singletons(
+        self, binding: Binding, session: SessionStore, params: Mapping[str, str]
+    ) -> set[str] | None:
+        """For a singleton under a stored item, the singletons of that item deleted since it was
+        made (kept with the item, so they go with it); None for anything else."""
+        if binding.resource.id_param or not binding.parent:
+            return None
+        item = session.get(self.api.name, fill(binding.parent, params))
+        if item is None:
+            return None
+        gone: set[str] = item.made_up(_DELETED_SINGLETONS, set)
+        return gone
+
+    def _unwritten(
+        self,
+        binding: Binding,
+        request: ActionRequest,
+        prefer: Prefer,
+        key: str,
+        stored: StoredRecord | None,
+        gone: set[str],
+    ) -> Outcome | None:
+        """A singleton (`/things/{id}/lock`) exists with its item until it is deleted: read before
+        it is written, it is answered from examples; deleted, it is gone until written again."""
+        role = binding.action.role
+        if role in ("replace", "update"):
+            gone.discard(key)
+        if stored is not None or key in gone:
+            if role == "delete":
+                gone.add(key)
+            return None
+        if role == "read":
+            return NotHandled(f"{key} has not been written: its item's examples answer")
+        if role == "delete":
+            gone.add(key)
+            return self.responder.reply(binding.operation, prefer, request.accept)
+        return None
 
     def _canonical(self, binding: Binding, request: ActionRequest) -> ActionRequest:
         """`request` with its path id as the store keys it (`007` and `7` are one record)."""
@@ -95,7 +158,14 @@ class Actions:
         operation, role = binding.operation, binding.action.role
         address = _address(binding, request.params)
         stored = session.get(self.api.name, address.key)
-        if stored is None and (role in ("read", "delete") or _has_404(operation)):
+        gone = self._deleted_singletons(binding, session, request.params)
+        if gone is not None:
+            unwritten = self._unwritten(binding, request, prefer, address.key, stored, gone)
+            if unwritten is not None:
+                return unwritten
+        # A PUT of a singleton (`/things/{id}/lock`) makes it: its item is there (`_orphan`).
+        makes = role == "replace" and not binding.resource.id_param
+        if stored is None and (role in ("read", "delete") or (_has_404(operation) and not makes)):
             if _has_404(operation):
                 return _missing(binding, address.key)
             # Where no 404 is documented, the fake stays inside its statuses: examples answer.
@@ -208,7 +278,10 @@ class Actions:
                     "body", "", f"the result would be {size} bytes, over the limit of {limit}"
                 )
             )
-        written = {k: v for k, v in record.items() if k not in binding.owned}
+        # Fields the server owns are not the client's to write, but one the write schema requires
+        # (a client-chosen key such as `part_id`, which repeats the path) stays to be judged.
+        required = set(binding.write_schema.get("required") or ())
+        written = {k: v for k, v in record.items() if k not in binding.owned or k in required}
         for where, message in self.synthesizer.problems(written, binding.write_schema):
             found.append(Violation("body", where, message))
         return found

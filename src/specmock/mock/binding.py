@@ -65,6 +65,9 @@ class Binding:
     # The field by which a client names a record it creates (`username` for /user/{username});
     # None where the server names records (an `id`, a read-only or response-only field).
     chosen: str | None = None
+    # The item path template of the stored record this one lives under (`/things/{thing_id}` for
+    # `/things/{thing_id}/parts/{part_id}` and `/things/{thing_id}/lock`), "" where none is.
+    parent: str = ""
 
     @property
     def fields(self) -> Mapping[str, Any]:
@@ -90,6 +93,7 @@ class Bindings:
                     operation, action, action.resource, id_schemas
                 )
         self._share_write_schemas()
+        self._find_parents()
 
     def get(self, operation: Operation) -> Binding | None:
         return self._by_pointer.get(operation.pointer)
@@ -125,6 +129,21 @@ class Bindings:
                 self._by_pointer[pointer] = replace(
                     binding, write_schema=writer.write_schema, server=server
                 )
+
+    def _find_parents(self) -> None:
+        """Note, on each binding under an item that clients make (a POST to its collection or a
+        PUT of it), that item's template, in this operation's own parameter names (which the
+        request fills). An item made elsewhere (GitHub's repos, made by `POST /user/repos`) is
+        never stored under its own path, so what lies under it is not made to depend on it."""
+        items = {
+            _shape(b.resource.item)
+            for b in self._by_pointer.values()
+            if b.resource.id_param and b.action.role in ("create", "replace")
+        }
+        for pointer, binding in list(self._by_pointer.items()):
+            parent = _parent_template(binding.resource)
+            if parent and _shape(parent) in items:
+                self._by_pointer[pointer] = replace(binding, parent=parent)
 
     def _bind(
         self, operation: Operation, action: Action, resource: Resource, ids: dict[str, Any]
@@ -188,6 +207,20 @@ def _rank(role: str) -> int:
 def _fits(template: str, path: str) -> bool:
     pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
     return re.fullmatch(pattern, path) is not None
+
+
+def _shape(template: str) -> str:
+    """A path template with its parameters' names left out: `/a/{x}` and `/a/{y}` are one."""
+    return re.sub(r"\{[^/]+?\}", "{}", template)
+
+
+def _parent_template(resource: Resource) -> str:
+    """The item template a resource's records live under: a singleton's item itself, or the item
+    its collection extends (`/things/{id}` for `/things/{id}/parts`); "" for a top collection."""
+    if not resource.id_param:
+        return resource.collection
+    head = resource.collection.rpartition("/")[0]
+    return head if head.endswith("}") else ""
 
 
 def _mirror_schema(resource: Resource, fields: Mapping[str, Any]) -> Mapping[str, Any]:

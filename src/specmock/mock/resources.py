@@ -47,10 +47,10 @@ class Resource:
 
     def item_path(self, params: Mapping[str, str]) -> str:
         """The concrete item path (the record's key) for path parameters."""
-        return _fill(self.item, params)
+        return fill(self.item, params)
 
     def collection_path(self, params: Mapping[str, str]) -> str:
-        return _fill(self.collection, params)
+        return fill(self.collection, params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +148,8 @@ def _name(segments: list[str]) -> str:
     return literal[-1] if literal else "items"
 
 
-def _fill(template: str, params: Mapping[str, str]) -> str:
+def fill(template: str, params: Mapping[str, str]) -> str:
+    """A path template with the parameters it names filled in (unknown ones left as written)."""
     if "{" not in template:
         return template
     return _PLACEHOLDER.sub(lambda m: params.get(m.group(1), m.group(0)), template)

@@ -84,7 +84,7 @@ class SessionStore(Protocol):
         """Store `record` at `address` with the fields the server writes set by `server`."""
 
     def delete(self, api: str, path: str) -> bool:
-        """Drop a record; False when there was none."""
+        """Drop a record and every record stored under its path; False when there was none."""
 
     def children(self, api: str, collection: str) -> Iterator[tuple[str, StoredRecord]]:
         """Records directly under a collection path, in insertion order."""

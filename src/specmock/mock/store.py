@@ -77,6 +77,9 @@ class Session:
         self._issued: OrderedDict[tuple[str, str, str], None] = OrderedDict()
         self._changes = changes if changes is not None else _Changes()
         self._children: dict[tuple[str, str], dict[str, None]] = {}
+        # the collection paths directly below a path (`/pets/7` -> `/pets/7/photos`), so that a
+        # delete finds what is stored under an item without scanning every record
+        self._below: dict[tuple[str, str], dict[str, None]] = {}
         self._top: dict[tuple[str, str], int] = {}
         self._names = names if names is not None else {}
         self.entries: dict[str, dict[str, StoredRecord]] = {}
@@ -91,8 +94,9 @@ class Session:
     def restart(self, api: str, entries: dict[str, StoredRecord]) -> None:
         """Replace an API's records (the ids recently issued are still not given out again)."""
         self._changes.count += 1
-        for key in [key for key in self._children if key[0] == api]:
-            del self._children[key]
+        for index in (self._children, self._below):
+            for key in [key for key in index if key[0] == api]:
+                del index[key]
         self.entries[api] = entries
         for path, entry in entries.items():
             self._index(api, path, entry.record)
@@ -140,11 +144,23 @@ class Session:
 
     def _index(self, api: str, path: str, record: Mapping[str, Any]) -> None:
         collection, _, identifier = path.rpartition("/")
+        if (api, collection) not in self._children:
+            self._link(api, collection)
         self._children.setdefault((api, collection), {})[path] = None
         self._raise_top((api, collection), identifier)
         own = record.get("id")
         if isinstance(own, int) and not isinstance(own, bool):
             self._raise_top((api, collection + _OWN_IDS), str(own))
+
+    def _link(self, api: str, collection: str) -> None:
+        """Note a collection path below each of its ancestors, up to one already noted."""
+        while collection:
+            parent = collection.rpartition("/")[0]
+            below = self._below.setdefault((api, parent), {})
+            if collection in below:
+                return
+            below[collection] = None
+            collection = parent
 
     def new_own_id(self, api: str, collection: str, schema: Mapping[str, Any]) -> str | int:
         """A fresh value for the `id` field of a record its path names otherwise (a user at
@@ -183,12 +199,25 @@ class Session:
         return new_id(schema, _Union(stored, _Recent(key, self._issued)))
 
     def delete(self, api: str, path: str) -> bool:
+        """Drop a record and every record stored under its path (`/pets/7/photos/1`,
+        `/pets/7/owner`): a deleted item's sub-resources are gone with it."""
         if self.records(api).pop(path, None) is None:
             return False
         self._changes.count += 1
         collection = path.rpartition("/")[0]
         self._children.get((api, collection), {}).pop(path, None)
+        self._below.get((api, collection), {}).pop(path, None)
+        self._drop_below(api, path)
         return True
+
+    def _drop_below(self, api: str, path: str) -> None:
+        records = self.records(api)
+        for collection in (path, *self._below.pop((api, path), ())):
+            for child in self._children.pop((api, collection), ()):
+                records.pop(child, None)
+                self._drop_below(api, child)
+            if collection != path:
+                self._drop_below(api, collection)
 
     def children(self, api: str, collection: str) -> Iterator[tuple[str, StoredRecord]]:
         """Records directly under a collection path, in insertion order."""

@@ -17,6 +17,7 @@ from starlette.requests import ClientDisconnect, Request
 from specmock.config import Config
 from specmock.mock.actions import ActionRequest
 from specmock.mock.answers import Prefer
+from specmock.mock.listing import Query
 from specmock.mock.served_api import ServedApi
 from specmock.problems import Problem
 from specmock.spec.api import Operation
@@ -161,7 +162,7 @@ def check_content(
     if not isinstance(checked, Accepted):
         return Problem.from_violations(_refusal_status(operation, served, checked), checked)
     return ActionRequest(
-        query=dict(request.query_params),
+        query=Query(request.query_params.multi_items()),
         params=match.params,
         body=checked.json,
         content_type=data.content_type,
