@@ -12,6 +12,7 @@ import yaml
 
 from specmock.mock.actions import ActionRequest
 from specmock.mock.answers import NotHandled, Prefer, Reply
+from specmock.mock.effective import effective_document
 from specmock.problems import Problem
 from tests.mock.shelf import Shelf
 
@@ -364,3 +365,20 @@ def test_actions_a_write_under_a_missing_item_without_a_404_is_answered_from_exa
     )
     assert isinstance(outcome, NotHandled)
     assert outcome.reason == "nothing is stored at /widgets/3 and no 404 is documented"
+
+
+def test_actions_a_deleted_record_is_a_404_even_where_none_is_documented():
+    document: dict[str, Any] = copy.deepcopy(WIDGETS)
+    item = document["paths"]["/widgets/{widget_id}"]
+    del item["get"]["responses"]["404"]
+    item["delete"] = {"responses": {"204": {"description": "gone"}}}
+    widgets = Shelf(document)
+    widgets.act("post", "/widgets", {"name": "a"})
+    params = {"widget_id": "1"}
+    assert widgets.act("delete", "/widgets/{widget_id}", params=params).status == 204
+    gone = widgets.act("get", "/widgets/{widget_id}", params=params)
+    assert isinstance(gone, Problem) and gone.status == 404
+    never = widgets.act("get", "/widgets/{widget_id}", params={"widget_id": "7"})
+    assert isinstance(never, NotHandled)  # an id never issued: the examples answer
+    effective = effective_document(widgets.api, "/v1")
+    assert "404" in effective["paths"]["/widgets/{widget_id}"]["get"]["responses"]

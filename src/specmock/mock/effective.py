@@ -48,6 +48,8 @@ def added_statuses(api: Api, operation: Operation) -> list[tuple[int, str]]:
     if any(_numeric_path(api, p) for p in operation.parameters):
         added.append((404, "a numeric path parameter that is not a number names no resource"))
     role = action_of(operation).role
+    if role in ("read", "delete") and all(status != 404 for status, _ in added):
+        added.append((404, "the record was deleted"))
     if role == "update":
         added.append((409, "the patch cannot be applied to the stored record"))
     if role in _ITEM_ROLES and error_key(operation, 409) != "409":

@@ -94,3 +94,6 @@ class SessionStore(Protocol):
 
     def issue(self, api: str, collection: str, identifier: str) -> None:
         """Note an id handed out in a collection, so that it is never given out again."""
+
+    def was_issued(self, api: str, collection: str, identifier: str) -> bool:
+        """Whether an id was handed out in a collection (stored now, or since deleted)."""

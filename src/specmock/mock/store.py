@@ -188,6 +188,14 @@ class Session:
         if len(self._issued) > _RECENT_IDS:
             self._issued.popitem(last=False)
 
+    def was_issued(self, api: str, collection: str, identifier: str) -> bool:
+        """Whether an id was handed out in a collection: an integer one up to the highest seen,
+        a string one among the last `_RECENT_IDS` issued."""
+        key = (api, collection.rstrip("/"))
+        if identifier.isdigit():
+            return int(identifier) <= self._top.get(key, 0)
+        return (*key, identifier) in self._issued
+
     def new_id(self, api: str, collection: str, schema: Mapping[str, Any]) -> str | int:
         """A fresh id for a collection, of the id parameter's type and format: never one that is
         stored or was recently issued there (integers count up from the highest ever seen)."""
