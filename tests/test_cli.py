@@ -143,7 +143,7 @@ def _serve(state, *extra):
     """`specmock serve` in a subprocess with a state file, once it answers; and its base URL."""
     port = _free_port()
     command = [sys.executable, "-m", "specmock", "serve", str(NOTES_SPEC), "--port", str(port)]
-    command += ["--state-file", str(state), "--log-level", "warning", *extra]
+    command += ["--state-file", str(state), "--log-level", "warning", "--records", "0", *extra]
     process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + _BOUND
