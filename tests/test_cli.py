@@ -185,6 +185,17 @@ def test_cli_a_write_survives_sigkill_once_saved(tmp_path):
         process.wait(_BOUND)
 
 
+def test_cli_serve_populates_and_resets_a_connection_through_its_request_log(tmp_path):
+    process, url = _serve(tmp_path / "state.json", "--records", "2", "--log-level", "info")
+    try:
+        with pytest.raises(httpx.ReadError):
+            httpx.get(f"{url}/notes", headers={"Prefer": "fault=reset"})
+        assert httpx.get(f"{url}/notes/2").status_code == 200
+    finally:
+        process.kill()
+        process.wait(_BOUND)
+
+
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["term", "hup"])
 def test_cli_shutdown_ends_in_bounded_time_past_a_stalled_body_and_saves(tmp_path, number):
     state = tmp_path / "state.json"

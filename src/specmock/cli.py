@@ -377,12 +377,13 @@ def _run(app: ASGIApp, args: argparse.Namespace, **options: Any) -> None:
     """
     import uvicorn
 
+    from specmock.web.faults import with_connection
     from specmock.web.requestlog import RequestLog
 
     warn_if_exposed(args.host, args.admin_token, sys.stderr)
     gc.collect()
     gc.freeze()
-    logged = RequestLog(app) if args.log_level in ("info", "debug") else app
+    logged = with_connection(RequestLog(app) if args.log_level in ("info", "debug") else app)
     settings = uvicorn.Config(
         logged,
         host=args.host,

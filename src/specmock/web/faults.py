@@ -24,12 +24,13 @@ _TRANSPORT = "specmock.transport"
 
 
 def with_connection(app: ASGIApp) -> ASGIApp:
-    """`app` with the request's transport in its scope, where the server gives one."""
+    """`app` with the request's transport in its scope, where the server gives one: to be the
+    outermost wrapper, since a wrapped `send` no longer leads to it (the first one found stays)."""
 
     async def call(scope: Scope, receive: Receive, send: Send) -> None:
         cycle = getattr(send, "__self__", None)
         transport = getattr(cycle, "transport", None)
-        if transport is not None:
+        if transport is not None and _TRANSPORT not in scope:
             scope[_TRANSPORT] = transport
         await app(scope, receive, send)
 
