@@ -143,7 +143,7 @@ def _serve(state, *extra):
     """`specmock serve` in a subprocess with a state file, once it answers; and its base URL."""
     port = _free_port()
     command = [sys.executable, "-m", "specmock", "serve", str(NOTES_SPEC), "--port", str(port)]
-    command += ["--state-file", str(state), "--log-level", "warning", *extra]
+    command += ["--state-file", str(state), "--log-level", "warning", "--records", "0", *extra]
     process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + _BOUND
@@ -180,6 +180,17 @@ def test_cli_a_write_survives_sigkill_once_saved(tmp_path):
     process, url = _serve(state)
     try:
         assert httpx.get(f"{url}/notes/1").json()["title"] == "kept"
+    finally:
+        process.kill()
+        process.wait(_BOUND)
+
+
+def test_cli_serve_populates_and_resets_a_connection_through_its_request_log(tmp_path):
+    process, url = _serve(tmp_path / "state.json", "--records", "2", "--log-level", "info")
+    try:
+        with pytest.raises(httpx.ReadError):
+            httpx.get(f"{url}/notes", headers={"Prefer": "fault=reset"})
+        assert httpx.get(f"{url}/notes/2").status_code == 200
     finally:
         process.kill()
         process.wait(_BOUND)

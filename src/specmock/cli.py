@@ -21,11 +21,14 @@ from starlette.types import ASGIApp
 
 from specmock.config import (
     DEFAULT_BODY_TIMEOUT,
+    DEFAULT_FAULT_TIMEOUT,
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_EXAMPLES,
+    DEFAULT_RECORDS,
     DEFAULT_SESSION_TTL,
     DEFAULT_SHUTDOWN_TIMEOUT,
     Config,
+    Delay,
     is_loopback,
 )
 from specmock.errors import SpecmockError
@@ -90,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
         f" (default {DEFAULT_SESSION_TTL:g})",
     )
     _time_limits(serve)
+    _faults(serve)
     serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
@@ -264,6 +268,46 @@ def _admin_token(text: str) -> str:
     return text
 
 
+def _faults(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument(
+        "--records",
+        default=DEFAULT_RECORDS,
+        type=_count,
+        help="records each collection holds on a fresh session: the spec's examples, then made-up"
+        f" ones (default {DEFAULT_RECORDS}; 0 for none; seed data wins)",
+    )
+    serve.add_argument("--latency", type=_delay, help="delay every answer: 300ms, 1s, 100-400ms")
+    serve.add_argument(
+        "--faults", default=0.0, type=_chance, help="chance of a random fault or a 500/503 (0-1)"
+    )
+    serve.add_argument(
+        "--fault-timeout",
+        default=DEFAULT_FAULT_TIMEOUT,
+        type=_seconds,
+        help=f"seconds Prefer: fault=timeout holds an answer (default {DEFAULT_FAULT_TIMEOUT:g})",
+    )
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count such as 0 or 5")
+    return int(text)
+
+
+def _delay(text: str) -> Delay:
+    try:
+        return Delay.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _chance(text: str) -> float:
+    value = float(text) if re.fullmatch(r"[01]|0?\.[0-9]+|1\.0*", text) else math.nan
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a chance between 0 and 1 such as 0.05")
+    return value
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -295,6 +339,10 @@ def _serve(args: argparse.Namespace) -> int:
         tokens=frozenset(args.token),
         state_file=args.state_file,
         session_ttl=args.session_ttl,
+        records=args.records,
+        latency=args.latency,
+        faults=args.faults,
+        fault_timeout=args.fault_timeout,
     )
     _run(create_app(config, catalog), args)
     return 0
@@ -329,12 +377,13 @@ def _run(app: ASGIApp, args: argparse.Namespace, **options: Any) -> None:
     """
     import uvicorn
 
+    from specmock.web.faults import with_connection
     from specmock.web.requestlog import RequestLog
 
     warn_if_exposed(args.host, args.admin_token, sys.stderr)
     gc.collect()
     gc.freeze()
-    logged = RequestLog(app) if args.log_level in ("info", "debug") else app
+    logged = with_connection(RequestLog(app) if args.log_level in ("info", "debug") else app)
     settings = uvicorn.Config(
         logged,
         host=args.host,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +19,54 @@ DEFAULT_SESSION_TTL = 30 * 60.0
 DEFAULT_BODY_TIMEOUT = 10.0
 # Seconds open connections get to finish at shutdown before they are closed.
 DEFAULT_SHUTDOWN_TIMEOUT = 5.0
+# Records each collection holds on a fresh `specmock serve` session when no seed data fills it
+# (`Config` itself starts empty, as tests of a client usually want).
+DEFAULT_RECORDS = 5
+# Seconds `fault=timeout` holds an answer: past most clients' patience, yet bounded.
+DEFAULT_FAULT_TIMEOUT = 30.0
+# The longest delay a request or an option may ask for, in seconds.
+MAX_DELAY = 60.0
+# What a fault does to an answer; `500` and `503` are error statuses injected in its place.
+FAULT_KINDS = ("reset", "close", "empty", "malformed", "timeout")
+INJECTED_STATUSES = ("500", "503")
+_DELAY = re.compile(r"(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?\s*(ms|s)?", re.ASCII)
+
+
+@dataclass(frozen=True, slots=True)
+class Delay:
+    """A delay in seconds, drawn uniformly between `low` and `high` for each answer."""
+
+    low: float
+    high: float
+
+    @classmethod
+    def parse(cls, text: str) -> Delay:
+        """`300`, `300ms`, `1s`, `200-800` or `100-400ms` (milliseconds unless `s` says seconds);
+        ValueError naming the text and the expected form."""
+        found = _DELAY.fullmatch(text.strip())
+        if found is None:
+            raise ValueError(f"{text!r} is not a delay: expected 300, 300ms, 1s or 200-800ms")
+        scale = 1.0 if found.group(3) == "s" else 0.001
+        low = float(found.group(1)) * scale
+        high = float(found.group(2)) * scale if found.group(2) else low
+        if high < low:
+            raise ValueError(f"{text!r} is not a delay: the range must go from low to high")
+        if high > MAX_DELAY:
+            raise ValueError(f"{text!r} is over the longest delay, {MAX_DELAY:g} s")
+        return cls(low, high)
+
+    def __str__(self) -> str:
+        low, high = round(self.low * 1000), round(self.high * 1000)
+        return f"{low}" if low == high else f"{low}-{high}"
+
+
+@dataclass(frozen=True, slots=True)
+class OperationFaults:
+    """Latency and a fault for one operation (`"GET /pets"` in `Config.operations`): `fault` is
+    one of `FAULT_KINDS` or an injected status of `INJECTED_STATUSES`."""
+
+    delay: Delay | None = None
+    fault: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +85,13 @@ class Config:
     `host` is the address the server is bound to, when known: bound to a loopback address, the
     admin API refuses a `Host` that is not a loopback name (DNS rebinding). `admin_token`, when
     set, is the bearer token every admin request needs. Neither token shows in `repr`.
+
+    `records` is how many records each collection holds on a fresh session (the spec's
+    examples, then made-up ones; seed data wins): none unless asked, `specmock serve` asks for 5.
+    `latency` delays every answer, `faults` is the chance (0 to 1) that a request gets a random
+    fault or an injected 500/503, `fault_timeout` is how long `fault=timeout` holds an answer
+    (seconds), and `operations` sets latency and a fault per operation, keyed `"GET /pets"`
+    (method and path template).
     """
 
     specs: Path = Path("specs")
@@ -49,6 +106,11 @@ class Config:
     shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT
     host: str | None = None
     admin_token: str | None = field(default=None, repr=False)
+    records: int = 0
+    latency: Delay | None = None
+    faults: float = 0.0
+    fault_timeout: float = DEFAULT_FAULT_TIMEOUT
+    operations: Mapping[str, OperationFaults] = field(default_factory=dict, hash=False)
 
 
 def is_loopback(host: str) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from specmock.config import FAULT_KINDS, Delay
 from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
 from specmock.schemas.synthesis import Synthesizer
 from specmock.schemas.xmlcodec import XmlCodec
@@ -33,11 +34,14 @@ _FRAMING_HEADERS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Prefer:
-    """The `Prefer` header as Prism reads it: `code=404, example=name, dynamic=true`."""
+    """The `Prefer` header as Prism reads it: `code=404, example=name, dynamic=true`, and
+    `delay=300` (milliseconds, or `200-800`), `fault=reset` (one of `FAULT_KINDS`)."""
 
     code: int | None = None
     example: str | None = None
     dynamic: bool = False
+    delay: Delay | None = None
+    fault: str | None = None
 
     @classmethod
     def parse(cls, header: str | None) -> Prefer | Violation:
@@ -53,11 +57,29 @@ class Prefer:
             return Violation("header", "Prefer", f"code={code!r} is not an HTTP status code")
         if code is not None and code.startswith("1"):
             return Violation("header", "Prefer", f"code={code} is informational, not an answer")
+        delay = _delay(values.get("delay"))
+        if isinstance(delay, Violation):
+            return delay
+        fault = values.get("fault")
+        if fault is not None and fault.lower() not in FAULT_KINDS:
+            expected = ", ".join(FAULT_KINDS)
+            return Violation("header", "Prefer", f"fault={fault!r} is not one of {expected}")
         return cls(
             int(code) if code else None,
             values.get("example") or None,
             values.get("dynamic", "").lower() == "true",
+            delay,
+            fault.lower() if fault else None,
         )
+
+
+def _delay(text: str | None) -> Delay | Violation | None:
+    if text is None:
+        return None
+    try:
+        return Delay.parse(text)
+    except ValueError as error:
+        return Violation("header", "Prefer", f"delay={error}")
 
 
 @dataclass(frozen=True, slots=True)

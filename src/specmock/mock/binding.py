@@ -110,6 +110,11 @@ class Bindings:
         matching.sort(key=lambda b: _rank(b.action.role))
         return matching[0] if matching else None
 
+    def for_template(self, template: str) -> Binding | None:
+        """`for_item` of an item template itself: a lookup, no path matched against each."""
+        matching = [b for b in self._by_pointer.values() if b.resource.item == template]
+        return min(matching, key=lambda b: _rank(b.action.role), default=None)
+
     @property
     def item_templates(self) -> list[str]:
         return sorted({b.resource.item for b in self._by_pointer.values()})

@@ -35,8 +35,11 @@ class Gap:
         return f"{self.operation}: {self.status} undocumented ({self.reason})"
 
 
-def added_statuses(api: Api, operation: Operation) -> list[tuple[int, str]]:
-    """(status, why) the server can answer for an operation, whatever its source documents."""
+def added_statuses(
+    api: Api, operation: Operation, injected: tuple[int, ...] = ()
+) -> list[tuple[int, str]]:
+    """(status, why) the server can answer for an operation, whatever its source documents;
+    `injected` are the error statuses fault injection may answer in place of any other."""
     added = [(400, "invalid parameters, body or Prefer header")]
     if Requirements.for_operation(api.document, operation.spec, operation.parameters).alternatives:
         added.append((401, "missing or rejected credential"))
@@ -54,6 +57,7 @@ def added_statuses(api: Api, operation: Operation) -> list[tuple[int, str]]:
         added.append((409, "the patch cannot be applied to the stored record"))
     if role in _ITEM_ROLES and error_key(operation, 409) != "409":
         added.append((412, "If-Match names another revision of the record"))
+    added.extend((status, "injected by --faults or the operation's fault") for status in injected)
     return added
 
 
@@ -80,8 +84,9 @@ def gaps(api: Api) -> list[Gap]:
     ]
 
 
-def effective_document(api: Api, mount: str) -> dict[str, Any]:
-    """The normalised spec plus the problem responses the server adds, served at `mount`."""
+def effective_document(api: Api, mount: str, injected: tuple[int, ...] = ()) -> dict[str, Any]:
+    """The normalised spec plus the problem responses the server adds, served at `mount`
+    (with the `injected` error statuses while fault injection is on)."""
     document = copy.deepcopy(api.document)
     document["servers"] = [{"url": mount or "/", "description": "this specmock server"}]
     components = document.setdefault("components", {})
@@ -93,7 +98,7 @@ def effective_document(api: Api, mount: str) -> dict[str, Any]:
         responses = paths[operation.path][operation.method].setdefault("responses", {})
         if not responses:  # 3.1 may document none: the fake answers an empty 200, said here
             responses["200"] = {"description": "No response is documented (added by specmock)"}
-        for status, _ in added_statuses(api, operation):
+        for status, _ in added_statuses(api, operation, injected):
             if error_key(operation, status) is None:
                 responses[str(status)] = _problem_response(status)
         _declare_implied_security(document, api, operation)

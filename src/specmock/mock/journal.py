@@ -22,9 +22,11 @@ class JournalEntry:
     path: str
     status: int
     violations: tuple[Violation, ...]
+    injected: str | None = None  # the latency or fault the answer got: `delay=300`, `fault=reset`
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        marked = {"injected": self.injected} if self.injected else {}
+        return marked | {
             "at": rfc3339(self.at),
             "session": self.session,
             "method": self.method,
@@ -41,10 +43,16 @@ class Journal:
         self._entries: deque[JournalEntry] = deque(maxlen=size)
 
     def add(
-        self, session: str, method: str, path: str, status: int, violations: Iterable[Violation]
+        self,
+        session: str,
+        method: str,
+        path: str,
+        status: int,
+        violations: Iterable[Violation],
+        injected: str | None = None,
     ) -> None:
         self._entries.append(
-            JournalEntry(time.time(), session, method, path, status, tuple(violations))
+            JournalEntry(time.time(), session, method, path, status, tuple(violations), injected)
         )
 
     def entries(self, session: str) -> list[JournalEntry]:

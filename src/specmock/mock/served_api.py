@@ -25,6 +25,7 @@ class ServedApi:
     actions: Actions
     requirements: dict[str, Requirements] = field(default_factory=dict)
     _effective: dict[str, Any] | None = None
+    injected: tuple[int, ...] = ()  # error statuses fault injection may answer (`mock.faults`)
 
     @classmethod
     def build(cls, api: Api, mount: str) -> ServedApi:
@@ -43,7 +44,7 @@ class ServedApi:
     @property
     def effective(self) -> dict[str, Any]:
         if self._effective is None:
-            self._effective = effective_document(self.api, self.mount)
+            self._effective = effective_document(self.api, self.mount, self.injected)
         return self._effective
 
 

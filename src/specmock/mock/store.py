@@ -297,10 +297,13 @@ class Store:
         max_sessions: int = MAX_SESSIONS,
         session_ttl: float = DEFAULT_SESSION_TTL,
         clock: Callable[[], float] = time.monotonic,
+        populate: Callable[[], Mapping[str, Mapping[str, dict[str, Any]]]] | None = None,
     ) -> None:
         self.seed: dict[str, dict[str, dict[str, Any]]] = {
             api: dict(records) for api, records in (seed or {}).items()
         }
+        # records added under the seed data, worked out on the first session (seconds on GitHub)
+        self._populate = populate
         self.max_sessions, self.session_ttl, self._clock = max_sessions, session_ttl, clock
         self._sessions: OrderedDict[str, Session] = OrderedDict()  # least recently used first
         self._used: dict[str, float] = {}
@@ -325,6 +328,10 @@ class Store:
         return state
 
     def _fresh(self) -> Session:
+        if self._populate is not None:
+            for api, records in self._populate().items():
+                self.seed[api] = {**records, **self.seed.get(api, {})}
+            self._populate = None
         return Session(self.seed, self._names, self._changes)
 
     def _make_room(self, name: str) -> None:

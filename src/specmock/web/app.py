@@ -24,6 +24,7 @@ from specmock.mock.state_file import RecordCheck, Saver, StateFile
 from specmock.spec.api import Catalog
 from specmock.web.admin import Admin
 from specmock.web.cors import CORSMiddleware
+from specmock.web.faults import with_connection
 from specmock.web.guard import AdminGuard, is_admin
 from specmock.web.responses import fault_response
 from specmock.web.stubs import Stubs
@@ -129,7 +130,7 @@ def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
     timed = BodyTimeout(stubs, config.body_timeout)
     direct = CORSMiddleware(timed, methods_for=stubs.methods_for) if config.cors else timed
     app = Application(
-        guarded(direct),
+        with_connection(guarded(direct)),
         routes=admin.routes,
         middleware=[
             Middleware(BodyTimeout, seconds=config.body_timeout),

@@ -17,12 +17,15 @@ from starlette.types import Receive, Scope, Send
 from specmock.config import Config
 from specmock.errors import SpecError
 from specmock.mock.answers import NotHandled, Reply
+from specmock.mock.faults import NO_INJECTION, Faults, Injection
 from specmock.mock.journal import Journal
+from specmock.mock.population import populate
 from specmock.mock.seeds import load_seed
 from specmock.mock.served_api import ServedApi, serve
 from specmock.mock.store import SessionRefused, Store
 from specmock.problems import Problem
 from specmock.spec.api import Api, Operation
+from specmock.web.faults import delivered
 from specmock.web.inbound import Inbound, check, route
 from specmock.web.request import WireRequest, session_of
 from specmock.web.responses import problem_response, to_response
@@ -35,10 +38,15 @@ class Stubs:
         self.config = config
         self.journal = Journal()
         self.router, self.served = serve(apis, config.prefix)
+        self.faults = Faults(config)
+        for served in self.served.values():
+            served.injected = self.faults.injected_statuses
         self.errors: list[SpecError] = []
-        self.store = (
-            store if store is not None else Store(self._seed(), session_ttl=config.session_ttl)
-        )
+        if store is None:
+            seed = self._seed()
+            made = partial(self._populated, seed) if config.records > 0 else None
+            store = Store(seed, session_ttl=config.session_ttl, populate=made)
+        self.store = store
 
     def _seed(self) -> dict[str, dict[str, dict[str, Any]]]:
         seed: dict[str, dict[str, dict[str, Any]]] = {}
@@ -48,6 +56,11 @@ class Stubs:
             except SpecError as error:
                 self.errors.append(error)
         return seed
+
+    def _populated(self, seed: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
+        """Each API's populated records (`mock.population`), where its seed data leaves room."""
+        count = self.config.records
+        return {n: populate(s.actions, count, seed.get(n)) for n, s in self.served.items()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """ASGI entry: any method reaches `handle`, so undeclared ones get our 405 with `Allow`."""
@@ -61,6 +74,7 @@ class Stubs:
     async def handle(self, request: Request) -> Response:
         """route -> inbound checks -> act -> answer; every request is noted in the journal."""
         routed = route(self.router, request)
+        injection = NO_INJECTION
         if isinstance(routed, Problem):
             response = problem_response(routed)
             outcome: Reply | Problem = routed
@@ -68,13 +82,19 @@ class Stubs:
             operation = routed.operation
             served = self.served[operation.api]
             inbound = await check(request, routed.match, operation, served, self.config)
-            if isinstance(inbound, Inbound):
+            prefer = inbound.prefer if isinstance(inbound, Inbound) else None
+            injection = self.faults.choose(operation, prefer)
+            if injection.status is not None:
+                outcome = Problem(injection.status, f"{injection.label} (injected by specmock)")
+            elif isinstance(inbound, Inbound) and injection.acts:
                 outcome = self.act(request, operation, served, inbound)
             else:
-                outcome = inbound
+                outcome = inbound if isinstance(inbound, Problem) else _unanswered(operation)
             response = answer(outcome, request.method, served, operation)
-        self._note(request, outcome, response.status_code)
-        return response
+        self._note(request, outcome, response.status_code, injection)
+        if injection is NO_INJECTION:
+            return response
+        return await delivered(injection, response, request.scope, self.config.fault_timeout)
 
     def act(
         self, request: Request, operation: Operation, served: ServedApi, inbound: Inbound
@@ -92,11 +112,20 @@ class Stubs:
             return served.responder.rendered(operation, acted, action.accept)
         return acted
 
-    def _note(self, request: Request, outcome: Reply | Problem, status: int) -> None:
-        """The journal's entry: the request, its status and the problem's violations."""
+    def _note(
+        self, request: Request, outcome: Reply | Problem, status: int, injection: Injection
+    ) -> None:
+        """The journal's entry: the request, its status, the problem's violations and what was
+        injected."""
         violations = outcome.errors if isinstance(outcome, Problem) else ()
         path: str = request.scope["path"]  # not `request.url.path`, which builds a whole URL
-        self.journal.add(session_of(request), request.method, path, status, violations)
+        session = session_of(request)
+        self.journal.add(session, request.method, path, status, violations, injection.label)
+
+
+def _unanswered(operation: Operation) -> Problem:
+    """The stand-in outcome of a request whose connection is broken before any answer."""
+    return Problem(503, f"{operation.label}: the connection is broken before an answer")
 
 
 def refusal(refused: SessionRefused) -> Problem:

@@ -1,0 +1,92 @@
+"""Latency and faults: the delay and the fault an answer gets, chosen before it is built.
+
+In order of precedence: the request's `Prefer: delay=300, fault=reset`, the operation's settings
+(`Config.operations["GET /pets"]`), then the server's (`--latency`, and `--faults`, the chance of
+a random fault or an injected 500/503). The admin API never gets any: only stubs ask.
+
+The kinds, with what other mocks call them: `reset` (WireMock's CONNECTION_RESET_BY_PEER,
+Mockoon's "destroy socket"), `close` (a close without an answer, Microcks' and Counterfact's
+dropped connection), `empty` (WireMock's EMPTY_RESPONSE, though here the status line still comes),
+`malformed` (MALFORMED_RESPONSE_CHUNK, RANDOM_DATA_THEN_CLOSE: a cut JSON body) and `timeout`
+(WireMock's fixed delay past the client's read timeout). Prism has none (stoplightio/prism#1003).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from specmock.config import FAULT_KINDS, INJECTED_STATUSES, Config, Delay, OperationFaults
+from specmock.mock.answers import Prefer
+from specmock.spec.api import Operation
+
+_KEPT_BACK = frozenset({"reset", "close", *INJECTED_STATUSES})
+
+
+@dataclass(frozen=True, slots=True)
+class Injection:
+    """What an answer gets: a delay in seconds and a fault kind or injected status (or none)."""
+
+    delay: float = 0.0
+    fault: str | None = None
+
+    @property
+    def label(self) -> str | None:
+        """How the journal marks the answer (`delay=300`, `fault=reset`), None when plain."""
+        parts = [f"delay={round(self.delay * 1000)}"] if self.delay > 0 else []
+        parts += [f"fault={self.fault}"] if self.fault else []
+        return ", ".join(parts) or None
+
+    @property
+    def status(self) -> int | None:
+        """The error status injected in place of the answer, if that is the fault."""
+        return int(self.fault) if self.fault in INJECTED_STATUSES else None
+
+    @property
+    def acts(self) -> bool:
+        """Whether the request still reaches the store: not when no answer, or an injected error
+        in its place, could tell the client that it did."""
+        return self.fault not in _KEPT_BACK
+
+
+NO_INJECTION = Injection()
+
+
+class Faults:
+    """The server's latency and fault settings, and the draws made from them."""
+
+    def __init__(self, config: Config, rng: random.Random | None = None) -> None:
+        self._latency = config.latency
+        self._chance = config.faults
+        self._operations = {_key(label): value for label, value in config.operations.items()}
+        self._rng = rng or random.Random()
+
+    @property
+    def injected_statuses(self) -> tuple[int, ...]:
+        """The error statuses this server may inject, so the effective spec documents them."""
+        configured = {v.fault or "" for v in self._operations.values()} & set(INJECTED_STATUSES)
+        if self._chance > 0:
+            configured |= set(INJECTED_STATUSES)
+        return tuple(sorted(int(status) for status in configured))
+
+    def choose(self, operation: Operation, prefer: Prefer | None) -> Injection:
+        """The delay and fault of one answer to `operation`."""
+        own = self._operations.get(_key(f"{operation.method} {operation.path}"), OperationFaults())
+        delay = (prefer.delay if prefer else None) or own.delay or self._latency
+        fault = (prefer.fault if prefer else None) or own.fault or self._random_fault()
+        if delay is None and fault is None:
+            return NO_INJECTION
+        return Injection(self._draw(delay), fault)
+
+    def _draw(self, delay: Delay | None) -> float:
+        return 0.0 if delay is None else self._rng.uniform(delay.low, delay.high)
+
+    def _random_fault(self) -> str | None:
+        if self._chance <= 0 or self._rng.random() >= self._chance:
+            return None
+        return self._rng.choice((*FAULT_KINDS, *INJECTED_STATUSES))
+
+
+def _key(label: str) -> str:
+    method, _, path = label.strip().partition(" ")
+    return f"{method.upper()} {path.strip()}"

@@ -1,0 +1,86 @@
+"""Which delay and fault an answer gets: Prefer first, then the operation, then the server."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from specmock.config import Config, Delay, OperationFaults
+from specmock.mock.answers import Prefer
+from specmock.mock.faults import NO_INJECTION, Faults, Injection
+from specmock.spec.api import Api
+
+API = Api.from_dict(
+    "t",
+    {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/pets": {
+                "get": {"responses": {"200": {"description": "ok"}}},
+                "post": {"responses": {"201": {"description": "ok"}}},
+            }
+        },
+    },
+)
+GET, POST = sorted(API.operations, key=lambda o: o.method)
+
+
+def test_faults_none_by_default() -> None:
+    assert Faults(Config()).choose(GET, Prefer()) is NO_INJECTION
+
+
+def test_faults_prefer_wins_over_operation_and_server() -> None:
+    config = Config(
+        latency=Delay(1, 1), operations={"get /pets": OperationFaults(Delay(2, 2), "close")}
+    )
+    faults = Faults(config)
+    prefer = Prefer(delay=Delay(0.3, 0.3), fault="empty")
+    assert faults.choose(GET, prefer) == Injection(0.3, "empty")
+    assert faults.choose(GET, Prefer()) == Injection(2, "close")
+    assert faults.choose(POST, None) == Injection(1, None)
+
+
+def test_faults_random_draws_every_kind_and_injected_status() -> None:
+    faults = Faults(Config(faults=1.0), random.Random(7))
+    drawn = {faults.choose(GET, None).fault for _ in range(200)}
+    assert drawn == {"reset", "close", "empty", "malformed", "timeout", "500", "503"}
+    assert faults.injected_statuses == (500, 503)
+
+
+def test_faults_injected_statuses_only_while_injecting() -> None:
+    assert Faults(Config()).injected_statuses == ()
+    one = Config(operations={"GET /pets": OperationFaults(fault="500")})
+    assert Faults(one).injected_statuses == (500,)
+
+
+@pytest.mark.parametrize(
+    ("injection", "label", "acts"),
+    [
+        pytest.param(Injection(0.3), "delay=300", True, id="delay"),
+        pytest.param(Injection(0, "reset"), "fault=reset", False, id="reset"),
+        pytest.param(Injection(0.2, "empty"), "delay=200, fault=empty", True, id="both"),
+        pytest.param(Injection(0, "503"), "fault=503", False, id="status"),
+    ],
+)
+def test_injection_label_and_whether_it_acts(injection: Injection, label: str, acts: bool) -> None:
+    assert (injection.label, injection.acts) == (label, acts)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        pytest.param("300", 0.3, 0.3, id="ms"),
+        pytest.param("300ms", 0.3, 0.3, id="ms-unit"),
+        pytest.param("1s", 1.0, 1.0, id="seconds"),
+        pytest.param("100-400ms", 0.1, 0.4, id="range"),
+    ],
+)
+def test_delay_parse(text: str, low: float, high: float) -> None:
+    assert Delay.parse(text) == Delay(low, high)
+
+
+def test_delay_parse_refuses_a_reversed_range() -> None:
+    with pytest.raises(ValueError, match="'800-200' is not a delay: the range must go from low"):
+        Delay.parse("800-200")

@@ -1,0 +1,188 @@
+"""A populated fake: the spec's example records first, then made-up ones, and seed data wins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from specmock.config import Config
+from specmock.mock.population import populate
+from specmock.mock.served_api import ServedApi
+from specmock.spec.api import Api
+from specmock.web.testing import LiveServer
+from tests.helpers import response_errors
+
+PETSTORE = Path(__file__).resolve().parents[1] / "fixtures" / "petstore.json"
+PET = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {
+        "id": {"type": "integer", "readOnly": True},
+        "name": {"type": "string", "maxLength": 20},
+    },
+}
+
+
+def _json(schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"application/json": {"schema": schema, **extra}}
+
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "pets", "version": "1"},
+    "paths": {
+        "/pets": {
+            "get": {
+                "responses": {
+                    "200": {
+                        "description": "pets",
+                        "content": _json(
+                            {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
+                            example=[{"id": 7, "name": "Rex"}, {"id": 9, "name": "x" * 40}],
+                        ),
+                    }
+                }
+            },
+            "post": {
+                "requestBody": {"content": _json({"$ref": "#/components/schemas/Pet"})},
+                "responses": {
+                    "201": {
+                        "description": "made",
+                        "content": _json({"$ref": "#/components/schemas/Pet"}),
+                    }
+                },
+            },
+        },
+        "/pets/{petId}": {
+            "get": {
+                "parameters": [
+                    {"name": "petId", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "a pet",
+                        "content": _json(
+                            {"$ref": "#/components/schemas/Pet"}, example={"id": 3, "name": "Tom"}
+                        ),
+                    },
+                    "404": {"description": "none"},
+                },
+            }
+        },
+        "/pets/{petId}/photos/{photoId}": {
+            "get": {
+                "parameters": [
+                    {
+                        "name": "petId",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    },
+                    {
+                        "name": "photoId",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    },
+                ],
+                "responses": {"200": {"description": "a photo", "content": _json(PET)}},
+            }
+        },
+    },
+    "components": {"schemas": {"Pet": PET}},
+}
+
+
+def _actions() -> Any:
+    return ServedApi.build(Api.from_dict("pets", SPEC), "").actions
+
+
+def test_populate_examples_first_then_made_up_records() -> None:
+    records = populate(_actions(), 4)
+    assert list(records) == ["/pets/7", "/pets/3", "/pets/8", "/pets/9"]
+    assert records["/pets/7"] == {"id": 7, "name": "Rex"}  # an example keeps its id
+    assert records["/pets/3"] == {"id": 3, "name": "Tom"}
+    assert records["/pets/8"]["id"] == 8  # made-up ones count on from the highest id
+
+
+def test_populate_leaves_out_examples_that_break_the_record_schema() -> None:
+    names = [record["name"] for record in populate(_actions(), 10).values()]
+    assert "x" * 40 not in names
+    assert len(names) == 10
+
+
+def test_populate_leaves_sub_collections_empty() -> None:
+    assert all("/photos/" not in path for path in populate(_actions(), 5))
+
+
+def test_populate_nothing_for_zero_records() -> None:
+    assert populate(_actions(), 0) == {}
+
+
+def test_populate_nothing_where_seed_data_fills_the_collection() -> None:
+    assert populate(_actions(), 5, {"/pets/1": {"id": 1, "name": "Seeded"}}) == {}
+
+
+@contextmanager
+def live(specs: Path, records: int) -> Iterator[httpx.Client]:
+    """A client of a live server whose collections start with `records` records each."""
+    with (
+        LiveServer(Config(specs=specs, records=records)) as server,
+        httpx.Client(base_url=server.url) as client,
+    ):
+        yield client
+
+
+@pytest.fixture
+def specs(tmp_path: Path) -> Path:
+    (tmp_path / "pets.yaml").write_text(yaml.safe_dump(SPEC))
+    return tmp_path
+
+
+def test_populated_list_equals_the_items(specs: Path) -> None:
+    with live(specs, 3) as client:
+        listed = client.get("/pets")
+        items = [client.get(f"/pets/{pet['id']}") for pet in listed.json()]
+        created = client.post("/pets", json={"name": "New"})
+        effective = client.get("/__specmock/apis/pets/openapi.json").json()
+    assert [pet["name"] for pet in listed.json()] == ["Rex", "Tom", listed.json()[2]["name"]]
+    assert [item.json() for item in items] == listed.json()
+    assert created.json()["id"] == 9  # past the ids the populated records hold (7, 3, 8)
+    for response in (listed, *items, created):
+        assert response_errors(effective, response) == []
+
+
+def test_populated_again_after_a_reset(specs: Path) -> None:
+    with live(specs, 2) as client:
+        client.delete("/pets/7")
+        client.post("/__specmock/reset")
+        assert client.get("/pets/7").status_code == 200
+        assert len(client.get("/pets", headers={"X-Specmock-Session": "b"}).json()) == 2
+
+
+def test_no_records_when_asked_for_none(specs: Path) -> None:
+    with LiveServer(Config(specs=specs, records=0)) as server:
+        assert httpx.get(f"{server.url}/pets").json() == []
+
+
+def test_seed_data_wins_over_populated_records(specs: Path) -> None:
+    (specs / "pets.data.yaml").write_text(yaml.safe_dump({"/pets/1": {"name": "Seeded"}}))
+    with LiveServer(Config(specs=specs, records=5)) as server:
+        listed = httpx.get(f"{server.url}/pets").json()
+    assert listed == [{"id": 1, "name": "Seeded"}]
+
+
+def test_fresh_petstore_answers_a_pet(tmp_path: Path) -> None:
+    (tmp_path / "petstore.json").write_text(PETSTORE.read_text())
+    with live(tmp_path, 5) as client:
+        pet = client.get("/v2/pet/1", headers={"api_key": "k"})
+        order = client.get("/v2/store/order/5")
+        effective = client.get("/__specmock/apis/petstore/openapi.json").json()
+    assert (pet.status_code, pet.json()["id"], order.status_code) == (200, 1, 200)
+    assert response_errors(effective, pet) == []
