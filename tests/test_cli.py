@@ -52,6 +52,34 @@ def test_cli_two_apis_on_one_route_stop_the_start_with_a_hint(tmp_path, capsys):
     assert "specmock: GET /x is served by both API 'a' and API 'b'; start with --prefix" in err
 
 
+@pytest.mark.parametrize(
+    ("files", "reason"),
+    [
+        pytest.param({}, "no OpenAPI spec found in {folder}", id="empty-folder"),
+        pytest.param(
+            {"broken.yaml": "openapi: 3.1.0\npaths: [\n"},
+            "no spec in {folder} loaded ({folder}/broken.yaml: line 3: invalid YAML",
+            id="only-broken",
+        ),
+    ],
+)
+def test_cli_serve_with_nothing_to_serve_stops_with_the_reason(tmp_path, capsys, files, reason):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    assert main(["serve", str(tmp_path), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert f"specmock: nothing to serve: {reason.format(folder=tmp_path)}" in err
+
+
+def test_cli_serve_without_the_specs_folder_stops(tmp_path, capsys):
+    missing = tmp_path / "specs"
+    assert main(["serve", str(missing), "--port", "0"]) == 2
+    assert capsys.readouterr().err.endswith(
+        f"specmock: nothing to serve: no spec in {missing} loaded ({missing}: no such file or "
+        "folder)\n"
+    )
+
+
 def test_cli_python_dash_m_works():
     result = subprocess.run(
         [sys.executable, "-m", "specmock", "check", str(SPECS)],

@@ -313,8 +313,11 @@ def _served(args: argparse.Namespace, **fields: Any) -> tuple[Config, Catalog]:
         admin_token=args.admin_token,
         **fields,
     )
+    from specmock.web.app import require_apis
+
     catalog = Catalog.from_path(config.specs, config.allow_ref_dirs)
     report(catalog, sys.stderr)
+    require_apis(catalog, config.specs)
     return config, catalog
 
 

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Lifespan, Message, Receive, Scope, Send
 
 from specmock.config import Config
+from specmock.errors import ConfigError
 from specmock.mock.seeds import record_problem
 from specmock.mock.state_file import RecordCheck, Saver, StateFile
 from specmock.spec.api import Catalog
@@ -110,6 +111,17 @@ class Application(Starlette):
             await self._stubs(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+
+def require_apis(catalog: Catalog, source: Path) -> None:
+    """A ConfigError when a catalog has no API to serve: a server answering nothing but 404s
+    would hide a wrong path or broken specs."""
+    if catalog.apis:
+        return
+    if catalog.errors:
+        reasons = "; ".join(str(error) for error in catalog.errors)
+        raise ConfigError(f"nothing to serve: no spec in {source} loaded ({reasons})")
+    raise ConfigError(f"nothing to serve: no OpenAPI spec found in {source}")
 
 
 def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
