@@ -80,6 +80,17 @@ def test_cli_serve_without_the_specs_folder_stops(tmp_path, capsys):
     )
 
 
+def test_cli_serve_of_one_api_folder_serves_one_api_with_its_seed_data(monkeypatch, capsys):
+    served = []
+    monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: served.append(app))
+    assert main(["serve", str(SPECS / "aisquared")]) == 0
+    assert "loaded aisquared: AI Squared API (OpenAPI 3.1.0), 3 operations" in capsys.readouterr().err
+    stubs = served[0].state.specmock
+    assert list(stubs.served) == ["aisquared"]
+    assert stubs.errors == []
+    assert stubs.store.session("s").records("aisquared")
+
+
 def test_cli_python_dash_m_works():
     result = subprocess.run(
         [sys.executable, "-m", "specmock", "check", str(SPECS)],
