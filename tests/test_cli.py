@@ -84,7 +84,8 @@ def test_cli_serve_of_one_api_folder_serves_one_api_with_its_seed_data(monkeypat
     served = []
     monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: served.append(app))
     assert main(["serve", str(SPECS / "aisquared")]) == 0
-    assert "loaded aisquared: AI Squared API (OpenAPI 3.1.0), 3 operations" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "loaded aisquared: AI Squared API (OpenAPI 3.1.0), 3 operations" in err
     stubs = served[0].state.specmock
     assert list(stubs.served) == ["aisquared"]
     assert stubs.errors == []
@@ -316,3 +317,43 @@ def test_cli_warns_when_bound_beyond_loopback(host, admin_token, warning):
     out = io.StringIO()
     warn_if_exposed(host, admin_token, out)
     assert out.getvalue() == warning
+
+
+def test_cli_version_comes_from_the_package_metadata(capsys):
+    from importlib import metadata
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out == f"specmock {metadata.version('specmock')}\n"
+
+
+@pytest.mark.parametrize("command", ["serve", "check", "proxy", "fuzz", "verify"])
+def test_cli_help_of_each_command_shows_an_example(capsys, command):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert f"example:\n  specmock {command} specs" in capsys.readouterr().out
+
+
+def test_cli_a_closed_pipe_ends_quietly(tmp_path):
+    reader, writer = socket.socketpair()  # a pipe whose reader is gone before anything is written
+    reader.close()
+    result = subprocess.run(
+        [sys.executable, "-m", "specmock", "check", str(SPECS), "--format", "json"],
+        stdout=writer.fileno(),
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+    )
+    writer.close()
+    assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr
+    assert result.returncode == 1
+
+
+def test_cli_ctrl_c_ends_without_a_traceback(monkeypatch, capsys):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("specmock.cli._check", interrupted)
+    assert main(["check", str(SPECS)]) == 130
+    assert capsys.readouterr().err == "specmock: interrupted\n"

@@ -14,6 +14,7 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -50,15 +51,67 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpecmockError as error:
         print(f"specmock: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("specmock: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return _closed_pipe()
+
+
+def _closed_pipe() -> int:
+    """A reader that stopped early (`specmock check --format json | head`) is not an error worth
+    a traceback: what is still buffered goes nowhere, as Python's documentation advises."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 1
+
+
+def _version() -> str:
+    try:
+        return metadata.version("specmock")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+# One example per subcommand, shown by its --help.
+EXAMPLES = {
+    "serve": "example:\n  specmock serve specs --port 4010\n  curl -H 'Authorization: Bearer T'"
+    " http://127.0.0.1:4010/api/v1/models/7",
+    "check": "example:\n  specmock check specs --format json",
+    "proxy": "example:\n  specmock proxy specs/aisquared --target https://staging.example.com"
+    " --strict",
+    "fuzz": "example:\n  specmock fuzz specs --api polytomic --max-examples 20 --seed 7",
+    "verify": "example:\n  specmock verify specs/aisquared --target http://127.0.0.1:3000"
+    ' -H "Authorization: Bearer $TOKEN"',
+}
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str
+) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name,
+        help=help,
+        description=help[0].upper() + help[1:] + ".",
+        epilog=EXAMPLES[name],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="specmock", description="Validating mock servers for OpenAPI specs."
+        prog="specmock",
+        description="Validating mock servers for OpenAPI specs.",
+        epilog="examples:\n"
+        + "\n".join(EXAMPLES.values()).replace("example:\n", "")
+        + "\n\n`specmock COMMAND --help` tells more.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"specmock {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="serve every operation of the specs as a stub")
+    serve = _command(commands, "serve", "serve every operation of the specs as a stub")
     serve.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
     _ref_dir_argument(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -95,7 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=_serve)
 
-    check = commands.add_parser("check", help="load specs and report what loaded and every problem")
+    check = _command(commands, "check", "load specs and report what loaded and every problem")
     check.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
     _ref_dir_argument(check)
     check.add_argument(
@@ -103,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(run=_check)
 
-    proxy = commands.add_parser("proxy", help="forward to a real server, validating both sides")
+    proxy = _command(commands, "proxy", "forward to a real server, validating both sides")
     proxy.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
     _ref_dir_argument(proxy)
     proxy.add_argument(
@@ -129,16 +182,16 @@ def _parser() -> argparse.ArgumentParser:
     _admin_token_argument(proxy)
     proxy.set_defaults(run=_proxy)
 
-    fuzz = commands.add_parser(
-        "fuzz", help="run the contract suite against specmock's own stubs (effective specs)"
+    fuzz = _command(
+        commands, "fuzz", "run the contract suite against specmock's own stubs (effective specs)"
     )
     fuzz.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
     _ref_dir_argument(fuzz)
     _suite_arguments(fuzz)
     fuzz.set_defaults(run=_fuzz)
 
-    verify = commands.add_parser(
-        "verify", help="run the contract suite against a real server (source specs)"
+    verify = _command(
+        commands, "verify", "run the contract suite against a real server (source specs)"
     )
     verify.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
     _ref_dir_argument(verify)
