@@ -357,3 +357,79 @@ def test_cli_ctrl_c_ends_without_a_traceback(monkeypatch, capsys):
     monkeypatch.setattr("specmock.cli._check", interrupted)
     assert main(["check", str(SPECS)]) == 130
     assert capsys.readouterr().err == "specmock: interrupted\n"
+
+
+def _notes_with_config(tmp_path, text):
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "notes.yaml").write_text(NOTES_SPEC.read_text())
+    (tmp_path / "specmock.yaml").write_text(text)
+    return tmp_path / "specs"
+
+
+def test_cli_config_file_beside_the_specs_sets_options_and_flags_win(tmp_path, monkeypatch):
+    specs = _notes_with_config(tmp_path, "port: 4999\nmax_body: 2KiB\nno-cors: true\ntoken: [T]\n")
+    apps = []
+    monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: apps.append((app, args)))
+    assert main(["serve", str(specs), "--port", "4998"]) == 0
+    app, args = apps[0]
+    config = app.state.specmock.config
+    assert (args.port, config.max_body, config.cors, config.tokens) == (
+        4998,
+        2048,
+        False,
+        frozenset({"T"}),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        pytest.param("port: soon\n", "port: expected an integer, got 'soon'", id="int"),
+        pytest.param(
+            "body-timeout: -1\n", "body-timeout: '-1' is not a positive number of seconds", id="type"
+        ),
+        pytest.param(
+            "log-level: loud\n",
+            "log-level: expected one of critical, error, warning, info, debug, got 'loud'",
+            id="choices",
+        ),
+        pytest.param("prefix: 1\n", "prefix: expected true or false, got 1", id="flag"),
+        pytest.param(
+            'apis: {notes: {operations: {"GET /nope": {status: 404}}}}\n',
+            "apis.notes.operations.\"GET /nope\": the API 'notes' has no such operation",
+            id="operation",
+        ),
+    ],
+)
+def test_cli_config_file_mistakes_name_file_and_key(tmp_path, monkeypatch, capsys, text, error):
+    specs = _notes_with_config(tmp_path, text)
+    monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: None)
+    assert main(["serve", str(specs)]) == 2
+    assert capsys.readouterr().err.endswith(f"specmock: {tmp_path / 'specmock.yaml'}: {error}\n")
+
+
+def test_cli_config_file_unknown_option_lists_the_known_ones(tmp_path, monkeypatch, capsys):
+    specs = _notes_with_config(tmp_path, "colour: red\n")
+    assert main(["serve", str(specs)]) == 2
+    err = capsys.readouterr().err
+    assert f"specmock: {tmp_path / 'specmock.yaml'}: colour: unknown option; expected one of " in err
+    assert "max-body" in err and "no-cors" in err
+
+
+def test_cli_config_file_forces_an_operation_status_a_prefer_header_still_overrides(
+    tmp_path, monkeypatch
+):
+    text = 'apis: {notes: {operations: {"GET /notes/{noteId}": {status: 404}}}}\n'
+    specs = _notes_with_config(tmp_path, text)
+    apps = []
+    monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: apps.append(app))
+    assert main(["serve", str(specs), "--log-level", "warning"]) == 0
+    from specmock.web.testing import LiveServer
+
+    with LiveServer(app=apps[0]) as server:
+        created = httpx.post(f"{server.url}/notes", json={"title": "a"})
+        assert created.status_code == 201
+        item = created.headers["location"]
+        assert httpx.get(f"{server.url}{item}").status_code == 404
+        asked = httpx.get(f"{server.url}{item}", headers={"Prefer": "code=200"})
+        assert asked.status_code == 200

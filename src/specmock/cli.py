@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from starlette.types import ASGIApp
 
+from specmock import settings
 from specmock.config import (
     DEFAULT_BODY_TIMEOUT,
     DEFAULT_MAX_BODY,
@@ -47,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "serve":
+            args = _with_settings(args, argv)
         return int(args.run(args))
     except SpecmockError as error:
         print(f"specmock: {error}", file=sys.stderr)
@@ -113,6 +116,12 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = _command(commands, "serve", "serve every operation of the specs as a stub")
     serve.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
+    serve.add_argument(
+        "--config",
+        type=Path,
+        help=f"the config file (default: {settings.FILE_NAME} beside the specs, else"
+        " [tool.specmock] in ./pyproject.toml); flags win over it",
+    )
     _ref_dir_argument(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", default=4010, type=int, help="port to bind (default 4010)")
@@ -209,6 +218,97 @@ def _parser() -> argparse.ArgumentParser:
     _suite_arguments(verify)
     verify.set_defaults(run=_verify)
     return parser
+
+
+def _with_settings(args: argparse.Namespace, argv: Sequence[str] | None) -> argparse.Namespace:
+    """`serve`'s options with the config file's values as defaults: flags given still win."""
+    found = settings.find(args.specs, args.config, Path.cwd())
+    if found is None:
+        args.settings = None
+        return args
+    print(f"config: {found.source}", file=sys.stderr)
+    parser = _parser()
+    serve = _subcommand(parser, "serve")
+    serve.set_defaults(**_file_options(serve, found))
+    args = parser.parse_args(argv)
+    args.settings = found
+    return args
+
+
+def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices[name]  # type: ignore[no-any-return]
+    raise KeyError(name)
+
+
+def _file_options(parser: argparse.ArgumentParser, found: settings.Settings) -> dict[str, Any]:
+    """A config file's options as `parser`'s values, each read as its flag reads its text."""
+    by_name: dict[str, argparse.Action] = {}
+    for action in parser._actions:
+        names = [name.lstrip("-").replace("-", "_") for name in action.option_strings]
+        for name in names or [action.dest]:
+            by_name[name] = action
+    for name in ("help", "config"):
+        by_name.pop(name, None)
+    values: dict[str, Any] = {}
+    for key, value in found.options.items():
+        if key not in by_name:
+            known = ", ".join(sorted(name.replace("_", "-") for name in by_name))
+            raise found.error(key, f"unknown option; expected one of {known}, or apis")
+        action = by_name[key]
+        values[action.dest] = _file_value(action, value, found, key.replace("_", "-"))
+    return values
+
+
+def _file_value(action: argparse.Action, value: Any, found: settings.Settings, key: str) -> Any:
+    if isinstance(action, argparse._StoreTrueAction | argparse._StoreFalseAction):
+        if not isinstance(value, bool):
+            raise found.error(key, f"expected true or false, got {value!r}")
+        return action.const if value else action.default
+    if isinstance(action, argparse._AppendAction):
+        items = value if isinstance(value, list) else [value]
+        return [_file_scalar(action, item, found, key) for item in items]
+    return _file_scalar(action, value, found, key)
+
+
+def _file_scalar(action: argparse.Action, value: Any, found: settings.Settings, key: str) -> Any:
+    if isinstance(value, dict | list | bool) or value is None:
+        raise found.error(key, f"expected a single value, got {value!r}")
+    text = str(value)
+    try:
+        converted = action.type(text) if callable(action.type) else text
+    except argparse.ArgumentTypeError as error:
+        raise found.error(key, str(error)) from None
+    except (TypeError, ValueError):
+        kind = getattr(action.type, "__name__", "value")
+        expected = "an integer" if kind == "int" else kind
+        raise found.error(key, f"expected {expected}, got {text!r}") from None
+    if action.choices is not None and converted not in action.choices:
+        choices = ", ".join(map(str, action.choices))
+        raise found.error(key, f"expected one of {choices}, got {text!r}")
+    return converted
+
+
+def _check_operations(found: settings.Settings | None, catalog: Catalog) -> None:
+    """The config file's operations against the APIs loaded: a label no operation has is a
+    mistake worth stopping for; an API not loaded is a warning (its spec may be broken now)."""
+    if found is None:
+        return
+    for name, operations in found.operations.items():
+        try:
+            api = catalog.api(name)
+        except KeyError:
+            print(
+                f"warning: {found.source}: apis.{name}: no API of that name loaded", file=sys.stderr
+            )
+            continue
+        labels = {operation.label for operation in api.operations}
+        for label in operations:
+            if label not in labels:
+                raise found.error(
+                    f'apis.{name}.operations."{label}"', f"the API {name!r} has no such operation"
+                )
 
 
 def _ref_dir_argument(parser: argparse.ArgumentParser) -> None:
@@ -341,14 +441,17 @@ def _size(text: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from specmock.web.app import create_app
 
+    found = getattr(args, "settings", None)
     config, catalog = _served(
         args,
+        operation_settings=found.operations if found is not None else {},
         prefix=args.prefix,
         cors=args.cors,
         tokens=frozenset(args.token),
         state_file=args.state_file,
         session_ttl=args.session_ttl,
     )
+    _check_operations(found, catalog)
     _run(create_app(config, catalog), args)
     return 0
 

@@ -6,6 +6,8 @@ import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from specmock.settings import OperationsByApi
+
 # Large enough that a body breaking a documented maxLength (up to 400 KB in the Amazon spec, each
 # character escaped in up to 12 bytes) is judged by its schema; API Gateway also stops at 10 MB.
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
@@ -35,6 +37,10 @@ class Config:
     `host` is the address the server is bound to, when known: bound to a loopback address, the
     admin API refuses a `Host` that is not a loopback name (DNS rebinding). `admin_token`, when
     set, is the bearer token every admin request needs. Neither token shows in `repr`.
+
+    `operation_settings` are the config file's per-operation settings (`settings`), by API name
+    and operation label (`GET /pet/{petId}`): a delay, a fault, a status and an example.
+    `watch` reloads the specs when their files change (`specmock serve`, not `--no-watch`).
     """
 
     specs: Path = Path("specs")
@@ -49,6 +55,8 @@ class Config:
     shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT
     host: str | None = None
     admin_token: str | None = field(default=None, repr=False)
+    operation_settings: OperationsByApi = field(default_factory=dict, hash=False)
+    watch: bool = False
 
 
 def is_loopback(host: str) -> bool:
