@@ -10,7 +10,8 @@ import httpx
 import pytest
 import yaml
 
-from specmock.cli import main, warn_if_exposed
+from specmock.cli import main
+from specmock.console import warn_if_exposed
 from tests.conftest import SPECS
 
 
@@ -386,7 +387,9 @@ def test_cli_config_file_beside_the_specs_sets_options_and_flags_win(tmp_path, m
     [
         pytest.param("port: soon\n", "port: expected an integer, got 'soon'", id="int"),
         pytest.param(
-            "body-timeout: -1\n", "body-timeout: '-1' is not a positive number of seconds", id="type"
+            "body-timeout: -1\n",
+            "body-timeout: '-1' is not a positive number of seconds",
+            id="type",
         ),
         pytest.param(
             "log-level: loud\n",
@@ -412,7 +415,8 @@ def test_cli_config_file_unknown_option_lists_the_known_ones(tmp_path, monkeypat
     specs = _notes_with_config(tmp_path, "colour: red\n")
     assert main(["serve", str(specs)]) == 2
     err = capsys.readouterr().err
-    assert f"specmock: {tmp_path / 'specmock.yaml'}: colour: unknown option; expected one of " in err
+    path = tmp_path / "specmock.yaml"
+    assert f"specmock: {path}: colour: unknown option; expected one of " in err
     assert "max-body" in err and "no-cors" in err
 
 

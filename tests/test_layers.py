@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "specmock"
 
 LAYERS = ("root", "spec", "schemas", "validation", "mock", "web", "contract", "top")
 ROOT_MODULES = frozenset({"errors", "violations", "problems", "config", "settings"})
-TOP_MODULES = frozenset({"cli", "pytest_plugin", "__init__", "__main__"})
+TOP_MODULES = frozenset({"cli", "console", "pytest_plugin", "__init__", "__main__"})
 # Third-party packages and the layers allowed to import them.
 RESTRICTED = {
     "starlette": frozenset({"web", "contract", "top"}),

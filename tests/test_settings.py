@@ -54,7 +54,8 @@ def test_settings_reads_options_and_operations():
         ),
         pytest.param(
             {"fault": "boom"},
-            f'{OPERATION}.fault: expected one of reset, close, empty, malformed, timeout, got "boom"',
+            f"{OPERATION}.fault: expected one of reset, close, empty, malformed, timeout, "
+            'got "boom"',
             id="fault",
         ),
         pytest.param(
@@ -77,7 +78,7 @@ def test_settings_bad_operation_setting_names_file_key_and_expectation(setting, 
 
 
 def test_settings_bad_operation_label_is_named():
-    data = {"apis": {"petstore": {"operations": {"get pets": {}}}}}
+    data: dict = {"apis": {"petstore": {"operations": {"get pets": {}}}}}
     with pytest.raises(ConfigError) as raised:
         parse("specmock.yaml", data)
     assert str(raised.value) == (

@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from starlette.types import ASGIApp
 
@@ -28,8 +28,8 @@ from specmock.config import (
     DEFAULT_SESSION_TTL,
     DEFAULT_SHUTDOWN_TIMEOUT,
     Config,
-    is_loopback,
 )
+from specmock.console import closed_pipe, report, warn_if_exposed
 from specmock.errors import SpecmockError
 from specmock.mock.effective import gaps
 from specmock.mock.store import MAX_SESSIONS
@@ -58,16 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("specmock: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return _closed_pipe()
-
-
-def _closed_pipe() -> int:
-    """A reader that stopped early (`specmock check --format json | head`) is not an error worth
-    a traceback: what is still buffered goes nowhere, as Python's documentation advises."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
-    return 1
+        return closed_pipe()
 
 
 def _version() -> str:
@@ -128,7 +119,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--prefix", action="store_true", help="mount each API under /<name>")
     serve.add_argument("--no-cors", dest="cors", action="store_false", help="turn CORS off")
     serve.add_argument(
-        "--max-body", default=DEFAULT_MAX_BODY, type=_size, help="body limit in bytes (or 2MiB)"
+        "--max-body",
+        default=DEFAULT_MAX_BODY,
+        type=settings.size,
+        help="body limit in bytes (or 2MiB)",
     )
     serve.add_argument(
         "--token",
@@ -147,7 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--session-ttl",
         default=DEFAULT_SESSION_TTL,
-        type=_seconds,
+        type=settings.seconds,
         help=f"seconds idle before a session may give way to a new one past {MAX_SESSIONS}"
         f" (default {DEFAULT_SESSION_TTL:g})",
     )
@@ -179,10 +173,16 @@ def _parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="refuse bad requests (4xx) and bad answers (502)"
     )
     proxy.add_argument(
-        "--timeout", default=10.0, type=_seconds, help="seconds per upstream exchange (default 10)"
+        "--timeout",
+        default=10.0,
+        type=settings.seconds,
+        help="seconds per upstream exchange (default 10)",
     )
     proxy.add_argument(
-        "--max-body", default=DEFAULT_MAX_BODY, type=_size, help="body limit in bytes (or 2MiB)"
+        "--max-body",
+        default=DEFAULT_MAX_BODY,
+        type=settings.size,
+        help="body limit in bytes (or 2MiB)",
     )
     _time_limits(proxy)
     proxy.add_argument(
@@ -229,7 +229,7 @@ def _with_settings(args: argparse.Namespace, argv: Sequence[str] | None) -> argp
     print(f"config: {found.source}", file=sys.stderr)
     parser = _parser()
     serve = _subcommand(parser, "serve")
-    serve.set_defaults(**_file_options(serve, found))
+    serve.set_defaults(**settings.parser_defaults(serve, found))
     args = parser.parse_args(argv)
     args.settings = found
     return args
@@ -242,104 +242,29 @@ def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.Argument
     raise KeyError(name)
 
 
-def _file_options(parser: argparse.ArgumentParser, found: settings.Settings) -> dict[str, Any]:
-    """A config file's options as `parser`'s values, each read as its flag reads its text."""
-    by_name: dict[str, argparse.Action] = {}
-    for action in parser._actions:
-        names = [name.lstrip("-").replace("-", "_") for name in action.option_strings]
-        for name in names or [action.dest]:
-            by_name[name] = action
-    for name in ("help", "config"):
-        by_name.pop(name, None)
-    values: dict[str, Any] = {}
-    for key, value in found.options.items():
-        if key not in by_name:
-            known = ", ".join(sorted(name.replace("_", "-") for name in by_name))
-            raise found.error(key, f"unknown option; expected one of {known}, or apis")
-        action = by_name[key]
-        values[action.dest] = _file_value(action, value, found, key.replace("_", "-"))
-    return values
-
-
-def _file_value(action: argparse.Action, value: Any, found: settings.Settings, key: str) -> Any:
-    if isinstance(action, argparse._StoreTrueAction | argparse._StoreFalseAction):
-        if not isinstance(value, bool):
-            raise found.error(key, f"expected true or false, got {value!r}")
-        return action.const if value else action.default
-    if isinstance(action, argparse._AppendAction):
-        items = value if isinstance(value, list) else [value]
-        return [_file_scalar(action, item, found, key) for item in items]
-    return _file_scalar(action, value, found, key)
-
-
-def _file_scalar(action: argparse.Action, value: Any, found: settings.Settings, key: str) -> Any:
-    if isinstance(value, dict | list | bool) or value is None:
-        raise found.error(key, f"expected a single value, got {value!r}")
-    text = str(value)
-    try:
-        converted = action.type(text) if callable(action.type) else text
-    except argparse.ArgumentTypeError as error:
-        raise found.error(key, str(error)) from None
-    except (TypeError, ValueError):
-        kind = getattr(action.type, "__name__", "value")
-        expected = "an integer" if kind == "int" else kind
-        raise found.error(key, f"expected {expected}, got {text!r}") from None
-    if action.choices is not None and converted not in action.choices:
-        choices = ", ".join(map(str, action.choices))
-        raise found.error(key, f"expected one of {choices}, got {text!r}")
-    return converted
-
-
-def _check_operations(found: settings.Settings | None, catalog: Catalog) -> None:
-    """The config file's operations against the APIs loaded: a label no operation has is a
-    mistake worth stopping for; an API not loaded is a warning (its spec may be broken now)."""
-    if found is None:
-        return
-    for name, operations in found.operations.items():
-        try:
-            api = catalog.api(name)
-        except KeyError:
-            print(
-                f"warning: {found.source}: apis.{name}: no API of that name loaded", file=sys.stderr
-            )
-            continue
-        labels = {operation.label for operation in api.operations}
-        for label in operations:
-            if label not in labels:
-                raise found.error(
-                    f'apis.{name}.operations."{label}"', f"the API {name!r} has no such operation"
-                )
-
-
 def _ref_dir_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-ref-dir",
         dest="ref_dirs",
         action="append",
         default=[],
-        type=_folder,
+        type=settings.folder,
         metavar="DIR",
         help="a folder outside the specs folder whose files a $ref may read (repeatable)",
     )
-
-
-def _folder(text: str) -> Path:
-    if not Path(text).is_dir():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a folder")
-    return Path(text)
 
 
 def _time_limits(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--body-timeout",
         default=DEFAULT_BODY_TIMEOUT,
-        type=_seconds,
+        type=settings.seconds,
         help=f"seconds a body may stall before a 408 (default {DEFAULT_BODY_TIMEOUT:g})",
     )
     parser.add_argument(
         "--shutdown-timeout",
         default=DEFAULT_SHUTDOWN_TIMEOUT,
-        type=_seconds,
+        type=settings.seconds,
         help="seconds open connections get to finish at shutdown"
         f" (default {DEFAULT_SHUTDOWN_TIMEOUT:g})",
     )
@@ -359,30 +284,27 @@ def _suite_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api", action="append", default=[], help="only this API (repeatable)")
     parser.add_argument(
         "--max-examples",
-        type=_positive,
+        type=settings.positive,
         default=DEFAULT_MAX_EXAMPLES,
         help=f"test cases per operation and phase (default {DEFAULT_MAX_EXAMPLES})",
     )
     parser.add_argument("--seed", type=int, help="seed for a reproducible run (printed if not set)")
     parser.add_argument(
-        "--workers", type=_positive, default=1, help="concurrent workers (default 1)"
+        "--workers", type=settings.positive, default=1, help="concurrent workers (default 1)"
     )
     parser.add_argument(
         "--max-time",
-        type=_positive,
+        type=settings.positive,
         default=DEFAULT_MAX_TIME,
         help=f"stop after this many seconds in all (default {DEFAULT_MAX_TIME})",
     )
     parser.add_argument(
-        "--request-timeout", type=_seconds, default=10.0, help="seconds per request (default 10)"
+        "--request-timeout",
+        type=settings.seconds,
+        default=10.0,
+        help="seconds per request (default 10)",
     )
     parser.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return int(text)
 
 
 def _header(text: str) -> tuple[str, str]:
@@ -415,27 +337,6 @@ def _admin_token(text: str) -> str:
             "the admin token must be printable ASCII without spaces, and not empty"
         )
     return text
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
-    return value
-
-
-def _size(text: str) -> int:
-    units = {"kib": 1024, "kb": 1000, "mib": 1024**2, "mb": 1000**2, "b": 1}
-    lowered = text.strip().lower()
-    for unit, factor in units.items():
-        if lowered.endswith(unit) and lowered[: -len(unit)].strip().isdigit():
-            return int(lowered[: -len(unit)]) * factor
-    if lowered.isdigit():
-        return int(lowered)
-    raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 1048576 or 1MiB")
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -506,18 +407,6 @@ def _run(app: ASGIApp, args: argparse.Namespace, **options: Any) -> None:
     server = uvicorn.Server(settings)
     signal.signal(signal.SIGHUP, lambda number, frame: server.handle_exit(signal.SIGTERM, frame))
     server.run()
-
-
-def warn_if_exposed(host: str, admin_token: str | None, out: TextIO) -> None:
-    """A warning when the server is reachable from other machines, not only this one."""
-    if is_loopback(host):
-        return
-    print(
-        f"warning: bound to {host}, so the fake API and its admin API (/__specmock/: read, "
-        "change and reset every record) are reachable from the network"
-        + ("" if admin_token else "; protect the admin API with --admin-token"),
-        file=out,
-    )
 
 
 def _proxy(args: argparse.Namespace) -> int:
@@ -672,33 +561,22 @@ def _finish(
     return 0 if passed(results, load_errors) else 1
 
 
-def _gaps_by_operation(api: Api) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for gap in gaps(api):
-        found.setdefault(gap.operation, []).append(f"{gap.status} ({gap.reason})")
-    return found
-
-
-def report(catalog: Catalog, out: TextIO, with_gaps: bool = False) -> None:
-    """What was loaded (API, title, operations), every warning and every problem, one line each."""
-    for api in catalog.apis:
-        operations = api.operations
-        print(
-            f"loaded {api.name}: {api.title} (OpenAPI {api.version}), "
-            f"{len(operations)} operation{'s' if len(operations) != 1 else ''} "
-            f"from {', '.join(api.sources)}",
-            file=out,
-        )
-        missing = _gaps_by_operation(api) if with_gaps else {}
-        for operation in operations:
-            print(f"  {operation.label}  [{operation.operation_id}]", file=out)
-            if missing.get(operation.label):
-                statuses = ", ".join(missing[operation.label])
-                print(f"    answers {statuses} that the spec does not document", file=out)
-    for api in catalog.apis:
-        for warning in api.warnings:
-            print(f"warning: {warning}", file=out)
-    for error in catalog.errors:
-        print(f"error: {error}", file=out)
-    if not catalog.apis and not catalog.errors:
-        print("no API found", file=out)
+def _check_operations(found: settings.Settings | None, catalog: Catalog) -> None:
+    """The config file's operations against the APIs loaded: a label no operation has is a
+    mistake worth stopping for; an API not loaded is a warning (its spec may be broken now)."""
+    if found is None:
+        return
+    for name, operations in found.operations.items():
+        try:
+            api = catalog.api(name)
+        except KeyError:
+            print(
+                f"warning: {found.source}: apis.{name}: no API of that name loaded", file=sys.stderr
+            )
+            continue
+        labels = {operation.label for operation in api.operations}
+        for label in operations:
+            if label not in labels:
+                raise found.error(
+                    f'apis.{name}.operations."{label}"', f"the API {name!r} has no such operation"
+                )

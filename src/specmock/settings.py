@@ -16,6 +16,8 @@ message, prefixed with the file and the key. Flags given on the command line win
 
 from __future__ import annotations
 
+import argparse
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -190,3 +192,87 @@ def _example(settings: Settings, place: str, value: Any) -> str | None:
 
 def _shown(value: Any) -> str:
     return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def parser_defaults(parser: argparse.ArgumentParser, found: Settings) -> dict[str, Any]:
+    """A config file's options as `parser`'s values, each read as its flag reads its text."""
+    by_name: dict[str, argparse.Action] = {}
+    for action in parser._actions:
+        names = [name.lstrip("-").replace("-", "_") for name in action.option_strings]
+        for name in names or [action.dest]:
+            by_name[name] = action
+    for name in ("help", "config"):
+        by_name.pop(name, None)
+    values: dict[str, Any] = {}
+    for key, value in found.options.items():
+        if key not in by_name:
+            known = ", ".join(sorted(name.replace("_", "-") for name in by_name))
+            raise found.error(key, f"unknown option; expected one of {known}, or apis")
+        action = by_name[key]
+        values[action.dest] = _file_value(action, value, found, key.replace("_", "-"))
+    return values
+
+
+def _file_value(action: argparse.Action, value: Any, found: Settings, key: str) -> Any:
+    if isinstance(action, argparse._StoreTrueAction | argparse._StoreFalseAction):
+        if not isinstance(value, bool):
+            raise found.error(key, f"expected true or false, got {value!r}")
+        return action.const if value else action.default
+    if isinstance(action, argparse._AppendAction):
+        items = value if isinstance(value, list) else [value]
+        return [_file_scalar(action, item, found, key) for item in items]
+    return _file_scalar(action, value, found, key)
+
+
+def _file_scalar(action: argparse.Action, value: Any, found: Settings, key: str) -> Any:
+    if isinstance(value, dict | list | bool) or value is None:
+        raise found.error(key, f"expected a single value, got {value!r}")
+    text = str(value)
+    try:
+        converted = action.type(text) if callable(action.type) else text
+    except argparse.ArgumentTypeError as error:
+        raise found.error(key, str(error)) from None
+    except (TypeError, ValueError):
+        kind = getattr(action.type, "__name__", "value")
+        expected = "an integer" if kind == "int" else kind
+        raise found.error(key, f"expected {expected}, got {text!r}") from None
+    if action.choices is not None and converted not in action.choices:
+        choices = ", ".join(map(str, action.choices))
+        raise found.error(key, f"expected one of {choices}, got {text!r}")
+    return converted
+
+
+# The flags' own readers, which the config file's values go through too.
+
+
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
+
+
+def size(text: str) -> int:
+    units = {"kib": 1024, "kb": 1000, "mib": 1024**2, "mb": 1000**2, "b": 1}
+    lowered = text.strip().lower()
+    for unit, factor in units.items():
+        if lowered.endswith(unit) and lowered[: -len(unit)].strip().isdigit():
+            return int(lowered[: -len(unit)]) * factor
+    if lowered.isdigit():
+        return int(lowered)
+    raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 1048576 or 1MiB")
+
+
+def folder(text: str) -> Path:
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a folder")
+    return Path(text)
