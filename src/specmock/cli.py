@@ -119,6 +119,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--prefix", action="store_true", help="mount each API under /<name>")
     serve.add_argument("--no-cors", dest="cors", action="store_false", help="turn CORS off")
     serve.add_argument(
+        "--no-watch",
+        dest="watch",
+        action="store_false",
+        help="do not reload the specs, their $ref'd files and seed data when they change",
+    )
+    serve.add_argument(
         "--max-body",
         default=DEFAULT_MAX_BODY,
         type=settings.size,
@@ -347,6 +353,7 @@ def _serve(args: argparse.Namespace) -> int:
         args,
         operation_settings=found.operations if found is not None else {},
         prefix=args.prefix,
+        watch=args.watch,
         cors=args.cors,
         tokens=frozenset(args.token),
         state_file=args.state_file,
