@@ -29,7 +29,7 @@ from specmock.config import (
     DEFAULT_SHUTDOWN_TIMEOUT,
     Config,
 )
-from specmock.console import closed_pipe, report, warn_if_exposed
+from specmock.console import banner, closed_pipe, progress, report, warn_if_exposed
 from specmock.errors import SpecmockError
 from specmock.mock.effective import gaps
 from specmock.mock.store import MAX_SESSIONS
@@ -360,7 +360,9 @@ def _serve(args: argparse.Namespace) -> int:
         session_ttl=args.session_ttl,
     )
     _check_operations(found, catalog)
-    _run(create_app(config, catalog), args)
+    app = create_app(config, catalog)
+    banner(app.state.specmock.served, args.host, args.port, sys.stderr)
+    _run(app, args)
     return 0
 
 
@@ -478,6 +480,7 @@ def _fuzz(args: argparse.Namespace) -> int:
             url = server.url + served[api.name].mount
             auth = contract.credentials_for(document, token)
             results.append(_suite(api.name, document, url, _options(args, deadline, auth=auth)))
+            progress("fuzz", results[-1], sys.stderr)
     return _finish(results, args, "fuzz", catalog)
 
 
@@ -495,6 +498,7 @@ def _verify(args: argparse.Namespace) -> int:
         _reachable(base, args.request_timeout)
         options = _options(args, deadline, headers=dict(args.header))
         results.append(_suite(api.name, api.document, base, options))
+        progress("verify", results[-1], sys.stderr)
     return _finish(results, args, "verify", catalog)
 
 
