@@ -27,7 +27,7 @@ def test_console_banner_lists_each_api_url_operations_warnings_and_the_admin_api
 def test_console_progress_gives_a_line_per_api_and_each_finding():
     result = SuiteResult("notes", "http://127.0.0.1:1", 7, seconds=1.25)
     operation = OperationResult("GET /notes")
-    operation.findings["k"] = Finding(
+    operation.findings[("k",)] = Finding(
         "GET /notes", "status_code_conformance", "c", "Undocumented HTTP status code", "m", 418, ""
     )
     result.operations["GET /notes"] = operation
