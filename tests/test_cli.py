@@ -437,3 +437,12 @@ def test_cli_config_file_forces_an_operation_status_a_prefer_header_still_overri
         assert httpx.get(f"{server.url}{item}").status_code == 404
         asked = httpx.get(f"{server.url}{item}", headers={"Prefer": "code=200"})
         assert asked.status_code == 200
+
+
+@pytest.mark.parametrize(("flags", "watch"), [([], True), (["--no-watch"], False)])
+def test_cli_serve_watches_the_specs_unless_no_watch(monkeypatch, flags, watch):
+    served = []
+    monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: served.append(app))
+    assert main(["serve", str(SPECS), *flags]) == 0
+    assert served[0].state.specmock.config.watch is watch
+    assert (served[0].state.reloader is not None) is watch

@@ -122,3 +122,17 @@ async def test_reload_new_seed_data_is_served(specs):
 
 def test_reload_off_without_watch(specs):
     assert create_app(Config(specs=specs)).state.reloader is None
+
+
+@pytest.mark.anyio
+async def test_reload_that_fails_as_a_whole_keeps_serving_everything(specs):
+    out = io.StringIO()
+    app = app_of(specs, out)
+    (specs / "copy.yaml").write_text((specs / "notes.yaml").read_text())  # the same routes twice
+    await app.state.reloader.reload([str(specs / "copy.yaml")])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        assert (await client.post("/notes", json={"title": "a"})).status_code == 201
+    assert "failed, still serving the last good specs: GET /notes is served by both" in (
+        out.getvalue()
+    )
