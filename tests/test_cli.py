@@ -10,7 +10,8 @@ import httpx
 import pytest
 import yaml
 
-from specmock.cli import main, warn_if_exposed
+from specmock.cli import main
+from specmock.console import warn_if_exposed
 from tests.conftest import SPECS
 
 
@@ -50,6 +51,46 @@ def test_cli_two_apis_on_one_route_stop_the_start_with_a_hint(tmp_path, capsys):
     assert main(["serve", str(tmp_path), "--port", "0"]) == 2
     err = capsys.readouterr().err
     assert "specmock: GET /x is served by both API 'a' and API 'b'; start with --prefix" in err
+
+
+@pytest.mark.parametrize(
+    ("files", "reason"),
+    [
+        pytest.param({}, "no OpenAPI spec found in {folder}", id="empty-folder"),
+        pytest.param(
+            {"broken.yaml": "openapi: 3.1.0\npaths: [\n"},
+            "no spec in {folder} loaded ({folder}/broken.yaml: line 3: invalid YAML",
+            id="only-broken",
+        ),
+    ],
+)
+def test_cli_serve_with_nothing_to_serve_stops_with_the_reason(tmp_path, capsys, files, reason):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    assert main(["serve", str(tmp_path), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert f"specmock: nothing to serve: {reason.format(folder=tmp_path)}" in err
+
+
+def test_cli_serve_without_the_specs_folder_stops(tmp_path, capsys):
+    missing = tmp_path / "specs"
+    assert main(["serve", str(missing), "--port", "0"]) == 2
+    assert capsys.readouterr().err.endswith(
+        f"specmock: nothing to serve: no spec in {missing} loaded ({missing}: no such file or "
+        "folder)\n"
+    )
+
+
+def test_cli_serve_of_one_api_folder_serves_one_api_with_its_seed_data(monkeypatch, capsys):
+    served = []
+    monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: served.append(app))
+    assert main(["serve", str(SPECS / "aisquared")]) == 0
+    err = capsys.readouterr().err
+    assert "loaded aisquared: AI Squared API (OpenAPI 3.1.0), 3 operations" in err
+    stubs = served[0].state.specmock
+    assert list(stubs.served) == ["aisquared"]
+    assert stubs.errors == []
+    assert stubs.store.session("s").records("aisquared")
 
 
 def test_cli_python_dash_m_works():
@@ -288,3 +329,131 @@ def test_cli_warns_when_bound_beyond_loopback(host, admin_token, warning):
     out = io.StringIO()
     warn_if_exposed(host, admin_token, out)
     assert out.getvalue() == warning
+
+
+def test_cli_version_comes_from_the_package_metadata(capsys):
+    from importlib import metadata
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out == f"specmock {metadata.version('specmock')}\n"
+
+
+@pytest.mark.parametrize("command", ["serve", "check", "proxy", "fuzz", "verify"])
+def test_cli_help_of_each_command_shows_an_example(capsys, command):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert f"example:\n  specmock {command} specs" in capsys.readouterr().out
+
+
+def test_cli_a_closed_pipe_ends_quietly(tmp_path):
+    reader, writer = socket.socketpair()  # a pipe whose reader is gone before anything is written
+    reader.close()
+    result = subprocess.run(
+        [sys.executable, "-m", "specmock", "check", str(SPECS), "--format", "json"],
+        stdout=writer.fileno(),
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+    )
+    writer.close()
+    assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr
+    assert result.returncode == 1
+
+
+def test_cli_ctrl_c_ends_without_a_traceback(monkeypatch, capsys):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("specmock.cli._check", interrupted)
+    assert main(["check", str(SPECS)]) == 130
+    assert capsys.readouterr().err == "specmock: interrupted\n"
+
+
+def _notes_with_config(tmp_path, text):
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "notes.yaml").write_text(NOTES_SPEC.read_text())
+    (tmp_path / "specmock.yaml").write_text(text)
+    return tmp_path / "specs"
+
+
+def test_cli_config_file_beside_the_specs_sets_options_and_flags_win(tmp_path, monkeypatch):
+    specs = _notes_with_config(tmp_path, "port: 4999\nmax_body: 2KiB\nno-cors: true\ntoken: [T]\n")
+    apps = []
+    monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: apps.append((app, args)))
+    assert main(["serve", str(specs), "--port", "4998"]) == 0
+    app, args = apps[0]
+    config = app.state.specmock.config
+    assert (args.port, config.max_body, config.cors, config.tokens) == (
+        4998,
+        2048,
+        False,
+        frozenset({"T"}),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        pytest.param("port: soon\n", "port: expected an integer, got 'soon'", id="int"),
+        pytest.param(
+            "body-timeout: -1\n",
+            "body-timeout: '-1' is not a positive number of seconds",
+            id="type",
+        ),
+        pytest.param(
+            "log-level: loud\n",
+            "log-level: expected one of critical, error, warning, info, debug, got 'loud'",
+            id="choices",
+        ),
+        pytest.param("prefix: 1\n", "prefix: expected true or false, got 1", id="flag"),
+        pytest.param(
+            'apis: {notes: {operations: {"GET /nope": {status: 404}}}}\n',
+            "apis.notes.operations.\"GET /nope\": the API 'notes' has no such operation",
+            id="operation",
+        ),
+    ],
+)
+def test_cli_config_file_mistakes_name_file_and_key(tmp_path, monkeypatch, capsys, text, error):
+    specs = _notes_with_config(tmp_path, text)
+    monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: None)
+    assert main(["serve", str(specs)]) == 2
+    assert capsys.readouterr().err.endswith(f"specmock: {tmp_path / 'specmock.yaml'}: {error}\n")
+
+
+def test_cli_config_file_unknown_option_lists_the_known_ones(tmp_path, monkeypatch, capsys):
+    specs = _notes_with_config(tmp_path, "colour: red\n")
+    assert main(["serve", str(specs)]) == 2
+    err = capsys.readouterr().err
+    path = tmp_path / "specmock.yaml"
+    assert f"specmock: {path}: colour: unknown option; expected one of " in err
+    assert "max-body" in err and "no-cors" in err
+
+
+def test_cli_config_file_forces_an_operation_status_a_prefer_header_still_overrides(
+    tmp_path, monkeypatch
+):
+    text = 'apis: {notes: {operations: {"GET /notes/{noteId}": {status: 404}}}}\n'
+    specs = _notes_with_config(tmp_path, text)
+    apps = []
+    monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: apps.append(app))
+    assert main(["serve", str(specs), "--log-level", "warning"]) == 0
+    from specmock.web.testing import LiveServer
+
+    with LiveServer(app=apps[0]) as server:
+        created = httpx.post(f"{server.url}/notes", json={"title": "a"})
+        assert created.status_code == 201
+        item = created.headers["location"]
+        assert httpx.get(f"{server.url}{item}").status_code == 404
+        asked = httpx.get(f"{server.url}{item}", headers={"Prefer": "code=200"})
+        assert asked.status_code == 200
+
+
+@pytest.mark.parametrize(("flags", "watch"), [([], True), (["--no-watch"], False)])
+def test_cli_serve_watches_the_specs_unless_no_watch(monkeypatch, flags, watch):
+    served = []
+    monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: served.append(app))
+    assert main(["serve", str(SPECS), *flags]) == 0
+    assert served[0].state.specmock.config.watch is watch
+    assert (served[0].state.reloader is not None) is watch

@@ -1,5 +1,7 @@
 """The pytest plugin's fixtures, used as a client's test suite would use them."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 BEARER = {"Authorization": "Bearer T"}
@@ -34,3 +36,24 @@ def test_pytest_plugin_readme_example_runs_as_written(specmock):
     namespace: dict = {}
     exec(example.split("```")[0], namespace)  # the README's code, verbatim
     namespace["test_renaming_a_model"](specmock)
+
+
+def test_pytest_plugin_stops_the_session_when_nothing_loads(tmp_path):
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "broken.yaml").write_text("openapi: 3.1.0\npaths: [\n")
+    (tmp_path / "test_client.py").write_text("def test_uses_the_fake(specmock):\n    pass\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\nspecmock_specs = specs\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 4, result.stdout
+    broken = tmp_path / "specs" / "broken.yaml"
+    assert (
+        f"specmock: nothing to serve: no spec in {tmp_path / 'specs'} loaded ({broken}: line 3: "
+        "invalid YAML" in result.stdout + result.stderr
+    )
+    assert "1 passed" not in result.stdout

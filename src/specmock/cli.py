@@ -7,41 +7,31 @@ import argparse
 import gc
 import json
 import math
-import os
-import re
 import secrets
 import signal
 import sys
 import time
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from starlette.types import ASGIApp
 
+from specmock import options, settings
 from specmock.config import (
-    DEFAULT_BODY_TIMEOUT,
-    DEFAULT_FAULT_TIMEOUT,
     DEFAULT_MAX_BODY,
-    DEFAULT_MAX_EXAMPLES,
-    DEFAULT_RECORDS,
     DEFAULT_SESSION_TTL,
-    DEFAULT_SHUTDOWN_TIMEOUT,
     Config,
-    Delay,
-    is_loopback,
 )
+from specmock.console import banner, closed_pipe, progress, report, warn_if_exposed
 from specmock.errors import SpecmockError
 from specmock.mock.effective import gaps
 from specmock.mock.store import MAX_SESSIONS
 from specmock.spec.api import Api, Catalog
-from specmock.validation.security import split_token
 
 if TYPE_CHECKING:  # the contract suite (Schemathesis) is imported by fuzz and verify only
     from specmock.contract.suite import SuiteOptions, SuiteResult
-
-DEFAULT_MAX_TIME = 600
-ADMIN_TOKEN_VARIABLE = "SPECMOCK_ADMIN_TOKEN"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,37 +39,97 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "serve":
+            args = _with_settings(args, argv)
         return int(args.run(args))
     except SpecmockError as error:
         print(f"specmock: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("specmock: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return closed_pipe()
+
+
+def _version() -> str:
+    try:
+        return metadata.version("specmock")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+# One example per subcommand, shown by its --help.
+EXAMPLES = {
+    "serve": "example:\n  specmock serve specs --port 4010\n  curl -H 'Authorization: Bearer T'"
+    " http://127.0.0.1:4010/api/v1/models/7",
+    "check": "example:\n  specmock check specs --format json",
+    "proxy": "example:\n  specmock proxy specs/aisquared --target https://staging.example.com"
+    " --strict",
+    "fuzz": "example:\n  specmock fuzz specs --api polytomic --max-examples 20 --seed 7",
+    "verify": "example:\n  specmock verify specs/aisquared --target http://127.0.0.1:3000"
+    ' -H "Authorization: Bearer $TOKEN"',
+}
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str
+) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name,
+        help=help,
+        description=help[0].upper() + help[1:] + ".",
+        epilog=EXAMPLES[name],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="specmock", description="Validating mock servers for OpenAPI specs."
+        prog="specmock",
+        description="Validating mock servers for OpenAPI specs.",
+        epilog="examples:\n"
+        + "\n".join(EXAMPLES.values()).replace("example:\n", "")
+        + "\n\n`specmock COMMAND --help` tells more.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"specmock {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="serve every operation of the specs as a stub")
+    serve = _command(commands, "serve", "serve every operation of the specs as a stub")
     serve.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
-    _ref_dir_argument(serve)
+    serve.add_argument(
+        "--config",
+        type=Path,
+        help=f"the config file (default: {settings.FILE_NAME} beside the specs, else"
+        " [tool.specmock] in ./pyproject.toml); flags win over it",
+    )
+    options.ref_dir_argument(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", default=4010, type=int, help="port to bind (default 4010)")
     serve.add_argument("--prefix", action="store_true", help="mount each API under /<name>")
     serve.add_argument("--no-cors", dest="cors", action="store_false", help="turn CORS off")
     serve.add_argument(
-        "--max-body", default=DEFAULT_MAX_BODY, type=_size, help="body limit in bytes (or 2MiB)"
+        "--no-watch",
+        dest="watch",
+        action="store_false",
+        help="do not reload the specs, their $ref'd files and seed data when they change",
+    )
+    serve.add_argument(
+        "--max-body",
+        default=DEFAULT_MAX_BODY,
+        type=settings.size,
+        help="body limit in bytes (or 2MiB)",
     )
     serve.add_argument(
         "--token",
         action="append",
         default=[],
-        type=_token,
+        type=options.token,
         help="a credential accepted, the only ones once given (repeatable): bearer=T, "
         "basic=user:password or apiKey=K for one kind of security scheme; a plain T for any",
     )
-    _admin_token_argument(serve)
+    options.admin_token_argument(serve)
     serve.add_argument(
         "--state-file",
         type=Path,
@@ -88,28 +138,28 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--session-ttl",
         default=DEFAULT_SESSION_TTL,
-        type=_seconds,
+        type=settings.seconds,
         help=f"seconds idle before a session may give way to a new one past {MAX_SESSIONS}"
         f" (default {DEFAULT_SESSION_TTL:g})",
     )
-    _time_limits(serve)
-    _faults(serve)
+    options.time_limits(serve)
+    options.faults(serve)
     serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
     serve.set_defaults(run=_serve)
 
-    check = commands.add_parser("check", help="load specs and report what loaded and every problem")
+    check = _command(commands, "check", "load specs and report what loaded and every problem")
     check.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
-    _ref_dir_argument(check)
+    options.ref_dir_argument(check)
     check.add_argument(
         "--format", choices=["text", "json"], default="text", help="text (default) or json"
     )
     check.set_defaults(run=_check)
 
-    proxy = commands.add_parser("proxy", help="forward to a real server, validating both sides")
+    proxy = _command(commands, "proxy", "forward to a real server, validating both sides")
     proxy.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
-    _ref_dir_argument(proxy)
+    options.ref_dir_argument(proxy)
     proxy.add_argument(
         "--target",
         required=True,
@@ -121,31 +171,37 @@ def _parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="refuse bad requests (4xx) and bad answers (502)"
     )
     proxy.add_argument(
-        "--timeout", default=10.0, type=_seconds, help="seconds per upstream exchange (default 10)"
+        "--timeout",
+        default=10.0,
+        type=settings.seconds,
+        help="seconds per upstream exchange (default 10)",
     )
     proxy.add_argument(
-        "--max-body", default=DEFAULT_MAX_BODY, type=_size, help="body limit in bytes (or 2MiB)"
+        "--max-body",
+        default=DEFAULT_MAX_BODY,
+        type=settings.size,
+        help="body limit in bytes (or 2MiB)",
     )
-    _time_limits(proxy)
+    options.time_limits(proxy)
     proxy.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
-    _admin_token_argument(proxy)
+    options.admin_token_argument(proxy)
     proxy.set_defaults(run=_proxy)
 
-    fuzz = commands.add_parser(
-        "fuzz", help="run the contract suite against specmock's own stubs (effective specs)"
+    fuzz = _command(
+        commands, "fuzz", "run the contract suite against specmock's own stubs (effective specs)"
     )
     fuzz.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
-    _ref_dir_argument(fuzz)
-    _suite_arguments(fuzz)
+    options.ref_dir_argument(fuzz)
+    options.suite_arguments(fuzz)
     fuzz.set_defaults(run=_fuzz)
 
-    verify = commands.add_parser(
-        "verify", help="run the contract suite against a real server (source specs)"
+    verify = _command(
+        commands, "verify", "run the contract suite against a real server (source specs)"
     )
     verify.add_argument("specs", nargs="?", default="specs", type=Path, help="folder or spec file")
-    _ref_dir_argument(verify)
+    options.ref_dir_argument(verify)
     verify.add_argument(
         "--target", required=True, help="the server's base URL (its own base path kept if none)"
     )
@@ -154,187 +210,45 @@ def _parser() -> argparse.ArgumentParser:
         "--header",
         action="append",
         default=[],
-        type=_header,
+        type=options.header,
         help="a header sent with every request, such as 'Authorization: Bearer T' (repeatable)",
     )
-    _suite_arguments(verify)
+    options.suite_arguments(verify)
     verify.set_defaults(run=_verify)
     return parser
 
 
-def _ref_dir_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--allow-ref-dir",
-        dest="ref_dirs",
-        action="append",
-        default=[],
-        type=_folder,
-        metavar="DIR",
-        help="a folder outside the specs folder whose files a $ref may read (repeatable)",
-    )
+def _with_settings(args: argparse.Namespace, argv: Sequence[str] | None) -> argparse.Namespace:
+    """`serve`'s options with the config file's values as defaults: flags given still win."""
+    found = settings.find(args.specs, args.config, Path.cwd())
+    if found is None:
+        args.settings = None
+        return args
+    print(f"config: {found.source}", file=sys.stderr)
+    parser = _parser()
+    serve = _subcommand(parser, "serve")
+    serve.set_defaults(**settings.parser_defaults(serve, found))
+    args = parser.parse_args(argv)
+    args.settings = found
+    return args
 
 
-def _folder(text: str) -> Path:
-    if not Path(text).is_dir():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a folder")
-    return Path(text)
-
-
-def _time_limits(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--body-timeout",
-        default=DEFAULT_BODY_TIMEOUT,
-        type=_seconds,
-        help=f"seconds a body may stall before a 408 (default {DEFAULT_BODY_TIMEOUT:g})",
-    )
-    parser.add_argument(
-        "--shutdown-timeout",
-        default=DEFAULT_SHUTDOWN_TIMEOUT,
-        type=_seconds,
-        help="seconds open connections get to finish at shutdown"
-        f" (default {DEFAULT_SHUTDOWN_TIMEOUT:g})",
-    )
-
-
-def _admin_token_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--admin-token",
-        type=_admin_token,
-        default=os.environ.get(ADMIN_TOKEN_VARIABLE) or None,
-        help="every /__specmock/ request then needs 'Authorization: Bearer TOKEN' "
-        f"(default: ${ADMIN_TOKEN_VARIABLE}, which keeps it out of the process list)",
-    )
-
-
-def _suite_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--api", action="append", default=[], help="only this API (repeatable)")
-    parser.add_argument(
-        "--max-examples",
-        type=_positive,
-        default=DEFAULT_MAX_EXAMPLES,
-        help=f"test cases per operation and phase (default {DEFAULT_MAX_EXAMPLES})",
-    )
-    parser.add_argument("--seed", type=int, help="seed for a reproducible run (printed if not set)")
-    parser.add_argument(
-        "--workers", type=_positive, default=1, help="concurrent workers (default 1)"
-    )
-    parser.add_argument(
-        "--max-time",
-        type=_positive,
-        default=DEFAULT_MAX_TIME,
-        help=f"stop after this many seconds in all (default {DEFAULT_MAX_TIME})",
-    )
-    parser.add_argument(
-        "--request-timeout", type=_seconds, default=10.0, help="seconds per request (default 10)"
-    )
-    parser.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return int(text)
-
-
-def _header(text: str) -> tuple[str, str]:
-    name, colon, value = text.partition(":")
-    token = re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name.strip())
-    if not colon or token is None or any(ord(c) < 32 and c != "\t" for c in value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a header such as 'Name: value'")
-    return name.strip(), value.strip()
-
-
-def _token(text: str) -> str:
-    """A `--token` as given; its value is never quoted back, even in a usage error."""
-    kind, value = split_token(text)
-    if not value.strip():
-        raise argparse.ArgumentTypeError(f"the {kind or 'plain'} token must not be empty")
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise argparse.ArgumentTypeError(
-            f"the {kind or 'plain'} token has a control character, which no request carries"
-        )
-    if kind == "basic" and ":" not in value:
-        raise argparse.ArgumentTypeError(
-            "the basic token is not user:password (basic=user:password)"
-        )
-    return text
-
-
-def _admin_token(text: str) -> str:
-    if not text or any(ord(c) < 33 or ord(c) > 126 for c in text):
-        raise argparse.ArgumentTypeError(
-            "the admin token must be printable ASCII without spaces, and not empty"
-        )
-    return text
-
-
-def _faults(serve: argparse.ArgumentParser) -> None:
-    serve.add_argument(
-        "--records",
-        default=DEFAULT_RECORDS,
-        type=_count,
-        help="records each collection holds on a fresh session: the spec's examples, then made-up"
-        f" ones (default {DEFAULT_RECORDS}; 0 for none; seed data wins)",
-    )
-    serve.add_argument("--latency", type=_delay, help="delay every answer: 300ms, 1s, 100-400ms")
-    serve.add_argument(
-        "--faults", default=0.0, type=_chance, help="chance of a random fault or a 500/503 (0-1)"
-    )
-    serve.add_argument(
-        "--fault-timeout",
-        default=DEFAULT_FAULT_TIMEOUT,
-        type=_seconds,
-        help=f"seconds Prefer: fault=timeout holds an answer (default {DEFAULT_FAULT_TIMEOUT:g})",
-    )
-
-
-def _count(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a count such as 0 or 5")
-    return int(text)
-
-
-def _delay(text: str) -> Delay:
-    try:
-        return Delay.parse(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _chance(text: str) -> float:
-    value = float(text) if re.fullmatch(r"[01]|0?\.[0-9]+|1\.0*", text) else math.nan
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a chance between 0 and 1 such as 0.05")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
-    return value
-
-
-def _size(text: str) -> int:
-    units = {"kib": 1024, "kb": 1000, "mib": 1024**2, "mb": 1000**2, "b": 1}
-    lowered = text.strip().lower()
-    for unit, factor in units.items():
-        if lowered.endswith(unit) and lowered[: -len(unit)].strip().isdigit():
-            return int(lowered[: -len(unit)]) * factor
-    if lowered.isdigit():
-        return int(lowered)
-    raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 1048576 or 1MiB")
+def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices[name]  # type: ignore[no-any-return]
+    raise KeyError(name)
 
 
 def _serve(args: argparse.Namespace) -> int:
     from specmock.web.app import create_app
 
+    found = getattr(args, "settings", None)
     config, catalog = _served(
         args,
+        operation_settings=found.operations if found is not None else {},
         prefix=args.prefix,
+        watch=args.watch,
         cors=args.cors,
         tokens=frozenset(args.token),
         state_file=args.state_file,
@@ -344,7 +258,10 @@ def _serve(args: argparse.Namespace) -> int:
         faults=args.faults,
         fault_timeout=args.fault_timeout,
     )
-    _run(create_app(config, catalog), args)
+    _check_operations(found, catalog)
+    app = create_app(config, catalog)
+    banner(app.state.specmock.served, args.host, args.port, sys.stderr)
+    _run(app, args)
     return 0
 
 
@@ -361,8 +278,11 @@ def _served(args: argparse.Namespace, **fields: Any) -> tuple[Config, Catalog]:
         admin_token=args.admin_token,
         **fields,
     )
+    from specmock.web.app import require_apis
+
     catalog = Catalog.from_path(config.specs, config.allow_ref_dirs)
     report(catalog, sys.stderr)
+    require_apis(catalog, config.specs)
     return config, catalog
 
 
@@ -396,18 +316,6 @@ def _run(app: ASGIApp, args: argparse.Namespace, **options: Any) -> None:
     server = uvicorn.Server(settings)
     signal.signal(signal.SIGHUP, lambda number, frame: server.handle_exit(signal.SIGTERM, frame))
     server.run()
-
-
-def warn_if_exposed(host: str, admin_token: str | None, out: TextIO) -> None:
-    """A warning when the server is reachable from other machines, not only this one."""
-    if is_loopback(host):
-        return
-    print(
-        f"warning: bound to {host}, so the fake API and its admin API (/__specmock/: read, "
-        "change and reset every record) are reachable from the network"
-        + ("" if admin_token else "; protect the admin API with --admin-token"),
-        file=out,
-    )
 
 
 def _proxy(args: argparse.Namespace) -> int:
@@ -472,6 +380,7 @@ def _fuzz(args: argparse.Namespace) -> int:
             url = server.url + served[api.name].mount
             auth = contract.credentials_for(document, token)
             results.append(_suite(api.name, document, url, _options(args, deadline, auth=auth)))
+            progress("fuzz", results[-1], sys.stderr)
     return _finish(results, args, "fuzz", catalog)
 
 
@@ -489,6 +398,7 @@ def _verify(args: argparse.Namespace) -> int:
         _reachable(base, args.request_timeout)
         options = _options(args, deadline, headers=dict(args.header))
         results.append(_suite(api.name, api.document, base, options))
+        progress("verify", results[-1], sys.stderr)
     return _finish(results, args, "verify", catalog)
 
 
@@ -562,33 +472,22 @@ def _finish(
     return 0 if passed(results, load_errors) else 1
 
 
-def _gaps_by_operation(api: Api) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for gap in gaps(api):
-        found.setdefault(gap.operation, []).append(f"{gap.status} ({gap.reason})")
-    return found
-
-
-def report(catalog: Catalog, out: TextIO, with_gaps: bool = False) -> None:
-    """What was loaded (API, title, operations), every warning and every problem, one line each."""
-    for api in catalog.apis:
-        operations = api.operations
-        print(
-            f"loaded {api.name}: {api.title} (OpenAPI {api.version}), "
-            f"{len(operations)} operation{'s' if len(operations) != 1 else ''} "
-            f"from {', '.join(api.sources)}",
-            file=out,
-        )
-        missing = _gaps_by_operation(api) if with_gaps else {}
-        for operation in operations:
-            print(f"  {operation.label}  [{operation.operation_id}]", file=out)
-            if missing.get(operation.label):
-                statuses = ", ".join(missing[operation.label])
-                print(f"    answers {statuses} that the spec does not document", file=out)
-    for api in catalog.apis:
-        for warning in api.warnings:
-            print(f"warning: {warning}", file=out)
-    for error in catalog.errors:
-        print(f"error: {error}", file=out)
-    if not catalog.apis and not catalog.errors:
-        print("no API found", file=out)
+def _check_operations(found: settings.Settings | None, catalog: Catalog) -> None:
+    """The config file's operations against the APIs loaded: a label no operation has is a
+    mistake worth stopping for; an API not loaded is a warning (its spec may be broken now)."""
+    if found is None:
+        return
+    for name, operations in found.operations.items():
+        try:
+            api = catalog.api(name)
+        except KeyError:
+            print(
+                f"warning: {found.source}: apis.{name}: no API of that name loaded", file=sys.stderr
+            )
+            continue
+        labels = {operation.label for operation in api.operations}
+        for label in operations:
+            if label not in labels:
+                raise found.error(
+                    f'apis.{name}.operations."{label}"', f"the API {name!r} has no such operation"
+                )

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from specmock.settings import OperationsByApi
+
 # Large enough that a body breaking a documented maxLength (up to 400 KB in the Amazon spec, each
 # character escaped in up to 12 bytes) is judged by its schema; API Gateway also stops at 10 MB.
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
@@ -92,6 +94,9 @@ class Config:
     fault or an injected 500/503, `fault_timeout` is how long `fault=timeout` holds an answer
     (seconds), and `operations` sets latency and a fault per operation, keyed `"GET /pets"`
     (method and path template).
+    `operation_settings` are the config file's per-operation settings (`settings`), by API name
+    and operation label (`GET /pet/{petId}`): a delay, a fault, a status and an example.
+    `watch` reloads the specs when their files change (`specmock serve`, not `--no-watch`).
     """
 
     specs: Path = Path("specs")
@@ -111,6 +116,8 @@ class Config:
     faults: float = 0.0
     fault_timeout: float = DEFAULT_FAULT_TIMEOUT
     operations: Mapping[str, OperationFaults] = field(default_factory=dict, hash=False)
+    operation_settings: OperationsByApi = field(default_factory=dict, hash=False)
+    watch: bool = False
 
 
 def is_loopback(host: str) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,13 @@ import httpx
 import pytest
 
 from specmock.config import Config
+from specmock.errors import ConfigError
+from specmock.spec.api import Catalog
+from specmock.web.app import create_app, require_apis
 from specmock.web.request import SESSION_HEADER
 from specmock.web.testing import LiveServer
+
+_LOOPBACK = "127.0.0.1"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -80,7 +86,15 @@ def specmock_config(specmock_specs: Path) -> Config:
 
 @pytest.fixture(scope="session")
 def specmock_server(specmock_config: Config) -> Iterator[LiveServer]:
-    with LiveServer(specmock_config) as server:
+    """The fake for the session; with nothing to serve (no specs, or none that loads) the test
+    session stops with the reason, rather than testing against a server of 404s."""
+    catalog = Catalog.from_path(specmock_config.specs, specmock_config.allow_ref_dirs)
+    try:
+        require_apis(catalog, specmock_config.specs)
+    except ConfigError as error:
+        pytest.exit(f"specmock: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
+    config = specmock_config if specmock_config.host else replace(specmock_config, host=_LOOPBACK)
+    with LiveServer(app=create_app(config, catalog)) as server:
         yield server
 
 

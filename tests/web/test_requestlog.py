@@ -22,11 +22,12 @@ async def _echo(request: Request) -> PlainTextResponse:
     return PlainTextResponse("ok", status_code=201)
 
 
-async def _log_of(*paths: str) -> str:
+async def _log_of(*paths: str, colour: bool | None = None) -> str:
     """What the request log writes for GETs of `paths`, sent together."""
     app = Starlette(routes=[Route("/items/{name}", _echo)])
     stream = io.StringIO()
-    transport = httpx.ASGITransport(app=RequestLog(app, stream), raise_app_exceptions=False)
+    logged = RequestLog(app, stream, colour=colour)
+    transport = httpx.ASGITransport(app=logged, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         await asyncio.gather(*(client.get(path) for path in paths))
         await asyncio.sleep(0)  # lines are written when the loop turn ends
@@ -54,3 +55,11 @@ async def test_request_log_says_500_when_the_app_fails_before_answering():
 async def test_request_log_writes_a_line_for_each_of_concurrent_requests():
     lines = (await _log_of(*(f"/items/{n}" for n in range(5)))).splitlines()
     assert sorted(line.split()[1] for line in lines) == [f"/items/{n}" for n in range(5)]
+
+
+@pytest.mark.anyio
+async def test_request_log_colours_the_status_on_a_terminal_only():
+    coloured = await _log_of("/items/7", "/items/boom", colour=True)
+    assert "GET /items/7 \033[32m201\033[0m " in coloured
+    assert "GET /items/boom \033[31m500\033[0m " in coloured
+    assert "\033[" not in await _log_of("/items/7")  # a StringIO is not a terminal

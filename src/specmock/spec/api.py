@@ -188,6 +188,8 @@ class Catalog:
         scope = (served_folder(target), *ref_dirs)
         if target.is_file():
             return cls._collect([(target.stem, [target])], scope)
+        if _is_api_folder(target):  # `specs/aisquared`: one API's files and its seed data
+            return cls._collect([(target.resolve().name, [target])], scope)
         return cls._collect(_groups(target), scope)
 
     @classmethod
@@ -265,6 +267,11 @@ def _page_server(page: Path) -> str | None:
             if isinstance(server, dict) and isinstance(server.get("url"), str):
                 return str(server["url"]).rstrip("/")
     return None
+
+
+def _is_api_folder(folder: Path) -> bool:
+    """Whether a folder is one API's (its seed data in `data.yaml`), not a folder of APIs."""
+    return any((folder / name).is_file() for name in ("data.yaml", "data.yml"))
 
 
 def _is_data_file(path: Path) -> bool:

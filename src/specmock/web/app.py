@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Lifespan, Message, Receive, Scope, Send
 
 from specmock.config import Config
+from specmock.errors import ConfigError
 from specmock.mock.seeds import record_problem
 from specmock.mock.state_file import RecordCheck, Saver, StateFile
 from specmock.spec.api import Catalog
@@ -26,6 +27,7 @@ from specmock.web.admin import Admin
 from specmock.web.cors import CORSMiddleware
 from specmock.web.faults import with_connection
 from specmock.web.guard import AdminGuard, is_admin
+from specmock.web.reload import Reloader
 from specmock.web.responses import fault_response
 from specmock.web.stubs import Stubs
 from specmock.web.timeouts import BodyTimeout
@@ -57,6 +59,22 @@ def _state_file(stubs: Stubs, path: Path | None) -> Lifespan[Starlette] | None:
             await saving
             if saver.saved == stubs.store.changes:
                 logger.info("saved the stored records to %s", path)
+
+    return lifespan
+
+
+def _together(*parts: Lifespan[Starlette] | None) -> Lifespan[Starlette] | None:
+    """One lifespan running `parts` (those given) in order, ending them in reverse."""
+    present = [part for part in parts if part is not None]
+    if not present:
+        return None
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            for part in present:
+                await stack.enter_async_context(part(app))
+            yield
 
     return lifespan
 
@@ -113,6 +131,17 @@ class Application(Starlette):
         await super().__call__(scope, receive, send)
 
 
+def require_apis(catalog: Catalog, source: Path) -> None:
+    """A ConfigError when a catalog has no API to serve: a server answering nothing but 404s
+    would hide a wrong path or broken specs."""
+    if catalog.apis:
+        return
+    if catalog.errors:
+        reasons = "; ".join(str(error) for error in catalog.errors)
+        raise ConfigError(f"nothing to serve: no spec in {source} loaded ({reasons})")
+    raise ConfigError(f"nothing to serve: no OpenAPI spec found in {source}")
+
+
 def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
     """The server for `config.specs` (or for an already loaded catalog).
 
@@ -127,6 +156,7 @@ def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
         logger.error("%s", error)
     stubs = Stubs(list(catalog.apis), config)
     admin = Admin(catalog, stubs)
+    reloader = Reloader(config, catalog, stubs, [admin]) if config.watch else None
     timed = BodyTimeout(stubs, config.body_timeout)
     direct = CORSMiddleware(timed, methods_for=stubs.methods_for) if config.cors else timed
     app = Application(
@@ -137,11 +167,16 @@ def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
             Middleware(AdminGuard, config=config),
         ],
         exception_handlers={Exception: fault_response},
-        lifespan=_state_file(stubs, config.state_file),
+        lifespan=_together(
+            _state_file(stubs, config.state_file), reloader.lifespan if reloader else None
+        ),
     )
     # Every request that is not admin reaches the stubs, whatever its method or path bytes.
     app.router.default = stubs
     app.router.redirect_slashes = False
     app.state.specmock = stubs
     app.state.catalog = catalog
+    app.state.reloader = reloader
+    if reloader is not None:
+        reloader.holders.append(app.state)
     return app

@@ -2,7 +2,10 @@
 
 A preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) on a served path is
 answered 204 with that path's declared methods and whatever headers were requested. Every other
-response to a request with an `Origin` gets the origin echoed back, with credentials allowed.
+response to a request with an `Origin` gets the origin echoed back, with credentials allowed, and
+the names of its own headers exposed: a browser ignores `Access-Control-Expose-Headers: *` on a
+credentialed request, so `Location`, `ETag`, `X-Total-Count` or `X-Specmock-Violations` would stay
+unreadable from JavaScript.
 """
 
 from __future__ import annotations
@@ -19,6 +22,31 @@ from specmock.web.request import raw_path
 MethodsFor = Callable[[str], list[str] | None]
 
 _MAX_AGE = "600"
+# Readable without being exposed (the CORS-safelisted response headers), or never readable.
+_NOT_EXPOSED = frozenset(
+    {
+        "cache-control",
+        "content-language",
+        "content-length",
+        "content-type",
+        "expires",
+        "last-modified",
+        "pragma",
+        "set-cookie",
+        "set-cookie2",
+        "vary",
+    }
+)
+
+
+def exposed(headers: MutableHeaders) -> str:
+    """The names of a response's headers a script needs exposed, as the response spells them."""
+    names: dict[str, str] = {}
+    for name in headers:
+        lowered = name.lower()
+        if lowered not in _NOT_EXPOSED and not lowered.startswith("access-control-"):
+            names.setdefault(lowered, name)
+    return ", ".join(names.values())
 
 
 class CORSMiddleware:
@@ -47,7 +75,9 @@ class CORSMiddleware:
                 outgoing = MutableHeaders(scope=message)
                 outgoing["Access-Control-Allow-Origin"] = origin
                 outgoing["Access-Control-Allow-Credentials"] = "true"
-                outgoing["Access-Control-Expose-Headers"] = "*"
+                names = exposed(outgoing)
+                if names:
+                    outgoing["Access-Control-Expose-Headers"] = names
                 outgoing.add_vary_header("Origin")
             await send(message)
 

@@ -20,6 +20,7 @@ from specmock.mock.answers import Prefer
 from specmock.mock.listing import Query
 from specmock.mock.served_api import ServedApi
 from specmock.problems import Problem
+from specmock.settings import OperationSettings
 from specmock.spec.api import Operation
 from specmock.spec.routing import Match, Router
 from specmock.validation import negotiation
@@ -82,6 +83,7 @@ async def check(
     prefer = check_prefer(request.headers.get("prefer"))
     if isinstance(prefer, Problem):
         return prefer
+    prefer = forced(prefer, config.operation_settings.get(operation.api, {}).get(operation.label))
     action = check_content(request, match, operation, served, body)
     if isinstance(action, Problem):
         return action
@@ -130,6 +132,18 @@ def _too_large(size: int, limit: int) -> Problem:
         413,
         f"the body has {size} bytes, over the limit of {limit} bytes (--max-body)",
         (Violation("body", "", f"{size} bytes is over the limit of {limit}"),),
+    )
+
+
+def forced(prefer: Prefer, settings: OperationSettings | None) -> Prefer:
+    """`Prefer` with the config file's status and example for the operation where the header
+    names none: the file sets a default, a request still picks its own."""
+    if settings is None or (settings.status is None and settings.example is None):
+        return prefer
+    return replace(
+        prefer,
+        code=prefer.code if prefer.code is not None else settings.status,
+        example=prefer.example if prefer.example is not None else settings.example,
     )
 
 

@@ -10,24 +10,40 @@ a system call each on a line-buffered stderr. `specmock serve` and `specmock pro
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from typing import TextIO
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+# ANSI colours of a status by its class (1xx to 5xx): green answers, yellow refusals, red faults.
+_COLOURS = ("", "\033[2m", "\033[32m", "\033[36m", "\033[33m", "\033[31m")
+_RESET = "\033[0m"
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty() and not os.environ.get("NO_COLOR")
+    except (AttributeError, ValueError):
+        return False
+
 
 class RequestLog:
     """ASGI middleware writing `METHOD path status duration` per HTTP request.
 
     The query string is left out (it may carry a token); a path with control characters (a
-    decoded `%0A`) is escaped, so a client cannot forge a line.
+    decoded `%0A`) is escaped, so a client cannot forge a line. The status is coloured by its
+    class when the stream is a terminal (or `colour` says so), plain otherwise.
     """
 
-    def __init__(self, app: ASGIApp, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, stream: TextIO | None = None, colour: bool | None = None
+    ) -> None:
         self.app = app
         self._stream = stream or sys.stderr
         self._pending: list[str] = []
+        self._colour = _is_terminal(self._stream) if colour is None else colour
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,7 +65,8 @@ class RequestLog:
             path = scope["path"]
             if not path.isprintable():
                 path = path.encode("unicode_escape").decode("ascii")
-            self._note(f"{scope['method']} {path} {status} {took:.1f}ms\n")
+            shown = f"{_COLOURS[min(status // 100, 5)]}{status}{_RESET}" if self._colour else status
+            self._note(f"{scope['method']} {path} {shown} {took:.1f}ms\n")
 
     def _note(self, line: str) -> None:
         """Queue a line; the lines of one loop turn are written together when it ends."""

@@ -73,14 +73,15 @@ class Stubs:
 
     async def handle(self, request: Request) -> Response:
         """route -> inbound checks -> act -> answer; every request is noted in the journal."""
-        routed = route(self.router, request)
+        router, served_apis = self.router, self.served  # one version across a hot reload
+        routed = route(router, request)
         injection = NO_INJECTION
         if isinstance(routed, Problem):
             response = problem_response(routed)
             outcome: Reply | Problem = routed
         else:
             operation = routed.operation
-            served = self.served[operation.api]
+            served = served_apis[operation.api]
             inbound = await check(request, routed.match, operation, served, self.config)
             prefer = inbound.prefer if isinstance(inbound, Inbound) else None
             injection = self.faults.choose(operation, prefer)

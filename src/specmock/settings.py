@@ -1,0 +1,278 @@
+"""The config file: `specmock.yaml` (or `--config FILE`, or `[tool.specmock]` in `pyproject.toml`).
+
+Its top-level keys are the options of `specmock serve`, named as the flags are (`max-body` or
+`max_body`), and `apis`, the settings of each API's operations:
+
+    port: 4010
+    token: [bearer=T]
+    apis:
+      petstore:
+        operations:
+          "GET /pet/{petId}": {delay: 300, fault: empty, status: 404, example: name}
+
+Every value is read as the flag's own text would be, so a bad value is refused with the flag's
+message, prefixed with the file and the key. Flags given on the command line win.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from specmock.errors import ConfigError
+
+FILE_NAME = "specmock.yaml"
+FAULTS = ("reset", "close", "empty", "malformed", "timeout")
+_OPERATION_KEYS = ("delay", "fault", "status", "example")
+_DELAY = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?(?:ms)?\s*")
+_LABEL = re.compile(r"[A-Z]+ /\S*")
+
+
+@dataclass(frozen=True, slots=True)
+class OperationSettings:
+    """What the config file sets for one operation: a delay in milliseconds (a range, bounds
+    included), a fault, and a status and a named example answered as if `Prefer` asked for them."""
+
+    delay: tuple[int, int] | None = None
+    fault: str | None = None
+    status: int | None = None
+    example: str | None = None
+
+
+#: API name -> operation label (`GET /pet/{petId}`) -> its settings.
+OperationsByApi = Mapping[str, Mapping[str, OperationSettings]]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """A config file read: its options (flag name in snake_case -> raw value), and its per-API
+    operation settings. `source` names the file (and table) in every error."""
+
+    source: str
+    options: dict[str, Any] = field(default_factory=dict)
+    operations: dict[str, dict[str, OperationSettings]] = field(default_factory=dict)
+
+    def error(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.source}: {key}: {problem}")
+
+
+def find(specs: Path, given: Path | None, cwd: Path) -> Settings | None:
+    """The settings in force: `given`, else `specmock.yaml` beside the specs (beside the specs
+    folder, or beside the one spec file), else `[tool.specmock]` in `cwd/pyproject.toml`."""
+    if given is not None:
+        if given.suffix == ".toml":
+            return from_pyproject(given, required=True)
+        return from_yaml(given)
+    beside = specs.resolve().parent / FILE_NAME
+    if beside.is_file():
+        return from_yaml(beside)
+    pyproject = cwd / "pyproject.toml"
+    return from_pyproject(pyproject) if pyproject.is_file() else None
+
+
+def from_yaml(path: Path) -> Settings:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"cannot read the config file {path}: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise ConfigError(f"{path}: {where}not valid YAML") from None
+    return parse(str(path), {} if data is None else data)
+
+
+def from_pyproject(path: Path, required: bool = False) -> Settings | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"cannot read the config file {path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    table = data.get("tool", {}).get("specmock")
+    if table is None:
+        if required:
+            raise ConfigError(f"{path}: has no [tool.specmock] table")
+        return None
+    return parse(f"{path} [tool.specmock]", table)
+
+
+def parse(source: str, data: Any) -> Settings:
+    """Settings from a file's data: options kept raw (the command line reads them), `apis`
+    checked here."""
+    settings = Settings(source)
+    if not isinstance(data, dict):
+        raise settings.error("(top level)", f"expected a mapping of options, got {_shown(data)}")
+    for key, value in data.items():
+        if not isinstance(key, str):
+            raise settings.error(str(key), "expected an option name")
+        if key == "apis":
+            settings.operations.update(_apis(settings, value))
+        else:
+            settings.options[key.replace("-", "_")] = value
+    return settings
+
+
+def _apis(settings: Settings, data: Any) -> dict[str, dict[str, OperationSettings]]:
+    if not isinstance(data, dict):
+        raise settings.error("apis", f"expected a mapping of API names, got {_shown(data)}")
+    found: dict[str, dict[str, OperationSettings]] = {}
+    for name, api in data.items():
+        place = f"apis.{name}"
+        if not isinstance(api, dict) or set(api) - {"operations"}:
+            raise settings.error(place, "expected a mapping with 'operations'")
+        operations = api.get("operations") or {}
+        if not isinstance(operations, dict):
+            raise settings.error(f"{place}.operations", "expected a mapping of operations")
+        found[str(name)] = {
+            label: _operation(settings, f'{place}.operations."{label}"', label, value)
+            for label, value in operations.items()
+        }
+    return found
+
+
+def _operation(settings: Settings, place: str, label: Any, data: Any) -> OperationSettings:
+    if not isinstance(label, str) or not _LABEL.fullmatch(label):
+        raise settings.error(place, 'expected an operation such as "GET /pet/{petId}"')
+    if not isinstance(data, dict):
+        raise settings.error(place, f"expected a mapping of {', '.join(_OPERATION_KEYS)}")
+    unknown = [key for key in data if key not in _OPERATION_KEYS]
+    if unknown:
+        raise settings.error(
+            f"{place}.{unknown[0]}",
+            f"unknown setting; expected one of {', '.join(_OPERATION_KEYS)}",
+        )
+    return OperationSettings(
+        delay=_delay(settings, f"{place}.delay", data.get("delay")),
+        fault=_fault(settings, f"{place}.fault", data.get("fault")),
+        status=_status(settings, f"{place}.status", data.get("status")),
+        example=_example(settings, f"{place}.example", data.get("example")),
+    )
+
+
+def _delay(settings: Settings, place: str, value: Any) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    found = None if isinstance(value, bool) else _DELAY.fullmatch(str(value))
+    if found is None or (found.group(2) and int(found.group(2)) < int(found.group(1))):
+        raise settings.error(
+            place, f'expected milliseconds (an integer or "200-800"), got {_shown(value)}'
+        )
+    low = int(found.group(1))
+    return low, int(found.group(2) or low)
+
+
+def _fault(settings: Settings, place: str, value: Any) -> str | None:
+    if value is None or value in FAULTS:
+        return None if value is None else str(value)
+    raise settings.error(place, f"expected one of {', '.join(FAULTS)}, got {_shown(value)}")
+
+
+def _status(settings: Settings, place: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 200 <= value <= 599:
+        return value
+    raise settings.error(place, f"expected an HTTP status from 200 to 599, got {_shown(value)}")
+
+
+def _example(settings: Settings, place: str, value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and value):
+        return None if value is None else str(value)
+    raise settings.error(place, f"expected the name of an example, got {_shown(value)}")
+
+
+def _shown(value: Any) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def parser_defaults(parser: argparse.ArgumentParser, found: Settings) -> dict[str, Any]:
+    """A config file's options as `parser`'s values, each read as its flag reads its text."""
+    by_name: dict[str, argparse.Action] = {}
+    for action in parser._actions:
+        names = [name.lstrip("-").replace("-", "_") for name in action.option_strings]
+        for name in names or [action.dest]:
+            by_name[name] = action
+    for name in ("help", "config"):
+        by_name.pop(name, None)
+    values: dict[str, Any] = {}
+    for key, value in found.options.items():
+        if key not in by_name:
+            known = ", ".join(sorted(name.replace("_", "-") for name in by_name))
+            raise found.error(key, f"unknown option; expected one of {known}, or apis")
+        action = by_name[key]
+        values[action.dest] = _file_value(action, value, found, key.replace("_", "-"))
+    return values
+
+
+def _file_value(action: argparse.Action, value: Any, found: Settings, key: str) -> Any:
+    if isinstance(action, argparse._StoreTrueAction | argparse._StoreFalseAction):
+        if not isinstance(value, bool):
+            raise found.error(key, f"expected true or false, got {value!r}")
+        return action.const if value else action.default
+    if isinstance(action, argparse._AppendAction):
+        items = value if isinstance(value, list) else [value]
+        return [_file_scalar(action, item, found, key) for item in items]
+    return _file_scalar(action, value, found, key)
+
+
+def _file_scalar(action: argparse.Action, value: Any, found: Settings, key: str) -> Any:
+    if isinstance(value, dict | list | bool) or value is None:
+        raise found.error(key, f"expected a single value, got {value!r}")
+    text = str(value)
+    try:
+        converted = action.type(text) if callable(action.type) else text
+    except argparse.ArgumentTypeError as error:
+        raise found.error(key, str(error)) from None
+    except (TypeError, ValueError):
+        kind = getattr(action.type, "__name__", "value")
+        expected = "an integer" if kind == "int" else kind
+        raise found.error(key, f"expected {expected}, got {text!r}") from None
+    if action.choices is not None and converted not in action.choices:
+        choices = ", ".join(map(str, action.choices))
+        raise found.error(key, f"expected one of {choices}, got {text!r}")
+    return converted
+
+
+# The flags' own readers, which the config file's values go through too.
+
+
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
+
+
+def size(text: str) -> int:
+    units = {"kib": 1024, "kb": 1000, "mib": 1024**2, "mb": 1000**2, "b": 1}
+    lowered = text.strip().lower()
+    for unit, factor in units.items():
+        if lowered.endswith(unit) and lowered[: -len(unit)].strip().isdigit():
+            return int(lowered[: -len(unit)]) * factor
+    if lowered.isdigit():
+        return int(lowered)
+    raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 1048576 or 1MiB")
+
+
+def folder(text: str) -> Path:
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a folder")
+    return Path(text)

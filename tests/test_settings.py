@@ -1,0 +1,107 @@
+"""The config file: its options kept for the command line, its per-operation settings checked,
+each mistake named by file, key and what is expected."""
+
+from __future__ import annotations
+
+import pytest
+
+from specmock.errors import ConfigError
+from specmock.settings import OperationSettings, find, parse
+
+OPERATION = 'apis.petstore.operations."GET /pet/{petId}"'
+
+
+def test_settings_reads_options_and_operations():
+    data = {
+        "max-body": "2MiB",
+        "port": 4011,
+        "apis": {
+            "petstore": {
+                "operations": {
+                    "GET /pet/{petId}": {
+                        "delay": "200-800",
+                        "fault": "empty",
+                        "status": 404,
+                        "example": "name",
+                    },
+                    "POST /pet": {"delay": 300},
+                }
+            }
+        },
+    }
+    settings = parse("specmock.yaml", data)
+    assert settings.options == {"max_body": "2MiB", "port": 4011}
+    assert settings.operations == {
+        "petstore": {
+            "GET /pet/{petId}": OperationSettings((200, 800), "empty", 404, "name"),
+            "POST /pet": OperationSettings(delay=(300, 300)),
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("setting", "error"),
+    [
+        pytest.param(
+            {"delay": "soon"},
+            f'{OPERATION}.delay: expected milliseconds (an integer or "200-800"), got "soon"',
+            id="delay",
+        ),
+        pytest.param(
+            {"delay": "800-200"},
+            f'{OPERATION}.delay: expected milliseconds (an integer or "200-800"), got "800-200"',
+            id="delay-backwards",
+        ),
+        pytest.param(
+            {"fault": "boom"},
+            f"{OPERATION}.fault: expected one of reset, close, empty, malformed, timeout, "
+            'got "boom"',
+            id="fault",
+        ),
+        pytest.param(
+            {"status": "404"},
+            f'{OPERATION}.status: expected an HTTP status from 200 to 599, got "404"',
+            id="status",
+        ),
+        pytest.param(
+            {"colour": "red"},
+            f"{OPERATION}.colour: unknown setting; expected one of delay, fault, status, example",
+            id="unknown",
+        ),
+    ],
+)
+def test_settings_bad_operation_setting_names_file_key_and_expectation(setting, error):
+    data = {"apis": {"petstore": {"operations": {"GET /pet/{petId}": setting}}}}
+    with pytest.raises(ConfigError) as raised:
+        parse("specmock.yaml", data)
+    assert str(raised.value) == f"specmock.yaml: {error}"
+
+
+def test_settings_bad_operation_label_is_named():
+    data: dict = {"apis": {"petstore": {"operations": {"get pets": {}}}}}
+    with pytest.raises(ConfigError) as raised:
+        parse("specmock.yaml", data)
+    assert str(raised.value) == (
+        'specmock.yaml: apis.petstore.operations."get pets": expected an operation such as '
+        '"GET /pet/{petId}"'
+    )
+
+
+def test_settings_found_beside_the_specs_then_in_pyproject(tmp_path):
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (tmp_path / "pyproject.toml").write_text("[tool.specmock]\nport = 4020\n")
+    found = find(specs, None, tmp_path)
+    assert found is not None and found.options == {"port": 4020}
+    assert found.source == f"{tmp_path / 'pyproject.toml'} [tool.specmock]"
+    (tmp_path / "specmock.yaml").write_text("port: 4030\n")
+    found = find(specs, None, tmp_path)
+    assert found is not None and found.options == {"port": 4030}
+
+
+def test_settings_unreadable_yaml_names_the_line(tmp_path):
+    path = tmp_path / "specmock.yaml"
+    path.write_text("port: 1\napis: [\n")
+    with pytest.raises(ConfigError) as raised:
+        find(tmp_path, path, tmp_path)
+    assert str(raised.value) == f"{path}: line 3: not valid YAML"

@@ -1,0 +1,138 @@
+"""Hot reload: specs, seed data and broken edits while serving; records kept where the shapes
+did not change."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from specmock.config import Config
+from specmock.web.app import create_app
+from specmock.web.testing import LiveServer
+
+NOTES = Path(__file__).parents[1] / "specs" / "notes.yaml"
+_BOUND = 20  # seconds a wait may take at most; none is a timing assertion
+PING = """
+  /ping:
+    get:
+      responses:
+        "200":
+          description: Pong.
+          content:
+            application/json:
+              schema: {type: object, properties: {pong: {type: boolean}}}
+              example: {pong: true}
+"""
+
+
+@pytest.fixture
+def specs(tmp_path: Path) -> Path:
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    (folder / "notes.yaml").write_text(NOTES.read_text())
+    return folder
+
+
+def with_ping(text: str) -> str:
+    return text.replace("\npaths:\n", "\npaths:" + PING, 1)
+
+
+def app_of(specs: Path, out: io.StringIO):
+    app = create_app(Config(specs=specs, watch=True))
+    app.state.reloader.out = out
+    return app
+
+
+def until(check, bound: float = _BOUND) -> bool:
+    deadline = time.monotonic() + bound
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_reload_an_edited_spec_is_served_and_the_records_kept(specs):
+    out = io.StringIO()
+    with LiveServer(app=app_of(specs, out)) as server:
+        note = httpx.post(f"{server.url}/notes", json={"title": "kept"})
+        assert note.status_code == 201
+        assert httpx.get(f"{server.url}/ping").status_code == 404
+        spec = specs / "notes.yaml"
+        spec.write_text(with_ping(spec.read_text()).replace("The note.", "The note, edited."))
+        assert until(lambda: httpx.get(f"{server.url}/ping").status_code == 200), out.getvalue()
+        assert httpx.get(f"{server.url}/ping").json() == {"pong": True}
+        assert httpx.get(f"{server.url}{note.headers['location']}").json()["title"] == "kept"
+    assert "reloaded after a change to " in out.getvalue()
+
+
+@pytest.mark.anyio
+async def test_reload_a_changed_schema_drops_that_apis_records_and_says_so(specs):
+    out = io.StringIO()
+    app = app_of(specs, out)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        assert (await client.post("/notes", json={"title": "a"})).status_code == 201
+        spec = specs / "notes.yaml"
+        spec.write_text(spec.read_text().replace("maxLength: 2000", "maxLength: 3000"))
+        await app.state.reloader.reload([str(spec)])
+        assert (await client.get("/notes/1")).status_code == 404
+    assert "the records of notes start again from its seed data: its schemas changed" in (
+        out.getvalue()
+    )
+
+
+@pytest.mark.anyio
+async def test_reload_a_broken_edit_keeps_the_last_good_version_and_reports_it(specs):
+    out = io.StringIO()
+    app = app_of(specs, out)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        assert (await client.post("/notes", json={"title": "a"})).status_code == 201
+        spec = specs / "notes.yaml"
+        spec.write_text("openapi: 3.1.0\npaths: [\n")
+        await app.state.reloader.reload([str(spec)])
+        assert (await client.get("/notes/1")).json()["title"] == "a"
+        listed = (await client.get("/__specmock/apis")).json()
+    assert [api["name"] for api in listed["apis"]] == ["notes"]
+    assert listed["errors"] == [
+        {"source": str(spec), "where": "line 3", "problem": listed["errors"][0]["problem"]}
+    ]
+    assert f"specmock: error: {spec}: line 3: " in out.getvalue()
+
+
+@pytest.mark.anyio
+async def test_reload_new_seed_data_is_served(specs):
+    out = io.StringIO()
+    app = app_of(specs, out)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        assert (await client.get("/notes/7")).status_code == 404
+        seed = specs / "notes.data.yaml"
+        record = "title: seeded, pinned: false, version: 1"
+        stamps = "created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z'"
+        seed.write_text(f"/notes/7: {{id: 7, {record}, {stamps}}}\n")
+        await app.state.reloader.reload([str(seed)])
+        assert (await client.get("/notes/7")).json()["title"] == "seeded"
+
+
+def test_reload_off_without_watch(specs):
+    assert create_app(Config(specs=specs)).state.reloader is None
+
+
+@pytest.mark.anyio
+async def test_reload_that_fails_as_a_whole_keeps_serving_everything(specs):
+    out = io.StringIO()
+    app = app_of(specs, out)
+    (specs / "copy.yaml").write_text((specs / "notes.yaml").read_text())  # the same routes twice
+    await app.state.reloader.reload([str(specs / "copy.yaml")])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        assert (await client.post("/notes", json={"title": "a"})).status_code == 201
+    assert "failed, still serving the last good specs: GET /notes is served by both" in (
+        out.getvalue()
+    )
