@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from specmock.cli import main
+from specmock.config import Delay, OperationFaults
 from specmock.console import warn_if_exposed
 from tests.conftest import SPECS
 
@@ -457,3 +458,17 @@ def test_cli_serve_watches_the_specs_unless_no_watch(monkeypatch, flags, watch):
     assert main(["serve", str(SPECS), *flags]) == 0
     assert served[0].state.specmock.config.watch is watch
     assert (served[0].state.reloader is not None) is watch
+
+
+def test_cli_config_file_delays_and_faults_reach_the_fault_injector(tmp_path, monkeypatch):
+    text = (
+        'apis: {notes: {operations: {"GET /notes/{noteId}": {delay: "200-300"},'
+        ' "DELETE /notes/{noteId}": {fault: "503"}}}}\n'
+    )
+    specs = _notes_with_config(tmp_path, text)
+    apps = []
+    monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: apps.append(app))
+    assert main(["serve", str(specs), "--records", "0"]) == 0
+    operations = apps[0].state.specmock.config.operations
+    assert operations["GET /notes/{noteId}"] == OperationFaults(Delay(0.2, 0.3), None)
+    assert operations["DELETE /notes/{noteId}"] == OperationFaults(None, "503")

@@ -23,6 +23,8 @@ from specmock.config import (
     DEFAULT_MAX_BODY,
     DEFAULT_SESSION_TTL,
     Config,
+    Delay,
+    OperationFaults,
 )
 from specmock.console import banner, closed_pipe, progress, report, warn_if_exposed
 from specmock.errors import SpecmockError
@@ -257,12 +259,27 @@ def _serve(args: argparse.Namespace) -> int:
         latency=args.latency,
         faults=args.faults,
         fault_timeout=args.fault_timeout,
+        operations=_operation_faults(found),
     )
     _check_operations(found, catalog)
     app = create_app(config, catalog)
     banner(app.state.specmock.served, args.host, args.port, sys.stderr)
     _run(app, args)
     return 0
+
+
+def _operation_faults(found: settings.Settings | None) -> dict[str, OperationFaults]:
+    """The config file's per-operation delays and faults, as the fault injector reads them
+    (by operation label, `GET /pets`)."""
+    chosen: dict[str, OperationFaults] = {}
+    for operations in found.operations.values() if found is not None else ():
+        for label, setting in operations.items():
+            if setting.delay is None and setting.fault is None:
+                continue
+            low, high = setting.delay or (0, 0)
+            delay = Delay(low / 1000, high / 1000) if setting.delay else None
+            chosen[label] = OperationFaults(delay, setting.fault)
+    return chosen
 
 
 def _served(args: argparse.Namespace, **fields: Any) -> tuple[Config, Catalog]:

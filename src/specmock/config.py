@@ -7,8 +7,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from specmock.settings import OperationsByApi
+if TYPE_CHECKING:  # the config file's module reads Config's constants
+    from specmock.settings import OperationsByApi
 
 # Large enough that a body breaking a documented maxLength (up to 400 KB in the Amazon spec, each
 # character escaped in up to 12 bytes) is judged by its schema; API Gateway also stops at 10 MB.

@@ -27,10 +27,11 @@ from typing import Any
 
 import yaml
 
+from specmock.config import FAULT_KINDS, INJECTED_STATUSES
 from specmock.errors import ConfigError
 
 FILE_NAME = "specmock.yaml"
-FAULTS = ("reset", "close", "empty", "malformed", "timeout")
+FAULTS = (*FAULT_KINDS, *INJECTED_STATUSES)  # a fault, or an injected 500/503
 _OPERATION_KEYS = ("delay", "fault", "status", "example")
 _DELAY = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?(?:ms)?\s*")
 _LABEL = re.compile(r"[A-Z]+ /\S*")
