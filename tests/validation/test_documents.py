@@ -251,3 +251,60 @@ def test_documents_request_stages_use_ecma_patterns(
     stages = RequestStages(document, version == "3.0.3", json_deserializers(document))
     error = stages.body_error(operation, json.dumps({"n": value}).encode(), "application/json")
     assert (error is None) is valid, error
+
+
+def multipart_document(version: str) -> dict[str, Any]:
+    """A multipart body whose parts are given a `style` (as 3.1 specs do), and a form that is."""
+    fields = {
+        "type": "object",
+        "properties": {
+            "word": {"type": "string"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "point": {"type": "object", "properties": {"x": {"type": "integer"}}},
+        },
+    }
+    styled = {name: {"style": "form", "explode": False} for name in fields["properties"]}
+    return {
+        "openapi": version,
+        "info": {"title": "Parts", "version": "1"},
+        "paths": {
+            "/parts": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            "multipart/form-data": {"schema": fields, "encoding": styled},
+                            "application/x-www-form-urlencoded": {
+                                "schema": fields,
+                                "encoding": copy.deepcopy(styled),
+                            },
+                        }
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_validator_document_reads_a_multipart_part_by_its_content_type_not_a_style(version):
+    document = multipart_document(version)
+    api = Api.from_dict("parts", document)
+    prepared = validator_document(api.document)
+    content = prepared["paths"]["/parts"]["post"]["requestBody"]["content"]
+    assert content["multipart/form-data"]["encoding"] == {"word": {}, "tags": {}, "point": {}}
+    assert content["application/x-www-form-urlencoded"]["encoding"]["tags"]["style"] == "form"
+    stages = RequestStages(prepared, version == "3.0.3", json_deserializers(api.document))
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="word"\r\n\r\n\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="point"\r\n'
+        b'Content-Type: application/json\r\n\r\n{"x": 1}\r\n--b--\r\n'
+    )
+    post = api.operations[0]
+    assert stages.body_error(post, body, "multipart/form-data; boundary=b") is None
+    assert stages.body_value(post, body, "multipart/form-data; boundary=b") == {
+        "word": "",
+        "tags": [],
+        "point": {"x": 1},
+    }
+    assert stages.body_error(post, b"--b--\r\n", "multipart/form-data; boundary=b") is None

@@ -39,7 +39,8 @@ def validator_document(document: Mapping[str, Any]) -> dict[str, Any]:
 
     They read a parameter's (or a form field's) `type` as one string and fail on 3.1 type lists
     such as `["integer", "null"]`; a value on the wire is never JSON null, so such a schema
-    becomes its one non-null type (or no `type` when there are several). A parameter's
+    becomes its one non-null type (or no `type` when there are several). A multipart part's
+    `style` is dropped (see `_part_styles`). A parameter's
     `allowEmptyValue` and `deprecated` only make it warn on every request, so the first is kept
     under `ALLOW_EMPTY` (`validation.core` reads it) and the second dropped. A document with none
     of these (most 3.0 documents) is used as it is, not copied: a large spec's deep copy would
@@ -140,6 +141,8 @@ def _single_type_form(document: Mapping[str, Any], body: Any, apply: bool) -> bo
     body = follow(document, body)
     content = body.get("content") if isinstance(body, dict) else None
     for media_type, media in (content or {}).items():
+        if negotiation.essence(media_type) == "multipart/form-data":
+            found |= _part_styles(media, apply)
         schema = follow(document, media.get("schema")) if isinstance(media, dict) else None
         if negotiation.essence(media_type) in _FORM_TYPES and isinstance(schema, dict):
             properties = schema.get("properties") or {}
@@ -149,6 +152,27 @@ def _single_type_form(document: Mapping[str, Any], body: Any, apply: bool) -> bo
                 if apply:
                     properties[name] = single_type(resolved)
     return found
+
+
+def _part_styles(media: Any, apply: bool) -> bool:
+    """Whether a multipart body's `encoding` gives a part a `style`, `explode` or
+    `allowReserved` (dropped when `apply`): each part is read by its content type instead.
+
+    OpenAPI 3.0 says these SHALL be ignored outside `application/x-www-form-urlencoded`; 3.1
+    lets them apply to `multipart/form-data` without saying how a part is written, and clients
+    (Schemathesis among them) send each part in its content type, as openapi-core reads parts
+    without the style (with it, its readers fail on a part's bytes)."""
+    encoding = media.get("encoding") if isinstance(media, dict) else None
+    found = False
+    for part in encoding.values() if isinstance(encoding, dict) else ():
+        styled = _PART_STYLE.intersection(part) if isinstance(part, dict) else ()
+        found |= bool(styled)
+        for keyword in styled if apply else ():
+            del part[keyword]
+    return found
+
+
+_PART_STYLE = frozenset(("style", "explode", "allowReserved"))
 
 
 def _has_type_list(schema: Any) -> bool:
