@@ -25,6 +25,8 @@ from specmock.validation.documents import (
     single_type,
     validator_document,
 )
+from specmock.validation.requests import ApiValidator, RequestData
+from specmock.violations import Violation
 
 NULLABLE_INTEGER = {"type": ["integer", "null"], "minimum": 1}
 
@@ -308,3 +310,67 @@ def test_validator_document_reads_a_multipart_part_by_its_content_type_not_a_sty
         "point": {"x": 1},
     }
     assert stages.body_error(post, b"--b--\r\n", "multipart/form-data; boundary=b") is None
+
+
+OCTETS_DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Images", "version": "1"},
+    "paths": {
+        "/images": {
+            "post": {
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/octet-stream": {
+                            "schema": {"type": "string", "format": "binary", "maxLength": 4}
+                        },
+                        "image/png": {"schema": {"type": "string"}},
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"photo": {"type": "string", "format": "binary"}},
+                            }
+                        },
+                    },
+                },
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "expected"),
+    [
+        pytest.param("application/octet-stream", b"\x89PNG", [], id="binary"),
+        pytest.param("image/png", b"\xff\x00", [], id="image"),
+        pytest.param(
+            "application/octet-stream",
+            b"\x89PNG!",
+            [Violation("body", "", "'\\x89PNG!' is too long")],
+            id="octets-counted",
+        ),
+        pytest.param(
+            "multipart/form-data; boundary=b",
+            b'--b\r\nContent-Disposition: form-data; name="photo"; filename="p.png"\r\n'
+            b"Content-Type: image/png\r\n\r\n\x89PNG\r\n--b--\r\n",
+            [],
+            id="part",
+        ),
+    ],
+)
+def test_request_readers_read_octets_as_a_string_of_octets(content_type, body, expected):
+    api = Api.from_dict("images", OCTETS_DOCUMENT)
+    request = RequestData.of(
+        "post",
+        "/images",
+        query={},
+        headers={"content-type": content_type},
+        cookies={},
+        path_params={},
+        body=body,
+        content_type=content_type,
+    )
+    found = ApiValidator(api).check(api.operations[0], request)
+    assert (found if isinstance(found, list) else []) == expected
