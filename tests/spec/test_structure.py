@@ -330,3 +330,43 @@ def test_structure_pattern_warning_is_shown_by_check_and_check_still_passes(tmp_
         f"warning: {tmp_path / 'pets.yaml'}: /components/schemas/Pet/properties/name/pattern: "
         f"{NOT_ECMA} (served anyway: this pattern is not enforced)\n"
     ) in out
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_structure_discriminator_mapping_to_no_schema_is_left_out_with_a_warning(version):
+    doc = document(version)
+    doc["paths"]["/pets"]["post"]["requestBody"] = {
+        "content": {
+            "application/json": {
+                "schema": {
+                    "oneOf": [{"$ref": "#/components/schemas/Pet"}],
+                    "discriminator": {
+                        "propertyName": "name",
+                        "mapping": {"rex": "models/pets.yml#/Pet", "tom": "Pet"},
+                    },
+                }
+            }
+        }
+    }
+    api = Api.from_dict("pets", doc)
+    (warning,) = api.warnings
+    where = "/paths/~1pets/post/requestBody/content/application~1json/schema/discriminator"
+    assert warning.where == f"{where}/mapping/rex"
+    assert warning.problem == (
+        "discriminator mapping 'rex': 'models/pets.yml#/Pet' names no schema here"
+        " (served anyway: without the discriminator: its oneOf/anyOf judge alone)"
+    )
+    body = api.document["paths"]["/pets"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"oneOf": [{"$ref": "#/components/schemas/Pet"}]}
+
+
+def test_structure_discriminator_mapping_to_schemas_by_reference_or_name_loads_as_it_is():
+    doc = document()
+    mapping = {"rex": "#/components/schemas/Pet", "tom": "Pet"}
+    doc["components"]["schemas"]["Any"] = {
+        "oneOf": [{"$ref": "#/components/schemas/Pet"}],
+        "discriminator": {"propertyName": "name", "mapping": mapping},
+    }
+    api = Api.from_dict("pets", doc)
+    assert api.warnings == ()
+    assert api.document["components"]["schemas"]["Any"]["discriminator"]["mapping"] == mapping

@@ -34,6 +34,7 @@ import functools
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 from urllib.parse import unquote
 
@@ -48,7 +49,7 @@ from openapi_schema_validator import (
 from openapi_spec_validator.schemas import schema_v30, schema_v31
 
 from specmock.spec import regexes, repairs
-from specmock.spec.refs import HTTP_METHODS, pointer, unescape
+from specmock.spec.refs import HTTP_METHODS, escape, pointer, unescape
 
 Where = tuple[str | int, ...]
 _DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
@@ -82,7 +83,7 @@ def flaws(document: dict[str, Any], limit: int) -> Flaws:
     if errors:  # the rules below assume the shapes the meta-schema guarantees
         return Flaws(tuple(errors), ())
     walk = _Walk(document, v31)
-    errors = _first(walk.errors(), limit)
+    errors = _first(chain(walk.errors(), discriminator_flaws(document)), limit)
     return Flaws(tuple(errors), (*walk.warnings, *pattern_flaws(document)))
 
 
@@ -131,6 +132,59 @@ def _pattern_flaw(pattern: Any, where: Where) -> Flaw | None:
         return None
     message = f"pattern {pattern!r} is not an ECMA-262 regular expression: {reason}"
     return Flaw(pointer(where), message, _NOT_ENFORCED)
+
+
+def discriminator_flaws(document: Any) -> Iterator[Flaw]:
+    """Each discriminator whose `mapping` names no schema of the document (a file a bundler left
+    behind, a misspelt name). The validators judge a value by its mapped schema alone and refuse
+    every value it cannot find, so the discriminator is left out (a repair): the schema's
+    `oneOf`/`anyOf` then judge alone, as they would without it."""
+    if not any(_unmapped(document, mapping) for mapping, _ in _mappings(document, False)):
+        return  # the common case, found without building every place on the way
+    for mapping, where in _mappings(document, True):
+        for value in _unmapped(document, mapping)[:1]:
+            message = f"discriminator mapping {value!r}: {mapping[value]!r} names no schema here"
+            fix = repairs.Fix(where, "without the discriminator: its oneOf/anyOf judge alone")
+            yield Flaw(pointer((*where, "mapping", value)), message, fix.served, fix)
+
+
+def _mappings(document: Any, placed: bool) -> Iterator[tuple[dict[str, Any], Where]]:
+    """Every discriminator `mapping` of a document, with the discriminator's place when `placed`
+    (else an empty one)."""
+    stack: list[tuple[Any, Where]] = [(document, ())]
+    while stack:
+        node, where = stack.pop()
+        items = enumerate(node) if isinstance(node, list) else node.items()
+        for key, value in items:
+            if not isinstance(value, (dict, list)):
+                continue
+            if isinstance(key, str) and (key in _NOT_SCHEMAS or key.startswith("x-")):
+                continue
+            at = (*where, key) if placed else where
+            if key == "discriminator" and isinstance(value, dict):
+                if isinstance(value.get("mapping"), dict):
+                    yield value["mapping"], at
+                continue
+            stack.append((value, at))
+
+
+def _unmapped(document: Any, mapping: dict[str, Any]) -> list[str]:
+    """The values of a mapping whose target is neither a local reference nor a schema's name that
+    points at something."""
+    found = []
+    for value, target in mapping.items():
+        if not isinstance(target, str):
+            continue  # the meta-schema says so
+        if not target.startswith("#/"):
+            if "/" in target or "#" in target:
+                found.append(value)
+                continue
+            target = f"#/components/schemas/{escape(target)}"
+        try:
+            _target(document, target)
+        except (KeyError, IndexError, TypeError):
+            found.append(value)
+    return found
 
 
 def _first(found: Iterator[Any], count: int) -> list[Any]:
