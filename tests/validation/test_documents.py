@@ -374,3 +374,69 @@ def test_request_readers_read_octets_as_a_string_of_octets(content_type, body, e
     )
     found = ApiValidator(api).check(api.operations[0], request)
     assert (found if isinstance(found, list) else []) == expected
+
+
+KEYS_DOCUMENT: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Keys", "version": "1"},
+    "paths": {
+        "/keys/{key}": {
+            "get": {
+                "parameters": [
+                    {
+                        "name": "key",
+                        "in": "path",
+                        "required": True,
+                        "schema": {
+                            "anyOf": [
+                                {"$ref": "#/components/schemas/Key/properties/id"},
+                                {"$ref": "#/components/schemas/Key/properties/fingerprint"},
+                            ]
+                        },
+                    }
+                ],
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "Key": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer", "readOnly": True},
+                    "fingerprint": {"type": "string", "readOnly": True, "pattern": "^[0-9a-f:]+$"},
+                },
+            }
+        }
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        pytest.param("12", [], id="id"),
+        pytest.param("3b:16", [], id="fingerprint"),
+        pytest.param(
+            "zz",
+            [Violation("path", "key", "'zz' is not valid under any of the given schemas")],
+            id="neither",
+        ),
+    ],
+)
+def test_validator_document_reads_a_parameter_under_a_read_only_schema(key, expected):
+    api = Api.from_dict("keys", KEYS_DOCUMENT)
+    request = RequestData.of(
+        "get",
+        f"/keys/{key}",
+        query={},
+        headers={},
+        cookies={},
+        path_params={"key": key},
+        body=None,
+        content_type="",
+    )
+    found = ApiValidator(api).check(api.operations[0], request)
+    assert (found if isinstance(found, list) else []) == expected
+    assert "readOnly" in KEYS_DOCUMENT["components"]["schemas"]["Key"]["properties"]["id"]

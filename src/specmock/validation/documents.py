@@ -120,9 +120,36 @@ def _single_type_parameter(document: Mapping[str, Any], parameter: Any, apply: b
     if not isinstance(parameter.get("schema"), dict):
         return bool(warned)
     schema = follow(document, parameter["schema"])
+    value, marked = _without_access(document, schema)
     if apply:
-        parameter["schema"] = single_type(schema)
-    return _has_type_list(schema) or bool(warned)
+        parameter["schema"] = single_type(value)
+    return _has_type_list(schema) or bool(warned) or marked
+
+
+_ACCESS = frozenset(("readOnly", "writeOnly"))
+_VALUE_PARTS = ("allOf", "anyOf", "oneOf")
+
+
+def _without_access(document: Mapping[str, Any], schema: Any, depth: int = 0) -> tuple[Any, bool]:
+    """A parameter's schema without `readOnly`/`writeOnly` on the value itself (through its
+    combinators and their references), and whether it had any. OpenAPI 3.0 gives them meaning on
+    properties only, but openapi-core's 3.0 request validator refuses any value under a
+    `readOnly`: a path parameter whose schema `$ref`s a record's read-only `id` (DigitalOcean)
+    refused every id."""
+    schema = follow(document, schema)
+    if not isinstance(schema, dict) or depth > _MAX_ACCESS_DEPTH:
+        return schema, False
+    marked = bool(_ACCESS & schema.keys())
+    result = {key: value for key, value in schema.items() if key not in _ACCESS}
+    for keyword in _VALUE_PARTS:
+        if isinstance(schema.get(keyword), list):
+            parts = [_without_access(document, part, depth + 1) for part in schema[keyword]]
+            result[keyword] = [part for part, _ in parts]
+            marked |= any(found for _, found in parts)
+    return (result, True) if marked else (schema, False)
+
+
+_MAX_ACCESS_DEPTH = 8  # combinators nest a few levels; a cycle of references stops here
 
 
 def _single_type_response_headers(document: Mapping[str, Any], responses: Any, apply: bool) -> bool:
