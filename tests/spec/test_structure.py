@@ -370,3 +370,30 @@ def test_structure_discriminator_mapping_to_schemas_by_reference_or_name_loads_a
     api = Api.from_dict("pets", doc)
     assert api.warnings == ()
     assert api.document["components"]["schemas"]["Any"]["discriminator"]["mapping"] == mapping
+
+
+def test_structure_null_type_beside_a_choice_without_null_is_served_as_null_or_a_choice():
+    doc = document()
+    doc["components"]["schemas"]["Value"] = {
+        "type": "null",
+        "oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/Pet"}],
+    }
+    api = Api.from_dict("pets", doc)
+    (warning,) = api.warnings
+    assert warning.where == "/components/schemas/Value"
+    assert warning.problem == (
+        'type "null" beside a oneOf none of whose branches is null: no value'
+        " (served anyway: as null or one of its oneOf)"
+    )
+    assert api.document["components"]["schemas"]["Value"] == {
+        "oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/Pet"}, {"type": "null"}]
+    }
+
+
+def test_structure_null_type_beside_a_choice_that_admits_null_loads_as_it_is():
+    doc = document()
+    doc["components"]["schemas"]["Value"] = {
+        "type": "null",
+        "anyOf": [{"type": "string"}, {"type": ["integer", "null"]}],
+    }
+    assert Api.from_dict("pets", doc).warnings == ()

@@ -347,9 +347,34 @@ class _Walk:
         if isinstance(schema, bool) or key in self.visited:
             return
         self.visited.add(key)
+        if self.v31 and schema.get("type") == "null":
+            yield from self.null_beside_choice(schema, where)
         yield from self.subschemas(schema, where, require)
         if "default" in schema:
             yield from self.default(schema, where)
+
+    def null_beside_choice(self, schema: dict[str, Any], where: Where) -> Iterator[Flaw]:
+        """`type: "null"` beside a `oneOf`/`anyOf` none of whose branches admits null: a schema
+        no value meets, written for "null or one of these" (a 3.0 `nullable` restated by hand).
+        Served as that: null becomes one more branch."""
+        for keyword in ("oneOf", "anyOf"):
+            branches = schema.get(keyword)
+            if not isinstance(branches, list) or not all(map(self.not_null, branches)):
+                continue
+            value = {k: v for k, v in schema.items() if k != "type"}
+            value[keyword] = [*branches, {"type": "null"}]
+            message = f'type "null" beside a {keyword} none of whose branches is null: no value'
+            fix = repairs.Fix(where, f"as null or one of its {keyword}", drop=False, value=value)
+            yield Flaw(pointer(where), message, fix.served, fix)
+            return
+
+    def not_null(self, branch: Any) -> bool:
+        """Whether a schema says by its `type` that null is not among its values."""
+        branch, _ = self.follow(branch, ())
+        kinds = branch.get("type") if isinstance(branch, dict) else None
+        if isinstance(kinds, str):
+            return kinds != "null"
+        return isinstance(kinds, list) and bool(kinds) and "null" not in kinds
 
     def subschemas(self, schema: dict[str, Any], where: Where, require: bool) -> Iterator[Flaw]:
         nested: set[Any] = set()
