@@ -440,3 +440,77 @@ def test_validator_document_reads_a_parameter_under_a_read_only_schema(key, expe
     found = ApiValidator(api).check(api.operations[0], request)
     assert (found if isinstance(found, list) else []) == expected
     assert "readOnly" in KEYS_DOCUMENT["components"]["schemas"]["Key"]["properties"]["id"]
+
+
+ISSUES_DOCUMENT: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Issues", "version": "1"},
+    "paths": {
+        "/issues": {
+            "post": {
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "milestone": {
+                                        "oneOf": [{"type": "string"}, {"type": "integer"}],
+                                        "nullable": True,
+                                    },
+                                    "value": {
+                                        "anyOf": [
+                                            {"type": "string"},
+                                            {"$ref": "#/components/schemas/Count"},
+                                        ],
+                                        "nullable": True,
+                                    },
+                                    "strict": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+    "components": {"schemas": {"Count": {"type": "integer"}}},
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param({"milestone": None}, [], id="one-of"),
+        pytest.param({"value": None}, [], id="any-of"),
+        pytest.param({"milestone": 3}, [], id="a-branch"),
+        pytest.param(
+            {"strict": None},
+            [Violation("body", "/strict", "None is not valid under any of the given schemas")],
+            id="not-nullable",
+        ),
+        pytest.param(
+            {"milestone": 2.5},
+            [Violation("body", "/milestone", "2.5 is not valid under any of the given schemas")],
+            id="no-branch",
+        ),
+    ],
+)
+def test_validator_document_lets_a_nullable_choice_be_null(body, expected):
+    given = copy.deepcopy(ISSUES_DOCUMENT)
+    api = Api.from_dict("issues", given)
+    request = RequestData.of(
+        "post",
+        "/issues",
+        query={},
+        headers={},
+        cookies={},
+        path_params={},
+        body=json.dumps(body).encode(),
+        content_type="application/json",
+    )
+    found = ApiValidator(api).check(api.operations[0], request)
+    assert (found if isinstance(found, list) else []) == expected
+    assert given == ISSUES_DOCUMENT

@@ -10,7 +10,7 @@ every other check of specmock's does (ECMA-262, see `regexes`).
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from jsonschema.validators import extend  # type: ignore[import-untyped]
@@ -20,10 +20,11 @@ from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 from openapi_schema_validator.validators import OAS30_VALIDATORS
 
 from specmock.schemas.compiled import WHOLE, SchemaCompiler, Unsupported
-from specmock.spec import regexes
+from specmock.spec import regexes, repairs
 from specmock.spec.dialects import restate_30
 from specmock.spec.parsing import strict_json
 from specmock.spec.refs import follow
+from specmock.spec.repairs import Where
 from specmock.validation import negotiation
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -44,13 +45,72 @@ def validator_document(document: Mapping[str, Any]) -> dict[str, Any]:
     `allowEmptyValue` and `deprecated` only make it warn on every request, so the first is kept
     under `ALLOW_EMPTY` (`validation.core` reads it) and the second dropped. A document with none
     of these (most 3.0 documents) is used as it is, not copied: a large spec's deep copy would
-    slow the start.
+    slow the start. A 3.0 `nullable` beside a `oneOf`/`anyOf` is restated first (see
+    `nullable_choices`).
     """
+    document = nullable_choices(document)
     if not _single_types(document, apply=False):
         return dict(document)
     result = copy.deepcopy(dict(document))
     _single_types(result, apply=True)
     return result
+
+
+def nullable_choices(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A 3.0 document where `nullable: true` beside a `oneOf`/`anyOf` and no `type` admits null,
+    as a branch of its own; only the containers on the way to such schemas are copied.
+
+    OpenAPI 3.0.3 says `nullable` adds null only to an explicit `type`, but specs (GitHub's
+    `milestone`, `default_value`) write it beside a choice to mean "null or one of these", and
+    clients and Schemathesis send null there; openapi-core refused it. A `oneOf` gets the branch
+    only when each of its branches has a `type` that excludes null, so that null still meets
+    exactly one."""
+    if not str(document.get("openapi", "")).startswith("3.0"):
+        return dict(document)
+    fixes = [
+        repairs.Fix(where, "null or one of its branches", drop=False, value=value)
+        for where, value in _nullable_choices(document)
+    ]
+    return repairs.apply(dict(document), fixes) if fixes else dict(document)
+
+
+def _nullable_choices(document: Mapping[str, Any]) -> Iterator[tuple[Where, dict[str, Any]]]:
+    stack: list[tuple[Any, Where]] = [(document, ())]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            restated = _null_branch(document, node)
+            if restated is not None:
+                yield where, restated
+        items = enumerate(node) if isinstance(node, list) else node.items()
+        for key, value in items:
+            skipped = isinstance(key, str) and (key in _NOT_SCHEMAS or key.startswith("x-"))
+            if isinstance(value, (dict, list)) and not skipped:
+                stack.append((value, (*where, key)))
+
+
+_NOT_SCHEMAS = frozenset(("example", "examples", "default", "enum", "const", "mapping"))
+
+
+def _null_branch(document: Mapping[str, Any], schema: dict[str, Any]) -> dict[str, Any] | None:
+    """`schema` with null as one more branch of its choice, where `nullable` asks for it."""
+    if schema.get("nullable") is not True or "type" in schema:
+        return None
+    for keyword in ("oneOf", "anyOf"):
+        branches = schema.get(keyword)
+        if not isinstance(branches, list):
+            continue
+        if keyword == "oneOf" and not all(_excludes_null(document, b) for b in branches):
+            return None
+        restated = {key: value for key, value in schema.items() if key != "nullable"}
+        restated[keyword] = [*branches, {"enum": [None]}]
+        return restated
+    return None
+
+
+def _excludes_null(document: Mapping[str, Any], branch: Any) -> bool:
+    branch = follow(document, branch)
+    return isinstance(branch, dict) and "type" in branch and branch.get("nullable") is not True
 
 
 def not_required(document: dict[str, Any], flag: str) -> dict[str, Any]:
