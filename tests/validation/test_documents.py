@@ -467,6 +467,25 @@ ISSUES_DOCUMENT: dict[str, Any] = {
                                         "nullable": True,
                                     },
                                     "strict": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+                                    "status": {
+                                        "allOf": [{"$ref": "#/components/schemas/Count"}],
+                                        "nullable": True,
+                                    },
+                                    "nested": {
+                                        "nullable": True,
+                                        "oneOf": [
+                                            {
+                                                "type": "object",
+                                                "properties": {
+                                                    "inner": {
+                                                        "nullable": True,
+                                                        "anyOf": [{"type": "string"}],
+                                                    }
+                                                },
+                                            },
+                                            {"type": "integer"},
+                                        ],
+                                    },
                                 },
                             }
                         }
@@ -486,6 +505,9 @@ ISSUES_DOCUMENT: dict[str, Any] = {
         pytest.param({"milestone": None}, [], id="one-of"),
         pytest.param({"value": None}, [], id="any-of"),
         pytest.param({"milestone": 3}, [], id="a-branch"),
+        pytest.param({"status": None}, [], id="all-of"),
+        pytest.param({"nested": None}, [], id="outer"),
+        pytest.param({"nested": {"inner": None}}, [], id="inner"),
         pytest.param(
             {"strict": None},
             [Violation("body", "/strict", "None is not valid under any of the given schemas")],

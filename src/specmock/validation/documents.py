@@ -10,7 +10,7 @@ every other check of specmock's does (ECMA-262, see `regexes`).
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from jsonschema.validators import extend  # type: ignore[import-untyped]
@@ -20,11 +20,10 @@ from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 from openapi_schema_validator.validators import OAS30_VALIDATORS
 
 from specmock.schemas.compiled import WHOLE, SchemaCompiler, Unsupported
-from specmock.spec import regexes, repairs
+from specmock.spec import regexes
 from specmock.spec.dialects import restate_30
 from specmock.spec.parsing import strict_json
 from specmock.spec.refs import follow
-from specmock.spec.repairs import Where
 from specmock.validation import negotiation
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -57,60 +56,54 @@ def validator_document(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def nullable_choices(document: Mapping[str, Any]) -> dict[str, Any]:
-    """A 3.0 document where `nullable: true` beside a `oneOf`/`anyOf` and no `type` admits null,
-    as a branch of its own; only the containers on the way to such schemas are copied.
+    """A 3.0 document where `nullable: true` beside an `allOf`/`anyOf`/`oneOf` and no `type`
+    admits null: the schema becomes "null, or the schema without `nullable`"; only the
+    containers on the way to such schemas are copied.
 
-    OpenAPI 3.0.3 says `nullable` adds null only to an explicit `type`, but specs (GitHub's
-    `milestone`, `default_value`) write it beside a choice to mean "null or one of these", and
-    clients and Schemathesis send null there; openapi-core refused it. A `oneOf` gets the branch
-    only when each of its branches has a `type` that excludes null, so that null still meets
-    exactly one."""
+    OpenAPI 3.0.3 says `nullable` adds null only to an explicit `type`, but specs write it
+    beside a choice or a composition to mean "null or this" (GitHub's `milestone`, Asana's
+    `current_status`), and clients and Schemathesis send null there; openapi-core refused it."""
     if not str(document.get("openapi", "")).startswith("3.0"):
         return dict(document)
-    fixes = [
-        repairs.Fix(where, "null or one of its branches", drop=False, value=value)
-        for where, value in _nullable_choices(document)
-    ]
-    return repairs.apply(dict(document), fixes) if fixes else dict(document)
+    return dict(_nullable_restated(document))
 
 
-def _nullable_choices(document: Mapping[str, Any]) -> Iterator[tuple[Where, dict[str, Any]]]:
-    stack: list[tuple[Any, Where]] = [(document, ())]
-    while stack:
-        node, where = stack.pop()
-        if isinstance(node, dict):
-            restated = _null_branch(document, node)
-            if restated is not None:
-                yield where, restated
-        items = enumerate(node) if isinstance(node, list) else node.items()
-        for key, value in items:
-            skipped = isinstance(key, str) and (key in _NOT_SCHEMAS or key.startswith("x-"))
-            if isinstance(value, (dict, list)) and not skipped:
-                stack.append((value, (*where, key)))
+def _nullable_restated(node: Any) -> Any:
+    """`node` with its nullable choices restated (see `nullable_choices`); the node itself where
+    nothing in it is, so that only the containers on the way to one are copied."""
+    if isinstance(node, list):
+        items = [_nullable_restated(item) for item in node]
+        changed = any(new is not old for new, old in zip(items, node, strict=True))
+        return items if changed else node
+    if not isinstance(node, dict):
+        return node
+    result = node
+    for key, value in node.items():
+        skipped = isinstance(key, str) and (key in _NOT_SCHEMAS or key.startswith("x-"))
+        if skipped or not isinstance(value, (dict, list)):
+            continue
+        restated = _nullable_restated(value)
+        if restated is not value:
+            result = dict(result) if result is node else result
+            result[key] = restated
+    wrapped = _null_branch(result)
+    return result if wrapped is None else wrapped
 
 
 _NOT_SCHEMAS = frozenset(("example", "examples", "default", "enum", "const", "mapping"))
 
 
-def _null_branch(document: Mapping[str, Any], schema: dict[str, Any]) -> dict[str, Any] | None:
-    """`schema` with null as one more branch of its choice, where `nullable` asks for it."""
+def _null_branch(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """`schema` as "null, or `schema` without `nullable`", where `nullable` asks for it."""
     if schema.get("nullable") is not True or "type" in schema:
         return None
-    for keyword in ("oneOf", "anyOf"):
-        branches = schema.get(keyword)
-        if not isinstance(branches, list):
-            continue
-        if keyword == "oneOf" and not all(_excludes_null(document, b) for b in branches):
-            return None
-        restated = {key: value for key, value in schema.items() if key != "nullable"}
-        restated[keyword] = [*branches, {"enum": [None]}]
-        return restated
-    return None
+    if not any(isinstance(schema.get(keyword), list) for keyword in _CHOICES):
+        return None
+    rest = {key: value for key, value in schema.items() if key != "nullable"}
+    return {"anyOf": [rest, {"enum": [None]}]}
 
 
-def _excludes_null(document: Mapping[str, Any], branch: Any) -> bool:
-    branch = follow(document, branch)
-    return isinstance(branch, dict) and "type" in branch and branch.get("nullable") is not True
+_CHOICES = ("allOf", "anyOf", "oneOf")
 
 
 def not_required(document: dict[str, Any], flag: str) -> dict[str, Any]:
