@@ -397,3 +397,20 @@ def test_structure_null_type_beside_a_choice_that_admits_null_loads_as_it_is():
         "anyOf": [{"type": "string"}, {"type": ["integer", "null"]}],
     }
     assert Api.from_dict("pets", doc).warnings == ()
+
+
+def test_structure_nullable_in_a_31_document_is_served_as_a_null_type():
+    doc = document()
+    doc["components"]["schemas"]["Pet"]["properties"]["name"]["nullable"] = True
+    api = Api.from_dict("pets", doc)
+    (warning,) = api.warnings
+    assert warning.where == "/components/schemas/Pet/properties/name/type"
+    assert warning.problem == (
+        '"nullable" is no OpenAPI 3.1 keyword: null is refused'
+        " (served anyway: as type ['string', 'null'])"
+    )
+    name = api.document["components"]["schemas"]["Pet"]["properties"]["name"]
+    assert name == {"type": ["string", "null"], "nullable": True}
+    legacy = document("3.0.3")
+    legacy["components"]["schemas"]["Pet"]["properties"]["name"]["nullable"] = True
+    assert Api.from_dict("pets", legacy).warnings == ()

@@ -83,7 +83,8 @@ def flaws(document: dict[str, Any], limit: int) -> Flaws:
     if errors:  # the rules below assume the shapes the meta-schema guarantees
         return Flaws(tuple(errors), ())
     walk = _Walk(document, v31)
-    errors = _first(chain(walk.errors(), discriminator_flaws(document)), limit)
+    nullable = nullable_flaws(document) if v31 else iter(())
+    errors = _first(chain(walk.errors(), discriminator_flaws(document), nullable), limit)
     return Flaws(tuple(errors), (*walk.warnings, *pattern_flaws(document)))
 
 
@@ -146,6 +147,28 @@ def discriminator_flaws(document: Any) -> Iterator[Flaw]:
             message = f"discriminator mapping {value!r}: {mapping[value]!r} names no schema here"
             fix = repairs.Fix(where, "without the discriminator: its oneOf/anyOf judge alone")
             yield Flaw(pointer((*where, "mapping", value)), message, fix.served, fix)
+
+
+def nullable_flaws(document: Any) -> Iterator[Flaw]:
+    """Each 3.0 `nullable: true` in a 3.1 document beside a `type` that leaves out null: 3.1 has
+    no such keyword (its validators ignore it and refuse null), but its author meant null to be
+    a value, as clients and Schemathesis read it; served with "null" among the types."""
+    stack: list[tuple[Any, Where]] = [(document, ())]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict) and node.get("nullable") is True:
+            kinds = node.get("type")
+            listed = [kinds] if isinstance(kinds, str) else kinds
+            if isinstance(listed, list) and listed and "null" not in listed:
+                value = [*listed, "null"]
+                message = '"nullable" is no OpenAPI 3.1 keyword: null is refused'
+                fix = repairs.Fix((*where, "type"), f"as type {value}", drop=False, value=value)
+                yield Flaw(pointer(fix.where), message, fix.served, fix)
+        items = enumerate(node) if isinstance(node, list) else node.items()
+        for key, value in items:
+            skipped = isinstance(key, str) and (key in _NOT_SCHEMAS or key.startswith("x-"))
+            if isinstance(value, (dict, list)) and not skipped:
+                stack.append((value, (*where, key)))
 
 
 def _mappings(document: Any, placed: bool) -> Iterator[tuple[dict[str, Any], Where]]:
