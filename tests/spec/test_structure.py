@@ -330,3 +330,87 @@ def test_structure_pattern_warning_is_shown_by_check_and_check_still_passes(tmp_
         f"warning: {tmp_path / 'pets.yaml'}: /components/schemas/Pet/properties/name/pattern: "
         f"{NOT_ECMA} (served anyway: this pattern is not enforced)\n"
     ) in out
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_structure_discriminator_mapping_to_no_schema_is_left_out_with_a_warning(version):
+    doc = document(version)
+    doc["paths"]["/pets"]["post"]["requestBody"] = {
+        "content": {
+            "application/json": {
+                "schema": {
+                    "oneOf": [{"$ref": "#/components/schemas/Pet"}],
+                    "discriminator": {
+                        "propertyName": "name",
+                        "mapping": {"rex": "models/pets.yml#/Pet", "tom": "Pet"},
+                    },
+                }
+            }
+        }
+    }
+    api = Api.from_dict("pets", doc)
+    (warning,) = api.warnings
+    where = "/paths/~1pets/post/requestBody/content/application~1json/schema/discriminator"
+    assert warning.where == f"{where}/mapping/rex"
+    assert warning.problem == (
+        "discriminator mapping 'rex': 'models/pets.yml#/Pet' names no schema here"
+        " (served anyway: without the discriminator: its oneOf/anyOf judge alone)"
+    )
+    body = api.document["paths"]["/pets"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"oneOf": [{"$ref": "#/components/schemas/Pet"}]}
+
+
+def test_structure_discriminator_mapping_to_schemas_by_reference_or_name_loads_as_it_is():
+    doc = document()
+    mapping = {"rex": "#/components/schemas/Pet", "tom": "Pet"}
+    doc["components"]["schemas"]["Any"] = {
+        "oneOf": [{"$ref": "#/components/schemas/Pet"}],
+        "discriminator": {"propertyName": "name", "mapping": mapping},
+    }
+    api = Api.from_dict("pets", doc)
+    assert api.warnings == ()
+    assert api.document["components"]["schemas"]["Any"]["discriminator"]["mapping"] == mapping
+
+
+def test_structure_null_type_beside_a_choice_without_null_is_served_as_null_or_a_choice():
+    doc = document()
+    doc["components"]["schemas"]["Value"] = {
+        "type": "null",
+        "oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/Pet"}],
+    }
+    api = Api.from_dict("pets", doc)
+    (warning,) = api.warnings
+    assert warning.where == "/components/schemas/Value"
+    assert warning.problem == (
+        'type "null" beside a oneOf none of whose branches is null: no value'
+        " (served anyway: as null or one of its oneOf)"
+    )
+    assert api.document["components"]["schemas"]["Value"] == {
+        "oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/Pet"}, {"type": "null"}]
+    }
+
+
+def test_structure_null_type_beside_a_choice_that_admits_null_loads_as_it_is():
+    doc = document()
+    doc["components"]["schemas"]["Value"] = {
+        "type": "null",
+        "anyOf": [{"type": "string"}, {"type": ["integer", "null"]}],
+    }
+    assert Api.from_dict("pets", doc).warnings == ()
+
+
+def test_structure_nullable_in_a_31_document_is_served_as_a_null_type():
+    doc = document()
+    doc["components"]["schemas"]["Pet"]["properties"]["name"]["nullable"] = True
+    api = Api.from_dict("pets", doc)
+    (warning,) = api.warnings
+    assert warning.where == "/components/schemas/Pet/properties/name/type"
+    assert warning.problem == (
+        '"nullable" is no OpenAPI 3.1 keyword: null is refused'
+        " (served anyway: as type ['string', 'null'])"
+    )
+    name = api.document["components"]["schemas"]["Pet"]["properties"]["name"]
+    assert name == {"type": ["string", "null"], "nullable": True}
+    legacy = document("3.0.3")
+    legacy["components"]["schemas"]["Pet"]["properties"]["name"]["nullable"] = True
+    assert Api.from_dict("pets", legacy).warnings == ()

@@ -25,6 +25,8 @@ from specmock.validation.documents import (
     single_type,
     validator_document,
 )
+from specmock.validation.requests import ApiValidator, RequestData
+from specmock.violations import Violation
 
 NULLABLE_INTEGER = {"type": ["integer", "null"], "minimum": 1}
 
@@ -251,3 +253,286 @@ def test_documents_request_stages_use_ecma_patterns(
     stages = RequestStages(document, version == "3.0.3", json_deserializers(document))
     error = stages.body_error(operation, json.dumps({"n": value}).encode(), "application/json")
     assert (error is None) is valid, error
+
+
+def multipart_document(version: str) -> dict[str, Any]:
+    """A multipart body whose parts are given a `style` (as 3.1 specs do), and a form that is."""
+    fields = {
+        "type": "object",
+        "properties": {
+            "word": {"type": "string"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "point": {"type": "object", "properties": {"x": {"type": "integer"}}},
+        },
+    }
+    styled = {name: {"style": "form", "explode": False} for name in fields["properties"]}
+    return {
+        "openapi": version,
+        "info": {"title": "Parts", "version": "1"},
+        "paths": {
+            "/parts": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            "multipart/form-data": {"schema": fields, "encoding": styled},
+                            "application/x-www-form-urlencoded": {
+                                "schema": fields,
+                                "encoding": copy.deepcopy(styled),
+                            },
+                        }
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_validator_document_reads_a_multipart_part_by_its_content_type_not_a_style(version):
+    document = multipart_document(version)
+    api = Api.from_dict("parts", document)
+    prepared = validator_document(api.document)
+    content = prepared["paths"]["/parts"]["post"]["requestBody"]["content"]
+    assert content["multipart/form-data"]["encoding"] == {"word": {}, "tags": {}, "point": {}}
+    assert content["application/x-www-form-urlencoded"]["encoding"]["tags"]["style"] == "form"
+    stages = RequestStages(prepared, version == "3.0.3", json_deserializers(api.document))
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="word"\r\n\r\n\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="point"\r\n'
+        b'Content-Type: application/json\r\n\r\n{"x": 1}\r\n--b--\r\n'
+    )
+    post = api.operations[0]
+    assert stages.body_error(post, body, "multipart/form-data; boundary=b") is None
+    assert stages.body_value(post, body, "multipart/form-data; boundary=b") == {
+        "word": "",
+        "tags": [],
+        "point": {"x": 1},
+    }
+    assert stages.body_error(post, b"--b--\r\n", "multipart/form-data; boundary=b") is None
+
+
+OCTETS_DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Images", "version": "1"},
+    "paths": {
+        "/images": {
+            "post": {
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/octet-stream": {
+                            "schema": {"type": "string", "format": "binary", "maxLength": 4}
+                        },
+                        "image/png": {"schema": {"type": "string"}},
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"photo": {"type": "string", "format": "binary"}},
+                            }
+                        },
+                    },
+                },
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "expected"),
+    [
+        pytest.param("application/octet-stream", b"\x89PNG", [], id="binary"),
+        pytest.param("image/png", b"\xff\x00", [], id="image"),
+        pytest.param(
+            "application/octet-stream",
+            b"\x89PNG!",
+            [Violation("body", "", "'\\x89PNG!' is too long")],
+            id="octets-counted",
+        ),
+        pytest.param(
+            "multipart/form-data; boundary=b",
+            b'--b\r\nContent-Disposition: form-data; name="photo"; filename="p.png"\r\n'
+            b"Content-Type: image/png\r\n\r\n\x89PNG\r\n--b--\r\n",
+            [],
+            id="part",
+        ),
+    ],
+)
+def test_request_readers_read_octets_as_a_string_of_octets(content_type, body, expected):
+    api = Api.from_dict("images", OCTETS_DOCUMENT)
+    request = RequestData.of(
+        "post",
+        "/images",
+        query={},
+        headers={"content-type": content_type},
+        cookies={},
+        path_params={},
+        body=body,
+        content_type=content_type,
+    )
+    found = ApiValidator(api).check(api.operations[0], request)
+    assert (found if isinstance(found, list) else []) == expected
+
+
+KEYS_DOCUMENT: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Keys", "version": "1"},
+    "paths": {
+        "/keys/{key}": {
+            "get": {
+                "parameters": [
+                    {
+                        "name": "key",
+                        "in": "path",
+                        "required": True,
+                        "schema": {
+                            "anyOf": [
+                                {"$ref": "#/components/schemas/Key/properties/id"},
+                                {"$ref": "#/components/schemas/Key/properties/fingerprint"},
+                            ]
+                        },
+                    }
+                ],
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "Key": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer", "readOnly": True},
+                    "fingerprint": {"type": "string", "readOnly": True, "pattern": "^[0-9a-f:]+$"},
+                },
+            }
+        }
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        pytest.param("12", [], id="id"),
+        pytest.param("3b:16", [], id="fingerprint"),
+        pytest.param(
+            "zz",
+            [Violation("path", "key", "'zz' is not valid under any of the given schemas")],
+            id="neither",
+        ),
+    ],
+)
+def test_validator_document_reads_a_parameter_under_a_read_only_schema(key, expected):
+    api = Api.from_dict("keys", KEYS_DOCUMENT)
+    request = RequestData.of(
+        "get",
+        f"/keys/{key}",
+        query={},
+        headers={},
+        cookies={},
+        path_params={"key": key},
+        body=None,
+        content_type="",
+    )
+    found = ApiValidator(api).check(api.operations[0], request)
+    assert (found if isinstance(found, list) else []) == expected
+    assert "readOnly" in KEYS_DOCUMENT["components"]["schemas"]["Key"]["properties"]["id"]
+
+
+ISSUES_DOCUMENT: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Issues", "version": "1"},
+    "paths": {
+        "/issues": {
+            "post": {
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "milestone": {
+                                        "oneOf": [{"type": "string"}, {"type": "integer"}],
+                                        "nullable": True,
+                                    },
+                                    "value": {
+                                        "anyOf": [
+                                            {"type": "string"},
+                                            {"$ref": "#/components/schemas/Count"},
+                                        ],
+                                        "nullable": True,
+                                    },
+                                    "strict": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+                                    "status": {
+                                        "allOf": [{"$ref": "#/components/schemas/Count"}],
+                                        "nullable": True,
+                                    },
+                                    "nested": {
+                                        "nullable": True,
+                                        "oneOf": [
+                                            {
+                                                "type": "object",
+                                                "properties": {
+                                                    "inner": {
+                                                        "nullable": True,
+                                                        "anyOf": [{"type": "string"}],
+                                                    }
+                                                },
+                                            },
+                                            {"type": "integer"},
+                                        ],
+                                    },
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+    "components": {"schemas": {"Count": {"type": "integer"}}},
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param({"milestone": None}, [], id="one-of"),
+        pytest.param({"value": None}, [], id="any-of"),
+        pytest.param({"milestone": 3}, [], id="a-branch"),
+        pytest.param({"status": None}, [], id="all-of"),
+        pytest.param({"nested": None}, [], id="outer"),
+        pytest.param({"nested": {"inner": None}}, [], id="inner"),
+        pytest.param(
+            {"strict": None},
+            [Violation("body", "/strict", "None is not valid under any of the given schemas")],
+            id="not-nullable",
+        ),
+        pytest.param(
+            {"milestone": 2.5},
+            [Violation("body", "/milestone", "2.5 is not valid under any of the given schemas")],
+            id="no-branch",
+        ),
+    ],
+)
+def test_validator_document_lets_a_nullable_choice_be_null(body, expected):
+    given = copy.deepcopy(ISSUES_DOCUMENT)
+    api = Api.from_dict("issues", given)
+    request = RequestData.of(
+        "post",
+        "/issues",
+        query={},
+        headers={},
+        cookies={},
+        path_params={},
+        body=json.dumps(body).encode(),
+        content_type="application/json",
+    )
+    found = ApiValidator(api).check(api.operations[0], request)
+    assert (found if isinstance(found, list) else []) == expected
+    assert given == ISSUES_DOCUMENT

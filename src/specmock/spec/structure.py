@@ -34,6 +34,7 @@ import functools
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 from urllib.parse import unquote
 
@@ -48,7 +49,7 @@ from openapi_schema_validator import (
 from openapi_spec_validator.schemas import schema_v30, schema_v31
 
 from specmock.spec import regexes, repairs
-from specmock.spec.refs import HTTP_METHODS, pointer, unescape
+from specmock.spec.refs import HTTP_METHODS, escape, pointer, unescape
 
 Where = tuple[str | int, ...]
 _DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
@@ -82,7 +83,8 @@ def flaws(document: dict[str, Any], limit: int) -> Flaws:
     if errors:  # the rules below assume the shapes the meta-schema guarantees
         return Flaws(tuple(errors), ())
     walk = _Walk(document, v31)
-    errors = _first(walk.errors(), limit)
+    nullable = nullable_flaws(document) if v31 else iter(())
+    errors = _first(chain(walk.errors(), discriminator_flaws(document), nullable), limit)
     return Flaws(tuple(errors), (*walk.warnings, *pattern_flaws(document)))
 
 
@@ -131,6 +133,81 @@ def _pattern_flaw(pattern: Any, where: Where) -> Flaw | None:
         return None
     message = f"pattern {pattern!r} is not an ECMA-262 regular expression: {reason}"
     return Flaw(pointer(where), message, _NOT_ENFORCED)
+
+
+def discriminator_flaws(document: Any) -> Iterator[Flaw]:
+    """Each discriminator whose `mapping` names no schema of the document (a file a bundler left
+    behind, a misspelt name). The validators judge a value by its mapped schema alone and refuse
+    every value it cannot find, so the discriminator is left out (a repair): the schema's
+    `oneOf`/`anyOf` then judge alone, as they would without it."""
+    if not any(_unmapped(document, mapping) for mapping, _ in _mappings(document, False)):
+        return  # the common case, found without building every place on the way
+    for mapping, where in _mappings(document, True):
+        for value in _unmapped(document, mapping)[:1]:
+            message = f"discriminator mapping {value!r}: {mapping[value]!r} names no schema here"
+            fix = repairs.Fix(where, "without the discriminator: its oneOf/anyOf judge alone")
+            yield Flaw(pointer((*where, "mapping", value)), message, fix.served, fix)
+
+
+def nullable_flaws(document: Any) -> Iterator[Flaw]:
+    """Each 3.0 `nullable: true` in a 3.1 document beside a `type` that leaves out null: 3.1 has
+    no such keyword (its validators ignore it and refuse null), but its author meant null to be
+    a value, as clients and Schemathesis read it; served with "null" among the types."""
+    stack: list[tuple[Any, Where]] = [(document, ())]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict) and node.get("nullable") is True:
+            kinds = node.get("type")
+            listed = [kinds] if isinstance(kinds, str) else kinds
+            if isinstance(listed, list) and listed and "null" not in listed:
+                value = [*listed, "null"]
+                message = '"nullable" is no OpenAPI 3.1 keyword: null is refused'
+                fix = repairs.Fix((*where, "type"), f"as type {value}", drop=False, value=value)
+                yield Flaw(pointer(fix.where), message, fix.served, fix)
+        items = enumerate(node) if isinstance(node, list) else node.items()
+        for key, value in items:
+            skipped = isinstance(key, str) and (key in _NOT_SCHEMAS or key.startswith("x-"))
+            if isinstance(value, (dict, list)) and not skipped:
+                stack.append((value, (*where, key)))
+
+
+def _mappings(document: Any, placed: bool) -> Iterator[tuple[dict[str, Any], Where]]:
+    """Every discriminator `mapping` of a document, with the discriminator's place when `placed`
+    (else an empty one)."""
+    stack: list[tuple[Any, Where]] = [(document, ())]
+    while stack:
+        node, where = stack.pop()
+        items = enumerate(node) if isinstance(node, list) else node.items()
+        for key, value in items:
+            if not isinstance(value, (dict, list)):
+                continue
+            if isinstance(key, str) and (key in _NOT_SCHEMAS or key.startswith("x-")):
+                continue
+            at = (*where, key) if placed else where
+            if key == "discriminator" and isinstance(value, dict):
+                if isinstance(value.get("mapping"), dict):
+                    yield value["mapping"], at
+                continue
+            stack.append((value, at))
+
+
+def _unmapped(document: Any, mapping: dict[str, Any]) -> list[str]:
+    """The values of a mapping whose target is neither a local reference nor a schema's name that
+    points at something."""
+    found = []
+    for value, target in mapping.items():
+        if not isinstance(target, str):
+            continue  # the meta-schema says so
+        if not target.startswith("#/"):
+            if "/" in target or "#" in target:
+                found.append(value)
+                continue
+            target = f"#/components/schemas/{escape(target)}"
+        try:
+            _target(document, target)
+        except (KeyError, IndexError, TypeError):
+            found.append(value)
+    return found
 
 
 def _first(found: Iterator[Any], count: int) -> list[Any]:
@@ -293,9 +370,34 @@ class _Walk:
         if isinstance(schema, bool) or key in self.visited:
             return
         self.visited.add(key)
+        if self.v31 and schema.get("type") == "null":
+            yield from self.null_beside_choice(schema, where)
         yield from self.subschemas(schema, where, require)
         if "default" in schema:
             yield from self.default(schema, where)
+
+    def null_beside_choice(self, schema: dict[str, Any], where: Where) -> Iterator[Flaw]:
+        """`type: "null"` beside a `oneOf`/`anyOf` none of whose branches admits null: a schema
+        no value meets, written for "null or one of these" (a 3.0 `nullable` restated by hand).
+        Served as that: null becomes one more branch."""
+        for keyword in ("oneOf", "anyOf"):
+            branches = schema.get(keyword)
+            if not isinstance(branches, list) or not all(map(self.not_null, branches)):
+                continue
+            value = {k: v for k, v in schema.items() if k != "type"}
+            value[keyword] = [*branches, {"type": "null"}]
+            message = f'type "null" beside a {keyword} none of whose branches is null: no value'
+            fix = repairs.Fix(where, f"as null or one of its {keyword}", drop=False, value=value)
+            yield Flaw(pointer(where), message, fix.served, fix)
+            return
+
+    def not_null(self, branch: Any) -> bool:
+        """Whether a schema says by its `type` that null is not among its values."""
+        branch, _ = self.follow(branch, ())
+        kinds = branch.get("type") if isinstance(branch, dict) else None
+        if isinstance(kinds, str):
+            return kinds != "null"
+        return isinstance(kinds, list) and bool(kinds) and "null" not in kinds
 
     def subschemas(self, schema: dict[str, Any], where: Where, require: bool) -> Iterator[Flaw]:
         nested: set[Any] = set()

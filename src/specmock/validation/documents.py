@@ -39,17 +39,71 @@ def validator_document(document: Mapping[str, Any]) -> dict[str, Any]:
 
     They read a parameter's (or a form field's) `type` as one string and fail on 3.1 type lists
     such as `["integer", "null"]`; a value on the wire is never JSON null, so such a schema
-    becomes its one non-null type (or no `type` when there are several). A parameter's
+    becomes its one non-null type (or no `type` when there are several). A multipart part's
+    `style` is dropped (see `_part_styles`). A parameter's
     `allowEmptyValue` and `deprecated` only make it warn on every request, so the first is kept
     under `ALLOW_EMPTY` (`validation.core` reads it) and the second dropped. A document with none
     of these (most 3.0 documents) is used as it is, not copied: a large spec's deep copy would
-    slow the start.
+    slow the start. A 3.0 `nullable` beside a `oneOf`/`anyOf` is restated first (see
+    `nullable_choices`).
     """
+    document = nullable_choices(document)
     if not _single_types(document, apply=False):
         return dict(document)
     result = copy.deepcopy(dict(document))
     _single_types(result, apply=True)
     return result
+
+
+def nullable_choices(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A 3.0 document where `nullable: true` beside an `allOf`/`anyOf`/`oneOf` and no `type`
+    admits null: the schema becomes "null, or the schema without `nullable`"; only the
+    containers on the way to such schemas are copied.
+
+    OpenAPI 3.0.3 says `nullable` adds null only to an explicit `type`, but specs write it
+    beside a choice or a composition to mean "null or this" (GitHub's `milestone`, Asana's
+    `current_status`), and clients and Schemathesis send null there; openapi-core refused it."""
+    if not str(document.get("openapi", "")).startswith("3.0"):
+        return dict(document)
+    return dict(_nullable_restated(document))
+
+
+def _nullable_restated(node: Any) -> Any:
+    """`node` with its nullable choices restated (see `nullable_choices`); the node itself where
+    nothing in it is, so that only the containers on the way to one are copied."""
+    if isinstance(node, list):
+        items = [_nullable_restated(item) for item in node]
+        changed = any(new is not old for new, old in zip(items, node, strict=True))
+        return items if changed else node
+    if not isinstance(node, dict):
+        return node
+    result = node
+    for key, value in node.items():
+        skipped = isinstance(key, str) and (key in _NOT_SCHEMAS or key.startswith("x-"))
+        if skipped or not isinstance(value, (dict, list)):
+            continue
+        restated = _nullable_restated(value)
+        if restated is not value:
+            result = dict(result) if result is node else result
+            result[key] = restated
+    wrapped = _null_branch(result)
+    return result if wrapped is None else wrapped
+
+
+_NOT_SCHEMAS = frozenset(("example", "examples", "default", "enum", "const", "mapping"))
+
+
+def _null_branch(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """`schema` as "null, or `schema` without `nullable`", where `nullable` asks for it."""
+    if schema.get("nullable") is not True or "type" in schema:
+        return None
+    if not any(isinstance(schema.get(keyword), list) for keyword in _CHOICES):
+        return None
+    rest = {key: value for key, value in schema.items() if key != "nullable"}
+    return {"anyOf": [rest, {"enum": [None]}]}
+
+
+_CHOICES = ("allOf", "anyOf", "oneOf")
 
 
 def not_required(document: dict[str, Any], flag: str) -> dict[str, Any]:
@@ -119,9 +173,36 @@ def _single_type_parameter(document: Mapping[str, Any], parameter: Any, apply: b
     if not isinstance(parameter.get("schema"), dict):
         return bool(warned)
     schema = follow(document, parameter["schema"])
+    value, marked = _without_access(document, schema)
     if apply:
-        parameter["schema"] = single_type(schema)
-    return _has_type_list(schema) or bool(warned)
+        parameter["schema"] = single_type(value)
+    return _has_type_list(schema) or bool(warned) or marked
+
+
+_ACCESS = frozenset(("readOnly", "writeOnly"))
+_VALUE_PARTS = ("allOf", "anyOf", "oneOf")
+
+
+def _without_access(document: Mapping[str, Any], schema: Any, depth: int = 0) -> tuple[Any, bool]:
+    """A parameter's schema without `readOnly`/`writeOnly` on the value itself (through its
+    combinators and their references), and whether it had any. OpenAPI 3.0 gives them meaning on
+    properties only, but openapi-core's 3.0 request validator refuses any value under a
+    `readOnly`: a path parameter whose schema `$ref`s a record's read-only `id` (DigitalOcean)
+    refused every id."""
+    schema = follow(document, schema)
+    if not isinstance(schema, dict) or depth > _MAX_ACCESS_DEPTH:
+        return schema, False
+    marked = bool(_ACCESS & schema.keys())
+    result = {key: value for key, value in schema.items() if key not in _ACCESS}
+    for keyword in _VALUE_PARTS:
+        if isinstance(schema.get(keyword), list):
+            parts = [_without_access(document, part, depth + 1) for part in schema[keyword]]
+            result[keyword] = [part for part, _ in parts]
+            marked |= any(found for _, found in parts)
+    return (result, True) if marked else (schema, False)
+
+
+_MAX_ACCESS_DEPTH = 8  # combinators nest a few levels; a cycle of references stops here
 
 
 def _single_type_response_headers(document: Mapping[str, Any], responses: Any, apply: bool) -> bool:
@@ -140,6 +221,8 @@ def _single_type_form(document: Mapping[str, Any], body: Any, apply: bool) -> bo
     body = follow(document, body)
     content = body.get("content") if isinstance(body, dict) else None
     for media_type, media in (content or {}).items():
+        if negotiation.essence(media_type) == "multipart/form-data":
+            found |= _part_styles(media, apply)
         schema = follow(document, media.get("schema")) if isinstance(media, dict) else None
         if negotiation.essence(media_type) in _FORM_TYPES and isinstance(schema, dict):
             properties = schema.get("properties") or {}
@@ -149,6 +232,27 @@ def _single_type_form(document: Mapping[str, Any], body: Any, apply: bool) -> bo
                 if apply:
                     properties[name] = single_type(resolved)
     return found
+
+
+def _part_styles(media: Any, apply: bool) -> bool:
+    """Whether a multipart body's `encoding` gives a part a `style`, `explode` or
+    `allowReserved` (dropped when `apply`): each part is read by its content type instead.
+
+    OpenAPI 3.0 says these SHALL be ignored outside `application/x-www-form-urlencoded`; 3.1
+    lets them apply to `multipart/form-data` without saying how a part is written, and clients
+    (Schemathesis among them) send each part in its content type, as openapi-core reads parts
+    without the style (with it, its readers fail on a part's bytes)."""
+    encoding = media.get("encoding") if isinstance(media, dict) else None
+    found = False
+    for part in encoding.values() if isinstance(encoding, dict) else ():
+        styled = _PART_STYLE.intersection(part) if isinstance(part, dict) else ()
+        found |= bool(styled)
+        for keyword in styled if apply else ():
+            del part[keyword]
+    return found
+
+
+_PART_STYLE = frozenset(("style", "explode", "allowReserved"))
 
 
 def _has_type_list(schema: Any) -> bool:
@@ -164,15 +268,40 @@ def json_deserializers(document: Mapping[str, Any]) -> dict[str, Any]:
 def request_readers(document: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """`json_deserializers`, and strict JSON readers for the document's XML types (and
     `application/xml`, `text/xml`): an XML request body reaches openapi-core already read by its
-    schema as JSON (see `ApiValidator.check`), never as XML text. One walk finds both."""
+    schema as JSON (see `ApiValidator.check`), never as XML text; with them, `read_octets` for
+    the types whose bodies are octets. One walk finds them all."""
     types: dict[str, None] = {}
     _collect_media_types(document, types)
     json_types = [m for m in types if negotiation.essence(m).endswith("+json")]
     xml_types = ["application/xml", "text/xml", *(m for m in types if negotiation.is_xml(m))]
+    octet_types = [m for m in types if _octets(m)]
     return (
         dict.fromkeys(("application/json", *json_types), read_json),
-        dict.fromkeys(xml_types, read_json),
+        dict.fromkeys(("application/octet-stream", *octet_types), read_octets)
+        | dict.fromkeys(xml_types, read_json),
     )
+
+
+def _octets(media_type: str) -> bool:
+    """Whether a body of this media type is taken as it comes (no JSON, XML, form or text; not
+    a media range, which a JSON body may be sent under)."""
+    essence = negotiation.essence(media_type)
+    return not (
+        "*" in essence
+        or essence == "application/json"
+        or essence.endswith("+json")
+        or negotiation.is_xml(media_type)
+        or essence in _FORM_TYPES
+        or essence.startswith(("text/", "multipart/"))
+    )
+
+
+def read_octets(data: bytes | str, **_parameters: str) -> str:
+    """A body (or a multipart part) of octets as the string its schema judges, one character per
+    octet so that `maxLength` counts octets: a JSON Schema `type: string` (3.1's validators, and
+    3.0's without `format: binary`) refuses Python bytes, so an image sent to an operation that
+    documents `type: string, format: binary` would be refused."""
+    return data.decode("latin-1") if isinstance(data, bytes) else data
 
 
 def read_json(data: bytes | str, **_parameters: str) -> Any:

@@ -84,15 +84,15 @@ class ApiValidator:
     def __init__(self, api: Api) -> None:
         legacy = not api.version.startswith("3.1")
         self._document = validator_document(api.document)
-        readers, xml_readers = request_readers(api.document)
+        readers, other_readers = request_readers(api.document)
         # openapi-core honours readOnly and writeOnly for 3.0 only; for 3.1 each direction gets a
         # view where the properties it may leave out are not required.
         requests = self._document if legacy else not_required(self._document, "readOnly")
         answers = self._document if legacy else not_required(self._document, "writeOnly")
         self._fast = FastPath(requests, request_compiler(requests, legacy))
-        self._core = RequestStages(requests, legacy, readers | xml_readers)
+        self._core = RequestStages(requests, legacy, readers | other_readers)
         self._numeric = NumericParameters(self._document)
-        self._answers = ResponseValidator(answers, legacy, readers | xml_readers)
+        self._answers = ResponseValidator(answers, legacy, readers | other_readers)
         self._acceptance: dict[tuple[str, str | None], Problem | None] = {}
         self._xml = XmlCodec(api.document, legacy)
 
