@@ -54,8 +54,8 @@ def test_settings_reads_options_and_operations():
         ),
         pytest.param(
             {"fault": "boom"},
-            f"{OPERATION}.fault: expected one of reset, close, empty, malformed, timeout, 500, 503, "
-            'got "boom"',
+            f"{OPERATION}.fault: expected one of reset, close, empty, malformed, timeout, "
+            '500, 503, got "boom"',
             id="fault",
         ),
         pytest.param(
