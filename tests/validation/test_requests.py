@@ -466,3 +466,25 @@ def test_api_validator_check_refuses_xml_it_cannot_read(body, message):
     validator, operation = xml_validator("3.0.3")
     refused = validator.check(operation, request("post", body=body, content_type="application/xml"))
     assert [(v.location, v.name, v.message) for v in refused] == [("body", "", message)]
+
+
+def test_api_validator_ignores_accept_content_type_and_authorization_header_parameters():
+    document = copy.deepcopy(VERSIONED)
+    strict = {"type": "string", "enum": ["application/json;version=1"]}
+    document["paths"]["/logo"]["get"]["parameters"] = [
+        {"name": name, "in": "header", "required": True, "schema": strict}
+        for name in ("Accept", "Content-Type")
+    ]
+    api = Api.from_dict("logos", document)
+    given = RequestData.of(
+        "get",
+        "/logo",
+        query=QueryParams(""),
+        headers=Headers({"Accept": "image/*"}),
+        cookies={},
+        path_params={},
+        body=None,
+        content_type="",
+    )
+    logo = next(o for o in api.operations if o.path == "/logo")
+    assert isinstance(ApiValidator(api).check(logo, given), Accepted)

@@ -181,9 +181,15 @@ class RequestStages:
             for holder in (spec, path_item):
                 for parameter in holder.get("parameters", ()):
                     place = ((parameter / "in").read_str(), (parameter / "name").read_str())
-                    parameters.setdefault(place, parameter)
+                    if not _ignored(place):
+                        parameters.setdefault(place, parameter)
             self._operations[key] = (spec, list(parameters.items()))
         return self._operations[key]
+
+
+def _ignored(place: Place) -> bool:
+    where, name = place
+    return where == "header" and name.lower() in negotiation.IGNORED_HEADER_PARAMETERS
 
 
 def _allowed_empty(given: RequestParameters, parameter: SchemaPath) -> bool:

@@ -49,6 +49,11 @@ class MediaRange:
         return self.subtype in ("*", subtype) or (suffixes and _suffix(subtype) == self.subtype)
 
 
+# Header parameters OpenAPI says are ignored: `Accept` and `Content-Type` are negotiation's, and
+# `Authorization` the security requirement's (see `security.authorization_parameter`).
+IGNORED_HEADER_PARAMETERS = frozenset({"accept", "content-type", "authorization"})
+
+
 def essence(media_type: str) -> str:
     """`Application/JSON; charset=utf-8` -> `application/json`."""
     return media_type.split(";", 1)[0].strip().lower()
