@@ -217,8 +217,8 @@ class Actions:
         """The key a client gave the record it creates, as its path reads it (None when it gave
         none). It must name an item: one path segment (not `.` or `..`) that the id parameter's
         schema accepts, read as `act` reads a path id (`7` for `007` where ids are integers);
-        one that cannot is refused where a 400 is documented, else the server names the record
-        (the field then repeats that name)."""
+        one that cannot (`""`, `refs/heads/main`) is no key: the server names the record, and
+        the stored field repeats that name (the body is schema-valid, so it is not refused)."""
         if binding.chosen is None or binding.chosen not in record:
             return None
         value = record[binding.chosen]
@@ -227,8 +227,7 @@ class Actions:
             key = typed(text, binding.id_schema)
             if not self.synthesizer.problems(key, binding.id_schema):
                 return str(key)
-        template = binding.resource.item
-        return _refusal(binding, (400,), f"{value!r} cannot name a record at {template}")
+        return None
 
     def _replace(
         self,
