@@ -14,6 +14,9 @@ otherwise or added, a bound crossed) until only its own admits it.
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+import logging
 import random
 from collections.abc import Iterator, Mapping
 from itertools import islice
@@ -22,6 +25,7 @@ from typing import Any
 from specmock.schemas.bounds import is_number
 from specmock.schemas.checker import Checker
 from specmock.schemas.containers import object_variations, write_array, write_object
+from specmock.schemas.fakes import Fakes, Options, unknown_fakers
 from specmock.schemas.places import Place
 from specmock.schemas.scalars import write_number, write_string
 from specmock.schemas.views import (
@@ -67,19 +71,44 @@ _OPPOSITES = {
 }
 
 
+_LOG = logging.getLogger("specmock")
+
+
 class Synthesizer:
     """Makes up response bodies from the schemas of one OpenAPI document."""
 
-    def __init__(self, document: Mapping[str, Any], *, max_depth: int = 4) -> None:
+    def __init__(
+        self,
+        document: Mapping[str, Any],
+        *,
+        max_depth: int = 4,
+        locale: str | None = None,
+        seed: str | int | None = None,
+        now: dt.datetime | None = None,
+    ) -> None:
         """Read `document` (the whole OpenAPI document) for its version and its `$ref` targets.
 
         Beyond `max_depth` levels of nesting only required properties and `minItems` items are
-        written, which is what ends recursive schemas.
+        written, which is what ends recursive schemas. Values look like what their names call
+        for (`fakes`) in `locale` (else the one the document's `x-json-schema-faker` names, else
+        en_US); `seed` changes every made-up value, the same seed giving the same values; dates
+        are laid around `now` (by default the start of this month).
+        ValueError for a locale Faker does not have.
         """
         legacy = str(document.get("openapi", "3.1")).startswith("3.0")
         self._views = Views(document, legacy)
         self._checker = Checker(document, legacy)
         self._max_depth = max_depth
+        self.options = Options.of(document)
+        self.fakes = Fakes(locale or self.options.locale, now)
+        self._seed = "" if seed is None else f"{seed}:"
+        self.warnings = [
+            f"{pointer}: x-faker {name!r} names no faker.js method specmock knows; "
+            "the value is made up from the schema"
+            for name, pointer in unknown_fakers(document)
+        ]
+        for warning in self.warnings:
+            _LOG.warning("%s", warning)
 
     def generate(self, schema: Mapping[str, Any], *, seed: str, dynamic: bool = False) -> Any:
         """A value valid against `schema`: the same for the same seed, or random when `dynamic`.
@@ -111,8 +140,10 @@ class Synthesizer:
         return [(refs.pointer(tuple(error.absolute_path)), str(error.message)) for error in errors]
 
     def _walk(self, seed: str, dynamic: bool) -> Walk:
-        rng = random.Random() if dynamic else random.Random(seed)
-        return Walk(self._views, self._checker, rng, dynamic, self._max_depth)
+        rng = random.Random() if dynamic else random.Random(self._seed + seed)
+        return Walk(
+            self._views, self._checker, rng, dynamic, self._max_depth, self.fakes, self.options
+        )
 
 
 class Walk:
@@ -122,11 +153,20 @@ class Walk:
     """
 
     def __init__(
-        self, views: Views, checker: Checker, rng: random.Random, dynamic: bool, max_depth: int
+        self,
+        views: Views,
+        checker: Checker,
+        rng: random.Random,
+        dynamic: bool,
+        max_depth: int,
+        fakes: Fakes | None = None,
+        options: Options = Options(),
     ) -> None:
         self.views = views
         self.rng = rng
         self.dynamic = dynamic
+        self.fakes = fakes
+        self.options = options
         self._checker = checker
         self._max_depth = max_depth
         self._budget = _BUDGET
@@ -151,6 +191,10 @@ class Walk:
             return None  # a required cycle cannot be satisfied: stop with what there is
         if "const" in view:
             return view["const"]
+        if given is _ABSENT:
+            documented = self._documented(view, place)
+            if documented is not _ABSENT:
+                return documented
         if isinstance(view.get("enum"), list) and view["enum"]:
             options = [item for item in view["enum"] if self.valid(item, view)] or view["enum"]
             return options[self._pick(len(options), place.variant)]
@@ -167,10 +211,37 @@ class Walk:
         if kind == "array":
             return write_array(self, view, place, given if isinstance(given, list) else None)
         if kind == "string":
-            return write_string(view, place.label, self.rng)
+            return write_string(view, place.label, self.rng, self.fakes, place.variant)
         if kind in ("integer", "number"):
-            return write_number(view, kind == "integer", place.variant, self.rng, self.dynamic)
+            integer = kind == "integer"
+            return write_number(
+                view, integer, place.variant, self.rng, self.dynamic, self.fakes, place.label
+            )
         return self._pick(2, place.variant) == 0 if kind == "boolean" else None
+
+    def _documented(self, view: View, place: Place) -> Any:
+        """What the schema itself offers, where valid: its `x-faker` method's value, else (not
+        for dynamic values) its `example`, an `examples` member or, if asked, its `default`.
+        Object examples are left to the properties, so that records do not all read alike."""
+        if "x-faker" in view and self.fakes is not None:
+            made = _typed(self.fakes.by_faker_js(view["x-faker"], self.rng), view)
+            if made is not None and self.valid(made, view):
+                return made
+        if self.dynamic:
+            return _ABSENT
+        offered: list[Any] = []
+        if self.options.use_examples:
+            examples = view.get("examples")
+            if isinstance(examples, list) and place.variant < len(examples):
+                offered.append(examples[place.variant])
+            if "example" in view and place.variant == 0:
+                offered.append(view["example"])
+        if self.options.use_defaults and "default" in view and place.variant == 0:
+            offered.append(view["default"])
+        for value in offered:
+            if not isinstance(value, dict) and self.valid(value, view):
+                return copy.deepcopy(value)
+        return _ABSENT
 
     def valid(self, value: Any, schema: Any) -> bool:
         """Whether `value` is valid against `schema` (False for a schema that never ends)."""
@@ -319,6 +390,23 @@ class Walk:
             if self.valid(candidate, view):
                 return candidate
         return first
+
+
+def _typed(value: Any, view: View) -> Any:
+    """A faked value in the type its schema asks (a number as text, text as a number)."""
+    kinds = as_strings(view.get("type"))
+    if value is None or not kinds or isinstance(value, bool):
+        return value
+    if "string" in kinds and not isinstance(value, str):
+        return str(value)
+    if "integer" in kinds and is_number(value):
+        return round(value)
+    if "number" in kinds and isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _demand(view: View) -> int:
