@@ -90,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
         f" (default {DEFAULT_SESSION_TTL:g})",
     )
     _time_limits(serve)
+    serve.add_argument("--locale", type=_locale, help="Faker locale of made-up data (en_US)")
+    serve.add_argument("--seed", type=int, help="another seed, other made-up data (same each run)")
     serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
@@ -285,6 +287,15 @@ def _size(text: str) -> int:
     raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 1048576 or 1MiB")
 
 
+def _locale(text: str) -> str:
+    from specmock.schemas.fakes import Fakes
+
+    try:
+        return Fakes(text).locale
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _serve(args: argparse.Namespace) -> int:
     from specmock.web.app import create_app
 
@@ -295,6 +306,8 @@ def _serve(args: argparse.Namespace) -> int:
         tokens=frozenset(args.token),
         state_file=args.state_file,
         session_ttl=args.session_ttl,
+        locale=args.locale,
+        seed=args.seed,
     )
     _run(create_app(config, catalog), args)
     return 0

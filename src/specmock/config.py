@@ -35,6 +35,9 @@ class Config:
     `host` is the address the server is bound to, when known: bound to a loopback address, the
     admin API refuses a `Host` that is not a loopback name (DNS rebinding). `admin_token`, when
     set, is the bearer token every admin request needs. Neither token shows in `repr`.
+
+    `locale` is the Faker locale of made-up values (`de_DE`); `seed` changes every made-up value,
+    the same seed giving the same data on every run.
     """
 
     specs: Path = Path("specs")
@@ -49,6 +52,8 @@ class Config:
     shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT
     host: str | None = None
     admin_token: str | None = field(default=None, repr=False)
+    locale: str | None = None
+    seed: int | None = None
 
 
 def is_loopback(host: str) -> bool:

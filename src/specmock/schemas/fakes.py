@@ -45,7 +45,9 @@ class Options:
         raw = document.get("x-json-schema-faker")
         if not isinstance(raw, Mapping):
             return cls()
-        found = {re.sub(r"-([a-z])", lambda m: m.group(1).upper(), str(k)): v for k, v in raw.items()}
+        found = {
+            re.sub(r"-([a-z])", lambda m: m.group(1).upper(), str(k)): v for k, v in raw.items()
+        }
         locale = found.get("locale")
         return cls(
             locale if isinstance(locale, str) else None,
@@ -116,11 +118,8 @@ class Fakes:
         """Faker's `method` called with `arguments`, drawing from `rng` (for `x-faker` with
         options, which no pool covers)."""
         faker = _faker(self.locale)
-        faker.random = rng
-        try:
-            return getattr(faker, method)(**arguments)
-        finally:
-            faker.seed_instance(0)
+        faker.seed_instance(rng.getrandbits(64))
+        return getattr(faker, method)(**arguments)
 
     def by_faker_js(self, spec: Any, rng: random.Random) -> Any:
         """The value an `x-faker` names (`person.firstName`, or `{"number.int": {"max": 9}}`),
@@ -201,7 +200,9 @@ def _faker(locale: str) -> Faker:
     try:
         return Faker(locale)
     except AttributeError as error:
-        raise ValueError(f"unknown Faker locale {locale!r}: expected one such as 'en_US'") from error
+        raise ValueError(
+            f"unknown Faker locale {locale!r}: expected one such as 'en_US'"
+        ) from error
 
 
 # Pools are a pure function of (locale, method), drawn from a fixed seed: sharing them between
@@ -218,7 +219,9 @@ def _pool(locale: str, method: str) -> tuple[Any, ...]:
 
 def _words(label: str) -> tuple[str, ...]:
     """`avatarURL`, `avatar_url`, `Avatar URL` -> ('avatar', 'url')."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", label))
+    spaced = re.sub(
+        r"([a-z0-9])([A-Z])", r"\1 \2", re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", label)
+    )
     return tuple(word for word in re.split(r"[^a-z0-9]+", spaced.lower()) if word)
 
 
@@ -243,7 +246,7 @@ def _by_name_within(words: tuple[str, ...], allowed: tuple[str, ...]) -> tuple[s
     """The kinds a name picks among those a format allows (`avatar_url` + uri -> image URL)."""
     joined = "".join(words)
     for fake, names, anywhere in _STRING_NAMES:
-        hit = joined in names or words[-1:] == (fake,) or any(w in names for w in words)
+        hit = joined in names or any(word in names for word in words)
         if (hit if anywhere else joined in names) and fake[0] in allowed:
             return fake
     return ()
@@ -261,13 +264,19 @@ _STRINGS: dict[str, Callable[[Fakes, random.Random], str]] = {
     "address": lambda fakes, rng: _line(str(fakes.pick("address", rng))),
     "title": _title,
 }
-for _method in (
+_PICKED = (
     "first_name last_name name user_name email phone_number street_address city country "
     "country_code postcode state company url image_url currency_code sentence paragraph "
     "color_name hex_color job word domain_name ipv4 ipv6 uuid4 slug password locale "
     "language_code timezone iban mac_address user_agent file_name mime_type catch_phrase"
-).split():
-    _STRINGS[_method] = lambda fakes, rng, method=_method: str(fakes.pick(method, rng))
+)
+
+
+def _picker(method: str) -> Callable[[Fakes, random.Random], str]:
+    return lambda fakes, rng: str(fakes.pick(method, rng))
+
+
+_STRINGS.update({method: _picker(method) for method in _PICKED.split()})
 
 # kind -> (strftime form, when)
 _DATES = {

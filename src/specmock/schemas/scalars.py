@@ -42,7 +42,9 @@ def write_string(
         for kind in fakes.kinds(label, "string", str(view.get("format") or "")):
             for _ in range(_FAKE_TRIES):
                 text = fakes.string(kind, rng)
-                fits = text is not None and low <= len(text) <= (high if high is not None else len(text))
+                fits = text is not None and low <= len(text) <= (
+                    high if high is not None else len(text)
+                )
                 if fits and (not isinstance(pattern, str) or patterns.searches(pattern, str(text))):
                     return str(text)
     make = _FORMATS.get(str(view.get("format")))

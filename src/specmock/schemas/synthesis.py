@@ -100,7 +100,15 @@ class Synthesizer:
         self._checker = Checker(document, legacy)
         self._max_depth = max_depth
         self.options = Options.of(document)
-        self.fakes = Fakes(locale or self.options.locale, now)
+        try:
+            self.fakes = Fakes(locale or self.options.locale, now)
+        except ValueError:
+            if locale:
+                raise
+            _LOG.warning(
+                "x-json-schema-faker: %r is no Faker locale; using en_US", self.options.locale
+            )
+            self.fakes = Fakes(None, now)
         self._seed = "" if seed is None else f"{seed}:"
         self.warnings = [
             f"{pointer}: x-faker {name!r} names no faker.js method specmock knows; "
@@ -160,13 +168,13 @@ class Walk:
         dynamic: bool,
         max_depth: int,
         fakes: Fakes | None = None,
-        options: Options = Options(),
+        options: Options | None = None,
     ) -> None:
         self.views = views
         self.rng = rng
         self.dynamic = dynamic
         self.fakes = fakes
-        self.options = options
+        self.options = options or Options()
         self._checker = checker
         self._max_depth = max_depth
         self._budget = _BUDGET

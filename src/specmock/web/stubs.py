@@ -34,7 +34,7 @@ class Stubs:
     def __init__(self, apis: list[Api], config: Config, store: Store | None = None) -> None:
         self.config = config
         self.journal = Journal()
-        self.router, self.served = serve(apis, config.prefix)
+        self.router, self.served = serve(apis, config.prefix, config.locale, config.seed)
         self.errors: list[SpecError] = []
         self.store = (
             store if store is not None else Store(self._seed(), session_ttl=config.session_ttl)
