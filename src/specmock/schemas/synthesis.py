@@ -53,6 +53,8 @@ _TYPE_HINTS = (
 _BUDGET = 20_000
 # Beyond max_depth only required parts are written; a required cycle is cut this much deeper.
 _CYCLE_SLACK = 12
+# Views whose valid examples are remembered (the rest are judged again when met).
+_OFFERS_KEPT = 20_000
 # How many variations of a value are tried to tell one `oneOf` branch from another.
 _TRIES = 8
 _CONDITION = ("if", "then", "else")
@@ -110,6 +112,7 @@ class Synthesizer:
             )
             self.fakes = Fakes(None, now)
         self._seed = "" if seed is None else f"{seed}:"
+        self._offers: dict[int, tuple[View, list[tuple[int, Any]]]] = {}
         self.warnings = [
             f"{pointer}: x-faker {name!r} names no faker.js method specmock knows; "
             "the value is made up from the schema"
@@ -149,8 +152,17 @@ class Synthesizer:
 
     def _walk(self, seed: str, dynamic: bool) -> Walk:
         rng = random.Random() if dynamic else random.Random(self._seed + seed)
+        if len(self._offers) > _OFFERS_KEPT:
+            self._offers.clear()
         return Walk(
-            self._views, self._checker, rng, dynamic, self._max_depth, self.fakes, self.options
+            self._views,
+            self._checker,
+            rng,
+            dynamic,
+            self._max_depth,
+            self.fakes,
+            self.options,
+            self._offers,
         )
 
 
@@ -169,12 +181,17 @@ class Walk:
         max_depth: int,
         fakes: Fakes | None = None,
         options: Options | None = None,
+        offers: dict[int, tuple[View, list[tuple[int, Any]]]] | None = None,
     ) -> None:
         self.views = views
         self.rng = rng
         self.dynamic = dynamic
         self.fakes = fakes
         self.options = options or Options()
+        # view id -> (view, its valid offers); the view is kept so that its id is not reused
+        self._offers: dict[int, tuple[View, list[tuple[int, Any]]]] = (
+            offers if offers is not None else {}
+        )
         self._checker = checker
         self._max_depth = max_depth
         self._budget = _BUDGET
@@ -235,19 +252,13 @@ class Walk:
             made = _typed(self.fakes.by_faker_js(view["x-faker"], self.rng), view)
             if made is not None and self.valid(made, view):
                 return made
-        if self.dynamic:
+        if self.dynamic or not ("example" in view or "examples" in view or "default" in view):
             return _ABSENT
-        offered: list[Any] = []
-        if self.options.use_examples:
-            examples = view.get("examples")
-            if isinstance(examples, list) and place.variant < len(examples):
-                offered.append(examples[place.variant])
-            if "example" in view and place.variant == 0:
-                offered.append(view["example"])
-        if self.options.use_defaults and "default" in view and place.variant == 0:
-            offered.append(view["default"])
-        for value in offered:
-            if not isinstance(value, dict) and self.valid(value, view):
+        offered = self._offers.get(id(view))
+        if offered is None or offered[0] is not view:
+            offered = self._offers[id(view)] = (view, _valid_offers(self, view))
+        for index, value in offered[1]:
+            if index == place.variant:
                 return copy.deepcopy(value)
         return _ABSENT
 
@@ -398,6 +409,19 @@ class Walk:
             if self.valid(candidate, view):
                 return candidate
         return first
+
+
+def _valid_offers(walk: Walk, view: View) -> list[tuple[int, Any]]:
+    """(variant, value) of what the view offers that it admits: `examples` by their place,
+    `example` (and, if asked, `default`) for the first variant."""
+    offers: list[tuple[int, Any]] = []
+    if walk.options.use_examples:
+        examples = view.get("examples")
+        offers += enumerate(examples) if isinstance(examples, list) else []
+        offers += [(0, view["example"])] if "example" in view else []
+    if walk.options.use_defaults and "default" in view:
+        offers.append((0, view["default"]))
+    return [(i, v) for i, v in offers if not isinstance(v, dict) and walk.valid(v, view)]
 
 
 def _typed(value: Any, view: View) -> Any:
