@@ -146,6 +146,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     options.time_limits(serve)
     options.faults(serve)
+    serve.add_argument("--locale", type=options.locale, help="Faker locale of made-up data (en_US)")
+    serve.add_argument("--seed", type=int, help="another seed, other made-up data (same each run)")
     serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
@@ -260,6 +262,8 @@ def _serve(args: argparse.Namespace) -> int:
         faults=args.faults,
         fault_timeout=args.fault_timeout,
         operations=_operation_faults(found),
+        locale=args.locale,
+        seed=args.seed,
     )
     _check_operations(found, catalog)
     app = create_app(config, catalog)

@@ -99,6 +99,8 @@ class Config:
     `operation_settings` are the config file's per-operation settings (`settings`), by API name
     and operation label (`GET /pet/{petId}`): a delay, a fault, a status and an example.
     `watch` reloads the specs when their files change (`specmock serve`, not `--no-watch`).
+    `locale` is the Faker locale of made-up values (`de_DE`); `seed` changes every made-up value,
+    the same seed giving the same data on every run.
     """
 
     specs: Path = Path("specs")
@@ -120,6 +122,8 @@ class Config:
     operations: Mapping[str, OperationFaults] = field(default_factory=dict, hash=False)
     operation_settings: OperationsByApi = field(default_factory=dict, hash=False)
     watch: bool = False
+    locale: str | None = None
+    seed: int | None = None
 
 
 def is_loopback(host: str) -> bool:

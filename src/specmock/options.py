@@ -180,3 +180,12 @@ def size(text: str) -> int:
     if lowered.isdigit():
         return int(lowered)
     raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 1048576 or 1MiB")
+
+
+def locale(text: str) -> str:
+    from specmock.schemas.fakes import Fakes
+
+    try:
+        return Fakes(text).locale
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None

@@ -116,9 +116,9 @@ _COMPACT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(","
 class Responder:
     """Builds the answers of one API's operations."""
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, api: Api, locale: str | None = None, seed: int | None = None) -> None:
         self.api = api
-        self.synthesizer = Synthesizer(api.document)
+        self.synthesizer = Synthesizer(api.document, locale=locale, seed=seed)
         self._bodies: dict[tuple[str, str, str, str], Any] = {}
         self._xml = XmlCodec(api.document, legacy=not api.version.startswith("3.1"))
         self._answers_xml: dict[str, bool] = {}  # operation pointer -> documents an XML answer

@@ -28,8 +28,10 @@ class ServedApi:
     injected: tuple[int, ...] = ()  # error statuses fault injection may answer (`mock.faults`)
 
     @classmethod
-    def build(cls, api: Api, mount: str) -> ServedApi:
-        responder = Responder(api)
+    def build(
+        cls, api: Api, mount: str, locale: str | None = None, seed: int | None = None
+    ) -> ServedApi:
+        responder = Responder(api, locale, seed)
         actions = Actions(api, responder, responder.synthesizer, mount)
         served = cls(api, mount, ApiValidator(api), responder, actions)
         for operation in api.operations:
@@ -48,7 +50,9 @@ class ServedApi:
         return self._effective
 
 
-def serve(apis: list[Api], prefix: bool) -> tuple[Router, dict[str, ServedApi]]:
+def serve(
+    apis: list[Api], prefix: bool, locale: str | None = None, seed: int | None = None
+) -> tuple[Router, dict[str, ServedApi]]:
     """Every API at its mount (its server path, under `/{name}` with `prefix`), behind one
     router. Raises ConfigError when two APIs claim the same method and path."""
     router = Router()
@@ -56,5 +60,5 @@ def serve(apis: list[Api], prefix: bool) -> tuple[Router, dict[str, ServedApi]]:
     for api in apis:
         mount = f"/{api.name}{api.base_path}" if prefix else api.base_path
         router.add(mount, api.operations)
-        served[api.name] = ServedApi.build(api, mount)
+        served[api.name] = ServedApi.build(api, mount, locale, seed)
     return router, served

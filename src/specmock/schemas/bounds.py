@@ -13,6 +13,8 @@ from typing import Any
 
 # The integer formats OpenAPI adds, as the ranges they allow.
 FORMAT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+# The integers JavaScript holds exactly (Number.MAX_SAFE_INTEGER): what a made-up number keeps to.
+SAFE_INTEGER = 2**53 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +27,10 @@ class Bounds:
     high_open: bool = False
 
     @classmethod
-    def of(cls, view: Mapping[str, Any]) -> Bounds:
-        """The range of a schema view: its bounds (exclusive ones as numbers) and format."""
-        limits = FORMAT_RANGES.get(str(view.get("format")))
+    def of(cls, view: Mapping[str, Any], formats: bool = True) -> Bounds:
+        """The range of a schema view: its bounds (exclusive ones as numbers) and, with
+        `formats`, its format's range."""
+        limits = FORMAT_RANGES.get(str(view.get("format"))) if formats else None
         lows: list[tuple[float, bool]] = [(limits[0], False)] if limits else []
         highs: list[tuple[float, bool]] = [(limits[1], False)] if limits else []
         for key, edges, is_open in (
@@ -41,6 +44,18 @@ class Bounds:
         low, low_open = max(lows, default=(None, False))
         high, high_open = min(highs, key=lambda edge: (edge[0], not edge[1]), default=(None, False))
         return cls(low, high, low_open, high_open)
+
+    def safe(self) -> Bounds:
+        """This range within JavaScript's exact integers, unless it lies wholly outside them."""
+        if (self.low is not None and self.low > SAFE_INTEGER) or (
+            self.high is not None and self.high < -SAFE_INTEGER
+        ):
+            return self
+        low = max(self.low, -SAFE_INTEGER) if self.low is not None else None
+        high = min(self.high, SAFE_INTEGER) if self.high is not None else None
+        low_open = self.low_open and low == self.low
+        high_open = self.high_open and high == self.high
+        return Bounds(low, high, low_open, high_open)
 
     def admits(self, value: float) -> bool:
         """Whether `value` lies in the range."""

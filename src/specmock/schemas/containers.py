@@ -257,11 +257,24 @@ def _fit_contains(walk: Walker, view: View, values: list[Any], place: Place) -> 
 
 
 def _item_count(walk: Walker, view: View, place: Place, prefix: int) -> int:
+    """How many items to write: `x-count` (Prism's), else the document's default lengths
+    (`x-json-schema-faker` minItems/maxItems), else one or a few; within the schema's limits."""
     low = int_or(view.get("minItems"), 0)
     if walk.deep(place):
         return low
-    count = max(low, prefix, 1)
-    return walk.rng.randint(count, count + 2) if walk.dynamic else count
+    high = int_or(view.get("maxItems"), -1)
+    wanted = int_or(view.get("x-count"), -1)
+    options = walk.options
+    if wanted >= 0:
+        wanted = max(wanted, low)
+    elif options.min_items is not None or options.max_items is not None:
+        least = max(low, prefix, options.min_items or 0)
+        most = max(least, least + 2 if options.max_items is None else options.max_items)
+        wanted = walk.rng.randint(least, most)
+    else:
+        least = max(low, prefix, 1)
+        wanted = walk.rng.randint(least, least + 2) if walk.dynamic else least
+    return min(wanted, high) if high >= 0 else wanted
 
 
 def _item(

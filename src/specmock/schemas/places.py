@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from specmock.schemas.fakes import Options
 from specmock.schemas.views import View, Views
 
 
@@ -36,6 +37,7 @@ class Walker(Protocol):
     views: Views
     rng: random.Random
     dynamic: bool
+    options: Options
 
     def value(self, schema: Any, place: Place) -> Any:
         """A value valid against `schema`, as far as one exists."""

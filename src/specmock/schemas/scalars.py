@@ -1,9 +1,11 @@
 """Strings and numbers written from one schema view.
 
-A string is made for its name and format (`email` -> `home-page-466@example.com`), to match its
-`pattern`, or from its name, and fitted to its lengths; a number is the `variant`-th one its bounds
-and `multipleOf` admit, counted from 0 or the nearest admitted number (from a random one when
-values are dynamic).
+A string is first what its name and format suggest (`fakes`: `email` -> `kim23@example.org`,
+`city` -> `Lake Susan`) where that fits its lengths and pattern; else one made for its format, to
+match its `pattern`, or from its name, fitted to its lengths. A number is first what its name
+suggests (`price`, `age`) where its bounds admit it; else the `variant`-th one its bounds and
+`multipleOf` admit, counted from 0 or the nearest admitted number (from a random one when values
+are dynamic). Numbers stay within JavaScript's exact integers unless the bounds ask for more.
 """
 
 from __future__ import annotations
@@ -20,16 +22,31 @@ from itertools import islice
 
 from specmock.schemas import patterns
 from specmock.schemas.bounds import Bounds, multiple_ok, tidy, unit
+from specmock.schemas.fakes import Fakes
 from specmock.schemas.views import View, int_or
 
 _EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+# Fakes tried per kind before the next kind (or plain generation) is tried.
+_FAKE_TRIES = 3
 
 
-def write_string(view: View, label: str, rng: random.Random) -> str:
-    """A string valid against `view` (a string schema), made for the value named `label`."""
+def write_string(
+    view: View, label: str, rng: random.Random, fakes: Fakes | None = None, variant: int = 0
+) -> str:
+    """A string valid against `view` (a string schema), made for the value named `label`;
+    with `fakes`, one that looks like what the name and format call for where one fits."""
     low = int_or(view.get("minLength"), 0)
     high = view.get("maxLength") if int_or(view.get("maxLength"), -1) >= 0 else None
     pattern = view.get("pattern")
+    if fakes is not None:
+        for kind in fakes.kinds(label, "string", str(view.get("format") or "")):
+            for _ in range(_FAKE_TRIES):
+                text = fakes.string(kind, rng)
+                fits = text is not None and low <= len(text) <= (
+                    high if high is not None else len(text)
+                )
+                if fits and (not isinstance(pattern, str) or patterns.searches(pattern, str(text))):
+                    return str(text)
     make = _FORMATS.get(str(view.get("format")))
     made = make(_slug(label), rng) if make else None
     # a format's value in its other letter cases too: `^[0-9A-F-]{36}$` beside `format: uuid`
@@ -44,16 +61,30 @@ def write_string(view: View, label: str, rng: random.Random) -> str:
 
 
 def write_number(
-    view: View, integer: bool, variant: int, rng: random.Random, dynamic: bool
+    view: View,
+    integer: bool,
+    variant: int,
+    rng: random.Random,
+    dynamic: bool,
+    fakes: Fakes | None = None,
+    label: str = "",
 ) -> int | float:
     """The `variant`-th number (an integer if `integer`) that `view` admits, as far as one exists;
-    a dynamic first variant starts from a random number."""
-    bounds = Bounds.of(view)
+    a dynamic first variant starts from a random number. With `fakes`, the first variant is what
+    the name `label` calls for (a price, an age) where the bounds admit it."""
+    bounds = Bounds.of(view).safe()
     step = view.get("multipleOf")
+    if fakes is not None and variant == 0:
+        for kind in fakes.kinds(label, "integer" if integer else "number", ""):
+            for _ in range(_FAKE_TRIES):
+                made = fakes.number(kind, rng, integer)
+                if made is not None and bounds.admits(made) and multiple_ok(made, step):
+                    return made
     spacing = unit(step, integer)
-    start = bounds.nearest(bounds.draw(rng) if dynamic and variant == 0 else 0)
+    own = Bounds.of(view, formats=False).safe()  # a format's range is no range to draw from
+    start = bounds.nearest(own.draw(rng) if dynamic and variant == 0 else 0)
     if spacing is None:
-        return tidy(bounds.spread(start, variant))
+        return tidy(bounds.nearest(own.spread(start, variant)))
     if variant == 0 and step is None and type(start) is int and bounds.admits(start):
         return start  # what the walk below finds first, without its 128 Fractions
     base = round(Fraction(start) / spacing)

@@ -14,6 +14,9 @@ otherwise or added, a bound crossed) until only its own admits it.
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+import logging
 import random
 from collections.abc import Iterator, Mapping
 from itertools import islice
@@ -22,6 +25,7 @@ from typing import Any
 from specmock.schemas.bounds import is_number
 from specmock.schemas.checker import Checker
 from specmock.schemas.containers import object_variations, write_array, write_object
+from specmock.schemas.fakes import Fakes, Options, unknown_fakers
 from specmock.schemas.places import Place
 from specmock.schemas.scalars import write_number, write_string
 from specmock.schemas.views import (
@@ -49,6 +53,8 @@ _TYPE_HINTS = (
 _BUDGET = 20_000
 # Beyond max_depth only required parts are written; a required cycle is cut this much deeper.
 _CYCLE_SLACK = 12
+# Views whose valid examples are remembered (the rest are judged again when met).
+_OFFERS_KEPT = 20_000
 # How many variations of a value are tried to tell one `oneOf` branch from another.
 _TRIES = 8
 _CONDITION = ("if", "then", "else")
@@ -67,19 +73,53 @@ _OPPOSITES = {
 }
 
 
+_LOG = logging.getLogger("specmock")
+
+
 class Synthesizer:
     """Makes up response bodies from the schemas of one OpenAPI document."""
 
-    def __init__(self, document: Mapping[str, Any], *, max_depth: int = 4) -> None:
+    def __init__(
+        self,
+        document: Mapping[str, Any],
+        *,
+        max_depth: int = 4,
+        locale: str | None = None,
+        seed: str | int | None = None,
+        now: dt.datetime | None = None,
+    ) -> None:
         """Read `document` (the whole OpenAPI document) for its version and its `$ref` targets.
 
         Beyond `max_depth` levels of nesting only required properties and `minItems` items are
-        written, which is what ends recursive schemas.
+        written, which is what ends recursive schemas. Values look like what their names call
+        for (`fakes`) in `locale` (else the one the document's `x-json-schema-faker` names, else
+        en_US); `seed` changes every made-up value, the same seed giving the same values; dates
+        are laid around `now` (by default the start of this month).
+        ValueError for a locale Faker does not have.
         """
         legacy = str(document.get("openapi", "3.1")).startswith("3.0")
         self._views = Views(document, legacy)
         self._checker = Checker(document, legacy)
         self._max_depth = max_depth
+        self.options = Options.of(document)
+        try:
+            self.fakes = Fakes(locale or self.options.locale, now)
+        except ValueError:
+            if locale:
+                raise
+            _LOG.warning(
+                "x-json-schema-faker: %r is no Faker locale; using en_US", self.options.locale
+            )
+            self.fakes = Fakes(None, now)
+        self._seed = "" if seed is None else f"{seed}:"
+        self._offers: dict[int, tuple[View, list[tuple[int, Any]]]] = {}
+        self.warnings = [
+            f"{pointer}: x-faker {name!r} names no faker.js method specmock knows; "
+            "the value is made up from the schema"
+            for name, pointer in unknown_fakers(document)
+        ]
+        for warning in self.warnings:
+            _LOG.warning("%s", warning)
 
     def generate(self, schema: Mapping[str, Any], *, seed: str, dynamic: bool = False) -> Any:
         """A value valid against `schema`: the same for the same seed, or random when `dynamic`.
@@ -111,8 +151,19 @@ class Synthesizer:
         return [(refs.pointer(tuple(error.absolute_path)), str(error.message)) for error in errors]
 
     def _walk(self, seed: str, dynamic: bool) -> Walk:
-        rng = random.Random() if dynamic else random.Random(seed)
-        return Walk(self._views, self._checker, rng, dynamic, self._max_depth)
+        rng = random.Random() if dynamic else random.Random(self._seed + seed)
+        if len(self._offers) > _OFFERS_KEPT:
+            self._offers.clear()
+        return Walk(
+            self._views,
+            self._checker,
+            rng,
+            dynamic,
+            self._max_depth,
+            self.fakes,
+            self.options,
+            self._offers,
+        )
 
 
 class Walk:
@@ -122,11 +173,25 @@ class Walk:
     """
 
     def __init__(
-        self, views: Views, checker: Checker, rng: random.Random, dynamic: bool, max_depth: int
+        self,
+        views: Views,
+        checker: Checker,
+        rng: random.Random,
+        dynamic: bool,
+        max_depth: int,
+        fakes: Fakes | None = None,
+        options: Options | None = None,
+        offers: dict[int, tuple[View, list[tuple[int, Any]]]] | None = None,
     ) -> None:
         self.views = views
         self.rng = rng
         self.dynamic = dynamic
+        self.fakes = fakes
+        self.options = options or Options()
+        # view id -> (view, its valid offers); the view is kept so that its id is not reused
+        self._offers: dict[int, tuple[View, list[tuple[int, Any]]]] = (
+            offers if offers is not None else {}
+        )
         self._checker = checker
         self._max_depth = max_depth
         self._budget = _BUDGET
@@ -151,6 +216,10 @@ class Walk:
             return None  # a required cycle cannot be satisfied: stop with what there is
         if "const" in view:
             return view["const"]
+        if given is _ABSENT:
+            documented = self._documented(view, place)
+            if documented is not _ABSENT:
+                return documented
         if isinstance(view.get("enum"), list) and view["enum"]:
             options = [item for item in view["enum"] if self.valid(item, view)] or view["enum"]
             return options[self._pick(len(options), place.variant)]
@@ -167,10 +236,31 @@ class Walk:
         if kind == "array":
             return write_array(self, view, place, given if isinstance(given, list) else None)
         if kind == "string":
-            return write_string(view, place.label, self.rng)
+            return write_string(view, place.label, self.rng, self.fakes, place.variant)
         if kind in ("integer", "number"):
-            return write_number(view, kind == "integer", place.variant, self.rng, self.dynamic)
+            integer = kind == "integer"
+            return write_number(
+                view, integer, place.variant, self.rng, self.dynamic, self.fakes, place.label
+            )
         return self._pick(2, place.variant) == 0 if kind == "boolean" else None
+
+    def _documented(self, view: View, place: Place) -> Any:
+        """What the schema itself offers, where valid: its `x-faker` method's value, else (not
+        for dynamic values) its `example`, an `examples` member or, if asked, its `default`.
+        Object examples are left to the properties, so that records do not all read alike."""
+        if "x-faker" in view and self.fakes is not None:
+            made = _typed(self.fakes.by_faker_js(view["x-faker"], self.rng), view)
+            if made is not None and self.valid(made, view):
+                return made
+        if self.dynamic or not ("example" in view or "examples" in view or "default" in view):
+            return _ABSENT
+        offered = self._offers.get(id(view))
+        if offered is None or offered[0] is not view:
+            offered = self._offers[id(view)] = (view, _valid_offers(self, view))
+        for index, value in offered[1]:
+            if index == place.variant:
+                return copy.deepcopy(value)
+        return _ABSENT
 
     def valid(self, value: Any, schema: Any) -> bool:
         """Whether `value` is valid against `schema` (False for a schema that never ends)."""
@@ -319,6 +409,36 @@ class Walk:
             if self.valid(candidate, view):
                 return candidate
         return first
+
+
+def _valid_offers(walk: Walk, view: View) -> list[tuple[int, Any]]:
+    """(variant, value) of what the view offers that it admits: `examples` by their place,
+    `example` (and, if asked, `default`) for the first variant."""
+    offers: list[tuple[int, Any]] = []
+    if walk.options.use_examples:
+        examples = view.get("examples")
+        offers += enumerate(examples) if isinstance(examples, list) else []
+        offers += [(0, view["example"])] if "example" in view else []
+    if walk.options.use_defaults and "default" in view:
+        offers.append((0, view["default"]))
+    return [(i, v) for i, v in offers if not isinstance(v, dict) and walk.valid(v, view)]
+
+
+def _typed(value: Any, view: View) -> Any:
+    """A faked value in the type its schema asks (a number as text, text as a number)."""
+    kinds = as_strings(view.get("type"))
+    if value is None or not kinds or isinstance(value, bool):
+        return value
+    if "string" in kinds and not isinstance(value, str):
+        return str(value)
+    if "integer" in kinds and is_number(value):
+        return round(value)
+    if "number" in kinds and isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _demand(view: View) -> int:

@@ -114,7 +114,9 @@ class Reloader:
         for old in self.catalog.apis:  # broken now, though its files are there: keep it
             if old.name not in loaded and fresh.errors and _files_exist(old):
                 apis.append(old)
-        router, served = serve(apis, self.config.prefix)
+        router, served = serve(apis, self.config.prefix, self.config.locale, self.config.seed)
+        for fresh_api in served.values():  # injected statuses are documented while injection is on
+            fresh_api.injected = self.stubs.faults.injected_statuses
         for name, api in served.items():  # unchanged: keep what was built for it
             previous = self.stubs.served.get(name)
             if previous is not None and previous.api.document == api.api.document:

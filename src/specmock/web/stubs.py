@@ -37,7 +37,7 @@ class Stubs:
     def __init__(self, apis: list[Api], config: Config, store: Store | None = None) -> None:
         self.config = config
         self.journal = Journal()
-        self.router, self.served = serve(apis, config.prefix)
+        self.router, self.served = serve(apis, config.prefix, config.locale, config.seed)
         self.faults = Faults(config)
         for served in self.served.values():
             served.injected = self.faults.injected_statuses
