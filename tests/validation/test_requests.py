@@ -466,3 +466,53 @@ def test_api_validator_check_refuses_xml_it_cannot_read(body, message):
     validator, operation = xml_validator("3.0.3")
     refused = validator.check(operation, request("post", body=body, content_type="application/xml"))
     assert [(v.location, v.name, v.message) for v in refused] == [("body", "", message)]
+
+
+def body_validator(content: dict[str, Any], required: bool = False) -> Any:
+    """A `check(body, content_type)` for an operation taking a body of `content`."""
+    document = copy.deepcopy(ANYTHING)
+    document["paths"]["/events"]["post"]["requestBody"] = {"content": content, "required": required}
+    api = Api.from_dict("events", document)
+    validator = ApiValidator(api)
+
+    def check(body: bytes, content_type: str) -> Any:
+        given = RequestData.of(
+            "post",
+            "/events",
+            query=QueryParams(""),
+            headers=Headers({}),
+            cookies={},
+            path_params={},
+            body=body,
+            content_type=content_type,
+        )
+        return validator.check(api.operations[0], given)
+
+    return check
+
+
+def multipart(**fields: str) -> tuple[bytes, str]:
+    lines = [
+        f'--b\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+        for k, v in fields.items()
+    ]
+    return ("".join(lines) + "--b--\r\n").encode(), "multipart/form-data; boundary=b"
+
+
+PARTS = {
+    "type": "object",
+    "properties": {
+        "n": {"type": "integer"},
+        "temperature": {"type": "number"},
+        "echo": {"type": "boolean"},
+        "user": {"type": "string"},
+    },
+}
+
+
+def test_api_validator_check_reads_a_multipart_text_part_by_its_schema_type():
+    check = body_validator({"multipart/form-data": {"schema": PARTS}})
+    body, content_type = multipart(n="1", temperature="0.5", echo="true", user="7")
+    assert isinstance(check(body, content_type), Accepted)
+    body, content_type = multipart(n="one")
+    assert [(v.location, v.name) for v in check(body, content_type)] == [("body", "/n")]

@@ -45,8 +45,10 @@ from openapi_core import (
     V31ResponseValidator,
 )
 from openapi_core.casting.schemas.casters import BooleanCaster, TypesCaster
+from openapi_core.casting.schemas.exceptions import CastError
 from openapi_core.casting.schemas.factories import SchemaCastersFactory
 from openapi_core.datatypes import RequestParameters
+from openapi_core.deserializing.media_types.deserializers import MediaTypeDeserializer
 from openapi_core.deserializing.media_types.factories import MediaTypeDeserializersFactory
 from openapi_core.deserializing.styles.exceptions import EmptyQueryParameterValue
 from openapi_core.templating.responses.exceptions import ResponseNotFound
@@ -275,7 +277,7 @@ def _openapi_core_validator(
     validator = validator_cls(spec, extra_media_type_deserializers=readers)
     casters = _text_booleans(getattr(validator, "schema_casters_factory"))  # noqa: B009
     media_types = getattr(validator, "media_type_deserializers_factory")  # noqa: B009
-    bodies = MediaTypeDeserializersFactory.from_schema_casters_factory(
+    bodies = _TypedPartsFactory.from_schema_casters_factory(
         casters, media_type_deserializers=media_types.media_type_deserializers
     )
     setattr(validator, "schema_casters_factory", casters)  # noqa: B010
@@ -317,6 +319,54 @@ def _text_booleans(factory: SchemaCastersFactory) -> SchemaCastersFactory:
     casters = {**given.casters, "boolean": TextBoolean}
     types = TypesCaster(casters, given.default, multi=given.multi)
     return SchemaCastersFactory(factory.schema_validators_factory, types)
+
+
+class _TypedParts(MediaTypeDeserializer):
+    """A multipart body whose text parts are read by their schema's type, as a form's fields are:
+    a part `n` of `1` under `type: integer` is 1. OpenAPI writes a primitive part as text/plain,
+    and openapi-core leaves it a string, which its own schema then refuses (`'1' is not of type
+    'integer'`). A part its type cannot read stays text, refused as such."""
+
+    def decode_property_content_type(
+        self,
+        prop_name: str,
+        prop_schema: SchemaPath,
+        location: Mapping[str, Any],
+        prop_encoding: SchemaPath | None = None,
+    ) -> Any:
+        value = super().decode_property_content_type(
+            prop_name, prop_schema, location, prop_encoding
+        )
+        typed = (prop_schema / "type").read_str("") in _TEXT_TYPED
+        if self.schema_caster is None or not typed or not isinstance(value, str):
+            return value
+        try:
+            return self.schema_caster.evolve(prop_schema).cast(value)
+        except (CastError, ValueError, TypeError):
+            return value
+
+
+_TEXT_TYPED = frozenset({"integer", "number", "boolean"})
+
+
+class _TypedPartsFactory(MediaTypeDeserializersFactory):
+    """openapi-core's body readers, multipart ones reading their text parts by type."""
+
+    def create(self, *args: Any, **kwargs: Any) -> MediaTypeDeserializer:
+        built = super().create(*args, **kwargs)
+        if not built.mimetype.startswith("multipart"):
+            return built
+        return _TypedParts(
+            built.spec,
+            built.style_deserializers_factory,
+            built.media_types_deserializer,
+            built.mimetype,
+            schema=built.schema,
+            schema_validator=built.schema_validator,
+            schema_caster=built.schema_caster,
+            encoding=built.encoding,
+            **built.parameters,
+        )
 
 
 class _CaselessHeaders(Mapping[str, str]):
