@@ -516,3 +516,29 @@ def test_api_validator_check_reads_a_multipart_text_part_by_its_schema_type():
     assert isinstance(check(body, content_type), Accepted)
     body, content_type = multipart(n="one")
     assert [(v.location, v.name) for v in check(body, content_type)] == [("body", "/n")]
+
+
+FIELDS = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["criteria"],
+    "properties": {"criteria": {"type": "string", "default": "*:*"}, "rows": {"type": "integer"}},
+}
+
+
+@pytest.mark.parametrize("media_type", ["application/x-www-form-urlencoded", "multipart/form-data"])
+def test_api_validator_check_judges_a_forms_fields_as_sent(media_type):
+    check = body_validator({media_type: {"schema": FIELDS}})
+
+    def sent(**fields: str) -> Any:
+        if media_type == "multipart/form-data":
+            return check(*multipart(**fields))
+        return check("&".join(f"{k}={v}" for k, v in fields.items()).encode(), media_type)
+
+    assert isinstance(sent(criteria="a", rows="3"), Accepted)
+    assert [(v.location, v.name, v.message) for v in sent(rows="3")] == [
+        ("body", "/criteria", "'criteria' is a required property")
+    ]
+    assert [(v.location, v.name, v.message) for v in sent(criteria="a", extra="1")] == [
+        ("body", "/extra", "'extra' is not a field of this body (additionalProperties: false)")
+    ]

@@ -50,6 +50,7 @@ from openapi_core.casting.schemas.factories import SchemaCastersFactory
 from openapi_core.datatypes import RequestParameters
 from openapi_core.deserializing.media_types.deserializers import MediaTypeDeserializer
 from openapi_core.deserializing.media_types.factories import MediaTypeDeserializersFactory
+from openapi_core.deserializing.media_types.util import data_form_loads, urlencoded_form_loads
 from openapi_core.deserializing.styles.exceptions import EmptyQueryParameterValue
 from openapi_core.templating.responses.exceptions import ResponseNotFound
 from openapi_core.validation.request.exceptions import (
@@ -149,6 +150,19 @@ class RequestStages:
         try:
             return self._validator._get_body(body, _documented(spec, content_type), spec)
         except (MissingRequestBody, RequestBodyValidationError, *READER_FAULTS):
+            return None
+
+    def sent_fields(self, body: bytes, content_type: str) -> list[str] | None:
+        """The names of the fields a URL-encoded or multipart body sends, in their order, as
+        openapi-core's reader finds them (None: no such body, or one it cannot read)."""
+        essence = negotiation.essence(content_type)
+        reader = _FIELD_READERS.get(essence.split("/")[0] if "multipart/" in essence else essence)
+        if reader is None:
+            return None
+        parameters = _media_parameters(content_type)
+        try:
+            return list(reader(body, **parameters).keys())
+        except READER_FAULTS:
             return None
 
     def body_schema(self, operation: Operation, media_type: str) -> Any:
@@ -291,6 +305,21 @@ def _openapi_core_validator(
     for name, wrap in wrappers.items():
         setattr(validator, name, wrap(getattr(validator, name)))
     return validator
+
+
+_FIELD_READERS: dict[str, Callable[..., Any]] = {
+    negotiation.FORM: urlencoded_form_loads,
+    "multipart": data_form_loads,
+}
+
+
+def _media_parameters(content_type: str) -> dict[str, str]:
+    """A media type's parameters by lower-case name (`boundary`, `charset`), unquoted."""
+    found = {}
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.partition("=")
+        found[name.strip().lower()] = value.strip().strip('"')
+    return found
 
 
 def _documented(operation: SchemaPath, content_type: str) -> str:

@@ -252,6 +252,7 @@ class ApiValidator:
         if ranged is not None:
             found.extend(ranged)
             return found
+        found.extend(self._field_violations(operation, request))
         refused = self._core.body_error(operation, request.body, request.content_type)
         if refused is not None:
             found.extend(body_violations(refused, request.body, request.content_type))
@@ -265,6 +266,51 @@ class ApiValidator:
         if documented is None or "schema" not in (content[documented] or {}):
             return []
         return self._schema_violations(operation, documented, {})
+
+    def _field_violations(self, operation: Operation, request: RequestData) -> list[Violation]:
+        """What a form's (or multipart body's) fields break by their names alone, as sent:
+        openapi-core fills in a missing field's `default` before the schema sees it (so a required
+        field with a default was never required) and drops the fields no property names (so
+        `additionalProperties: false` never refused one)."""
+        sent = self._core.sent_fields(request.body or b"", request.content_type)
+        if sent is None:
+            return []
+        content = (operation.spec.get("requestBody") or {}).get("content") or {}
+        documented = negotiation.documented_type(request.content_type, content)
+        media = content.get(documented) if documented is not None else None
+        schema = follow(self._document, media.get("schema")) if isinstance(media, Mapping) else None
+        if not isinstance(schema, Mapping):
+            return []
+        properties = schema.get("properties")
+        properties = properties if isinstance(properties, Mapping) else {}
+        found = [
+            Violation("body", f"/{name}", f"{name!r} is a required property")
+            for name in schema.get("required") or ()
+            if name not in sent
+            and "default" in (follow(self._document, properties.get(name)) or {})
+        ]
+        if schema.get("additionalProperties") is False and not self._spread(request, properties):
+            found.extend(
+                Violation(
+                    "body",
+                    f"/{name}",
+                    f"{name!r} is not a field of this body (additionalProperties: false)",
+                )
+                for name in dict.fromkeys(sent)
+                if name not in properties
+            )
+        return found
+
+    def _spread(self, request: RequestData, properties: Mapping[str, Any]) -> bool:
+        """Whether a form may send fields no property is named after: an object property of a
+        URL-encoded form is written exploded by default, its keys as fields of their own."""
+        if negotiation.essence(request.content_type) != negotiation.FORM:
+            return False
+        for schema in properties.values():
+            schema = follow(self._document, schema)
+            if isinstance(schema, Mapping) and (schema.get("type") in (None, "object")):
+                return True
+        return False
 
     def _ranged_json(self, operation: Operation, request: RequestData) -> list[Violation] | None:
         """The violations of a JSON body documented only under a range (`*/*`, `application/*`:
