@@ -542,3 +542,14 @@ def test_api_validator_check_judges_a_forms_fields_as_sent(media_type):
     assert [(v.location, v.name, v.message) for v in sent(criteria="a", extra="1")] == [
         ("body", "/extra", "'extra' is not a field of this body (additionalProperties: false)")
     ]
+
+
+def test_api_validator_check_an_empty_body_of_a_named_text_type_is_the_empty_string():
+    check = body_validator(
+        {"text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": PARTS}},
+        required=True,
+    )
+    assert isinstance(check(b"", "text/csv"), Accepted)
+    required = [("body", "", "a request body is required")]
+    assert [(v.location, v.name, v.message) for v in check(b"", "")] == required
+    assert [(v.location, v.name, v.message) for v in check(b"", "application/json")] == required

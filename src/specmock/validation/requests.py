@@ -248,6 +248,10 @@ class ApiValidator:
         if not request.body and negotiation.essence(request.content_type) == negotiation.FORM:
             found.extend(self._empty_form(operation, request.content_type))
             return found
+        empty = self._empty_text(operation, request)
+        if empty is not None:
+            found.extend(empty)
+            return found
         ranged = self._ranged_json(operation, request)
         if ranged is not None:
             found.extend(ranged)
@@ -266,6 +270,22 @@ class ApiValidator:
         if documented is None or "schema" not in (content[documented] or {}):
             return []
         return self._schema_violations(operation, documented, {})
+
+    def _empty_text(self, operation: Operation, request: RequestData) -> list[Violation] | None:
+        """The violations of an empty body sent under a Content-Type that is read as text or
+        bytes (`text/csv`, `application/octet-stream`): the empty string, judged by the schema,
+        as an empty CSV file is a CSV file. openapi-core takes any empty body for none at all.
+        None: the body is not such a one (JSON, XML and forms have their own empty readings)."""
+        given = request.content_type
+        if request.body or not given or _structured(given):
+            return None
+        content = (operation.spec.get("requestBody") or {}).get("content") or {}
+        documented = negotiation.documented_type(given, content)
+        if documented is None or _structured(documented):
+            return None
+        if not isinstance(content[documented], Mapping) or "schema" not in content[documented]:
+            return []
+        return self._schema_violations(operation, documented, "")
 
     def _field_violations(self, operation: Operation, request: RequestData) -> list[Violation]:
         """What a form's (or multipart body's) fields break by their names alone, as sent:
@@ -362,6 +382,18 @@ class ApiValidator:
             if name in names and name in value
             for error in validator.descend(value[name], subschema, path=name, schema_path=name)
         ]
+
+
+def _structured(media_type: str) -> bool:
+    """Whether a media type is read as structured data (JSON, XML, a form, multipart), where no
+    bytes at all are not an empty value."""
+    essence = negotiation.essence(media_type)
+    return (
+        negotiation.is_json(media_type)
+        or negotiation.is_xml(media_type)
+        or essence == negotiation.FORM
+        or essence.startswith("multipart/")
+    )
 
 
 def _json_or_none(body: bytes | None) -> Any:
