@@ -125,6 +125,8 @@ class Responder:
         if isinstance(body, Problem):
             return body
         if not _writable(media_type, body):
+            body = self._text_body(operation, key, media_type, content[media_type])
+        if not _writable(media_type, body):
             return Problem(
                 501, f"specmock cannot yet write a {media_type} body for {operation.label} {key}"
             )
@@ -188,6 +190,19 @@ class Responder:
             made = self._static_body(schema, media, name, seed, media_type)
             self._bodies[cache_key] = self._checked(operation, key, media_type, schema, made)
         return self._bodies[cache_key]
+
+    def _text_body(
+        self, operation: Operation, key: str, media_type: str, media: dict[str, Any]
+    ) -> Any:
+        """A body of text for a type that is neither JSON nor XML (a file download), where the
+        schema admits a string but the value made for it is not one (a schema naming no type,
+        Codat's attachments); None where it admits no string."""
+        schema = media.get("schema") or {}
+        seed = f"{operation.api}:{operation.method}:{operation.path}:{key}:{media_type}:text"
+        made = self.synthesizer.generate({"allOf": [schema, {"type": "string"}]}, seed=seed)
+        return (
+            made if isinstance(made, str) and not self.synthesizer.problems(made, schema) else None
+        )
 
     def _checked(
         self, operation: Operation, key: str, media_type: str, schema: Any, body: Any
