@@ -553,3 +553,16 @@ def test_api_validator_check_an_empty_body_of_a_named_text_type_is_the_empty_str
     required = [("body", "", "a request body is required")]
     assert [(v.location, v.name, v.message) for v in check(b"", "")] == required
     assert [(v.location, v.name, v.message) for v in check(b"", "application/json")] == required
+
+
+@pytest.mark.parametrize("choice", ["oneOf", "anyOf", "allOf"])
+def test_api_validator_check_a_30_nullable_beside_a_choice_admits_null(choice):
+    """3.0 authors write `nullable` beside a combination to mean "or null" (OpenAI's `stop`),
+    as Schemathesis and `dialects.upgrade_to_31` read it; openapi-core gave it no meaning."""
+    stop = {"nullable": True, choice: [{"type": "string"}, {"type": "string", "maxLength": 9}]}
+    schema = {"type": "object", "properties": {"stop": stop}}
+    check = body_validator({"application/json": {"schema": schema}})
+    assert isinstance(check(b'{"stop": null}', "application/json"), Accepted)
+    assert {(v.location, v.name) for v in check(b'{"stop": 3}', "application/json")} == {
+        ("body", "/stop")
+    }
