@@ -218,3 +218,24 @@ def test_repairs_draft_4_exclusive_bound_is_restated_as_2020_12(tmp_path):
     with LiveServer(Config(specs=tmp_path)) as server, httpx.Client(base_url=server.url) as client:
         assert client.get("/n", params={"n": 10}).status_code == 400
         assert client.get("/n", params={"n": 11}).status_code == 204
+
+
+def test_repairs_a_30_nullable_in_a_31_document_lets_null_join_the_type():
+    """Documents converted from 3.0 to 3.1 keep `nullable` (Codat's `supplierName`), which 3.1
+    validators ignore while Schemathesis reads it: it is restated as 3.1 says it."""
+    name = {"type": "string", "nullable": True, "enum": ["a", "b"]}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"Ref": {"type": "object", "properties": {"name": name}}}},
+    }
+    api = Api.from_dict("t", document)
+    place = "/components/schemas/Ref/properties/name"
+    assert sorted(warning.where for warning in api.warnings) == [
+        f"{place}/enum",
+        f"{place}/nullable",
+        f"{place}/type",
+    ]
+    served = api.document["components"]["schemas"]["Ref"]["properties"]["name"]
+    assert served == {"type": ["string", "null"], "enum": ["a", "b", None]}

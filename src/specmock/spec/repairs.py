@@ -13,6 +13,9 @@ them changes routing or the shape of an operation. Such a flaw carries a `Fix`, 
   and its integer when whole;
 - OpenAPI 3.0's boolean `exclusiveMinimum`/`exclusiveMaximum` in a 3.1 document are restated in
   3.1 form (`dialects.restate_bounds`), as the 3.1 migration guide does;
+- OpenAPI 3.0's `nullable` beside a `type` in a 3.1 document (3.1 dropped the keyword, and
+  documents converted from 3.0 keep it) is restated as 3.1 says it: "null" joins the `type` (and a
+  nullable `enum`), and `nullable` goes, as `dialects.restate_30` does;
 - a subschema that is no schema (`items: 5`) is served as "anything" (`{}`);
 - any other broken keyword or documentation value is left out.
 
@@ -32,7 +35,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from specmock.spec.dialects import restate_bounds
+from specmock.spec.dialects import restate_30, restate_bounds
 from specmock.spec.keywords import SUBSCHEMA, SUBSCHEMA_LISTS, SUBSCHEMA_MAPS
 
 Where = tuple[str | int, ...]
@@ -156,6 +159,22 @@ def schema_fix(schema: Any, where: Where, inside: Sequence[str | int], message: 
     if holder in _HOLDERS or (inside and inside[-1] in SUBSCHEMA):
         return Fix(place, "as any value", drop=False, value={})
     return _value_fix(_at(schema, inside), place)
+
+
+def nullable_fixes(schema: dict[str, Any], where: Where) -> list[tuple[Where, str, Fix]]:
+    """The fixes of a 3.0 `nullable` beside a `type` in a 3.1 schema at `where`: one per keyword
+    it changes (a fix of the whole schema would undo its subschemas' own fixes)."""
+    restated = restate_30(schema, null_in_enum=True)
+    said = f"'nullable' (here {quote(schema['nullable'])}) is an OpenAPI 3.0 keyword, not 3.1's"
+    found = [((*where, "nullable"), said, Fix((*where, "nullable"), "without it"))]
+    for keyword in ("type", "enum"):
+        if keyword in restated and restated[keyword] != schema.get(keyword):
+            place = (*where, keyword)
+            served = (
+                f"with {keyword} {quote(restated[keyword])}, as the 3.0 nullable beside it meant"
+            )
+            found.append((place, said, Fix(place, served, drop=False, value=restated[keyword])))
+    return found
 
 
 def value_fix(document: Any, place: Where) -> Fix:

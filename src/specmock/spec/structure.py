@@ -293,6 +293,9 @@ class _Walk:
         if isinstance(schema, bool) or key in self.visited:
             return
         self.visited.add(key)
+        if self.v31 and isinstance(schema.get("nullable"), bool) and "type" in schema:
+            for place, message, fix in repairs.nullable_fixes(schema, where):
+                yield Flaw(pointer(place), message, fix.served, fix)
         yield from self.subschemas(schema, where, require)
         if "default" in schema:
             yield from self.default(schema, where)
