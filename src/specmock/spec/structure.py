@@ -294,8 +294,8 @@ class _Walk:
             return
         self.visited.add(key)
         if self.v31 and isinstance(schema.get("nullable"), bool) and "type" in schema:
-            for place, message, fix in repairs.nullable_fixes(schema, where):
-                yield Flaw(pointer(place), message, fix.served, fix)
+            for at, said, fix in repairs.nullable_fixes(schema, where):
+                yield Flaw(pointer(at), said, fix.served, fix)
         yield from self.subschemas(schema, where, require)
         if "default" in schema:
             yield from self.default(schema, where)
