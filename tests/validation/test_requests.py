@@ -566,3 +566,15 @@ def test_api_validator_check_a_30_nullable_beside_a_choice_admits_null(choice):
     assert {(v.location, v.name) for v in check(b'{"stop": 3}', "application/json")} == {
         ("body", "/stop")
     }
+
+
+def test_api_validator_check_reads_a_string_body_of_a_binary_type_as_its_text():
+    """Spotify's playlist image is `image/jpeg` documented as a base64 string (`format: byte`):
+    its bytes are that text, judged as a string."""
+    check = body_validator(
+        {"image/jpeg": {"schema": {"type": "string", "format": "byte", "maxLength": 8}}}
+    )
+    assert isinstance(check(b"/9j/2w==", "image/jpeg"), Accepted)
+    refused = check(b"/9j/2wCEABoZ", "image/jpeg")
+    assert [(v.location, v.name) for v in refused] == [("body", "")]
+    assert "is too long" in refused[0].message

@@ -249,6 +249,8 @@ class ApiValidator:
             found.extend(self._empty_form(operation, request.content_type))
             return found
         empty = self._empty_text(operation, request)
+        if empty is None:
+            empty = self._encoded_text(operation, request)
         if empty is not None:
             found.extend(empty)
             return found
@@ -286,6 +288,30 @@ class ApiValidator:
         if not isinstance(content[documented], Mapping) or "schema" not in content[documented]:
             return []
         return self._schema_violations(operation, documented, "")
+
+    def _encoded_text(self, operation: Operation, request: RequestData) -> list[Violation] | None:
+        """The violations of a body of a type read as bytes (`image/jpeg`) documented as a string
+        that is not binary (base64 under `format: byte`): its UTF-8 text, judged as a string.
+        openapi-core hands such a schema the bytes, which no string schema admits. None: the
+        body is not such a one, or is no UTF-8 text (openapi-core then says why)."""
+        given = request.content_type
+        if not request.body or not given or _structured(given) or given.startswith("text/"):
+            return None
+        content = (operation.spec.get("requestBody") or {}).get("content") or {}
+        documented = negotiation.documented_type(given, content)
+        media = content.get(documented) if documented is not None else None
+        if documented is None or _structured(documented) or not isinstance(media, Mapping):
+            return None
+        schema = follow(self._document, media.get("schema"))
+        if not isinstance(schema, Mapping) or schema.get("type") != "string":
+            return None
+        if schema.get("format") == "binary":
+            return None
+        try:
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return self._schema_violations(operation, documented, text)
 
     def _field_violations(self, operation: Operation, request: RequestData) -> list[Violation]:
         """What a form's (or multipart body's) fields break by their names alone, as sent:
