@@ -230,12 +230,19 @@ def test_repairs_a_30_nullable_in_a_31_document_lets_null_join_the_type():
         "paths": {},
         "components": {"schemas": {"Ref": {"type": "object", "properties": {"name": name}}}},
     }
+    date = {"$ref": "#/components/schemas/Ref", "nullable": True, "description": "d"}
+    document["components"]["schemas"]["Ref"]["properties"]["parent"] = date
     api = Api.from_dict("t", document)
-    place = "/components/schemas/Ref/properties/name"
+    place = "/components/schemas/Ref/properties"
     assert sorted(warning.where for warning in api.warnings) == [
-        f"{place}/enum",
-        f"{place}/nullable",
-        f"{place}/type",
+        f"{place}/name/enum",
+        f"{place}/name/nullable",
+        f"{place}/name/type",
+        f"{place}/parent",
     ]
-    served = api.document["components"]["schemas"]["Ref"]["properties"]["name"]
-    assert served == {"type": ["string", "null"], "enum": ["a", "b", None]}
+    served = api.document["components"]["schemas"]["Ref"]["properties"]
+    assert served["name"] == {"type": ["string", "null"], "enum": ["a", "b", None]}
+    assert served["parent"] == {
+        "anyOf": [{"$ref": "#/components/schemas/Ref"}, {"type": "null"}],
+        "description": "d",
+    }

@@ -271,6 +271,8 @@ class _Walk:
     def schema(
         self, schema: Any, where: Where, require: bool = True, meta_checked: bool = False
     ) -> Iterator[Flaw]:
+        if self.v31 and isinstance(schema, dict) and "$ref" in schema and "nullable" in schema:
+            yield from self.nullable(schema, where)  # following the $ref would pass it by
         schema, where = self.follow(schema, where)
         if not isinstance(schema, (dict, bool)):
             message = f"{repairs.quote(schema)} is not of type 'object', 'boolean'"
@@ -293,12 +295,16 @@ class _Walk:
         if isinstance(schema, bool) or key in self.visited:
             return
         self.visited.add(key)
-        if self.v31 and isinstance(schema.get("nullable"), bool) and "type" in schema:
-            for at, said, fix in repairs.nullable_fixes(schema, where):
-                yield Flaw(pointer(at), said, fix.served, fix)
+        if self.v31 and "nullable" in schema:
+            yield from self.nullable(schema, where)
         yield from self.subschemas(schema, where, require)
         if "default" in schema:
             yield from self.default(schema, where)
+
+    def nullable(self, schema: dict[str, Any], where: Where) -> Iterator[Flaw]:
+        if isinstance(schema["nullable"], bool):
+            for at, said, fix in repairs.nullable_fixes(schema, where):
+                yield Flaw(pointer(at), said, fix.served, fix)
 
     def subschemas(self, schema: dict[str, Any], where: Where, require: bool) -> Iterator[Flaw]:
         nested: set[Any] = set()
