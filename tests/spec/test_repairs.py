@@ -224,14 +224,14 @@ def test_repairs_a_30_nullable_in_a_31_document_lets_null_join_the_type():
     """Documents converted from 3.0 to 3.1 keep `nullable` (Codat's `supplierName`), which 3.1
     validators ignore while Schemathesis reads it: it is restated as 3.1 says it."""
     name = {"type": "string", "nullable": True, "enum": ["a", "b"]}
-    document = {
+    parent = {"$ref": "#/components/schemas/Ref", "nullable": True, "description": "d"}
+    properties = {"name": name, "parent": parent}
+    document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {"title": "T", "version": "1"},
         "paths": {},
-        "components": {"schemas": {"Ref": {"type": "object", "properties": {"name": name}}}},
+        "components": {"schemas": {"Ref": {"type": "object", "properties": properties}}},
     }
-    date = {"$ref": "#/components/schemas/Ref", "nullable": True, "description": "d"}
-    document["components"]["schemas"]["Ref"]["properties"]["parent"] = date
     api = Api.from_dict("t", document)
     place = "/components/schemas/Ref/properties"
     assert sorted(warning.where for warning in api.warnings) == [
