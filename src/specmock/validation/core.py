@@ -354,7 +354,8 @@ class _TypedParts(MediaTypeDeserializer):
     """A multipart body whose text parts are read by their schema's type, as a form's fields are:
     a part `n` of `1` under `type: integer` is 1. OpenAPI writes a primitive part as text/plain,
     and openapi-core leaves it a string, which its own schema then refuses (`'1' is not of type
-    'integer'`). A part its type cannot read stays text, refused as such."""
+    'integer'`). A part its type cannot read stays text, refused as such; `null` is a nullable
+    one's null."""
 
     def decode_property_content_type(
         self,
@@ -369,6 +370,8 @@ class _TypedParts(MediaTypeDeserializer):
         typed = (prop_schema / "type").read_str("") in _TEXT_TYPED
         if self.schema_caster is None or not typed or not isinstance(value, str):
             return value
+        if value == "null" and (prop_schema / "nullable").read_bool(default=False):
+            return None  # a 3.0 nullable number's null, written as JSON writes it
         try:
             return self.schema_caster.evolve(prop_schema).cast(value)
         except (CastError, ValueError, TypeError):
