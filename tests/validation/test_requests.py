@@ -547,6 +547,18 @@ def test_api_validator_check_judges_a_forms_fields_as_sent(media_type):
     assert [(v.location, v.name, v.message) for v in sent(criteria="a", extra="1")] == [
         ("body", "/extra", "'extra' is not a field of this body (additionalProperties: false)")
     ]
+    twice = (b"criteria=a&rows=1&rows=2", "application/x-www-form-urlencoded")
+    if media_type == "multipart/form-data":
+        body, content_type = multipart(criteria="a", rows="1")
+        twice = (
+            body.replace(
+                b"--b--", b'--b\r\nContent-Disposition: form-data; name="rows"\r\n\r\n2\r\n--b--'
+            ),
+            content_type,
+        )
+    assert [(v.location, v.name, v.message) for v in check(*twice)] == [
+        ("body", "/rows", "'rows' is sent 2 times, but it holds one value, not an array")
+    ]
 
 
 def test_api_validator_check_an_empty_body_of_a_named_text_type_is_the_empty_string():

@@ -153,7 +153,7 @@ class RequestStages:
             return None
 
     def sent_fields(self, body: bytes, content_type: str) -> list[str] | None:
-        """The names of the fields a URL-encoded or multipart body sends, in their order, as
+        """The names of the fields a URL-encoded or multipart body sends, each time sent, as
         openapi-core's reader finds them (None: no such body, or one it cannot read)."""
         essence = negotiation.essence(content_type)
         reader = _FIELD_READERS.get(essence.split("/")[0] if "multipart/" in essence else essence)
@@ -161,7 +161,7 @@ class RequestStages:
             return None
         parameters = _media_parameters(content_type)
         try:
-            return list(reader(body, **parameters).keys())
+            return [name for name, _ in reader(body, **parameters).items(multi=True)]
         except READER_FAULTS:
             return None
 

@@ -10,6 +10,7 @@ Answers (a real server's, seen by the proxy) are judged by `validation.responses
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -335,6 +336,16 @@ class ApiValidator:
             if name not in sent
             and "default" in (follow(self._document, properties.get(name)) or {})
         ]
+        counts = Counter(sent)
+        for name, count in counts.items():
+            inner = follow(self._document, properties.get(name))
+            if (
+                count > 1
+                and isinstance(inner, Mapping)
+                and inner.get("type") not in (None, "array")
+            ):
+                message = f"{name!r} is sent {count} times, but it holds one value, not an array"
+                found.append(Violation("body", f"/{name}", message))
         if schema.get("additionalProperties") is False and not self._spread(request, properties):
             found.extend(
                 Violation(
