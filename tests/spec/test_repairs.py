@@ -246,3 +246,20 @@ def test_repairs_a_30_nullable_in_a_31_document_lets_null_join_the_type():
         "anyOf": [{"$ref": "#/components/schemas/Ref"}, {"type": "null"}],
         "description": "d",
     }
+
+
+def test_repairs_a_discriminator_that_can_name_no_inline_branch_is_left_out():
+    """Mailchimp's segment conditions: a discriminator without a mapping over inline branches,
+    which have no component name; validators reading it refused every condition."""
+    branch = {"type": "object", "properties": {"kind": {"enum": ["Age"]}}}
+    condition = {"discriminator": {"propertyName": "kind"}, "oneOf": [branch]}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "T", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"Condition": condition}},
+    }
+    api = Api.from_dict("t", document)
+    (warning,) = api.warnings
+    assert warning.where == "/components/schemas/Condition/discriminator"
+    assert "discriminator" not in api.document["components"]["schemas"]["Condition"]

@@ -16,6 +16,9 @@ them changes routing or the shape of an operation. Such a flaw carries a `Fix`, 
 - OpenAPI 3.0's `nullable` in a 3.1 document (3.1 dropped the keyword, and documents converted
   from 3.0 keep it) is restated as 3.1 says it: "null" joins the `type` (and a nullable `enum`),
   as `dialects.restate_30` does, or beside a lone `$ref` becomes a choice; `nullable` goes;
+- a `discriminator` without a `mapping` over inline `oneOf`/`anyOf` branches (no `$ref`) names
+  a branch by a component name no inline branch has, so it can pick none: it is left out, and
+  the branches alone say which one a value meets;
 - a subschema that is no schema (`items: 5`) is served as "anything" (`{}`);
 - any other broken keyword or documentation value is left out.
 
@@ -184,6 +187,23 @@ def nullable_fixes(schema: dict[str, Any], where: Where) -> list[tuple[Where, st
             )
             found.append((place, said, Fix(place, served, drop=False, value=restated[keyword])))
     return found
+
+
+def blind_discriminator(schema: dict[str, Any], where: Where) -> Iterator[Any]:
+    """The flaw (place, message, fix) of a discriminator that can pick no branch: no `mapping`,
+    and a branch written inline, which has no component name for a value to be."""
+    discriminator = schema["discriminator"]
+    branches = [*(schema.get("oneOf") or ()), *(schema.get("anyOf") or ())]
+    if discriminator.get("mapping") or not branches:
+        return
+    if all(isinstance(branch, dict) and "$ref" in branch for branch in branches):
+        return
+    place = (*where, "discriminator")
+    message = (
+        f"the discriminator on {quote(discriminator.get('propertyName'))} has no mapping, and an "
+        "inline branch has no component name for it to name"
+    )
+    yield place, message, Fix(place, "without the discriminator: the branches alone decide")
 
 
 def value_fix(document: Any, place: Where) -> Fix:

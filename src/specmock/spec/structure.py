@@ -297,6 +297,9 @@ class _Walk:
         self.visited.add(key)
         if self.v31 and "nullable" in schema:
             yield from self.nullable(schema, where)
+        if isinstance(schema.get("discriminator"), dict):
+            for at, said, fix in repairs.blind_discriminator(schema, where):
+                yield Flaw(pointer(at), said, fix.served, fix)
         yield from self.subschemas(schema, where, require)
         if "default" in schema:
             yield from self.default(schema, where)
