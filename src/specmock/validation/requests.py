@@ -10,7 +10,6 @@ Answers (a real server's, seen by the proxy) are judged by `validation.responses
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -22,7 +21,7 @@ from specmock.schemas.xmlcodec import Unreadable, XmlCodec
 from specmock.spec.api import Api, Operation
 from specmock.spec.parsing import strict_json
 from specmock.spec.refs import follow
-from specmock.validation import negotiation
+from specmock.validation import bodies, negotiation
 from specmock.validation.core import RequestStages
 from specmock.validation.core_errors import body_violations, parameter_violations, schema_violations
 from specmock.validation.documents import (
@@ -249,17 +248,16 @@ class ApiValidator:
         if not request.body and negotiation.essence(request.content_type) == negotiation.FORM:
             found.extend(self._empty_form(operation, request.content_type))
             return found
-        empty = self._empty_text(operation, request)
-        if empty is None:
-            empty = self._encoded_text(operation, request)
-        if empty is not None:
-            found.extend(empty)
+        text = bodies.text_value(self._document, operation, request.body, request.content_type)
+        if text is not None:  # (media type, value); no media type: no schema to judge it by
+            found.extend(self._schema_violations(operation, *text) if text[0] else [])
             return found
         ranged = self._ranged_json(operation, request)
         if ranged is not None:
             found.extend(ranged)
             return found
-        found.extend(self._field_violations(operation, request))
+        sent = self._core.sent_fields(request.body or b"", request.content_type)
+        found.extend(bodies.field_violations(self._document, operation, sent, request.content_type))
         refused = self._core.body_error(operation, request.body, request.content_type)
         if refused is not None:
             found.extend(body_violations(refused, request.body, request.content_type))
@@ -273,101 +271,6 @@ class ApiValidator:
         if documented is None or "schema" not in (content[documented] or {}):
             return []
         return self._schema_violations(operation, documented, {})
-
-    def _empty_text(self, operation: Operation, request: RequestData) -> list[Violation] | None:
-        """The violations of an empty body sent under a Content-Type that is read as text or
-        bytes (`text/csv`, `application/octet-stream`): the empty string, judged by the schema,
-        as an empty CSV file is a CSV file. openapi-core takes any empty body for none at all.
-        None: the body is not such a one (JSON, XML and forms have their own empty readings)."""
-        given = request.content_type
-        if request.body or not given or _structured(given):
-            return None
-        content = (operation.spec.get("requestBody") or {}).get("content") or {}
-        documented = negotiation.documented_type(given, content)
-        if documented is None or _structured(documented):
-            return None
-        if not isinstance(content[documented], Mapping) or "schema" not in content[documented]:
-            return []
-        return self._schema_violations(operation, documented, "")
-
-    def _encoded_text(self, operation: Operation, request: RequestData) -> list[Violation] | None:
-        """The violations of a body of a type read as bytes (`image/jpeg`) documented as a string
-        that is not binary (base64 under `format: byte`): its UTF-8 text, judged as a string.
-        openapi-core hands such a schema the bytes, which no string schema admits. None: the
-        body is not such a one, or is no UTF-8 text (openapi-core then says why)."""
-        given = request.content_type
-        if not request.body or not given or _structured(given) or given.startswith("text/"):
-            return None
-        content = (operation.spec.get("requestBody") or {}).get("content") or {}
-        documented = negotiation.documented_type(given, content)
-        media = content.get(documented) if documented is not None else None
-        if documented is None or _structured(documented) or not isinstance(media, Mapping):
-            return None
-        schema = follow(self._document, media.get("schema"))
-        if not isinstance(schema, Mapping) or schema.get("type") != "string":
-            return None
-        if schema.get("format") == "binary":
-            return None
-        try:
-            text = request.body.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        return self._schema_violations(operation, documented, text)
-
-    def _field_violations(self, operation: Operation, request: RequestData) -> list[Violation]:
-        """What a form's (or multipart body's) fields break by their names alone, as sent:
-        openapi-core fills in a missing field's `default` before the schema sees it (so a required
-        field with a default was never required) and drops the fields no property names (so
-        `additionalProperties: false` never refused one)."""
-        sent = self._core.sent_fields(request.body or b"", request.content_type)
-        if sent is None:
-            return []
-        content = (operation.spec.get("requestBody") or {}).get("content") or {}
-        documented = negotiation.documented_type(request.content_type, content)
-        media = content.get(documented) if documented is not None else None
-        schema = follow(self._document, media.get("schema")) if isinstance(media, Mapping) else None
-        if not isinstance(schema, Mapping):
-            return []
-        properties = schema.get("properties")
-        properties = properties if isinstance(properties, Mapping) else {}
-        found = [
-            Violation("body", f"/{name}", f"{name!r} is a required property")
-            for name in schema.get("required") or ()
-            if name not in sent
-            and "default" in (follow(self._document, properties.get(name)) or {})
-        ]
-        counts = Counter(sent)
-        for name, count in counts.items():
-            inner = follow(self._document, properties.get(name))
-            if (
-                count > 1
-                and isinstance(inner, Mapping)
-                and inner.get("type") not in (None, "array")
-            ):
-                message = f"{name!r} is sent {count} times, but it holds one value, not an array"
-                found.append(Violation("body", f"/{name}", message))
-        if schema.get("additionalProperties") is False and not self._spread(request, properties):
-            found.extend(
-                Violation(
-                    "body",
-                    f"/{name}",
-                    f"{name!r} is not a field of this body (additionalProperties: false)",
-                )
-                for name in dict.fromkeys(sent)
-                if name not in properties
-            )
-        return found
-
-    def _spread(self, request: RequestData, properties: Mapping[str, Any]) -> bool:
-        """Whether a form may send fields no property is named after: an object property of a
-        URL-encoded form is written exploded by default, its keys as fields of their own."""
-        if negotiation.essence(request.content_type) != negotiation.FORM:
-            return False
-        for schema in properties.values():
-            schema = follow(self._document, schema)
-            if isinstance(schema, Mapping) and (schema.get("type") in (None, "object")):
-                return True
-        return False
 
     def _ranged_json(self, operation: Operation, request: RequestData) -> list[Violation] | None:
         """The violations of a JSON body documented only under a range (`*/*`, `application/*`:
@@ -419,18 +322,6 @@ class ApiValidator:
             if name in names and name in value
             for error in validator.descend(value[name], subschema, path=name, schema_path=name)
         ]
-
-
-def _structured(media_type: str) -> bool:
-    """Whether a media type is read as structured data (JSON, XML, a form, multipart), where no
-    bytes at all are not an empty value."""
-    essence = negotiation.essence(media_type)
-    return (
-        negotiation.is_json(media_type)
-        or negotiation.is_xml(media_type)
-        or essence == negotiation.FORM
-        or essence.startswith("multipart/")
-    )
 
 
 def _json_or_none(body: bytes | None) -> Any:
