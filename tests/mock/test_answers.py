@@ -175,3 +175,34 @@ def test_responses_rendered_writes_a_json_reply_in_the_xml_accept_prefers(accept
         assert rendered.encoded is not None and rendered.encoded.endswith(
             b'<error code="7"><message>hi</message></error>'
         )
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        pytest.param({"title": "Data"}, id="untyped"),
+        pytest.param({"minLength": 4, "properties": {"a": {"type": "integer"}}}, id="untyped-long"),
+    ],
+)
+def test_responses_a_binary_answer_whose_schema_admits_text_is_written_as_text(schema):
+    """A file download documented with a schema that names no type (Codat's attachments) is
+    answered with bytes, not a 501: any schema that admits a string admits its bytes."""
+    media = {"schema": schema}
+    target = api({"200": {"description": "d", "content": {"application/octet-stream": media}}})
+    reply = Responder(target).reply(target.operations[0], Prefer(), None)
+    assert isinstance(reply, Reply) and reply.media_type == "application/octet-stream"
+    assert isinstance(reply.body, str)
+
+
+def test_responses_an_array_whose_items_admit_no_value_is_answered_empty():
+    """Spotify's top items: a discriminator without a mapping whose branches' own `type` enums
+    name no schema, so no item is valid; an empty page is, and it is answered, not a 501."""
+    never = {"type": "integer", "minimum": 5, "maximum": 1}
+    schema = {
+        "type": "object",
+        "required": ["items", "total"],
+        "properties": {"items": {"type": "array", "items": never}, "total": {"type": "integer"}},
+    }
+    target = api({"200": {"description": "d", "content": {"application/json": {"schema": schema}}}})
+    reply = Responder(target).reply(target.operations[0], Prefer(), None)
+    assert isinstance(reply, Reply) and reply.body["items"] == []

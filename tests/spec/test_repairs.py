@@ -218,3 +218,48 @@ def test_repairs_draft_4_exclusive_bound_is_restated_as_2020_12(tmp_path):
     with LiveServer(Config(specs=tmp_path)) as server, httpx.Client(base_url=server.url) as client:
         assert client.get("/n", params={"n": 10}).status_code == 400
         assert client.get("/n", params={"n": 11}).status_code == 204
+
+
+def test_repairs_a_30_nullable_in_a_31_document_lets_null_join_the_type():
+    """Documents converted from 3.0 to 3.1 keep `nullable` (Codat's `supplierName`), which 3.1
+    validators ignore while Schemathesis reads it: it is restated as 3.1 says it."""
+    name = {"type": "string", "nullable": True, "enum": ["a", "b"]}
+    parent = {"$ref": "#/components/schemas/Ref", "nullable": True, "description": "d"}
+    properties = {"name": name, "parent": parent}
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"Ref": {"type": "object", "properties": properties}}},
+    }
+    api = Api.from_dict("t", document)
+    place = "/components/schemas/Ref/properties"
+    assert sorted(warning.where for warning in api.warnings) == [
+        f"{place}/name/enum",
+        f"{place}/name/nullable",
+        f"{place}/name/type",
+        f"{place}/parent",
+    ]
+    served = api.document["components"]["schemas"]["Ref"]["properties"]
+    assert served["name"] == {"type": ["string", "null"], "enum": ["a", "b", None]}
+    assert served["parent"] == {
+        "anyOf": [{"$ref": "#/components/schemas/Ref"}, {"type": "null"}],
+        "description": "d",
+    }
+
+
+def test_repairs_a_discriminator_that_can_name_no_inline_branch_is_left_out():
+    """Mailchimp's segment conditions: a discriminator without a mapping over inline branches,
+    which have no component name; validators reading it refused every condition."""
+    branch = {"type": "object", "properties": {"kind": {"enum": ["Age"]}}}
+    condition = {"discriminator": {"propertyName": "kind"}, "oneOf": [branch]}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "T", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"Condition": condition}},
+    }
+    api = Api.from_dict("t", document)
+    (warning,) = api.warnings
+    assert warning.where == "/components/schemas/Condition/discriminator"
+    assert "discriminator" not in api.document["components"]["schemas"]["Condition"]

@@ -7,6 +7,7 @@ operation, status and media type and then reused.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
 from specmock.schemas.synthesis import Synthesizer
 from specmock.schemas.xmlcodec import XmlCodec
 from specmock.spec.api import Api, Operation, success_status
-from specmock.spec.refs import follow
+from specmock.spec.refs import follow, unescape
 from specmock.validation import negotiation
 from specmock.violations import VIOLATIONS_HEADER, Violation, violations_header
 
@@ -147,6 +148,8 @@ class Responder:
         if isinstance(body, Problem):
             return body
         if not _writable(media_type, body):
+            body = self._text_body(operation, key, media_type, content[media_type])
+        if not _writable(media_type, body):
             return Problem(
                 501, f"specmock cannot yet write a {media_type} body for {operation.label} {key}"
             )
@@ -211,6 +214,19 @@ class Responder:
             self._bodies[cache_key] = self._checked(operation, key, media_type, schema, made)
         return self._bodies[cache_key]
 
+    def _text_body(
+        self, operation: Operation, key: str, media_type: str, media: dict[str, Any]
+    ) -> Any:
+        """A body of text for a type that is neither JSON nor XML (a file download), where the
+        schema admits a string but the value made for it is not one (a schema naming no type,
+        Codat's attachments); None where it admits no string."""
+        schema = media.get("schema") or {}
+        seed = f"{operation.api}:{operation.method}:{operation.path}:{key}:{media_type}:text"
+        made = self.synthesizer.generate({"allOf": [schema, {"type": "string"}]}, seed=seed)
+        return (
+            made if isinstance(made, str) and not self.synthesizer.problems(made, schema) else None
+        )
+
     def _checked(
         self, operation: Operation, key: str, media_type: str, schema: Any, body: Any
     ) -> Any:
@@ -221,6 +237,9 @@ class Responder:
         unmet = self.synthesizer.problems(body, schema)
         if not unmet:
             return body
+        emptied = _emptied(body, [where for where, _ in unmet])
+        if emptied is not None and not self.synthesizer.problems(emptied, schema):
+            return emptied
         return Problem(
             501,
             f"specmock found no body valid for {operation.label} {key} {media_type}: "
@@ -283,6 +302,28 @@ class Responder:
         if negotiation.is_xml(media_type):
             return Reply(status, media_type, body, headers, self._xml.write(body, schema))
         return Reply(status, _concrete(media_type), body, headers)
+
+
+def _emptied(body: Any, places: list[str]) -> Any:
+    """A copy of `body` where each array holding a place (a JSON pointer) that breaks its schema
+    is empty, or None when no place is inside an array: an array whose items admit no value (a
+    discriminator naming no schema) still admits none, where its `minItems` allows."""
+    emptied = copy.deepcopy(body)
+    found = False
+    for place in places:
+        node, holder = emptied, None
+        for token in (unescape(part) for part in place.split("/")[1:]):
+            if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                holder = node
+                node = node[int(token)]
+            elif isinstance(node, dict) and token in node:
+                node = node[token]
+            else:
+                break
+        if holder is not None:
+            holder.clear()
+            found = True
+    return emptied if found else None
 
 
 def _writable(media_type: str, body: Any) -> bool:

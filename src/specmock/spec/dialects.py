@@ -114,8 +114,25 @@ def _upgrade_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """One object of a 3.0 document in 3.1 terms (objects that are no schema come out equal)."""
     view = restate_30(schema, null_in_enum=True)
     if schema.get("nullable") is True and any(key in view for key in _CHOICES_AND_REFS):
-        # A `type` beside them would not widen a `$ref` or a combination in 3.1, and authors of
-        # 3.0 documents write `nullable` there to mean "or null": null becomes a choice of its own.
-        inner = {key: view.pop(key) for key in list(view) if key in _CHOICES_AND_REFS}
-        view["anyOf"] = [inner, {"type": "null"}]
+        # A `type` beside them would not widen a `$ref` or a combination in 3.1 either.
+        return null_choice(view)
+    return view
+
+
+def nullable_choice(schema: Mapping[str, Any]) -> bool:
+    """Whether a 3.0 schema says `nullable: true` beside a `$ref` or a combination (`oneOf`,
+    `anyOf`, `allOf`) with no `type` for it to widen. 3.0.3 gives it no meaning there, but 3.0
+    authors write it so to mean "or null" (OpenAI's `stop`: `nullable`, `oneOf`, `default: null`),
+    and Schemathesis reads it so: specmock reads it so everywhere."""
+    return (
+        schema.get("nullable") is True
+        and "type" not in schema
+        and any(key in schema for key in _CHOICES_AND_REFS)
+    )
+
+
+def null_choice(view: dict[str, Any]) -> dict[str, Any]:
+    """A restated schema's `$ref` and combinations made one choice, null the other."""
+    inner = {key: view.pop(key) for key in list(view) if key in _CHOICES_AND_REFS}
+    view["anyOf"] = [inner, {"type": "null"}]
     return view

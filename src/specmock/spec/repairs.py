@@ -13,6 +13,12 @@ them changes routing or the shape of an operation. Such a flaw carries a `Fix`, 
   and its integer when whole;
 - OpenAPI 3.0's boolean `exclusiveMinimum`/`exclusiveMaximum` in a 3.1 document are restated in
   3.1 form (`dialects.restate_bounds`), as the 3.1 migration guide does;
+- OpenAPI 3.0's `nullable` in a 3.1 document (3.1 dropped the keyword, and documents converted
+  from 3.0 keep it) is restated as 3.1 says it: "null" joins the `type` (and a nullable `enum`),
+  as `dialects.restate_30` does, or beside a lone `$ref` becomes a choice; `nullable` goes;
+- a `discriminator` without a `mapping` over inline `oneOf`/`anyOf` branches (no `$ref`) names
+  a branch by a component name no inline branch has, so it can pick none: it is left out, and
+  the branches alone say which one a value meets;
 - a subschema that is no schema (`items: 5`) is served as "anything" (`{}`);
 - any other broken keyword or documentation value is left out.
 
@@ -32,7 +38,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from specmock.spec.dialects import restate_bounds
+from specmock.spec.dialects import restate_30, restate_bounds
 from specmock.spec.keywords import SUBSCHEMA, SUBSCHEMA_LISTS, SUBSCHEMA_MAPS
 
 Where = tuple[str | int, ...]
@@ -156,6 +162,48 @@ def schema_fix(schema: Any, where: Where, inside: Sequence[str | int], message: 
     if holder in _HOLDERS or (inside and inside[-1] in SUBSCHEMA):
         return Fix(place, "as any value", drop=False, value={})
     return _value_fix(_at(schema, inside), place)
+
+
+def nullable_fixes(schema: dict[str, Any], where: Where) -> list[tuple[Where, str, Fix]]:
+    """The fixes of a 3.0 `nullable` in a 3.1 schema at `where`, one per keyword it changes (a fix
+    of the whole schema would undo its subschemas' own fixes): beside a `type`, null joins it;
+    beside a lone `$ref`, null becomes a choice beside it; anywhere else it only goes."""
+    restated = restate_30(schema, null_in_enum=True)
+    said = f"'nullable' (here {quote(schema['nullable'])}) is an OpenAPI 3.0 keyword, not 3.1's"
+    found = [((*where, "nullable"), said, Fix((*where, "nullable"), "without it"))]
+    if "type" not in schema:
+        if schema["nullable"] is True and "$ref" in schema and "anyOf" not in schema:
+            # the whole schema, which holds no subschema of its own to be fixed but its $ref
+            choices = [{"$ref": schema["$ref"]}, {"type": "null"}]
+            value = {k: v for k, v in schema.items() if k not in ("$ref", "nullable")}
+            served = f"as anyOf {quote(choices)}, as the 3.0 nullable beside its $ref meant"
+            return [(where, said, Fix(where, served, False, {**value, "anyOf": choices}))]
+        return found
+    for keyword in ("type", "enum"):
+        if keyword in restated and restated[keyword] != schema.get(keyword):
+            place = (*where, keyword)
+            served = (
+                f"with {keyword} {quote(restated[keyword])}, as the 3.0 nullable beside it meant"
+            )
+            found.append((place, said, Fix(place, served, drop=False, value=restated[keyword])))
+    return found
+
+
+def blind_discriminator(schema: dict[str, Any], where: Where) -> Iterator[Any]:
+    """The flaw (place, message, fix) of a discriminator that can pick no branch: no `mapping`,
+    and a branch written inline, which has no component name for a value to be."""
+    discriminator = schema["discriminator"]
+    branches = [*(schema.get("oneOf") or ()), *(schema.get("anyOf") or ())]
+    if discriminator.get("mapping") or not branches:
+        return
+    if all(isinstance(branch, dict) and "$ref" in branch for branch in branches):
+        return
+    place = (*where, "discriminator")
+    message = (
+        f"the discriminator on {quote(discriminator.get('propertyName'))} has no mapping, and an "
+        "inline branch has no component name for it to name"
+    )
+    yield place, message, Fix(place, "without the discriminator: the branches alone decide")
 
 
 def value_fix(document: Any, place: Where) -> Fix:

@@ -348,6 +348,8 @@ class _Walk:
     def schema(
         self, schema: Any, where: Where, require: bool = True, meta_checked: bool = False
     ) -> Iterator[Flaw]:
+        if self.v31 and isinstance(schema, dict) and "$ref" in schema and "nullable" in schema:
+            yield from self.nullable(schema, where)  # following the $ref would pass it by
         schema, where = self.follow(schema, where)
         if not isinstance(schema, (dict, bool)):
             message = f"{repairs.quote(schema)} is not of type 'object', 'boolean'"
@@ -372,6 +374,11 @@ class _Walk:
         self.visited.add(key)
         if self.v31 and schema.get("type") == "null":
             yield from self.null_beside_choice(schema, where)
+        if self.v31 and "nullable" in schema:
+            yield from self.nullable(schema, where)
+        if isinstance(schema.get("discriminator"), dict):
+            for at, said, fix in repairs.blind_discriminator(schema, where):
+                yield Flaw(pointer(at), said, fix.served, fix)
         yield from self.subschemas(schema, where, require)
         if "default" in schema:
             yield from self.default(schema, where)
@@ -398,6 +405,11 @@ class _Walk:
         if isinstance(kinds, str):
             return kinds != "null"
         return isinstance(kinds, list) and bool(kinds) and "null" not in kinds
+
+    def nullable(self, schema: dict[str, Any], where: Where) -> Iterator[Flaw]:
+        if isinstance(schema["nullable"], bool):
+            for at, said, fix in repairs.nullable_fixes(schema, where):
+                yield Flaw(pointer(at), said, fix.served, fix)
 
     def subschemas(self, schema: dict[str, Any], where: Where, require: bool) -> Iterator[Flaw]:
         nested: set[Any] = set()

@@ -45,9 +45,12 @@ from openapi_core import (
     V31ResponseValidator,
 )
 from openapi_core.casting.schemas.casters import BooleanCaster, TypesCaster
+from openapi_core.casting.schemas.exceptions import CastError
 from openapi_core.casting.schemas.factories import SchemaCastersFactory
 from openapi_core.datatypes import RequestParameters
+from openapi_core.deserializing.media_types.deserializers import MediaTypeDeserializer
 from openapi_core.deserializing.media_types.factories import MediaTypeDeserializersFactory
+from openapi_core.deserializing.media_types.util import data_form_loads, urlencoded_form_loads
 from openapi_core.deserializing.styles.exceptions import EmptyQueryParameterValue
 from openapi_core.templating.responses.exceptions import ResponseNotFound
 from openapi_core.validation.request.exceptions import (
@@ -147,6 +150,19 @@ class RequestStages:
         try:
             return self._validator._get_body(body, _documented(spec, content_type), spec)
         except (MissingRequestBody, RequestBodyValidationError, *READER_FAULTS):
+            return None
+
+    def sent_fields(self, body: bytes, content_type: str) -> list[str] | None:
+        """The names of the fields a URL-encoded or multipart body sends, each time sent, as
+        openapi-core's reader finds them (None: no such body, or one it cannot read)."""
+        essence = negotiation.essence(content_type)
+        reader = _FIELD_READERS.get(essence.split("/")[0] if "multipart/" in essence else essence)
+        if reader is None:
+            return None
+        parameters = _media_parameters(content_type)
+        try:
+            return [name for name, _ in reader(body, **parameters).items(multi=True)]
+        except READER_FAULTS:
             return None
 
     def body_schema(self, operation: Operation, media_type: str) -> Any:
@@ -281,7 +297,7 @@ def _openapi_core_validator(
     validator = validator_cls(spec, extra_media_type_deserializers=readers)
     casters = _text_booleans(getattr(validator, "schema_casters_factory"))  # noqa: B009
     media_types = getattr(validator, "media_type_deserializers_factory")  # noqa: B009
-    bodies = MediaTypeDeserializersFactory.from_schema_casters_factory(
+    bodies = _TypedPartsFactory.from_schema_casters_factory(
         casters, media_type_deserializers=media_types.media_type_deserializers
     )
     setattr(validator, "schema_casters_factory", casters)  # noqa: B010
@@ -295,6 +311,21 @@ def _openapi_core_validator(
     for name, wrap in wrappers.items():
         setattr(validator, name, wrap(getattr(validator, name)))
     return validator
+
+
+_FIELD_READERS: dict[str, Callable[..., Any]] = {
+    negotiation.FORM: urlencoded_form_loads,
+    "multipart": data_form_loads,
+}
+
+
+def _media_parameters(content_type: str) -> dict[str, str]:
+    """A media type's parameters by lower-case name (`boundary`, `charset`), unquoted."""
+    found = {}
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.partition("=")
+        found[name.strip().lower()] = value.strip().strip('"')
+    return found
 
 
 def _documented(operation: SchemaPath, content_type: str) -> str:
@@ -323,6 +354,57 @@ def _text_booleans(factory: SchemaCastersFactory) -> SchemaCastersFactory:
     casters = {**given.casters, "boolean": TextBoolean}
     types = TypesCaster(casters, given.default, multi=given.multi)
     return SchemaCastersFactory(factory.schema_validators_factory, types)
+
+
+class _TypedParts(MediaTypeDeserializer):
+    """A multipart body whose text parts are read by their schema's type, as a form's fields are:
+    a part `n` of `1` under `type: integer` is 1. OpenAPI writes a primitive part as text/plain,
+    and openapi-core leaves it a string, which its own schema then refuses (`'1' is not of type
+    'integer'`). A part its type cannot read stays text, refused as such; `null` is a nullable
+    one's null."""
+
+    def decode_property_content_type(
+        self,
+        prop_name: str,
+        prop_schema: SchemaPath,
+        location: Mapping[str, Any],
+        prop_encoding: SchemaPath | None = None,
+    ) -> Any:
+        value = super().decode_property_content_type(
+            prop_name, prop_schema, location, prop_encoding
+        )
+        typed = (prop_schema / "type").read_str("") in _TEXT_TYPED
+        if self.schema_caster is None or not typed or not isinstance(value, str):
+            return value
+        if value == "null" and (prop_schema / "nullable").read_bool(default=False):
+            return None  # a 3.0 nullable number's null, written as JSON writes it
+        try:
+            return self.schema_caster.evolve(prop_schema).cast(value)
+        except (CastError, ValueError, TypeError):
+            return value
+
+
+_TEXT_TYPED = frozenset({"integer", "number", "boolean"})
+
+
+class _TypedPartsFactory(MediaTypeDeserializersFactory):
+    """openapi-core's body readers, multipart ones reading their text parts by type."""
+
+    def create(self, *args: Any, **kwargs: Any) -> MediaTypeDeserializer:
+        built = super().create(*args, **kwargs)
+        if not built.mimetype.startswith("multipart"):
+            return built
+        return _TypedParts(
+            built.spec,
+            built.style_deserializers_factory,
+            built.media_types_deserializer,
+            built.mimetype,
+            schema=built.schema,
+            schema_validator=built.schema_validator,
+            schema_caster=built.schema_caster,
+            encoding=built.encoding,
+            **built.parameters,
+        )
 
 
 class _CaselessHeaders(Mapping[str, str]):

@@ -21,7 +21,7 @@ from openapi_schema_validator.validators import OAS30_VALIDATORS
 
 from specmock.schemas.compiled import WHOLE, SchemaCompiler, Unsupported
 from specmock.spec import regexes
-from specmock.spec.dialects import restate_30
+from specmock.spec.dialects import null_choice, nullable_choice, restate_30
 from specmock.spec.parsing import strict_json
 from specmock.spec.refs import follow
 from specmock.validation import negotiation
@@ -341,8 +341,27 @@ class EcmaPatterns(SchemaValidatorsFactory):
         chosen = self._factory.get_validator_cls(spec, schema)
         found = self._classes.get(chosen)
         if found is None:
-            found = self._classes[chosen] = extend(chosen, {"pattern": regexes.pattern_keyword})
+            keywords = {"pattern": regexes.pattern_keyword}
+            if chosen.VALIDATORS.get("type") is OAS30_VALIDATORS["type"]:
+                given = chosen.VALIDATORS
+                keywords |= {key: _or_null(given[key]) for key in _CHOICES_AND_REFS if key in given}
+            found = self._classes[chosen] = extend(chosen, keywords)
         return found
+
+
+_CHOICES_AND_REFS = ("$ref", "allOf", "oneOf", "anyOf")
+
+
+def _or_null(keyword: Any) -> Any:
+    """A 3.0 validator's `$ref` or combination keyword that admits null where the schema is a
+    `dialects.nullable_choice` (openapi-core reads `nullable` only beside a `type`)."""
+
+    def check(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+        if instance is None and nullable_choice(schema):
+            return iter(())
+        return keyword(validator, value, instance, schema)
+
+    return check
 
 
 def request_compiler(document: Mapping[str, Any], legacy: bool) -> SchemaCompiler:
@@ -377,6 +396,8 @@ def _restate_30_write(schema: Mapping[str, Any]) -> Mapping[str, Any] | bool:
     if isinstance(schema.get("nullable"), bool):
         read["nullable"] = schema["nullable"]  # not a validator keyword: restate_30 reads it
     view = restate_30(read)
+    if nullable_choice(schema):
+        view = null_choice(view)
     if kind == "integer":
         view[WHOLE] = True  # the 3.0 type checker takes no float for an integer, not even 1.0
     properties, required = view.get("properties"), view.get("required")

@@ -21,7 +21,7 @@ from specmock.schemas.xmlcodec import Unreadable, XmlCodec
 from specmock.spec.api import Api, Operation
 from specmock.spec.parsing import strict_json
 from specmock.spec.refs import follow
-from specmock.validation import negotiation
+from specmock.validation import bodies, negotiation
 from specmock.validation.core import RequestStages
 from specmock.validation.core_errors import body_violations, parameter_violations, schema_violations
 from specmock.validation.documents import (
@@ -248,10 +248,16 @@ class ApiValidator:
         if not request.body and negotiation.essence(request.content_type) == negotiation.FORM:
             found.extend(self._empty_form(operation, request.content_type))
             return found
+        text = bodies.text_value(self._document, operation, request.body, request.content_type)
+        if text is not None:  # (media type, value); no media type: no schema to judge it by
+            found.extend(self._schema_violations(operation, *text) if text[0] else [])
+            return found
         ranged = self._ranged_json(operation, request)
         if ranged is not None:
             found.extend(ranged)
             return found
+        sent = self._core.sent_fields(request.body or b"", request.content_type)
+        found.extend(bodies.field_violations(self._document, operation, sent, request.content_type))
         refused = self._core.body_error(operation, request.body, request.content_type)
         if refused is not None:
             found.extend(body_violations(refused, request.body, request.content_type))
