@@ -150,20 +150,16 @@ def discriminator_flaws(document: Any) -> Iterator[Flaw]:
 
 
 def nullable_flaws(document: Any) -> Iterator[Flaw]:
-    """Each 3.0 `nullable: true` in a 3.1 document beside a `type` that leaves out null: 3.1 has
-    no such keyword (its validators ignore it and refuse null), but its author meant null to be
-    a value, as clients and Schemathesis read it; served with "null" among the types."""
+    """Each 3.0 `nullable` in a 3.1 document, wherever a schema is (components, parameters,
+    request and response bodies): 3.1 has no such keyword (its validators ignore it and refuse
+    null), but its author meant null to be a value, as clients and Schemathesis read it; served
+    as 3.1 says it (see `repairs.nullable_fixes`)."""
     stack: list[tuple[Any, Where]] = [(document, ())]
     while stack:
         node, where = stack.pop()
-        if isinstance(node, dict) and node.get("nullable") is True:
-            kinds = node.get("type")
-            listed = [kinds] if isinstance(kinds, str) else kinds
-            if isinstance(listed, list) and listed and "null" not in listed:
-                value = [*listed, "null"]
-                message = '"nullable" is no OpenAPI 3.1 keyword: null is refused'
-                fix = repairs.Fix((*where, "type"), f"as type {value}", drop=False, value=value)
-                yield Flaw(pointer(fix.where), message, fix.served, fix)
+        if isinstance(node, dict) and isinstance(node.get("nullable"), bool):
+            for at, said, fix in repairs.nullable_fixes(node, where):
+                yield Flaw(pointer(at), said, fix.served, fix)
         items = enumerate(node) if isinstance(node, list) else node.items()
         for key, value in items:
             skipped = isinstance(key, str) and (key in _NOT_SCHEMAS or key.startswith("x-"))
@@ -348,8 +344,6 @@ class _Walk:
     def schema(
         self, schema: Any, where: Where, require: bool = True, meta_checked: bool = False
     ) -> Iterator[Flaw]:
-        if self.v31 and isinstance(schema, dict) and "$ref" in schema and "nullable" in schema:
-            yield from self.nullable(schema, where)  # following the $ref would pass it by
         schema, where = self.follow(schema, where)
         if not isinstance(schema, (dict, bool)):
             message = f"{repairs.quote(schema)} is not of type 'object', 'boolean'"
@@ -374,8 +368,6 @@ class _Walk:
         self.visited.add(key)
         if self.v31 and schema.get("type") == "null":
             yield from self.null_beside_choice(schema, where)
-        if self.v31 and "nullable" in schema:
-            yield from self.nullable(schema, where)
         if isinstance(schema.get("discriminator"), dict):
             for at, said, fix in repairs.blind_discriminator(schema, where):
                 yield Flaw(pointer(at), said, fix.served, fix)
@@ -405,11 +397,6 @@ class _Walk:
         if isinstance(kinds, str):
             return kinds != "null"
         return isinstance(kinds, list) and bool(kinds) and "null" not in kinds
-
-    def nullable(self, schema: dict[str, Any], where: Where) -> Iterator[Flaw]:
-        if isinstance(schema["nullable"], bool):
-            for at, said, fix in repairs.nullable_fixes(schema, where):
-                yield Flaw(pointer(at), said, fix.served, fix)
 
     def subschemas(self, schema: dict[str, Any], where: Where, require: bool) -> Iterator[Flaw]:
         nested: set[Any] = set()
