@@ -50,3 +50,22 @@ def test_effective_a_required_authorization_parameter_is_published_as_the_securi
     assert item["parameters"] == [] and item["get"]["parameters"] == [trace]
     assert "401" in item["get"]["responses"]
     assert "security" not in effective["paths"]["/open"]["get"]
+
+
+def test_effective_header_parameters_openapi_ignores_are_left_out():
+    accept = {"name": "Accept", "in": "header", "required": True, "schema": {"type": "string"}}
+    trace = {"name": "X-Trace", "in": "header", "schema": {"type": "string"}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/x": {
+                "parameters": [{"$ref": "#/components/parameters/Accept"}],
+                "get": {"parameters": [trace], "responses": {"200": {"description": "ok"}}},
+            }
+        },
+        "components": {"parameters": {"Accept": accept}},
+    }
+    effective = effective_document(Api.from_dict("t", document), "/t")
+    item = effective["paths"]["/x"]
+    assert item.get("parameters", []) == [] and item["get"]["parameters"] == [trace]

@@ -18,6 +18,7 @@ from specmock.mock.resources import action_of
 from specmock.problems import PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA, Problem
 from specmock.spec.api import Api, Operation
 from specmock.spec.refs import follow
+from specmock.validation.negotiation import IGNORED_HEADER_PARAMETERS
 from specmock.validation.security import Requirements, authorization_parameter
 
 PROBLEM_COMPONENT = "SpecmockProblem"
@@ -102,7 +103,27 @@ def effective_document(api: Api, mount: str, injected: tuple[int, ...] = ()) -> 
             if error_key(operation, status) is None:
                 responses[str(status)] = _problem_response(status)
         _declare_implied_security(document, api, operation)
+        _drop_ignored_headers(document, paths[operation.path], operation.method)
     return document
+
+
+def _drop_ignored_headers(document: dict[str, Any], item: dict[str, Any], method: str) -> None:
+    """Header parameters named `Accept`, `Content-Type` or `Authorization` are not read as
+    parameters (OpenAPI says they are ignored; see `negotiation.IGNORED_HEADER_PARAMETERS`): the
+    effective spec leaves them out rather than promise a check the server does not make."""
+    for holder in (item, item[method]):
+        if isinstance(holder.get("parameters"), list):
+            holder["parameters"] = [
+                p for p in holder["parameters"] if not _ignored_header(follow(document, p))
+            ]
+
+
+def _ignored_header(parameter: Any) -> bool:
+    return (
+        isinstance(parameter, dict)
+        and parameter.get("in") == "header"
+        and str(parameter.get("name", "")).lower() in IGNORED_HEADER_PARAMETERS
+    )
 
 
 IMPLIED_SCHEME = "AuthorizationHeaderParameter"
