@@ -136,7 +136,7 @@ def faults(serve: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--fault-timeout",
         default=DEFAULT_FAULT_TIMEOUT,
-        type=seconds,
+        type=settings.seconds,
         help=f"seconds Prefer: fault=timeout holds an answer (default {DEFAULT_FAULT_TIMEOUT:g})",
     )
 
@@ -159,27 +159,6 @@ def chance(text: str) -> float:
     if not 0 <= value <= 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a chance between 0 and 1 such as 0.05")
     return value
-
-
-def seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
-    return value
-
-
-def size(text: str) -> int:
-    units = {"kib": 1024, "kb": 1000, "mib": 1024**2, "mb": 1000**2, "b": 1}
-    lowered = text.strip().lower()
-    for unit, factor in units.items():
-        if lowered.endswith(unit) and lowered[: -len(unit)].strip().isdigit():
-            return int(lowered[: -len(unit)]) * factor
-    if lowered.isdigit():
-        return int(lowered)
-    raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 1048576 or 1MiB")
 
 
 def locale(text: str) -> str:
