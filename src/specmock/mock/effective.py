@@ -18,7 +18,7 @@ from specmock.mock.resources import action_of
 from specmock.problems import PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA, Problem
 from specmock.spec.api import Api, Operation
 from specmock.spec.refs import follow
-from specmock.validation.negotiation import IGNORED_HEADER_PARAMETERS
+from specmock.validation.negotiation import is_ignored_header
 from specmock.validation.security import Requirements, authorization_parameter
 
 PROBLEM_COMPONENT = "SpecmockProblem"
@@ -114,16 +114,8 @@ def _drop_ignored_headers(document: dict[str, Any], item: dict[str, Any], method
     for holder in (item, item[method]):
         if isinstance(holder.get("parameters"), list):
             holder["parameters"] = [
-                p for p in holder["parameters"] if not _ignored_header(follow(document, p))
+                p for p in holder["parameters"] if not is_ignored_header(follow(document, p))
             ]
-
-
-def _ignored_header(parameter: Any) -> bool:
-    return (
-        isinstance(parameter, dict)
-        and parameter.get("in") == "header"
-        and str(parameter.get("name", "")).lower() in IGNORED_HEADER_PARAMETERS
-    )
 
 
 IMPLIED_SCHEME = "AuthorizationHeaderParameter"

@@ -66,15 +66,6 @@ class FastJudgement:
         return [*self.parameters.values(), *([self.body] if self.body is not None else [])]
 
 
-def _ignored(parameter: Any) -> bool:
-    """A header parameter OpenAPI says is ignored (`Accept`, `Content-Type`, `Authorization`)."""
-    return (
-        isinstance(parameter, dict)
-        and parameter.get("in") == "header"
-        and str(parameter.get("name", "")).lower() in negotiation.IGNORED_HEADER_PARAMETERS
-    )
-
-
 def _string(value: str) -> Any:
     return value
 
@@ -242,7 +233,7 @@ class FastPath:
         names = {(p.get("in"), p.get("name")) for p in declared if isinstance(p, dict)}
         parameters: dict[tuple[str, str], _ParameterCheck] = {}
         for raw in declared:
-            if _ignored(raw):
+            if negotiation.is_ignored_header(raw):
                 continue
             parameter = self._parameter(raw, names)
             if parameter is None:

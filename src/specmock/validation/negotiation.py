@@ -54,6 +54,15 @@ class MediaRange:
 IGNORED_HEADER_PARAMETERS = frozenset({"accept", "content-type", "authorization"})
 
 
+def is_ignored_header(parameter: Any) -> bool:
+    """Whether a (resolved) parameter is a header OpenAPI says is ignored."""
+    return (
+        isinstance(parameter, dict)
+        and parameter.get("in") == "header"
+        and str(parameter.get("name", "")).lower() in IGNORED_HEADER_PARAMETERS
+    )
+
+
 def essence(media_type: str) -> str:
     """`Application/JSON; charset=utf-8` -> `application/json`."""
     return media_type.split(";", 1)[0].strip().lower()
