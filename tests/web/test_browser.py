@@ -88,3 +88,39 @@ def test_browser_a_foreign_page_cannot_drive_the_admin_api(browser, page_origin)
     assert "admin preflighted write: blocked" in shown
     assert "fake API write: 200" in shown  # the fake API itself stays open to frontends
     assert stored["name"] == "From a page"  # written by the page first, then never reset
+
+
+CREDENTIALED = """<html><body><pre id="out">running</pre><script>
+const fake = "{url}";
+const out = [];
+async function go() {{
+  const send = (path, body) => fetch(fake + path, {{method: "PUT", credentials: "include",
+    headers: {{"Authorization": "Bearer T", "Content-Type": "application/json"}},
+    body: JSON.stringify(body)}});
+  try {{
+    const stored = await send("{model}",
+      {{model: {{name: "Credentialed", query_type: "raw_sql", connector_id: 3}}}});
+    out.push("stored " + stored.status + " etag=" + stored.headers.get("ETag"));
+    const refused = await send("/api/models/7", {{name: 5}});
+    out.push("refused " + refused.status + " violations=" +
+      refused.headers.get("X-Specmock-Violations"));
+  }} catch (e) {{ out.push("blocked: " + e); }}
+  document.getElementById("out").textContent = out.join("\\n");
+}}
+go();
+</script></body></html>"""
+
+
+def test_browser_a_credentialed_fetch_reads_the_answer_headers(browser, page_origin):
+    """`Access-Control-Expose-Headers: *` means nothing to a browser on a credentialed request:
+    the fake names its headers, so a page reads the ETag and the violations it was sent."""
+    folder, origin = page_origin
+    with LiveServer(Config(specs=SPECS)) as fake, httpx.Client(base_url=fake.url) as client:
+        (folder / "page.html").write_text(CREDENTIALED.format(url=fake.url, model=MODEL))
+        command = [browser, "--headless=new", "--no-sandbox", "--disable-gpu"]
+        command += ["--virtual-time-budget=8000", "--dump-dom", f"{origin}/page.html"]
+        shown = subprocess.run(command, capture_output=True, text=True, timeout=90).stdout
+        stored = client.get(f"/__specmock/apis/aisquared/records{MODEL}")
+    assert f"stored 200 etag={stored.headers['ETag']}" in shown
+    # the page read the header's JSON: the `name` field's violation is in it
+    assert "refused 400 violations=[" in shown and "/name" in shown
