@@ -84,3 +84,12 @@ def test_delay_parse(text: str, low: float, high: float) -> None:
 def test_delay_parse_refuses_a_reversed_range() -> None:
     with pytest.raises(ValueError, match="'800-200' is not a delay: the range must go from low"):
         Delay.parse("800-200")
+
+
+def test_faults_prefer_undocumented_error_code_is_injected() -> None:
+    faults, operation = Faults(Config()), GET
+    assert faults.choose(operation, Prefer(code=500)) == Injection(code=500)
+    assert faults.choose(operation, Prefer(code=200)) is NO_INJECTION
+    assert faults.choose(operation, Prefer(code=201)) is NO_INJECTION  # refused by the answer
+    assert Injection(code=500).label == "code=500 (undocumented)"
+    assert not Injection(code=500).acts

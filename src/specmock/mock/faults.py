@@ -9,6 +9,12 @@ Mockoon's "destroy socket"), `close` (a close without an answer, Microcks' and C
 dropped connection), `empty` (WireMock's EMPTY_RESPONSE, though here the status line still comes),
 `malformed` (MALFORMED_RESPONSE_CHUNK, RANDOM_DATA_THEN_CLOSE: a cut JSON body) and `timeout`
 (WireMock's fixed delay past the client's read timeout). Prism has none (stoplightio/prism#1003).
+
+`Prefer: code=500` where the operation documents no 500 is an injection too: the error status is
+answered as problem+json, marked in the journal, and named in the `X-Specmock-Undocumented`
+header, since the effective spec cannot list every status a client may ask for. (Prism refuses
+such a request with a 404 of its own, which a client cannot tell from a real one.) A success or
+redirect status the operation does not document is still refused: no body could be right.
 """
 
 from __future__ import annotations
@@ -17,36 +23,54 @@ import random
 from dataclasses import dataclass
 
 from specmock.config import FAULT_KINDS, INJECTED_STATUSES, Config, Delay, OperationFaults
-from specmock.mock.answers import Prefer
+from specmock.mock.answers import Prefer, response_key
+from specmock.problems import Problem
 from specmock.spec.api import Operation
 
 _KEPT_BACK = frozenset({"reset", "close", *INJECTED_STATUSES})
+UNDOCUMENTED_HEADER = "X-Specmock-Undocumented"
 
 
 @dataclass(frozen=True, slots=True)
 class Injection:
-    """What an answer gets: a delay in seconds and a fault kind or injected status (or none)."""
+    """What an answer gets: a delay in seconds and a fault kind or injected status (or none);
+    `code` is an error status `Prefer` asked for that the operation does not document."""
 
     delay: float = 0.0
     fault: str | None = None
+    code: int | None = None
 
     @property
     def label(self) -> str | None:
         """How the journal marks the answer (`delay=300`, `fault=reset`), None when plain."""
         parts = [f"delay={round(self.delay * 1000)}"] if self.delay > 0 else []
         parts += [f"fault={self.fault}"] if self.fault else []
+        parts += [f"code={self.code} (undocumented)"] if self.code is not None else []
         return ", ".join(parts) or None
 
     @property
     def status(self) -> int | None:
         """The error status injected in place of the answer, if that is the fault."""
+        if self.code is not None:
+            return self.code
         return int(self.fault) if self.fault in INJECTED_STATUSES else None
 
     @property
     def acts(self) -> bool:
         """Whether the request still reaches the store: not when no answer, or an injected error
         in its place, could tell the client that it did."""
-        return self.fault not in _KEPT_BACK
+        return self.fault not in _KEPT_BACK and self.code is None
+
+    def problem(self, operation: Operation) -> Problem:
+        """The injected error status's answer: problem+json where the operation documents none,
+        saying so in `X-Specmock-Undocumented`."""
+        status = self.status
+        assert status is not None, "only an injected status has a problem"
+        if self.code is None:
+            return Problem(status, f"{self.label} (injected by specmock)")
+        detail = f"{operation.label} documents no {status} answer; sent because Prefer asked"
+        headers = {UNDOCUMENTED_HEADER: f"{status} is not documented for {operation.label}"}
+        return Problem(status, f"{detail} (injected by specmock)", headers=headers)
 
 
 NO_INJECTION = Injection()
@@ -74,9 +98,10 @@ class Faults:
         own = self._operations.get(_key(f"{operation.method} {operation.path}"), OperationFaults())
         delay = (prefer.delay if prefer else None) or own.delay or self._latency
         fault = (prefer.fault if prefer else None) or own.fault or self._random_fault()
-        if delay is None and fault is None:
+        code = undocumented_error(operation, prefer.code if prefer else None)
+        if delay is None and fault is None and code is None:
             return NO_INJECTION
-        return Injection(self._draw(delay), fault)
+        return Injection(self._draw(delay), fault, code)
 
     def _draw(self, delay: Delay | None) -> float:
         return 0.0 if delay is None else self._rng.uniform(delay.low, delay.high)
@@ -85,6 +110,13 @@ class Faults:
         if self._chance <= 0 or self._rng.random() >= self._chance:
             return None
         return self._rng.choice((*FAULT_KINDS, *INJECTED_STATUSES))
+
+
+def undocumented_error(operation: Operation, code: int | None) -> int | None:
+    """`code` when it is an error status (4xx, 5xx) that `operation` documents no answer for."""
+    if code is None or code < 400 or response_key(operation, code) is not None:
+        return None
+    return code
 
 
 def _key(label: str) -> str:

@@ -86,7 +86,7 @@ class Stubs:
             prefer = inbound.prefer if isinstance(inbound, Inbound) else None
             injection = self.faults.choose(operation, prefer)
             if injection.status is not None:
-                outcome = Problem(injection.status, f"{injection.label} (injected by specmock)")
+                outcome = injection.problem(operation)
             elif isinstance(inbound, Inbound) and injection.acts:
                 outcome = self.act(request, operation, served, inbound)
             else:
