@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from specmock.errors import ConfigError
-from specmock.settings import OperationSettings, find, parse
+from specmock.settings import ApiSettings, OperationSettings, find, parse
 
 OPERATION = 'apis.petstore.operations."GET /pet/{petId}"'
 
@@ -105,3 +105,50 @@ def test_settings_unreadable_yaml_names_the_line(tmp_path):
     with pytest.raises(ConfigError) as raised:
         find(tmp_path, path, tmp_path)
     assert str(raised.value) == f"{path}: line 3: not valid YAML"
+
+
+def test_settings_reads_api_settings():
+    data = {"apis": {"petstore": {"token": ["bearer=P", "K"], "delay": "100-200", "fault": "503"}}}
+    settings = parse("specmock.yaml", data)
+    assert settings.apis == {
+        "petstore": ApiSettings(frozenset({"bearer=P", "K"}), (100, 200), "503")
+    }
+    assert settings.operations == {"petstore": {}}
+    assert parse("f", {"apis": {"p": {"token": "T"}}}).apis["p"].tokens == frozenset({"T"})
+
+
+@pytest.mark.parametrize(
+    ("api", "error"),
+    [
+        pytest.param(
+            {"color": 1},
+            "apis.petstore.color: unknown setting; expected one of token, delay, fault, operations",
+            id="unknown",
+        ),
+        pytest.param(
+            {"token": [1]},
+            "apis.petstore.token: expected a token or a list of tokens (each a string)",
+            id="token-type",
+        ),
+        pytest.param(
+            {"token": "basic=nocolon"},
+            "apis.petstore.token: the basic token is not user:password (basic=user:password)",
+            id="token-form",
+        ),
+        pytest.param(
+            {"delay": "soon"},
+            'apis.petstore.delay: expected milliseconds (an integer or "200-800"), got "soon"',
+            id="delay",
+        ),
+        pytest.param(
+            {"fault": "boom"},
+            "apis.petstore.fault: expected one of reset, close, empty, malformed, timeout, 500,"
+            ' 503, got "boom"',
+            id="fault",
+        ),
+    ],
+)
+def test_settings_api_mistakes_name_file_and_key(api, error):
+    with pytest.raises(ConfigError) as raised:
+        parse("specmock.yaml", {"apis": {"petstore": api}})
+    assert str(raised.value) == f"specmock.yaml: {error}"

@@ -261,7 +261,7 @@ def _serve(args: argparse.Namespace) -> int:
         latency=args.latency,
         faults=args.faults,
         fault_timeout=args.fault_timeout,
-        operations=_operation_faults(found),
+        **_per_api(found),
         locale=args.locale,
         seed=args.seed,
     )
@@ -272,18 +272,27 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _operation_faults(found: settings.Settings | None) -> dict[str, OperationFaults]:
-    """The config file's per-operation delays and faults, as the fault injector reads them
-    (by operation label, `GET /pets`)."""
-    chosen: dict[str, OperationFaults] = {}
-    for operations in found.operations.values() if found is not None else ():
-        for label, setting in operations.items():
-            if setting.delay is None and setting.fault is None:
-                continue
-            low, high = setting.delay or (0, 0)
-            delay = Delay(low / 1000, high / 1000) if setting.delay else None
-            chosen[label] = OperationFaults(delay, setting.fault)
-    return chosen
+def _per_api(found: settings.Settings | None) -> dict[str, Any]:
+    """The config file's per-API and per-operation settings as `Config` fields: delays and
+    faults as the fault injector reads them (by API name and operation label), and each API's
+    own tokens."""
+    operations: dict[str | tuple[str, str], OperationFaults] = {}
+    apis: dict[str, OperationFaults] = {}
+    tokens: dict[str, frozenset[str]] = {}
+    for name, by_label in found.operations.items() if found is not None else ():
+        for label, setting in by_label.items():
+            if setting.delay is not None or setting.fault is not None:
+                operations[name, label] = OperationFaults(_delay(setting.delay), setting.fault)
+    for name, api in found.apis.items() if found is not None else ():
+        if api.delay is not None or api.fault is not None:
+            apis[name] = OperationFaults(_delay(api.delay), api.fault)
+        if api.tokens is not None:
+            tokens[name] = api.tokens
+    return {"operations": operations, "api_faults": apis, "api_tokens": tokens}
+
+
+def _delay(milliseconds: tuple[int, int] | None) -> Delay | None:
+    return None if milliseconds is None else Delay(milliseconds[0] / 1000, milliseconds[1] / 1000)
 
 
 def _served(args: argparse.Namespace, **fields: Any) -> tuple[Config, Catalog]:

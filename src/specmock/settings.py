@@ -1,12 +1,15 @@
 """The config file: `specmock.yaml` (or `--config FILE`, or `[tool.specmock]` in `pyproject.toml`).
 
 Its top-level keys are the options of `specmock serve`, named as the flags are (`max-body` or
-`max_body`), and `apis`, the settings of each API's operations:
+`max_body`), and `apis`, the settings of each API and of its operations:
 
     port: 4010
     token: [bearer=T]
     apis:
       petstore:
+        token: [bearer=P]     # the credentials this API accepts, in place of the server's
+        delay: 100-300        # every operation's, unless its own says otherwise
+        fault: 503
         operations:
           "GET /pet/{petId}": {delay: 300, fault: empty, status: 404, example: name}
 
@@ -50,16 +53,29 @@ class OperationSettings:
 
 #: API name -> operation label (`GET /pet/{petId}`) -> its settings.
 OperationsByApi = Mapping[str, Mapping[str, OperationSettings]]
+_API_KEYS = ("token", "delay", "fault", "operations")
+
+
+@dataclass(frozen=True, slots=True)
+class ApiSettings:
+    """What the config file sets for a whole API: the credentials it accepts (in place of the
+    server's `token`), and a delay and a fault for every operation that sets none itself."""
+
+    tokens: frozenset[str] | None = field(default=None, repr=False)
+    delay: tuple[int, int] | None = None
+    fault: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     """A config file read: its options (flag name in snake_case -> raw value), and its per-API
-    operation settings. `source` names the file (and table) in every error."""
+    operation settings, and the settings of each API as a whole. `source` names the file (and
+    table) in every error."""
 
     source: str
     options: dict[str, Any] = field(default_factory=dict)
     operations: dict[str, dict[str, OperationSettings]] = field(default_factory=dict)
+    apis: dict[str, ApiSettings] = field(default_factory=dict)
 
     def error(self, key: str, problem: str) -> ConfigError:
         return ConfigError(f"{self.source}: {key}: {problem}")
@@ -116,28 +132,51 @@ def parse(source: str, data: Any) -> Settings:
         if not isinstance(key, str):
             raise settings.error(str(key), "expected an option name")
         if key == "apis":
-            settings.operations.update(_apis(settings, value))
+            _apis(settings, value)
         else:
             settings.options[key.replace("-", "_")] = value
     return settings
 
 
-def _apis(settings: Settings, data: Any) -> dict[str, dict[str, OperationSettings]]:
+def _apis(settings: Settings, data: Any) -> None:
     if not isinstance(data, dict):
         raise settings.error("apis", f"expected a mapping of API names, got {_shown(data)}")
-    found: dict[str, dict[str, OperationSettings]] = {}
     for name, api in data.items():
         place = f"apis.{name}"
-        if not isinstance(api, dict) or set(api) - {"operations"}:
-            raise settings.error(place, "expected a mapping with 'operations'")
+        if not isinstance(api, dict):
+            raise settings.error(place, f"expected a mapping of {', '.join(_API_KEYS)}")
+        unknown = [key for key in api if key not in _API_KEYS]
+        if unknown:
+            raise settings.error(
+                f"{place}.{unknown[0]}", f"unknown setting; expected one of {', '.join(_API_KEYS)}"
+            )
         operations = api.get("operations") or {}
         if not isinstance(operations, dict):
             raise settings.error(f"{place}.operations", "expected a mapping of operations")
-        found[str(name)] = {
+        settings.operations[str(name)] = {
             label: _operation(settings, f'{place}.operations."{label}"', label, value)
             for label, value in operations.items()
         }
-    return found
+        settings.apis[str(name)] = ApiSettings(
+            tokens=_tokens(settings, f"{place}.token", api.get("token")),
+            delay=_delay(settings, f"{place}.delay", api.get("delay")),
+            fault=_fault(settings, f"{place}.fault", api.get("fault")),
+        )
+
+
+def _tokens(settings: Settings, place: str, value: Any) -> frozenset[str] | None:
+    """An API's tokens, each read as `--token` reads its text."""
+    from specmock.options import token  # `options` reads this module's readers: import late
+
+    if value is None:
+        return None
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(item, str) for item in items):
+        raise settings.error(place, "expected a token or a list of tokens (each a string)")
+    try:
+        return frozenset(token(item) for item in items)
+    except argparse.ArgumentTypeError as error:
+        raise settings.error(place, str(error)) from None
 
 
 def _operation(settings: Settings, place: str, label: Any, data: Any) -> OperationSettings:

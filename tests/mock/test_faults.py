@@ -93,3 +93,26 @@ def test_faults_prefer_undocumented_error_code_is_injected() -> None:
     assert faults.choose(operation, Prefer(code=201)) is NO_INJECTION  # refused by the answer
     assert Injection(code=500).label == "code=500 (undocumented)"
     assert not Injection(code=500).acts
+
+
+def test_faults_operation_keyed_by_api_wins_over_every_api_and_api_defaults() -> None:
+    config = Config(
+        operations={
+            ("t", "GET /pets"): OperationFaults(fault="close"),
+            ("other", "GET /pets"): OperationFaults(fault="reset"),
+            "GET /pets": OperationFaults(Delay(2, 2), "empty"),
+        },
+        api_faults={
+            "t": OperationFaults(Delay(3, 3), "503"),
+            "other": OperationFaults(Delay(4, 4)),
+        },
+    )
+    faults = Faults(config)
+    assert faults.choose(GET, None) == Injection(2.0, "close")
+    assert faults.choose(POST, None) == Injection(3.0, "503")
+    assert faults.injected_statuses == (503,)
+
+
+def test_faults_of_another_api_do_not_apply() -> None:
+    faults = Faults(Config(operations={("other", "GET /pets"): OperationFaults(fault="reset")}))
+    assert faults.choose(GET, None) is NO_INJECTION

@@ -1,8 +1,10 @@
 """Latency and faults: the delay and the fault an answer gets, chosen before it is built.
 
 In order of precedence: the request's `Prefer: delay=300, fault=reset`, the operation's settings
-(`Config.operations["GET /pets"]`), then the server's (`--latency`, and `--faults`, the chance of
-a random fault or an injected 500/503). The admin API never gets any: only stubs ask.
+(`Config.operations[("petstore", "GET /pets")]`, then `Config.operations["GET /pets"]` for every
+API), the API's (`Config.api_faults["petstore"]`), then the server's (`--latency`, and `--faults`,
+the chance of a random fault or an injected 500/503). Each of delay and fault is taken from the
+first that sets it. The admin API never gets any: only stubs ask.
 
 The kinds, with what other mocks call them: `reset` (WireMock's CONNECTION_RESET_BY_PEER,
 Mockoon's "destroy socket"), `close` (a close without an answer, Microcks' and Counterfact's
@@ -20,7 +22,9 @@ redirect status the operation does not document is still refused: no body could 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from specmock.config import FAULT_KINDS, INJECTED_STATUSES, Config, Delay, OperationFaults
 from specmock.mock.answers import Prefer, response_key
@@ -29,6 +33,7 @@ from specmock.spec.api import Operation
 
 _KEPT_BACK = frozenset({"reset", "close", *INJECTED_STATUSES})
 UNDOCUMENTED_HEADER = "X-Specmock-Undocumented"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,22 +87,30 @@ class Faults:
     def __init__(self, config: Config, rng: random.Random | None = None) -> None:
         self._latency = config.latency
         self._chance = config.faults
-        self._operations = {_key(label): value for label, value in config.operations.items()}
+        self._operations = {_key(key): value for key, value in config.operations.items()}
+        self._apis = dict(config.api_faults)
         self._rng = rng or random.Random()
 
     @property
     def injected_statuses(self) -> tuple[int, ...]:
         """The error statuses this server may inject, so the effective spec documents them."""
-        configured = {v.fault or "" for v in self._operations.values()} & set(INJECTED_STATUSES)
+        settings = [*self._operations.values(), *self._apis.values()]
+        configured = {v.fault or "" for v in settings} & set(INJECTED_STATUSES)
         if self._chance > 0:
             configured |= set(INJECTED_STATUSES)
         return tuple(sorted(int(status) for status in configured))
 
     def choose(self, operation: Operation, prefer: Prefer | None) -> Injection:
         """The delay and fault of one answer to `operation`."""
-        own = self._operations.get(_key(f"{operation.method} {operation.path}"), OperationFaults())
-        delay = (prefer.delay if prefer else None) or own.delay or self._latency
-        fault = (prefer.fault if prefer else None) or own.fault or self._random_fault()
+        every_api, label = _key(f"{operation.method} {operation.path}")
+        own = [
+            self._operations.get((operation.api, label), _NONE),
+            self._operations.get((every_api, label), _NONE),
+            self._apis.get(operation.api, _NONE),
+        ]
+        delay = (prefer.delay if prefer else None) or _first(o.delay for o in own) or self._latency
+        fault = (prefer.fault if prefer else None) or _first(o.fault for o in own)
+        fault = fault or self._random_fault()
         code = undocumented_error(operation, prefer.code if prefer else None)
         if delay is None and fault is None and code is None:
             return NO_INJECTION
@@ -119,6 +132,15 @@ def undocumented_error(operation: Operation, code: int | None) -> int | None:
     return code
 
 
-def _key(label: str) -> str:
+_NONE = OperationFaults()
+
+
+def _first(values: Iterable[T | None]) -> T | None:
+    return next((value for value in values if value is not None), None)
+
+
+def _key(key: str | tuple[str, str]) -> tuple[str, str]:
+    """An operation's key as ("", "GET /pets") for every API, or ("petstore", "GET /pets")."""
+    api, label = ("", key) if isinstance(key, str) else key
     method, _, path = label.strip().partition(" ")
-    return f"{method.upper()} {path.strip()}"
+    return api, f"{method.upper()} {path.strip()}"
