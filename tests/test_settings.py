@@ -131,9 +131,9 @@ def test_settings_reads_api_settings():
             id="token-type",
         ),
         pytest.param(
-            {"token": "basic=nocolon"},
-            "apis.petstore.token: the basic token is not user:password (basic=user:password)",
-            id="token-form",
+            {"token": "T\u0007"},
+            "apis.petstore.token: a token has a control character, which no request carries",
+            id="token-control",
         ),
         pytest.param(
             {"delay": "soon"},

@@ -19,13 +19,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.types import ASGIApp
 
 from specmock import options, settings
-from specmock.config import (
-    DEFAULT_MAX_BODY,
-    DEFAULT_SESSION_TTL,
-    Config,
-    Delay,
-    OperationFaults,
-)
+from specmock.config import DEFAULT_MAX_BODY, DEFAULT_SESSION_TTL, Config
 from specmock.console import banner, closed_pipe, progress, report, warn_if_exposed
 from specmock.errors import SpecmockError
 from specmock.mock.effective import gaps
@@ -250,7 +244,6 @@ def _serve(args: argparse.Namespace) -> int:
     found = getattr(args, "settings", None)
     config, catalog = _served(
         args,
-        operation_settings=found.operations if found is not None else {},
         prefix=args.prefix,
         watch=args.watch,
         cors=args.cors,
@@ -261,7 +254,7 @@ def _serve(args: argparse.Namespace) -> int:
         latency=args.latency,
         faults=args.faults,
         fault_timeout=args.fault_timeout,
-        **_per_api(found),
+        **(found.config_fields() if found is not None else {}),
         locale=args.locale,
         seed=args.seed,
     )
@@ -270,29 +263,6 @@ def _serve(args: argparse.Namespace) -> int:
     banner(app.state.specmock.served, args.host, args.port, sys.stderr)
     _run(app, args)
     return 0
-
-
-def _per_api(found: settings.Settings | None) -> dict[str, Any]:
-    """The config file's per-API and per-operation settings as `Config` fields: delays and
-    faults as the fault injector reads them (by API name and operation label), and each API's
-    own tokens."""
-    operations: dict[str | tuple[str, str], OperationFaults] = {}
-    apis: dict[str, OperationFaults] = {}
-    tokens: dict[str, frozenset[str]] = {}
-    for name, by_label in found.operations.items() if found is not None else ():
-        for label, setting in by_label.items():
-            if setting.delay is not None or setting.fault is not None:
-                operations[name, label] = OperationFaults(_delay(setting.delay), setting.fault)
-    for name, api in found.apis.items() if found is not None else ():
-        if api.delay is not None or api.fault is not None:
-            apis[name] = OperationFaults(_delay(api.delay), api.fault)
-        if api.tokens is not None:
-            tokens[name] = api.tokens
-    return {"operations": operations, "api_faults": apis, "api_tokens": tokens}
-
-
-def _delay(milliseconds: tuple[int, int] | None) -> Delay | None:
-    return None if milliseconds is None else Delay(milliseconds[0] / 1000, milliseconds[1] / 1000)
 
 
 def _served(args: argparse.Namespace, **fields: Any) -> tuple[Config, Catalog]:

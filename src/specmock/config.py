@@ -101,7 +101,8 @@ class Config:
     `tokens`, by API name.
     `operation_settings` are the config file's per-operation settings (`settings`), by API name
     and operation label (`GET /pet/{petId}`): a delay, a fault, a status and an example.
-    `watch` reloads the specs when their files change (`specmock serve`, not `--no-watch`).
+    `watch` reloads the specs when their files change (`specmock serve`, not `--no-watch`), and
+    the per-API and per-operation settings when `settings_file`, the config file, changes.
     `locale` is the Faker locale of made-up values (`de_DE`); `seed` changes every made-up value,
     the same seed giving the same data on every run.
     """
@@ -129,6 +130,7 @@ class Config:
     api_tokens: Mapping[str, frozenset[str]] = field(default_factory=dict, hash=False, repr=False)
     operation_settings: OperationsByApi = field(default_factory=dict, hash=False)
     watch: bool = False
+    settings_file: Path | None = None
     locale: str | None = None
     seed: int | None = None
 

@@ -24,13 +24,13 @@ import math
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from specmock.config import FAULT_KINDS, INJECTED_STATUSES
+from specmock.config import FAULT_KINDS, INJECTED_STATUSES, Delay, OperationFaults
 from specmock.errors import ConfigError
 
 FILE_NAME = "specmock.yaml"
@@ -76,18 +76,53 @@ class Settings:
     options: dict[str, Any] = field(default_factory=dict)
     operations: dict[str, dict[str, OperationSettings]] = field(default_factory=dict)
     apis: dict[str, ApiSettings] = field(default_factory=dict)
+    path: Path | None = None
 
     def error(self, key: str, problem: str) -> ConfigError:
         return ConfigError(f"{self.source}: {key}: {problem}")
+
+    def config_fields(self) -> dict[str, Any]:
+        """The per-API and per-operation settings as `Config` fields: the forced statuses and
+        examples, delays and faults as the fault injector reads them (by API name and operation
+        label), each API's own tokens, and the file they came from (watched while serving)."""
+        operations: dict[str | tuple[str, str], OperationFaults] = {}
+        for name, by_label in self.operations.items():
+            for label, setting in by_label.items():
+                if setting.delay is not None or setting.fault is not None:
+                    operations[name, label] = OperationFaults(
+                        _seconds(setting.delay), setting.fault
+                    )
+        return {
+            "operation_settings": self.operations,
+            "operations": operations,
+            "api_faults": {
+                name: OperationFaults(_seconds(api.delay), api.fault)
+                for name, api in self.apis.items()
+                if api.delay is not None or api.fault is not None
+            },
+            "api_tokens": {n: a.tokens for n, a in self.apis.items() if a.tokens is not None},
+            "settings_file": self.path,
+        }
+
+
+def _seconds(milliseconds: tuple[int, int] | None) -> Delay | None:
+    return None if milliseconds is None else Delay(milliseconds[0] / 1000, milliseconds[1] / 1000)
+
+
+def load(path: Path) -> Settings:
+    """The settings of one named file: a YAML file, or the `[tool.specmock]` table of a TOML one."""
+    if path.suffix == ".toml":
+        found = from_pyproject(path, required=True)
+        assert found is not None, "a required table is found or refused"
+        return found
+    return from_yaml(path)
 
 
 def find(specs: Path, given: Path | None, cwd: Path) -> Settings | None:
     """The settings in force: `given`, else `specmock.yaml` beside the specs (beside the specs
     folder, or beside the one spec file), else `[tool.specmock]` in `cwd/pyproject.toml`."""
     if given is not None:
-        if given.suffix == ".toml":
-            return from_pyproject(given, required=True)
-        return from_yaml(given)
+        return load(given)
     beside = specs.resolve().parent / FILE_NAME
     if beside.is_file():
         return from_yaml(beside)
@@ -104,7 +139,7 @@ def from_yaml(path: Path) -> Settings:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         raise ConfigError(f"{path}: {where}not valid YAML") from None
-    return parse(str(path), {} if data is None else data)
+    return replace(parse(str(path), {} if data is None else data), path=path.resolve())
 
 
 def from_pyproject(path: Path, required: bool = False) -> Settings | None:
@@ -119,7 +154,7 @@ def from_pyproject(path: Path, required: bool = False) -> Settings | None:
         if required:
             raise ConfigError(f"{path}: has no [tool.specmock] table")
         return None
-    return parse(f"{path} [tool.specmock]", table)
+    return replace(parse(f"{path} [tool.specmock]", table), path=path.resolve())
 
 
 def parse(source: str, data: Any) -> Settings:
@@ -165,18 +200,16 @@ def _apis(settings: Settings, data: Any) -> None:
 
 
 def _tokens(settings: Settings, place: str, value: Any) -> frozenset[str] | None:
-    """An API's tokens, each read as `--token` reads its text."""
-    from specmock.options import token  # `options` reads this module's readers: import late
-
+    """An API's tokens, in `--token`'s forms (`bearer=T`, `basic=user:pw`, `apiKey=K`, `T`);
+    a value is never quoted back."""
     if value is None:
         return None
     items = value if isinstance(value, list) else [value]
-    if not items or not all(isinstance(item, str) for item in items):
+    if not items or not all(isinstance(item, str) and item.strip() for item in items):
         raise settings.error(place, "expected a token or a list of tokens (each a string)")
-    try:
-        return frozenset(token(item) for item in items)
-    except argparse.ArgumentTypeError as error:
-        raise settings.error(place, str(error)) from None
+    if any(ord(c) < 32 or ord(c) == 127 for item in items for c in item):
+        raise settings.error(place, "a token has a control character, which no request carries")
+    return frozenset(items)
 
 
 def _operation(settings: Settings, place: str, label: Any, data: Any) -> OperationSettings:

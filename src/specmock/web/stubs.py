@@ -7,6 +7,7 @@ answer. Everything per API (validators, requirements, cached bodies) is built at
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -47,6 +48,16 @@ class Stubs:
             made = partial(self._populated, seed) if config.records > 0 else None
             store = Store(seed, session_ttl=config.session_ttl, populate=made)
         self.store = store
+
+    def configure(self, config: Config) -> None:
+        """Answer with `config` from the next request on (the config file's per-API and
+        per-operation settings, reloaded): its faults, and the statuses they may inject
+        documented in each effective spec."""
+        self.config, self.faults = config, Faults(config)
+        injected = self.faults.injected_statuses
+        for name, served in self.served.items():
+            if served.injected != injected:
+                self.served[name] = replace(served, injected=injected, _effective=None)
 
     def _seed(self) -> dict[str, dict[str, dict[str, Any]]]:
         seed: dict[str, dict[str, dict[str, Any]]] = {}
