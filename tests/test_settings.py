@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from specmock.errors import ConfigError
-from specmock.settings import ApiSettings, OperationSettings, find, parse
+from specmock.mock.resources import ROLES
+from specmock.settings import OVERRIDE_ROLES, ApiSettings, OperationSettings, find, parse
 
 OPERATION = 'apis.petstore.operations."GET /pet/{petId}"'
 
@@ -65,7 +66,8 @@ def test_settings_reads_options_and_operations():
         ),
         pytest.param(
             {"colour": "red"},
-            f"{OPERATION}.colour: unknown setting; expected one of delay, fault, status, example",
+            f"{OPERATION}.colour: unknown setting; expected one of delay, fault, status, example,"
+            " x-specmock",
             id="unknown",
         ),
     ],
@@ -152,3 +154,37 @@ def test_settings_api_mistakes_name_file_and_key(api, error):
     with pytest.raises(ConfigError) as raised:
         parse("specmock.yaml", {"apis": {"petstore": api}})
     assert str(raised.value) == f"specmock.yaml: {error}"
+
+
+def test_settings_reads_an_operations_x_specmock_overrides():
+    data = {"apis": {"p": {"operations": {"GET /a/{id}": {"x-specmock": {"role": "other"}}}}}}
+    found = parse("specmock.yaml", data).operations["p"]["GET /a/{id}"]
+    assert found.overrides == (("role", "other"),)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        pytest.param(
+            {"kind": "x"},
+            "x-specmock.kind: unknown key; expected a mapping of role, resource, id",
+            id="key",
+        ),
+        pytest.param(
+            {"role": "fetch"},
+            "x-specmock.role: expected one of create, list, read, replace, update, delete, other,"
+            ' got "fetch"',
+            id="role",
+        ),
+        pytest.param({"id": 3}, "x-specmock.id: expected a name, got 3", id="type"),
+    ],
+)
+def test_settings_x_specmock_mistakes_name_file_and_key(overrides, error):
+    data = {"apis": {"petstore": {"operations": {"GET /pet/{petId}": {"x-specmock": overrides}}}}}
+    with pytest.raises(ConfigError) as raised:
+        parse("specmock.yaml", data)
+    assert str(raised.value) == f"specmock.yaml: {OPERATION}.{error}"
+
+
+def test_settings_override_roles_are_the_resources_roles():
+    assert OVERRIDE_ROLES == ROLES

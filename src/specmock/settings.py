@@ -35,7 +35,11 @@ from specmock.errors import ConfigError
 
 FILE_NAME = "specmock.yaml"
 FAULTS = (*FAULT_KINDS, *INJECTED_STATUSES)  # a fault, or an injected 500/503
-_OPERATION_KEYS = ("delay", "fault", "status", "example")
+_OPERATION_KEYS = ("delay", "fault", "status", "example", "x-specmock")
+# What an operation's `x-specmock` may say (`mock.resources` reads it; a test keeps the roles
+# the same as its `ROLES`, which this root module may not import).
+OVERRIDE_KEYS = ("role", "resource", "id")
+OVERRIDE_ROLES = ("create", "list", "read", "replace", "update", "delete", "other")
 _DELAY = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?(?:ms)?\s*")
 _LABEL = re.compile(r"[A-Z]+ /\S*")
 
@@ -43,12 +47,14 @@ _LABEL = re.compile(r"[A-Z]+ /\S*")
 @dataclass(frozen=True, slots=True)
 class OperationSettings:
     """What the config file sets for one operation: a delay in milliseconds (a range, bounds
-    included), a fault, and a status and a named example answered as if `Prefer` asked for them."""
+    included), a fault, and a status and a named example answered as if `Prefer` asked for them;
+    `overrides` are its `x-specmock` extension (role, resource, id), as if the spec said it."""
 
     delay: tuple[int, int] | None = None
     fault: str | None = None
     status: int | None = None
     example: str | None = None
+    overrides: tuple[tuple[str, str], ...] = ()
 
 
 #: API name -> operation label (`GET /pet/{petId}`) -> its settings.
@@ -228,7 +234,27 @@ def _operation(settings: Settings, place: str, label: Any, data: Any) -> Operati
         fault=_fault(settings, f"{place}.fault", data.get("fault")),
         status=_status(settings, f"{place}.status", data.get("status")),
         example=_example(settings, f"{place}.example", data.get("example")),
+        overrides=_overrides(settings, f"{place}.x-specmock", data.get("x-specmock")),
     )
+
+
+def _overrides(settings: Settings, place: str, value: Any) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    expected = f"expected a mapping of {', '.join(OVERRIDE_KEYS)}"
+    if not isinstance(value, dict):
+        raise settings.error(place, f"{expected}, got {_shown(value)}")
+    for key, item in value.items():
+        if key not in OVERRIDE_KEYS:
+            raise settings.error(f"{place}.{key}", f"unknown key; {expected}")
+        if not isinstance(item, str) or not item:
+            raise settings.error(f"{place}.{key}", f"expected a name, got {_shown(item)}")
+    if value.get("role", "other") not in OVERRIDE_ROLES:
+        roles = ", ".join(OVERRIDE_ROLES)
+        raise settings.error(
+            f"{place}.role", f"expected one of {roles}, got {_shown(value['role'])}"
+        )
+    return tuple(sorted(value.items()))
 
 
 def _delay(settings: Settings, place: str, value: Any) -> tuple[int, int] | None:

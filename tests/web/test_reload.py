@@ -189,3 +189,16 @@ async def test_reload_config_file_changed_options_need_a_restart(specs):
     await app.state.reloader.reload([str(path.resolve())])
     assert app.state.specmock.config.max_body != 1024 * 1024  # options are not applied live
     assert f"{path.resolve()}: port changed: restart specmock to apply" in out.getvalue()
+
+
+@pytest.mark.anyio
+async def test_reload_config_file_x_specmock_overrides_build_the_apis_again(specs):
+    out = io.StringIO()
+    app, path = app_with_settings(specs, "apis: {notes: {}}\n", out)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        assert (await client.get("/notes/999")).status_code == 404
+        override = '"GET /notes/{noteId}": {x-specmock: {role: other}}'
+        path.write_text(f"apis: {{notes: {{operations: {{{override}}}}}}}\n")
+        await app.state.reloader.reload([str(path.resolve())])
+        assert (await client.get("/notes/999")).status_code == 200

@@ -35,7 +35,7 @@ from specmock.mock.seeds import load_seed
 from specmock.mock.served_api import ServedApi, serve
 from specmock.spec.api import Api, Catalog, served_folder
 from specmock.spec.routing import Router
-from specmock.web.stubs import Stubs
+from specmock.web.stubs import Stubs, with_overrides
 
 # Milliseconds watchfiles groups changes over (an editor's save is several events).
 _DEBOUNCE = 400
@@ -118,7 +118,8 @@ class Reloader:
         """Load again and swap; a load that fails as a whole keeps everything as it was."""
         if paths and self._settings_file is not None and str(self._settings_file) in paths:
             paths = [path for path in paths if path != str(self._settings_file)]
-            self.reload_settings()
+            if self.reload_settings():  # new `x-specmock` overrides: the APIs are built again
+                paths.append(str(self._settings_file))
             if not paths:
                 return
         shown = ", ".join(paths or []) or str(self.config.specs)
@@ -134,16 +135,18 @@ class Reloader:
         for problem in (*loaded.catalog.errors, *loaded.errors):
             self._say(f"error: {problem}")
 
-    def reload_settings(self) -> None:
+    def reload_settings(self) -> bool:
         """Read the config file again and apply its per-API and per-operation settings; a
-        broken file keeps the last good ones, and a changed option needs a restart."""
+        broken file keeps the last good ones, and a changed option needs a restart. True when
+        an operation's `x-specmock` overrides changed, which only a reload of the specs applies."""
         if self._settings_file is None:
-            return
+            return False
         try:
             found = settings.load(self._settings_file)
         except SpecmockError as error:
             self._say(f"config not reloaded, still using the last good settings: {error}")
-            return
+            return False
+        overridden = _overrides(self.stubs.config.operation_settings)
         config = replace(self.stubs.config, **found.config_fields())
         self.stubs.configure(config)
         self.config = config
@@ -156,6 +159,7 @@ class Reloader:
             names = ", ".join(name.replace("_", "-") for name in changed)
             self._say(f"{found.source}: {names} changed: restart specmock to apply")
         self._options = found.options
+        return _overrides(config.operation_settings) != overridden
 
     def _load(self) -> Loaded:
         fresh = Catalog.from_path(self.config.specs, self.config.allow_ref_dirs)
@@ -164,6 +168,7 @@ class Reloader:
         for old in self.catalog.apis:  # broken now, though its files are there: keep it
             if old.name not in loaded and fresh.errors and _files_exist(old):
                 apis.append(old)
+        with_overrides(apis, self.config.operation_settings)
         router, served = serve(apis, self.config.prefix, self.config.locale, self.config.seed)
         for fresh_api in served.values():  # injected statuses are documented while injection is on
             fresh_api.injected = self.stubs.faults.injected_statuses
@@ -232,6 +237,15 @@ class _Filter(DefaultFilter):
         if self._ignored and path.startswith(self._ignored):
             return False
         return bool(super().__call__(change, path))
+
+
+def _overrides(by_api: settings.OperationsByApi) -> dict[tuple[str, str], Any]:
+    return {
+        (name, label): found.overrides
+        for name, by_label in by_api.items()
+        for label, found in by_label.items()
+        if found.overrides
+    }
 
 
 def _files_exist(api: Api) -> bool:

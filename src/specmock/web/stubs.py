@@ -25,6 +25,7 @@ from specmock.mock.seeds import load_seed
 from specmock.mock.served_api import ServedApi, serve
 from specmock.mock.store import SessionRefused, Store
 from specmock.problems import Problem
+from specmock.settings import OperationsByApi
 from specmock.spec.api import Api, Operation
 from specmock.web.faults import delivered
 from specmock.web.inbound import Inbound, check, route
@@ -38,6 +39,7 @@ class Stubs:
     def __init__(self, apis: list[Api], config: Config, store: Store | None = None) -> None:
         self.config = config
         self.journal = Journal()
+        with_overrides(apis, config.operation_settings)
         self.router, self.served = serve(apis, config.prefix, config.locale, config.seed)
         self.faults = Faults(config)
         for served in self.served.values():
@@ -133,6 +135,20 @@ class Stubs:
         path: str = request.scope["path"]  # not `request.url.path`, which builds a whole URL
         session = session_of(request)
         self.journal.add(session, request.method, path, status, violations, injection.label)
+
+
+def with_overrides(apis: list[Api], settings: OperationsByApi) -> None:
+    """The config file's `x-specmock` of each operation written into its API's document, where
+    `mock.resources` reads the spec's own (the file's keys win): before the APIs are served."""
+    for api in apis:
+        by_label = settings.get(api.name, {})
+        for operation in api.operations if by_label else ():
+            found = by_label.get(operation.label)
+            if found is not None and found.overrides:
+                operation.spec["x-specmock"] = {
+                    **(operation.spec.get("x-specmock") or {}),
+                    **dict(found.overrides),
+                }
 
 
 def _unanswered(operation: Operation) -> Problem:
