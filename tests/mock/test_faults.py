@@ -9,6 +9,7 @@ import pytest
 from specmock.config import Config, Delay, OperationFaults
 from specmock.mock.answers import Prefer
 from specmock.mock.faults import NO_INJECTION, Faults, Injection
+from specmock.settings import OperationSettings
 from specmock.spec.api import Api
 
 API = Api.from_dict(
@@ -116,3 +117,13 @@ def test_faults_operation_keyed_by_api_wins_over_every_api_and_api_defaults() ->
 def test_faults_of_another_api_do_not_apply() -> None:
     faults = Faults(Config(operations={("other", "GET /pets"): OperationFaults(fault="reset")}))
     assert faults.choose(GET, None) is NO_INJECTION
+
+
+def test_faults_statuses_forced_by_the_config_file_are_documented() -> None:
+    forced = {
+        "t": {
+            "GET /pets": OperationSettings(status=418),
+            "POST /pets": OperationSettings(status=201),
+        }
+    }
+    assert Faults(Config(operation_settings=forced)).injected_statuses == (418,)

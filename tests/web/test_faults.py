@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from specmock.config import Config, Delay, OperationFaults
+from specmock.settings import OperationSettings
 from specmock.web.testing import LiveServer
 from tests.helpers import response_errors
 
@@ -236,3 +237,12 @@ def test_prefer_undocumented_success_status_is_still_refused(specs: Path) -> Non
         "Prefer code=204 is not documented for GET /pets; documented: 200"
     )
     assert "injected" not in journal["requests"][0]
+
+
+def test_config_forced_undocumented_error_status_is_in_the_effective_spec(specs: Path) -> None:
+    forced = {"pets": {"GET /pets": OperationSettings(status=418)}}
+    with live(specs, operation_settings=forced) as client:
+        response = client.get("/pets")
+        effective = client.get("/__specmock/apis/pets/openapi.json").json()
+    assert response.status_code == 418
+    assert response_errors(effective, response) == []

@@ -89,16 +89,23 @@ class Faults:
         self._chance = config.faults
         self._operations = {_key(key): value for key, value in config.operations.items()}
         self._apis = dict(config.api_faults)
+        self._forced = {  # error statuses the config file answers in place of a success
+            found.status
+            for by_label in config.operation_settings.values()
+            for found in by_label.values()
+            if found.status is not None and found.status >= 400
+        }
         self._rng = rng or random.Random()
 
     @property
     def injected_statuses(self) -> tuple[int, ...]:
-        """The error statuses this server may inject, so the effective spec documents them."""
+        """The error statuses this server may inject, so the effective spec documents them: the
+        faults' 500 and 503, and the error statuses the config file forces on an operation."""
         settings = [*self._operations.values(), *self._apis.values()]
         configured = {v.fault or "" for v in settings} & set(INJECTED_STATUSES)
         if self._chance > 0:
             configured |= set(INJECTED_STATUSES)
-        return tuple(sorted(int(status) for status in configured))
+        return tuple(sorted({int(status) for status in configured} | self._forced))
 
     def choose(self, operation: Operation, prefer: Prefer | None) -> Injection:
         """The delay and fault of one answer to `operation`."""
