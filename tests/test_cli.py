@@ -470,5 +470,16 @@ def test_cli_config_file_delays_and_faults_reach_the_fault_injector(tmp_path, mo
     monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: apps.append(app))
     assert main(["serve", str(specs), "--records", "0"]) == 0
     operations = apps[0].state.specmock.config.operations
-    assert operations["GET /notes/{noteId}"] == OperationFaults(Delay(0.2, 0.3), None)
-    assert operations["DELETE /notes/{noteId}"] == OperationFaults(None, "503")
+    assert operations["notes", "GET /notes/{noteId}"] == OperationFaults(Delay(0.2, 0.3), None)
+    assert operations["notes", "DELETE /notes/{noteId}"] == OperationFaults(None, "503")
+
+
+def test_cli_config_file_api_settings_reach_the_config(tmp_path, monkeypatch):
+    text = "apis: {notes: {token: [bearer=N], delay: 100, fault: empty}}\n"
+    specs = _notes_with_config(tmp_path, text)
+    apps = []
+    monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: apps.append(app))
+    assert main(["serve", str(specs), "--records", "0"]) == 0
+    config = apps[0].state.specmock.config
+    assert config.api_faults == {"notes": OperationFaults(Delay(0.1, 0.1), "empty")}
+    assert config.api_tokens == {"notes": frozenset({"bearer=N"})}

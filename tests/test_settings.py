@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from specmock.errors import ConfigError
-from specmock.settings import OperationSettings, find, parse
+from specmock.mock.resources import ROLES
+from specmock.settings import OVERRIDE_ROLES, ApiSettings, OperationSettings, find, parse
 
 OPERATION = 'apis.petstore.operations."GET /pet/{petId}"'
 
@@ -65,7 +66,8 @@ def test_settings_reads_options_and_operations():
         ),
         pytest.param(
             {"colour": "red"},
-            f"{OPERATION}.colour: unknown setting; expected one of delay, fault, status, example",
+            f"{OPERATION}.colour: unknown setting; expected one of delay, fault, status, example,"
+            " x-specmock",
             id="unknown",
         ),
     ],
@@ -105,3 +107,84 @@ def test_settings_unreadable_yaml_names_the_line(tmp_path):
     with pytest.raises(ConfigError) as raised:
         find(tmp_path, path, tmp_path)
     assert str(raised.value) == f"{path}: line 3: not valid YAML"
+
+
+def test_settings_reads_api_settings():
+    data = {"apis": {"petstore": {"token": ["bearer=P", "K"], "delay": "100-200", "fault": "503"}}}
+    settings = parse("specmock.yaml", data)
+    assert settings.apis == {
+        "petstore": ApiSettings(frozenset({"bearer=P", "K"}), (100, 200), "503")
+    }
+    assert settings.operations == {"petstore": {}}
+    assert parse("f", {"apis": {"p": {"token": "T"}}}).apis["p"].tokens == frozenset({"T"})
+
+
+@pytest.mark.parametrize(
+    ("api", "error"),
+    [
+        pytest.param(
+            {"color": 1},
+            "apis.petstore.color: unknown setting; expected one of token, delay, fault, operations",
+            id="unknown",
+        ),
+        pytest.param(
+            {"token": [1]},
+            "apis.petstore.token: expected a token or a list of tokens (each a string)",
+            id="token-type",
+        ),
+        pytest.param(
+            {"token": "T\u0007"},
+            "apis.petstore.token: a token has a control character, which no request carries",
+            id="token-control",
+        ),
+        pytest.param(
+            {"delay": "soon"},
+            'apis.petstore.delay: expected milliseconds (an integer or "200-800"), got "soon"',
+            id="delay",
+        ),
+        pytest.param(
+            {"fault": "boom"},
+            "apis.petstore.fault: expected one of reset, close, empty, malformed, timeout, 500,"
+            ' 503, got "boom"',
+            id="fault",
+        ),
+    ],
+)
+def test_settings_api_mistakes_name_file_and_key(api, error):
+    with pytest.raises(ConfigError) as raised:
+        parse("specmock.yaml", {"apis": {"petstore": api}})
+    assert str(raised.value) == f"specmock.yaml: {error}"
+
+
+def test_settings_reads_an_operations_x_specmock_overrides():
+    data = {"apis": {"p": {"operations": {"GET /a/{id}": {"x-specmock": {"role": "other"}}}}}}
+    found = parse("specmock.yaml", data).operations["p"]["GET /a/{id}"]
+    assert found.overrides == (("role", "other"),)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        pytest.param(
+            {"kind": "x"},
+            "x-specmock.kind: unknown key; expected a mapping of role, resource, id",
+            id="key",
+        ),
+        pytest.param(
+            {"role": "fetch"},
+            "x-specmock.role: expected one of create, list, read, replace, update, delete, other,"
+            ' got "fetch"',
+            id="role",
+        ),
+        pytest.param({"id": 3}, "x-specmock.id: expected a name, got 3", id="type"),
+    ],
+)
+def test_settings_x_specmock_mistakes_name_file_and_key(overrides, error):
+    data = {"apis": {"petstore": {"operations": {"GET /pet/{petId}": {"x-specmock": overrides}}}}}
+    with pytest.raises(ConfigError) as raised:
+        parse("specmock.yaml", data)
+    assert str(raised.value) == f"specmock.yaml: {OPERATION}.{error}"
+
+
+def test_settings_override_roles_are_the_resources_roles():
+    assert OVERRIDE_ROLES == ROLES

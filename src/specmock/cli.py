@@ -19,13 +19,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.types import ASGIApp
 
 from specmock import options, settings
-from specmock.config import (
-    DEFAULT_MAX_BODY,
-    DEFAULT_SESSION_TTL,
-    Config,
-    Delay,
-    OperationFaults,
-)
+from specmock.config import DEFAULT_MAX_BODY, DEFAULT_SESSION_TTL, Config
 from specmock.console import banner, closed_pipe, progress, report, warn_if_exposed
 from specmock.errors import SpecmockError
 from specmock.mock.effective import gaps
@@ -250,7 +244,6 @@ def _serve(args: argparse.Namespace) -> int:
     found = getattr(args, "settings", None)
     config, catalog = _served(
         args,
-        operation_settings=found.operations if found is not None else {},
         prefix=args.prefix,
         watch=args.watch,
         cors=args.cors,
@@ -261,7 +254,7 @@ def _serve(args: argparse.Namespace) -> int:
         latency=args.latency,
         faults=args.faults,
         fault_timeout=args.fault_timeout,
-        operations=_operation_faults(found),
+        **(found.config_fields() if found is not None else {}),
         locale=args.locale,
         seed=args.seed,
     )
@@ -270,20 +263,6 @@ def _serve(args: argparse.Namespace) -> int:
     banner(app.state.specmock.served, args.host, args.port, sys.stderr)
     _run(app, args)
     return 0
-
-
-def _operation_faults(found: settings.Settings | None) -> dict[str, OperationFaults]:
-    """The config file's per-operation delays and faults, as the fault injector reads them
-    (by operation label, `GET /pets`)."""
-    chosen: dict[str, OperationFaults] = {}
-    for operations in found.operations.values() if found is not None else ():
-        for label, setting in operations.items():
-            if setting.delay is None and setting.fault is None:
-                continue
-            low, high = setting.delay or (0, 0)
-            delay = Delay(low / 1000, high / 1000) if setting.delay else None
-            chosen[label] = OperationFaults(delay, setting.fault)
-    return chosen
 
 
 def _served(args: argparse.Namespace, **fields: Any) -> tuple[Config, Catalog]:

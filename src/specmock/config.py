@@ -94,11 +94,15 @@ class Config:
     examples, then made-up ones; seed data wins): none unless asked, `specmock serve` asks for 5.
     `latency` delays every answer, `faults` is the chance (0 to 1) that a request gets a random
     fault or an injected 500/503, `fault_timeout` is how long `fault=timeout` holds an answer
-    (seconds), and `operations` sets latency and a fault per operation, keyed `"GET /pets"`
-    (method and path template).
+    (seconds), and `operations` sets latency and a fault per operation, keyed `("petstore",
+    "GET /pets")` (API name, method and path template) or `"GET /pets"` for that operation in
+    every API; `api_faults` are each API's defaults for all its operations (by API name; an
+    operation's own settings win). `api_tokens` are the credentials one API accepts, in place of
+    `tokens`, by API name.
     `operation_settings` are the config file's per-operation settings (`settings`), by API name
     and operation label (`GET /pet/{petId}`): a delay, a fault, a status and an example.
-    `watch` reloads the specs when their files change (`specmock serve`, not `--no-watch`).
+    `watch` reloads the specs when their files change (`specmock serve`, not `--no-watch`), and
+    the per-API and per-operation settings when `settings_file`, the config file, changes.
     `locale` is the Faker locale of made-up values (`de_DE`); `seed` changes every made-up value,
     the same seed giving the same data on every run.
     """
@@ -119,9 +123,14 @@ class Config:
     latency: Delay | None = None
     faults: float = 0.0
     fault_timeout: float = DEFAULT_FAULT_TIMEOUT
-    operations: Mapping[str, OperationFaults] = field(default_factory=dict, hash=False)
+    operations: Mapping[str | tuple[str, str], OperationFaults] = field(
+        default_factory=dict, hash=False
+    )
+    api_faults: Mapping[str, OperationFaults] = field(default_factory=dict, hash=False)
+    api_tokens: Mapping[str, frozenset[str]] = field(default_factory=dict, hash=False, repr=False)
     operation_settings: OperationsByApi = field(default_factory=dict, hash=False)
     watch: bool = False
+    settings_file: Path | None = None
     locale: str | None = None
     seed: int | None = None
 

@@ -1,12 +1,15 @@
 """The config file: `specmock.yaml` (or `--config FILE`, or `[tool.specmock]` in `pyproject.toml`).
 
 Its top-level keys are the options of `specmock serve`, named as the flags are (`max-body` or
-`max_body`), and `apis`, the settings of each API's operations:
+`max_body`), and `apis`, the settings of each API and of its operations:
 
     port: 4010
     token: [bearer=T]
     apis:
       petstore:
+        token: [bearer=P]     # the credentials this API accepts, in place of the server's
+        delay: 100-300        # every operation's, unless its own says otherwise
+        fault: 503
         operations:
           "GET /pet/{petId}": {delay: 300, fault: empty, status: 404, example: name}
 
@@ -21,18 +24,22 @@ import math
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from specmock.config import FAULT_KINDS, INJECTED_STATUSES
+from specmock.config import FAULT_KINDS, INJECTED_STATUSES, Delay, OperationFaults
 from specmock.errors import ConfigError
 
 FILE_NAME = "specmock.yaml"
 FAULTS = (*FAULT_KINDS, *INJECTED_STATUSES)  # a fault, or an injected 500/503
-_OPERATION_KEYS = ("delay", "fault", "status", "example")
+_OPERATION_KEYS = ("delay", "fault", "status", "example", "x-specmock")
+# What an operation's `x-specmock` may say (`mock.resources` reads it; a test keeps the roles
+# the same as its `ROLES`, which this root module may not import).
+OVERRIDE_KEYS = ("role", "resource", "id")
+OVERRIDE_ROLES = ("create", "list", "read", "replace", "update", "delete", "other")
 _DELAY = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?(?:ms)?\s*")
 _LABEL = re.compile(r"[A-Z]+ /\S*")
 
@@ -40,38 +47,88 @@ _LABEL = re.compile(r"[A-Z]+ /\S*")
 @dataclass(frozen=True, slots=True)
 class OperationSettings:
     """What the config file sets for one operation: a delay in milliseconds (a range, bounds
-    included), a fault, and a status and a named example answered as if `Prefer` asked for them."""
+    included), a fault, and a status and a named example answered as if `Prefer` asked for them;
+    `overrides` are its `x-specmock` extension (role, resource, id), as if the spec said it."""
 
     delay: tuple[int, int] | None = None
     fault: str | None = None
     status: int | None = None
     example: str | None = None
+    overrides: tuple[tuple[str, str], ...] = ()
 
 
 #: API name -> operation label (`GET /pet/{petId}`) -> its settings.
 OperationsByApi = Mapping[str, Mapping[str, OperationSettings]]
+_API_KEYS = ("token", "delay", "fault", "operations")
+
+
+@dataclass(frozen=True, slots=True)
+class ApiSettings:
+    """What the config file sets for a whole API: the credentials it accepts (in place of the
+    server's `token`), and a delay and a fault for every operation that sets none itself."""
+
+    tokens: frozenset[str] | None = field(default=None, repr=False)
+    delay: tuple[int, int] | None = None
+    fault: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     """A config file read: its options (flag name in snake_case -> raw value), and its per-API
-    operation settings. `source` names the file (and table) in every error."""
+    operation settings, and the settings of each API as a whole. `source` names the file (and
+    table) in every error."""
 
     source: str
     options: dict[str, Any] = field(default_factory=dict)
     operations: dict[str, dict[str, OperationSettings]] = field(default_factory=dict)
+    apis: dict[str, ApiSettings] = field(default_factory=dict)
+    path: Path | None = None
 
     def error(self, key: str, problem: str) -> ConfigError:
         return ConfigError(f"{self.source}: {key}: {problem}")
+
+    def config_fields(self) -> dict[str, Any]:
+        """The per-API and per-operation settings as `Config` fields: the forced statuses and
+        examples, delays and faults as the fault injector reads them (by API name and operation
+        label), each API's own tokens, and the file they came from (watched while serving)."""
+        operations: dict[str | tuple[str, str], OperationFaults] = {}
+        for name, by_label in self.operations.items():
+            for label, setting in by_label.items():
+                if setting.delay is not None or setting.fault is not None:
+                    operations[name, label] = OperationFaults(
+                        _seconds(setting.delay), setting.fault
+                    )
+        return {
+            "operation_settings": self.operations,
+            "operations": operations,
+            "api_faults": {
+                name: OperationFaults(_seconds(api.delay), api.fault)
+                for name, api in self.apis.items()
+                if api.delay is not None or api.fault is not None
+            },
+            "api_tokens": {n: a.tokens for n, a in self.apis.items() if a.tokens is not None},
+            "settings_file": self.path,
+        }
+
+
+def _seconds(milliseconds: tuple[int, int] | None) -> Delay | None:
+    return None if milliseconds is None else Delay(milliseconds[0] / 1000, milliseconds[1] / 1000)
+
+
+def load(path: Path) -> Settings:
+    """The settings of one named file: a YAML file, or the `[tool.specmock]` table of a TOML one."""
+    if path.suffix == ".toml":
+        found = from_pyproject(path, required=True)
+        assert found is not None, "a required table is found or refused"
+        return found
+    return from_yaml(path)
 
 
 def find(specs: Path, given: Path | None, cwd: Path) -> Settings | None:
     """The settings in force: `given`, else `specmock.yaml` beside the specs (beside the specs
     folder, or beside the one spec file), else `[tool.specmock]` in `cwd/pyproject.toml`."""
     if given is not None:
-        if given.suffix == ".toml":
-            return from_pyproject(given, required=True)
-        return from_yaml(given)
+        return load(given)
     beside = specs.resolve().parent / FILE_NAME
     if beside.is_file():
         return from_yaml(beside)
@@ -88,7 +145,7 @@ def from_yaml(path: Path) -> Settings:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         raise ConfigError(f"{path}: {where}not valid YAML") from None
-    return parse(str(path), {} if data is None else data)
+    return replace(parse(str(path), {} if data is None else data), path=path.resolve())
 
 
 def from_pyproject(path: Path, required: bool = False) -> Settings | None:
@@ -103,7 +160,7 @@ def from_pyproject(path: Path, required: bool = False) -> Settings | None:
         if required:
             raise ConfigError(f"{path}: has no [tool.specmock] table")
         return None
-    return parse(f"{path} [tool.specmock]", table)
+    return replace(parse(f"{path} [tool.specmock]", table), path=path.resolve())
 
 
 def parse(source: str, data: Any) -> Settings:
@@ -116,28 +173,49 @@ def parse(source: str, data: Any) -> Settings:
         if not isinstance(key, str):
             raise settings.error(str(key), "expected an option name")
         if key == "apis":
-            settings.operations.update(_apis(settings, value))
+            _apis(settings, value)
         else:
             settings.options[key.replace("-", "_")] = value
     return settings
 
 
-def _apis(settings: Settings, data: Any) -> dict[str, dict[str, OperationSettings]]:
+def _apis(settings: Settings, data: Any) -> None:
     if not isinstance(data, dict):
         raise settings.error("apis", f"expected a mapping of API names, got {_shown(data)}")
-    found: dict[str, dict[str, OperationSettings]] = {}
     for name, api in data.items():
         place = f"apis.{name}"
-        if not isinstance(api, dict) or set(api) - {"operations"}:
-            raise settings.error(place, "expected a mapping with 'operations'")
+        if not isinstance(api, dict):
+            raise settings.error(place, f"expected a mapping of {', '.join(_API_KEYS)}")
+        unknown = [key for key in api if key not in _API_KEYS]
+        if unknown:
+            raise settings.error(
+                f"{place}.{unknown[0]}", f"unknown setting; expected one of {', '.join(_API_KEYS)}"
+            )
         operations = api.get("operations") or {}
         if not isinstance(operations, dict):
             raise settings.error(f"{place}.operations", "expected a mapping of operations")
-        found[str(name)] = {
+        settings.operations[str(name)] = {
             label: _operation(settings, f'{place}.operations."{label}"', label, value)
             for label, value in operations.items()
         }
-    return found
+        settings.apis[str(name)] = ApiSettings(
+            tokens=_tokens(settings, f"{place}.token", api.get("token")),
+            delay=_delay(settings, f"{place}.delay", api.get("delay")),
+            fault=_fault(settings, f"{place}.fault", api.get("fault")),
+        )
+
+
+def _tokens(settings: Settings, place: str, value: Any) -> frozenset[str] | None:
+    """An API's tokens, in `--token`'s forms (`bearer=T`, `basic=user:pw`, `apiKey=K`, `T`);
+    a value is never quoted back."""
+    if value is None:
+        return None
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(item, str) and item.strip() for item in items):
+        raise settings.error(place, "expected a token or a list of tokens (each a string)")
+    if any(ord(c) < 32 or ord(c) == 127 for item in items for c in item):
+        raise settings.error(place, "a token has a control character, which no request carries")
+    return frozenset(items)
 
 
 def _operation(settings: Settings, place: str, label: Any, data: Any) -> OperationSettings:
@@ -156,7 +234,27 @@ def _operation(settings: Settings, place: str, label: Any, data: Any) -> Operati
         fault=_fault(settings, f"{place}.fault", data.get("fault")),
         status=_status(settings, f"{place}.status", data.get("status")),
         example=_example(settings, f"{place}.example", data.get("example")),
+        overrides=_overrides(settings, f"{place}.x-specmock", data.get("x-specmock")),
     )
+
+
+def _overrides(settings: Settings, place: str, value: Any) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    expected = f"expected a mapping of {', '.join(OVERRIDE_KEYS)}"
+    if not isinstance(value, dict):
+        raise settings.error(place, f"{expected}, got {_shown(value)}")
+    for key, item in value.items():
+        if key not in OVERRIDE_KEYS:
+            raise settings.error(f"{place}.{key}", f"unknown key; {expected}")
+        if not isinstance(item, str) or not item:
+            raise settings.error(f"{place}.{key}", f"expected a name, got {_shown(item)}")
+    if value.get("role", "other") not in OVERRIDE_ROLES:
+        roles = ", ".join(OVERRIDE_ROLES)
+        raise settings.error(
+            f"{place}.role", f"expected one of {roles}, got {_shown(value['role'])}"
+        )
+    return tuple(sorted(value.items()))
 
 
 def _delay(settings: Settings, place: str, value: Any) -> tuple[int, int] | None:

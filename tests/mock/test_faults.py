@@ -9,6 +9,7 @@ import pytest
 from specmock.config import Config, Delay, OperationFaults
 from specmock.mock.answers import Prefer
 from specmock.mock.faults import NO_INJECTION, Faults, Injection
+from specmock.settings import OperationSettings
 from specmock.spec.api import Api
 
 API = Api.from_dict(
@@ -84,3 +85,45 @@ def test_delay_parse(text: str, low: float, high: float) -> None:
 def test_delay_parse_refuses_a_reversed_range() -> None:
     with pytest.raises(ValueError, match="'800-200' is not a delay: the range must go from low"):
         Delay.parse("800-200")
+
+
+def test_faults_prefer_undocumented_error_code_is_injected() -> None:
+    faults, operation = Faults(Config()), GET
+    assert faults.choose(operation, Prefer(code=500)) == Injection(code=500)
+    assert faults.choose(operation, Prefer(code=200)) is NO_INJECTION
+    assert faults.choose(operation, Prefer(code=201)) is NO_INJECTION  # refused by the answer
+    assert Injection(code=500).label == "code=500 (undocumented)"
+    assert not Injection(code=500).acts
+
+
+def test_faults_operation_keyed_by_api_wins_over_every_api_and_api_defaults() -> None:
+    config = Config(
+        operations={
+            ("t", "GET /pets"): OperationFaults(fault="close"),
+            ("other", "GET /pets"): OperationFaults(fault="reset"),
+            "GET /pets": OperationFaults(Delay(2, 2), "empty"),
+        },
+        api_faults={
+            "t": OperationFaults(Delay(3, 3), "503"),
+            "other": OperationFaults(Delay(4, 4)),
+        },
+    )
+    faults = Faults(config)
+    assert faults.choose(GET, None) == Injection(2.0, "close")
+    assert faults.choose(POST, None) == Injection(3.0, "503")
+    assert faults.injected_statuses == (503,)
+
+
+def test_faults_of_another_api_do_not_apply() -> None:
+    faults = Faults(Config(operations={("other", "GET /pets"): OperationFaults(fault="reset")}))
+    assert faults.choose(GET, None) is NO_INJECTION
+
+
+def test_faults_statuses_forced_by_the_config_file_are_documented() -> None:
+    forced = {
+        "t": {
+            "GET /pets": OperationSettings(status=418),
+            "POST /pets": OperationSettings(status=201),
+        }
+    }
+    assert Faults(Config(operation_settings=forced)).injected_statuses == (418,)

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from specmock.config import Config
-from specmock.mock.population import populate
+from specmock.mock.population import PARENTS, populate
 from specmock.mock.served_api import ServedApi
 from specmock.spec.api import Api
 from specmock.web.testing import LiveServer
@@ -75,6 +75,19 @@ SPEC: dict[str, Any] = {
                 },
             }
         },
+        "/pets/{petId}/photos": {
+            "get": {
+                "parameters": [
+                    {"name": "petId", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "a pet's photos",
+                        "content": _json({"type": "array", "items": PET}),
+                    }
+                },
+            }
+        },
         "/pets/{petId}/photos/{photoId}": {
             "get": {
                 "parameters": [
@@ -105,20 +118,31 @@ def _actions() -> Any:
 
 def test_populate_examples_first_then_made_up_records() -> None:
     records = populate(_actions(), 4)
-    assert list(records) == ["/pets/7", "/pets/3", "/pets/8", "/pets/9"]
+    assert [path for path in records if "/photos/" not in path] == [
+        "/pets/7",
+        "/pets/3",
+        "/pets/8",
+        "/pets/9",
+    ]
     assert records["/pets/7"] == {"id": 7, "name": "Rex"}  # an example keeps its id
     assert records["/pets/3"] == {"id": 3, "name": "Tom"}
     assert records["/pets/8"]["id"] == 8  # made-up ones count on from the highest id
 
 
 def test_populate_leaves_out_examples_that_break_the_record_schema() -> None:
-    names = [record["name"] for record in populate(_actions(), 10).values()]
+    records = populate(_actions(), 10)
+    names = [record["name"] for path, record in records.items() if "/photos/" not in path]
     assert "x" * 40 not in names
     assert len(names) == 10
 
 
-def test_populate_leaves_sub_collections_empty() -> None:
-    assert all("/photos/" not in path for path in populate(_actions(), 5))
+def test_populate_fills_sub_collections_of_the_first_parents() -> None:
+    records = populate(_actions(), 5)
+    pets = [path for path in records if "/photos/" not in path]
+    photos = [path for path in records if "/photos/" in path]
+    assert pets == ["/pets/7", "/pets/3", "/pets/8", "/pets/9", "/pets/10"]
+    parents = [pet.removeprefix("/pets/") for pet in pets[:PARENTS]]
+    assert photos == [f"/pets/{p}/photos/{n}" for p in parents for n in range(1, 6)]
 
 
 def test_populate_nothing_for_zero_records() -> None:
@@ -155,6 +179,19 @@ def test_populated_list_equals_the_items(specs: Path) -> None:
     assert [item.json() for item in items] == listed.json()
     assert created.json()["id"] == 9  # past the ids the populated records hold (7, 3, 8)
     for response in (listed, *items, created):
+        assert response_errors(effective, response) == []
+
+
+def test_populated_sub_collection_list_equals_its_items(specs: Path) -> None:
+    with live(specs, 2) as client:
+        listed = client.get("/pets/7/photos")
+        items = [client.get(f"/pets/7/photos/{photo['id']}") for photo in listed.json()]
+        other = client.get("/pets/3/photos")
+        effective = client.get("/__specmock/apis/pets/openapi.json").json()
+    assert len(listed.json()) == 2
+    assert [item.json() for item in items] == listed.json()
+    assert other.json() != listed.json()  # each parent has its own
+    for response in (listed, *items, other):
         assert response_errors(effective, response) == []
 
 

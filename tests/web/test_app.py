@@ -232,11 +232,11 @@ def test_app_apigateway_prefer_409_is_amazon_error(specs_client):
 
 def test_app_undocumented_prefer_code_is_400_listing_documented(specs_client):
     response = specs_client.put(
-        "/api/v1/models/7", headers={**BEARER, "Prefer": "code=418"}, json=MODEL
+        "/api/v1/models/7", headers={**BEARER, "Prefer": "code=202"}, json=MODEL
     )
     assert response.status_code == 400
     assert response.json()["detail"] == (
-        "Prefer code=418 is not documented for PUT /api/v1/models/{id}; documented: 200"
+        "Prefer code=202 is not documented for PUT /api/v1/models/{id}; documented: 200"
     )
 
 

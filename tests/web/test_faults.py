@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from specmock.config import Config, Delay, OperationFaults
+from specmock.settings import OperationSettings
 from specmock.web.testing import LiveServer
 from tests.helpers import response_errors
 
@@ -201,3 +202,47 @@ def test_random_faults_are_drawn_by_chance(specs: Path) -> None:
             except httpx.TransportError:
                 continue
             assert response.status_code in (200, 500, 503)
+
+
+@pytest.mark.parametrize("status", [500, 418, 429])
+def test_prefer_undocumented_error_status_is_injected(specs: Path, status: int) -> None:
+    with live(specs) as client:
+        response = client.get("/pets", headers={"Prefer": f"code={status}"})
+        journal = client.get("/__specmock/requests").json()
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == (
+        f"GET /pets documents no {status} answer; sent because Prefer asked (injected by specmock)"
+    )
+    assert response.headers["x-specmock-undocumented"] == (
+        f"{status} is not documented for GET /pets"
+    )
+    assert journal["requests"][0]["injected"] == f"code={status} (undocumented)"
+
+
+def test_prefer_undocumented_error_status_does_not_reach_the_store(specs: Path) -> None:
+    with live(specs) as client:
+        refused = client.post("/pets", json={"name": "Rex"}, headers={"Prefer": "code=500"})
+        listed = client.get("/pets").json()
+    assert refused.status_code == 500
+    assert all(pet["name"] != "Rex" for pet in listed)
+
+
+def test_prefer_undocumented_success_status_is_still_refused(specs: Path) -> None:
+    with live(specs) as client:
+        response = client.get("/pets", headers={"Prefer": "code=204"})
+        journal = client.get("/__specmock/requests").json()
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "Prefer code=204 is not documented for GET /pets; documented: 200"
+    )
+    assert "injected" not in journal["requests"][0]
+
+
+def test_config_forced_undocumented_error_status_is_in_the_effective_spec(specs: Path) -> None:
+    forced = {"pets": {"GET /pets": OperationSettings(status=418)}}
+    with live(specs, operation_settings=forced) as client:
+        response = client.get("/pets")
+        effective = client.get("/__specmock/apis/pets/openapi.json").json()
+    assert response.status_code == 418
+    assert response_errors(effective, response) == []

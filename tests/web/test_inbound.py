@@ -287,3 +287,25 @@ async def test_inbound_check_a_preferred_status_skips_the_406():
     outcome = await checked([AUTH, JSON, ("Accept", "text/html"), ("Prefer", "code=204")])
     assert isinstance(outcome, Inbound)
     assert (outcome.prefer, outcome.action.accept) == (Prefer(code=204), "text/html")
+
+
+@pytest.mark.parametrize(
+    ("config", "status"),
+    [
+        pytest.param(Config(tokens=frozenset({"t"})), None, id="server-token"),
+        pytest.param(
+            Config(tokens=frozenset({"t"}), api_tokens={"notes": frozenset({"n"})}),
+            401,
+            id="api-token-replaces-server-token",
+        ),
+        pytest.param(Config(api_tokens={"other": frozenset({"n"})}), None, id="another-api"),
+    ],
+)
+@pytest.mark.anyio
+async def test_inbound_check_credentials_of_the_api_win(config: Config, status: int | None):
+    router, served = serve([Api.from_dict("notes", SPEC)], prefix=False)
+    sent = request("PUT", "/notes/1", [AUTH, JSON], VALID)
+    routed = route(router, sent)
+    assert isinstance(routed, Routed)
+    outcome = await check(sent, routed.match, routed.operation, served["notes"], config)
+    assert (outcome.status if isinstance(outcome, Problem) else None) == status

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from specmock import settings
 from specmock.config import Config
 from specmock.web.app import create_app
 from specmock.web.testing import LiveServer
@@ -136,3 +137,68 @@ async def test_reload_that_fails_as_a_whole_keeps_serving_everything(specs):
     assert "failed, still serving the last good specs: GET /notes is served by both" in (
         out.getvalue()
     )
+
+
+def app_with_settings(specs: Path, text: str, out: io.StringIO):
+    """An app watching `specs` and the config file beside them, holding `text`."""
+    path = specs.parent / "specmock.yaml"
+    path.write_text(text)
+    found = settings.load(path)
+    app = create_app(Config(specs=specs, watch=True, **found.config_fields()))
+    app.state.reloader.out = out
+    return app, path
+
+
+def test_reload_an_edited_config_file_applies_its_operation_settings(specs):
+    out = io.StringIO()
+    app, path = app_with_settings(specs, "port: 4010\n", out)
+    with LiveServer(app=app) as server:
+        assert httpx.get(f"{server.url}/notes").status_code == 200
+        path.write_text('port: 4010\napis: {notes: {operations: {"GET /notes": {fault: "503"}}}}\n')
+        assert until(lambda: httpx.get(f"{server.url}/notes").status_code == 503), out.getvalue()
+    assert f"reloaded the per-API and per-operation settings of {path.resolve()}" in out.getvalue()
+
+
+@pytest.mark.anyio
+async def test_reload_config_file_api_settings_and_a_broken_edit_keeps_them(specs):
+    out = io.StringIO()
+    app, path = app_with_settings(specs, "apis: {notes: {}}\n", out)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        assert (await client.get("/notes")).status_code == 200
+        path.write_text('apis: {notes: {fault: "500"}}\n')
+        await app.state.reloader.reload([str(path.resolve())])
+        assert (await client.get("/notes")).status_code == 500
+        effective = (await client.get("/__specmock/apis/notes/openapi.json")).json()
+        assert "500" in effective["paths"]["/notes"]["get"]["responses"]
+        path.write_text("apis: {notes: {fault: boom}}\n")
+        await app.state.reloader.reload([str(path.resolve())])
+        assert (await client.get("/notes")).status_code == 500
+    assert (
+        "config not reloaded, still using the last good settings: "
+        f"{path.resolve()}: apis.notes.fault: expected one of reset, close, empty, malformed,"
+        ' timeout, 500, 503, got "boom"'
+    ) in out.getvalue()
+
+
+@pytest.mark.anyio
+async def test_reload_config_file_changed_options_need_a_restart(specs):
+    out = io.StringIO()
+    app, path = app_with_settings(specs, "port: 4010\nmax-body: 1MiB\n", out)
+    path.write_text("port: 4011\nmax-body: 1MiB\n")
+    await app.state.reloader.reload([str(path.resolve())])
+    assert app.state.specmock.config.max_body != 1024 * 1024  # options are not applied live
+    assert f"{path.resolve()}: port changed: restart specmock to apply" in out.getvalue()
+
+
+@pytest.mark.anyio
+async def test_reload_config_file_x_specmock_overrides_build_the_apis_again(specs):
+    out = io.StringIO()
+    app, path = app_with_settings(specs, "apis: {notes: {}}\n", out)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        assert (await client.get("/notes/999")).status_code == 404
+        override = '"GET /notes/{noteId}": {x-specmock: {role: other}}'
+        path.write_text(f"apis: {{notes: {{operations: {{{override}}}}}}}\n")
+        await app.state.reloader.reload([str(path.resolve())])
+        assert (await client.get("/notes/999")).status_code == 200

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from specmock.config import Config
+from specmock.settings import parse
 from specmock.spec.api import Api
+from specmock.web.app import create_app
 from specmock.web.request import SESSION_HEADER as SESSION
 from specmock.web.stubs import Stubs
 from tests.web.notes import NOTES
+
+NOTES_SPEC = Path(__file__).parents[1] / "specs" / "notes.yaml"
 
 SPEC: dict[str, Any] = {
     **NOTES,
@@ -195,3 +200,24 @@ async def test_stubs_a_new_session_past_the_cap_is_a_503_naming_the_limit(stubs,
     )
     mine = await client.get("/notes/1", headers={SESSION: "a"})
     assert mine.json()["title"] == "a"  # the session in use was kept
+
+
+@pytest.mark.anyio
+async def test_stubs_config_file_x_specmock_overrides_what_the_operation_does():
+    found = parse(
+        "specmock.yaml",
+        {
+            "apis": {
+                "notes": {"operations": {"GET /notes/{noteId}": {"x-specmock": {"role": "other"}}}}
+            }
+        },
+    )
+    app = create_app(Config(specs=NOTES_SPEC, operation_settings=found.operations))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        answered = await client.get("/notes/999")  # from the examples, not from the store
+    assert answered.status_code == 200
+    plain = create_app(Config(specs=NOTES_SPEC))
+    transport = httpx.ASGITransport(app=plain)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        assert (await client.get("/notes/999")).status_code == 404

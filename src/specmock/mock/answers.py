@@ -166,7 +166,7 @@ class Responder:
             return reply
         if not negotiation.is_xml(reply.media_type) and (not accept or "xml" not in accept.lower()):
             return reply  # a JSON reply stays JSON unless `Accept` names an XML type
-        key = _response_key(operation, reply.status)
+        key = response_key(operation, reply.status)
         content = (operation.responses.get(key) or {}).get("content") or {} if key else {}
         chosen = negotiation.acceptable(accept, content) if content else None
         if chosen is None or not negotiation.is_xml(chosen):
@@ -348,8 +348,9 @@ def _documents_xml(operation: Operation) -> bool:
     )
 
 
-def _response_key(operation: Operation, status: int) -> str | None:
-    """The documented response for a status sent: exact, its range, or `default`."""
+def response_key(operation: Operation, status: int) -> str | None:
+    """The documented response for a status sent: exact, its range, or `default` (None when
+    the operation documents nothing that covers it)."""
     for key in (str(status), f"{str(status)[0]}XX", "default"):
         if key in operation.responses:
             return key

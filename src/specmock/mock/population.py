@@ -5,8 +5,9 @@ For every top-level collection (`/pets` of `/pets/{petId}`) that seed data leave
 a create or replace request), where they fit the record schema, then made-up ones (the
 synthesizer, one seed per record, so every start makes the same ones). Ids come from the store's
 rules (`Session.new_id`) or from the example itself, and are noted as issued, so a later create
-never collides. Sub-collections under an item (`/pets/{id}/photos`) stay empty: their records
-would need a parent chosen for each, and a client creates them when it needs them.
+never collides. A sub-collection under an item (`/pets/{petId}/photos/{photoId}`) gets `count`
+made-up records under each of the first few records of its parent collection (`PARENTS`), so that
+a list and its items agree there too; deeper ones stay empty.
 
 The records are worked out once per server (`Population.records`, on the first session), and
 every fresh or reset session starts from them, as from seed data.
@@ -14,6 +15,7 @@ every fresh or reset session starts from them, as from seed data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -26,6 +28,9 @@ from specmock.spec.api import Operation
 from specmock.spec.refs import follow
 
 _EXAMPLE_ROLES = ("list", "read", "create", "replace")
+# Parents whose sub-collections are filled: enough to browse, bounded on a spec with many.
+PARENTS = 3
+_PARAMETER = re.compile(r"\{[^}/]+\}")
 
 
 def populate(
@@ -38,13 +43,39 @@ def populate(
     taken = {b.resource.item for p in seeded or {} if (b := bindings.for_item(p)) is not None}
     scratch = Session({})
     readable = {b.resource.item for op in actions.api.operations if (b := _reader(actions, op))}
-    for template, examples in _resources(actions).items():
+    filled: dict[str, list[str]] = {}  # a top-level item template (`/pets/{}`) -> its ids
+    resources = _resources(actions)
+    for template, examples in resources.items():
         binding = bindings.for_template(template)
         if template in taken or template not in readable or not _top_level(template):
             continue
         assert binding is not None
-        _Filler(actions, binding, scratch, count).fill(examples)
+        filler = _Filler(actions, binding, scratch, count)
+        filler.fill(examples)
+        filled[_PARAMETER.sub("{}", template)] = filler.identifiers
+    for template in resources:
+        binding = bindings.for_template(template)
+        if template in taken or template not in readable or binding is None:
+            continue
+        parent = _parent(binding.resource.collection)
+        if parent is None or parent[1] not in filled:
+            continue
+        for identifier in filled[parent[1]][:PARENTS]:
+            _Filler(actions, binding, scratch, count, {parent[0]: identifier}).fill([])
     return {path: entry.record for path, entry in scratch.records(actions.api.name).items()}
+
+
+def _parent(collection: str) -> tuple[str, str] | None:
+    """The parameter and the item template (`{}` for parameters) of the one record a collection
+    sits under (`petId` and `/pets/{}` for `/pets/{petId}/photos`), if it sits under exactly one
+    at the end of a top-level collection."""
+    head, slash, last = collection.rpartition("/")
+    if not slash or _PARAMETER.search(last) or not head.endswith("}"):
+        return None
+    names = _PARAMETER.findall(head)
+    if len(names) != 1:
+        return None
+    return names[0][1:-1], _PARAMETER.sub("{}", head)
 
 
 def _numeric(schema: Mapping[str, Any]) -> bool:
@@ -125,10 +156,19 @@ def _items(body: Any) -> Iterator[Any]:
 class _Filler:
     """One collection filled in a scratch session, as creates would fill it."""
 
-    def __init__(self, actions: Actions, binding: Binding, session: Session, count: int) -> None:
+    def __init__(
+        self,
+        actions: Actions,
+        binding: Binding,
+        session: Session,
+        count: int,
+        parent: Mapping[str, str] | None = None,
+    ) -> None:
         self.actions, self.binding, self.session, self.count = actions, binding, session, count
         self.api = actions.api.name
-        self.collection = binding.resource.collection_path({})
+        self.parent = dict(parent or {})
+        self.collection = binding.resource.collection_path(self.parent)
+        self.identifiers: list[str] = []  # of the records stored, in order
 
     def fill(self, examples: list[Any]) -> None:
         stored = 0
@@ -138,7 +178,8 @@ class _Filler:
         for number in range(self.count * 2):  # a schema few made-up records fit ends early
             if stored >= self.count:
                 return
-            seed = f"{self.api}:{self.binding.resource.item}:record:{number}"
+            under = "".join(f":{value}" for value in self.parent.values())
+            seed = f"{self.api}:{self.binding.resource.item}{under}:record:{number}"
             made = self.actions.synthesizer.generate(self.binding.write_schema, seed=seed)
             if isinstance(made, dict) and self._store(made, False):
                 stored += 1
@@ -155,12 +196,13 @@ class _Filler:
         identifier = self._own_id(record) if example or not numbered else None
         if identifier is None:
             identifier = str(self.session.new_id(self.api, self.collection, binding.id_schema))
-        key = binding.resource.item_path({binding.resource.id_param: identifier})
+        key = binding.resource.item_path({**self.parent, binding.resource.id_param: identifier})
         if self.session.get(self.api, key) is not None:
             return False
         self.session.issue(self.api, self.collection, identifier)
         address = Address(key, self.collection, identifier)
         self.session.write(self.api, address, record, binding.server)
+        self.identifiers.append(identifier)
         return True
 
     def _own_id(self, record: Mapping[str, Any]) -> str | None:

@@ -102,7 +102,7 @@ def check_credentials(
     """A 401 problem, with the challenges, when no security requirement of the operation is met."""
     requirements = served.requirements_of(operation)
     credentials = Credentials(request.headers, request.query_params, request.cookies)
-    denied = requirements.check(credentials, config.tokens)
+    denied = requirements.check(credentials, config.api_tokens.get(operation.api, config.tokens))
     if not denied:
         return None
     challenge = ", ".join(requirements.challenges)

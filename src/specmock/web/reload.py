@@ -8,6 +8,11 @@ keeps its last good version serving, and its error is reported on stderr and at
 and the paths it had are the same once descriptions, summaries and examples are set aside; new
 paths are fine) and its seed data is the same; otherwise that API starts again from its (new)
 seed data, and stderr says so.
+
+The config file the server started with (`Config.settings_file`) is watched too: its per-API and
+per-operation settings (delay, fault, status, example, tokens) apply from the next request; a
+broken edit keeps the last good settings, and a changed option (`port`, `host`...) is reported as
+needing a restart.
 """
 
 from __future__ import annotations
@@ -17,19 +22,20 @@ import json
 import sys
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from watchfiles import Change, DefaultFilter, awatch
 
+from specmock import settings
 from specmock.config import Config
 from specmock.errors import SpecError, SpecmockError
 from specmock.mock.seeds import load_seed
 from specmock.mock.served_api import ServedApi, serve
 from specmock.spec.api import Api, Catalog, served_folder
 from specmock.spec.routing import Router
-from specmock.web.stubs import Stubs
+from specmock.web.stubs import Stubs, with_overrides
 
 # Milliseconds watchfiles groups changes over (an editor's save is several events).
 _DEBOUNCE = 400
@@ -73,6 +79,16 @@ class Reloader:
         self.out = out if out is not None else sys.stderr
         self.reloads = 0
         self._stop = asyncio.Event()
+        self._settings_file = config.settings_file
+        self._options = self._read_options()
+
+    def _read_options(self) -> dict[str, Any] | None:
+        if self._settings_file is None:
+            return None
+        try:
+            return settings.load(self._settings_file).options
+        except SpecmockError:
+            return None
 
     @property
     def folders(self) -> list[Path]:
@@ -80,8 +96,14 @@ class Reloader:
 
     async def watch(self) -> None:
         ignored = [str(self.config.state_file)] if self.config.state_file else []
+        watched = [*self.folders]
+        outside = self._settings_file is not None and not any(
+            self._settings_file.is_relative_to(folder.resolve()) for folder in watched
+        )
+        if outside and self._settings_file is not None:
+            watched.append(self._settings_file)
         changes = awatch(
-            *self.folders,
+            *watched,
             watch_filter=_Filter(ignored),
             debounce=_DEBOUNCE,
             stop_event=self._stop,
@@ -94,6 +116,12 @@ class Reloader:
 
     async def reload(self, paths: list[str] | None = None) -> None:
         """Load again and swap; a load that fails as a whole keeps everything as it was."""
+        if paths and self._settings_file is not None and str(self._settings_file) in paths:
+            paths = [path for path in paths if path != str(self._settings_file)]
+            if self.reload_settings():  # new `x-specmock` overrides: the APIs are built again
+                paths.append(str(self._settings_file))
+            if not paths:
+                return
         shown = ", ".join(paths or []) or str(self.config.specs)
         try:
             loaded = await asyncio.to_thread(self._load)
@@ -107,6 +135,32 @@ class Reloader:
         for problem in (*loaded.catalog.errors, *loaded.errors):
             self._say(f"error: {problem}")
 
+    def reload_settings(self) -> bool:
+        """Read the config file again and apply its per-API and per-operation settings; a
+        broken file keeps the last good ones, and a changed option needs a restart. True when
+        an operation's `x-specmock` overrides changed, which only a reload of the specs applies."""
+        if self._settings_file is None:
+            return False
+        try:
+            found = settings.load(self._settings_file)
+        except SpecmockError as error:
+            self._say(f"config not reloaded, still using the last good settings: {error}")
+            return False
+        overridden = _overrides(self.stubs.config.operation_settings)
+        config = replace(self.stubs.config, **found.config_fields())
+        self.stubs.configure(config)
+        self.config = config
+        self._say(f"reloaded the per-API and per-operation settings of {found.source}")
+        before = self._options or {}
+        changed = sorted(
+            k for k in {*before, *found.options} if before.get(k) != found.options.get(k)
+        )
+        if changed:
+            names = ", ".join(name.replace("_", "-") for name in changed)
+            self._say(f"{found.source}: {names} changed: restart specmock to apply")
+        self._options = found.options
+        return _overrides(config.operation_settings) != overridden
+
     def _load(self) -> Loaded:
         fresh = Catalog.from_path(self.config.specs, self.config.allow_ref_dirs)
         apis = list(fresh.apis)
@@ -114,6 +168,7 @@ class Reloader:
         for old in self.catalog.apis:  # broken now, though its files are there: keep it
             if old.name not in loaded and fresh.errors and _files_exist(old):
                 apis.append(old)
+        with_overrides(apis, self.config.operation_settings)
         router, served = serve(apis, self.config.prefix, self.config.locale, self.config.seed)
         for fresh_api in served.values():  # injected statuses are documented while injection is on
             fresh_api.injected = self.stubs.faults.injected_statuses
@@ -182,6 +237,15 @@ class _Filter(DefaultFilter):
         if self._ignored and path.startswith(self._ignored):
             return False
         return bool(super().__call__(change, path))
+
+
+def _overrides(by_api: settings.OperationsByApi) -> dict[tuple[str, str], Any]:
+    return {
+        (name, label): found.overrides
+        for name, by_label in by_api.items()
+        for label, found in by_label.items()
+        if found.overrides
+    }
 
 
 def _files_exist(api: Api) -> bool:

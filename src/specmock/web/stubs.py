@@ -7,6 +7,7 @@ answer. Everything per API (validators, requirements, cached bodies) is built at
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -24,6 +25,7 @@ from specmock.mock.seeds import load_seed
 from specmock.mock.served_api import ServedApi, serve
 from specmock.mock.store import SessionRefused, Store
 from specmock.problems import Problem
+from specmock.settings import OperationsByApi
 from specmock.spec.api import Api, Operation
 from specmock.web.faults import delivered
 from specmock.web.inbound import Inbound, check, route
@@ -37,6 +39,7 @@ class Stubs:
     def __init__(self, apis: list[Api], config: Config, store: Store | None = None) -> None:
         self.config = config
         self.journal = Journal()
+        with_overrides(apis, config.operation_settings)
         self.router, self.served = serve(apis, config.prefix, config.locale, config.seed)
         self.faults = Faults(config)
         for served in self.served.values():
@@ -47,6 +50,16 @@ class Stubs:
             made = partial(self._populated, seed) if config.records > 0 else None
             store = Store(seed, session_ttl=config.session_ttl, populate=made)
         self.store = store
+
+    def configure(self, config: Config) -> None:
+        """Answer with `config` from the next request on (the config file's per-API and
+        per-operation settings, reloaded): its faults, and the statuses they may inject
+        documented in each effective spec."""
+        self.config, self.faults = config, Faults(config)
+        injected = self.faults.injected_statuses
+        for name, served in self.served.items():
+            if served.injected != injected:
+                self.served[name] = replace(served, injected=injected, _effective=None)
 
     def _seed(self) -> dict[str, dict[str, dict[str, Any]]]:
         seed: dict[str, dict[str, dict[str, Any]]] = {}
@@ -86,7 +99,7 @@ class Stubs:
             prefer = inbound.prefer if isinstance(inbound, Inbound) else None
             injection = self.faults.choose(operation, prefer)
             if injection.status is not None:
-                outcome = Problem(injection.status, f"{injection.label} (injected by specmock)")
+                outcome = injection.problem(operation)
             elif isinstance(inbound, Inbound) and injection.acts:
                 outcome = self.act(request, operation, served, inbound)
             else:
@@ -122,6 +135,20 @@ class Stubs:
         path: str = request.scope["path"]  # not `request.url.path`, which builds a whole URL
         session = session_of(request)
         self.journal.add(session, request.method, path, status, violations, injection.label)
+
+
+def with_overrides(apis: list[Api], settings: OperationsByApi) -> None:
+    """The config file's `x-specmock` of each operation written into its API's document, where
+    `mock.resources` reads the spec's own (the file's keys win): before the APIs are served."""
+    for api in apis:
+        by_label = settings.get(api.name, {})
+        for operation in api.operations if by_label else ():
+            found = by_label.get(operation.label)
+            if found is not None and found.overrides:
+                operation.spec["x-specmock"] = {
+                    **(operation.spec.get("x-specmock") or {}),
+                    **dict(found.overrides),
+                }
 
 
 def _unanswered(operation: Operation) -> Problem:
