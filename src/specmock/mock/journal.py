@@ -33,8 +33,9 @@ class Message:
     size: int = 0  # the whole body's length, which `body` may be cut from
 
     @classmethod
-    def of(cls, headers: RawHeaders, body: bytes) -> Message:
-        return cls(headers, body[:BODY_LIMIT], len(body))
+    def of(cls, headers: RawHeaders, body: bytes | memoryview) -> Message:
+        """The message, its body cut (a body within the limit is kept as it is, not copied)."""
+        return cls(headers, bytes(body[:BODY_LIMIT]), len(body))
 
     @property
     def truncated(self) -> bool:

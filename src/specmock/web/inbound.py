@@ -37,6 +37,7 @@ class Routed:
     match: Match
     operation: Operation
 
+
 BODY_KEY = "specmock.body"  # the scope's key of the request body read (an extension of ASGI's)
 
 

@@ -136,7 +136,13 @@ class Stubs:
         )
         session = session_of(request)
         self.journal.add(
-            session, request.method, path, response.status_code, violations, injection.label, exchange
+            session,
+            request.method,
+            path,
+            response.status_code,
+            violations,
+            injection.label,
+            exchange,
         )
 
 
