@@ -25,7 +25,6 @@ RESTRICTED = {
     "uvicorn": frozenset({"web", "contract", "top"}),
     "httpx": frozenset({"web", "contract", "top"}),
     "jinja2": frozenset({"web"}),
-    "swagger_ui_bundle": frozenset({"web"}),
     "schemathesis": frozenset({"contract"}),
     "hypothesis": frozenset({"contract"}),
     "openapi_core": frozenset({"validation"}),

@@ -8,9 +8,11 @@ module in `PAGES`.
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 
 from specmock.spec.api import Catalog
 from specmock.web.admin import ADMIN_ROOT, Server
@@ -22,6 +24,15 @@ PAGES = (home, apis, requests, stream)
 STATIC = f"{ADMIN_ROOT}/static"
 
 
+def swagger_ui_files() -> Path:
+    """Swagger UI's dist files, as the PyPI package `swagger-ui-py` ships them (Swagger UI 5, which
+    reads OpenAPI 3.1; `swagger-ui-bundle` ships 4, which refuses it). Found, not imported: its
+    modules are adapters for other web frameworks."""
+    spec = importlib.util.find_spec("swagger_ui")
+    assert spec is not None and spec.submodule_search_locations, "swagger-ui-py is not installed"
+    return Path(spec.submodule_search_locations[0]) / "static"
+
+
 class Dashboard:
     """The dashboard's routes for a server (the stubs or the proxy) and its catalog."""
 
@@ -31,7 +42,7 @@ class Dashboard:
     @property
     def routes(self) -> list[BaseRoute]:
         files = [
-            Mount(f"{STATIC}/swagger-ui", StaticFiles(directory=str(swagger_ui_path))),
+            Mount(f"{STATIC}/swagger-ui", StaticFiles(directory=swagger_ui_files())),
             Mount(STATIC, StaticFiles(directory=HERE / "static")),
         ]
         return [*files, *(route for page in PAGES for route in page.routes(self.site))]
