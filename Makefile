@@ -25,10 +25,10 @@ types: $(VENV)/.installed
 unit: $(VENV)/.installed browser
 	$(BIN)/pytest
 
-# The browser test drives Debian's Chromium; as root (CI) it is installed when missing, elsewhere
-# the test says how (and fails under CI=true rather than skip).
+# The browser tests drive Debian's Chromium (the dashboard's through Selenium and chromedriver); as
+# root (CI) they are installed when missing, elsewhere the tests say how (and fail under CI=true).
 browser:
-	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium && command -v chromedriver; } >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/compare.py

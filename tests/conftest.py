@@ -12,6 +12,13 @@ from specmock.web.testing import LiveServer
 SPECS = Path(__file__).resolve().parents[1] / "specs"
 
 
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    """asyncio only: the server runs on asyncio, and Selenium brings in trio, which anyio's
+    plugin would otherwise run every async test on too."""
+    return "asyncio"
+
+
 def serve(config: Config) -> LiveServer:
     return LiveServer(config)
 

@@ -256,6 +256,21 @@ def test_cli_shutdown_ends_in_bounded_time_past_a_stalled_body_and_saves(tmp_pat
     assert "before" in state.read_text()
 
 
+def test_cli_shutdown_ends_the_dashboards_open_event_streams(tmp_path):
+    process, url = _serve(tmp_path / "state.json", "--shutdown-timeout", "600")
+    try:
+        with httpx.stream("GET", f"{url}/__specmock/requests/stream", timeout=_BOUND) as stream:
+            lines = stream.iter_lines()
+            assert next(lines) == "retry: 1000"
+            process.send_signal(signal.SIGTERM)
+            # within the bound, not after the 600 s an open stream would hold the shutdown back
+            assert process.wait(_BOUND) in (0, -signal.SIGTERM)
+            assert "event: entry" not in list(lines)  # the stream ended
+    finally:
+        process.kill()
+        process.wait(_BOUND)
+
+
 def test_cli_a_state_file_that_cannot_be_written_stops_the_start(tmp_path, capsys):
     assert main(["serve", str(NOTES_SPEC), "--state-file", str(tmp_path)]) == 2
     assert capsys.readouterr().err.endswith(

@@ -21,7 +21,10 @@ def test_console_banner_lists_each_api_url_operations_warnings_and_the_admin_api
     assert "\033[" not in text  # plain when not a terminal
     lines = [line.split() for line in text.splitlines()]
     assert ["aisquared", "AI", "Squared", "API", "http://127.0.0.1:4010", "3", "0"] in lines
-    assert text.endswith("admin API: http://127.0.0.1:4010/__specmock/apis\n")
+    assert text.endswith(
+        "dashboard: http://127.0.0.1:4010/__specmock/\n"
+        "admin API: http://127.0.0.1:4010/__specmock/apis\n"
+    )
 
 
 def test_console_progress_gives_a_line_per_api_and_each_finding():

@@ -24,6 +24,7 @@ RESTRICTED = {
     "starlette": frozenset({"web", "contract", "top"}),
     "uvicorn": frozenset({"web", "contract", "top"}),
     "httpx": frozenset({"web", "contract", "top"}),
+    "jinja2": frozenset({"web"}),
     "schemathesis": frozenset({"contract"}),
     "hypothesis": frozenset({"contract"}),
     "openapi_core": frozenset({"validation"}),

@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from starlette.types import ASGIApp
@@ -314,6 +315,15 @@ def _run(app: ASGIApp, args: argparse.Namespace, **options: Any) -> None:
         **options,
     )
     server = uvicorn.Server(settings)
+    dashboard = getattr(getattr(app, "state", None), "dashboard", None)
+    if dashboard is not None:  # its open event streams end at once, not after the timeout
+        exit_server = server.handle_exit
+
+        def handle_exit(number: int, frame: FrameType | None) -> None:
+            dashboard.close()
+            exit_server(number, frame)
+
+        server.handle_exit = handle_exit  # type: ignore[method-assign,assignment]
     signal.signal(signal.SIGHUP, lambda number, frame: server.handle_exit(signal.SIGTERM, frame))
     server.run()
 

@@ -77,7 +77,7 @@ def report(catalog: Catalog, out: TextIO, with_gaps: bool = False) -> None:
 
 def banner(served: Mapping[str, ServedApi], host: str, port: int, out: TextIO) -> None:
     """The start banner: each API served with its URL, operation count and warnings, and where
-    the admin API is; coloured on a terminal, plain text otherwise."""
+    the dashboard and the admin API are; coloured on a terminal, plain text otherwise."""
     base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
     console = Console(file=out, highlight=False, soft_wrap=True)
     table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
@@ -94,6 +94,7 @@ def banner(served: Mapping[str, ServedApi], host: str, port: int, out: TextIO) -
             f"[yellow]{warnings}[/]" if warnings else "0",
         )
     console.print(table)
+    console.print(f"dashboard: [cyan]{escape(base)}/__specmock/[/]")
     console.print(f"admin API: [cyan]{escape(base)}/__specmock/apis[/]")
 
 

@@ -265,18 +265,66 @@ async def test_admin_requests_lists_the_session_journal_newest_first_and_clears_
     assert body["session"] == ""
     assert [{k: v for k, v in entry.items() if k != "at"} for entry in body["requests"]] == [
         {
+            "id": 2,
             "session": "",
             "method": "GET",
             "path": "/notes/x",
             "status": 404,
+            "api": "notes",
             "violations": [{"in": "path", "name": "id", "message": "'x' is not a valid integer"}],
         },
-        {"session": "", "method": "GET", "path": "/notes/1", "status": 200, "violations": []},
+        {
+            "id": 1,
+            "session": "",
+            "method": "GET",
+            "path": "/notes/1",
+            "status": 200,
+            "api": "notes",
+            "violations": [],
+        },
     ]
     cleared = await client.delete("/__specmock/requests")
     assert (cleared.status_code, cleared.content) == (204, b"")
     after = await client.get("/__specmock/requests")
     assert after.json() == {"session": "", "requests": []}
+
+
+@pytest.mark.anyio
+async def test_admin_request_entry_gives_the_request_and_the_answer(client):
+    await client.post("/notes?dry=1", json={"title": "Three"}, headers={SESSION: "b"})
+    entry_id = (await client.get("/__specmock/requests", headers={SESSION: "b"})).json()[
+        "requests"
+    ][0]["id"]
+    response = await client.get(f"/__specmock/requests/{entry_id}")
+    entry = response.json()
+    assert (entry["operation"], entry["query"], entry["session"]) == (
+        "POST /notes",
+        "dry=1",
+        "b",
+    )
+    assert json.loads(entry["request"]["body"]) == {"title": "Three"}
+    assert ["content-type", "application/json"] in entry["request"]["headers"]
+    assert entry["answer"]["truncated"] is False
+    assert entry["answer"]["size"] == len(entry["answer"]["body"].encode())
+
+
+@pytest.mark.anyio
+async def test_admin_request_entry_cuts_a_long_body_and_says_so(client):
+    long = "x" * 70_000
+    await client.post("/notes", json={"title": long})
+    entry_id = (await client.get("/__specmock/requests")).json()["requests"][0]["id"]
+    entry = (await client.get(f"/__specmock/requests/{entry_id}")).json()
+    assert (entry["request"]["truncated"], len(entry["request"]["body"])) == (True, 65536)
+    assert entry["request"]["size"] == len(json.dumps({"title": long}, separators=(",", ":")))
+
+
+@pytest.mark.anyio
+async def test_admin_request_entry_of_an_unknown_id_is_a_404(client):
+    response = await client.get("/__specmock/requests/99")
+    assert (response.status_code, response.json()["detail"]) == (
+        404,
+        "no request 99 in the journal (it keeps the latest 500)",
+    )
 
 
 @pytest.mark.anyio

@@ -221,7 +221,10 @@ def violations_of(response: httpx.Response) -> list[dict[str, str]]:
 
 def journal(client: httpx.Client) -> list[dict[str, Any]]:
     entries = client.get("/__specmock/requests").json()["requests"]
-    return [{key: value for key, value in entry.items() if key != "at"} for entry in entries]
+    return [
+        {key: value for key, value in entry.items() if key not in ("at", "id", "api")}
+        for entry in entries
+    ]
 
 
 def entry(method: str, path: str, status: int, *violations: dict[str, str]) -> dict[str, Any]:

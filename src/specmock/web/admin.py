@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from specmock.errors import SpecError
-from specmock.mock.journal import Journal
+from specmock.mock.journal import JOURNAL_SIZE, Journal
 from specmock.mock.served_api import ServedApi
 from specmock.mock.store import Session, SessionRefused
 from specmock.problems import Problem
@@ -55,6 +55,7 @@ class Inspection:
             Route(apis, self.list_apis, methods=["GET"]),
             Route(f"{apis}/{{name}}/openapi.json", self.openapi, methods=["GET"]),
             Route(f"{ADMIN_ROOT}/requests", self.requests, methods=["GET", "DELETE"]),
+            Route(f"{ADMIN_ROOT}/requests/{{id:int}}", self.request_entry, methods=["GET"]),
         ]
 
     async def list_apis(self, request: Request) -> Response:
@@ -97,6 +98,15 @@ class Inspection:
             return Response(status_code=204)
         entries = [entry.as_dict() for entry in self.server.journal.entries(session)]
         return JSONResponse({"session": session, "requests": entries})
+
+    async def request_entry(self, request: Request) -> Response:
+        """One journal entry in full (its request and answer), whatever its session."""
+        entry_id: int = request.path_params["id"]
+        entry = self.server.journal.get(entry_id)
+        if entry is None:
+            detail = f"no request {entry_id} in the journal (it keeps the latest {JOURNAL_SIZE})"
+            return problem_response(Problem(404, detail))
+        return JSONResponse(entry.as_full_dict())
 
 
 class Admin(Inspection):

@@ -25,6 +25,7 @@ from specmock.mock.state_file import RecordCheck, Saver, StateFile
 from specmock.spec.api import Catalog
 from specmock.web.admin import Admin
 from specmock.web.cors import CORSMiddleware
+from specmock.web.dashboard import Dashboard
 from specmock.web.faults import with_connection
 from specmock.web.guard import AdminGuard, is_admin
 from specmock.web.reload import Reloader
@@ -156,12 +157,13 @@ def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
         logger.error("%s", error)
     stubs = Stubs(list(catalog.apis), config)
     admin = Admin(catalog, stubs)
-    reloader = Reloader(config, catalog, stubs, [admin]) if config.watch else None
+    dashboard = Dashboard(catalog, stubs)
+    reloader = Reloader(config, catalog, stubs, [admin, dashboard.site]) if config.watch else None
     timed = BodyTimeout(stubs, config.body_timeout)
     direct = CORSMiddleware(timed, methods_for=stubs.methods_for) if config.cors else timed
     app = Application(
         with_connection(guarded(direct)),
-        routes=admin.routes,
+        routes=[*admin.routes, *dashboard.routes],
         middleware=[
             Middleware(BodyTimeout, seconds=config.body_timeout),
             Middleware(AdminGuard, config=config),
@@ -177,6 +179,7 @@ def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
     app.state.specmock = stubs
     app.state.catalog = catalog
     app.state.reloader = reloader
+    app.state.dashboard = dashboard
     if reloader is not None:
         reloader.holders.append(app.state)
     return app

@@ -10,7 +10,8 @@ cannot read the answer. So the refusal comes first, before any effect, in this o
    another page drives the request, refused 403. The admin API never answers CORS, so a
    preflight is refused the same way and no `Access-Control-Allow-*` header is ever sent.
 3. `Authorization: Bearer <admin token>`, when `Config.admin_token` is set: 401 otherwise,
-   compared in constant time.
+   compared in constant time. A browser on the dashboard sends it as the `specmock-admin-token`
+   cookie instead (`SameSite=Strict`, `HttpOnly`), set by opening `/__specmock/?token=<token>`.
 4. The body, read within `Config.max_body` (413 past it, nothing more is read), then handed on.
 
 The stubs are left alone: their CORS is open on purpose, so that a frontend on another port can
@@ -30,6 +31,7 @@ from specmock.config import Config, is_loopback
 from specmock.problems import Problem
 from specmock.violations import Violation
 from specmock.web.admin import ADMIN_ROOT
+from specmock.web.dashboard.home import TOKEN_COOKIE
 from specmock.web.inbound import read_body
 from specmock.web.responses import problem_response
 
@@ -70,7 +72,22 @@ class AdminGuard:
             return wrong
         if (cross := cross_origin(scope, headers)) is not None:
             return cross
+        if self.browser_token(scope, headers):
+            return None
         return self.unauthorized(headers.get("authorization"))
+
+    def browser_token(self, scope: Scope, headers: Headers) -> bool:
+        """Whether a browser shows the admin token: in the dashboard's cookie, or in `?token=`
+        on the dashboard's home page (which then sets that cookie)."""
+        expected = self.config.admin_token
+        if not expected:
+            return False
+        sent = Request(scope).cookies.get(TOKEN_COOKIE)
+        if sent is None and scope["path"] == ADMIN_ROOT + "/" and scope["method"] == "GET":
+            sent = Request(scope).query_params.get("token")
+        return sent is not None and hmac.compare_digest(
+            sent.encode("utf-8", "surrogateescape"), expected.encode()
+        )
 
     def unauthorized(self, authorization: str | None) -> Problem | None:
         """The 401 of a request without the admin token, when one is set. The value sent is

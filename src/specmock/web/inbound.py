@@ -38,6 +38,9 @@ class Routed:
     operation: Operation
 
 
+BODY_KEY = "specmock.body"  # the scope's key of the request body read (an extension of ASGI's)
+
+
 @dataclass(frozen=True, slots=True)
 class Inbound:
     """A request that passed every check: what the store reads of it (`action`, with the body
@@ -110,7 +113,8 @@ def check_credentials(
 
 
 async def read_body(request: Request, limit: int) -> bytes | Problem:
-    """The whole body, or a 413 problem as soon as it is known to be over `limit` bytes."""
+    """The whole body, or a 413 problem as soon as it is known to be over `limit` bytes. The body
+    read is kept in the scope under `BODY_KEY`, for the journal."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         return _too_large(int(declared), limit)
@@ -124,7 +128,8 @@ async def read_body(request: Request, limit: int) -> bytes | Problem:
             chunks.append(chunk)
     except ClientDisconnect:
         return b""
-    return b"".join(chunks)
+    body = request.scope[BODY_KEY] = b"".join(chunks)
+    return body
 
 
 def _too_large(size: int, limit: int) -> Problem:

@@ -19,7 +19,7 @@ from specmock.config import Config
 from specmock.errors import SpecError
 from specmock.mock.answers import NotHandled, Reply
 from specmock.mock.faults import NO_INJECTION, Faults, Injection
-from specmock.mock.journal import Journal
+from specmock.mock.journal import Exchange, Journal, Message
 from specmock.mock.population import populate
 from specmock.mock.seeds import load_seed
 from specmock.mock.served_api import ServedApi, serve
@@ -28,7 +28,7 @@ from specmock.problems import Problem
 from specmock.settings import OperationsByApi
 from specmock.spec.api import Api, Operation
 from specmock.web.faults import delivered
-from specmock.web.inbound import Inbound, check, route
+from specmock.web.inbound import BODY_KEY, Inbound, check, route
 from specmock.web.request import WireRequest, session_of
 from specmock.web.responses import problem_response, to_response
 
@@ -89,6 +89,7 @@ class Stubs:
         router, served_apis = self.router, self.served  # one version across a hot reload
         routed = route(router, request)
         injection = NO_INJECTION
+        operation: Operation | None = None
         if isinstance(routed, Problem):
             response = problem_response(routed)
             outcome: Reply | Problem = routed
@@ -105,7 +106,7 @@ class Stubs:
             else:
                 outcome = inbound if isinstance(inbound, Problem) else _unanswered(operation)
             response = answer(outcome, request.method, served, operation)
-        self._note(request, outcome, response.status_code, injection)
+        self._note(request, outcome, response, injection, operation)
         if injection is NO_INJECTION:
             return response
         return await delivered(injection, response, request.scope, self.config.fault_timeout)
@@ -127,14 +128,35 @@ class Stubs:
         return acted
 
     def _note(
-        self, request: Request, outcome: Reply | Problem, status: int, injection: Injection
+        self,
+        request: Request,
+        outcome: Reply | Problem,
+        response: Response,
+        injection: Injection,
+        operation: Operation | None,
     ) -> None:
-        """The journal's entry: the request, its status, the problem's violations and what was
-        injected."""
+        """The journal's entry: the request, its status, the problem's violations, what was
+        injected, and both messages as the bytes already at hand."""
         violations = outcome.errors if isinstance(outcome, Problem) else ()
-        path: str = request.scope["path"]  # not `request.url.path`, which builds a whole URL
+        scope = request.scope
+        path: str = scope["path"]  # not `request.url.path`, which builds a whole URL
+        exchange = Exchange(
+            operation.api if operation else None,
+            operation.label if operation else None,
+            scope["query_string"].decode("latin-1"),
+            Message.of(scope["headers"], scope.get(BODY_KEY, b"")),
+            Message.of(response.raw_headers, response.body),
+        )
         session = session_of(request)
-        self.journal.add(session, request.method, path, status, violations, injection.label)
+        self.journal.add(
+            session,
+            request.method,
+            path,
+            response.status_code,
+            violations,
+            injection.label,
+            exchange,
+        )
 
 
 def with_overrides(apis: list[Api], settings: OperationsByApi) -> None:

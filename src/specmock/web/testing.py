@@ -66,6 +66,9 @@ class LiveServer:
         return self
 
     def stop(self) -> None:
+        dashboard = getattr(self.app.state, "dashboard", None)
+        if dashboard is not None:  # open event streams would hold the shutdown back
+            dashboard.close()
         self._server.should_exit = True
         self._thread.join(timeout=_START_TIMEOUT)
         self._socket.close()

@@ -1,0 +1,194 @@
+"""The dashboard in a real browser (Debian's Chromium, headless, driven by Selenium): every API of
+specs/ listed, a request appearing live with its violations marked, its detail, an operation tried
+from the reference page, a narrow window, and the dashboard refused to a page of another origin.
+
+The passing tests save screenshots of the main pages to docs/dashboard-*.png (shown in the README).
+Without Chromium and its driver the tests are skipped, except under CI=true, where that is a
+failure: `make test` installs them as root.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from specmock.config import Config
+from specmock.web.testing import LiveServer
+from tests.conftest import SPECS
+
+CHROMIUM = Path("/usr/bin/chromium")
+DRIVER = Path("/usr/bin/chromedriver")
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+INSTALL = "apt-get install -y chromium chromium-driver"
+WAIT = 5.0  # the longest a page may take to show what a test waits for
+MODEL = "/api/v1/models/7"
+AUTH = {"Authorization": "Bearer T"}
+RESPONSES = ".live-responses-table"  # Swagger UI's table of the answer it got
+FOREIGN_PAGE = """<html><body><pre id="out">running</pre><script>
+const fake = "{url}";
+const out = [];
+fetch(fake + "/__specmock/")
+  .then(r => out.push("page: " + r.status), () => out.push("page: blocked"))
+  .then(() => new Promise(done => {{
+    const source = new EventSource(fake + "/__specmock/requests/stream");
+    source.onopen = () => {{ out.push("stream: open"); source.close(); done(); }};
+    source.onerror = () => {{ out.push("stream: refused"); source.close(); done(); }};
+  }}))
+  .then(() => {{ document.getElementById("out").textContent = out.join("\\n"); }});
+</script></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
+    if not (CHROMIUM.exists() and DRIVER.exists()):
+        message = f"Chromium and its driver are not installed ({INSTALL})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}: `make test` installs them as root")
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must never download a driver
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
+        options.add_argument(argument)
+    browser = webdriver.Chrome(options=options, service=Service(executable_path=str(DRIVER)))
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[LiveServer]:
+    with LiveServer(Config(specs=SPECS)) as server:
+        yield server
+
+
+@pytest.fixture
+def client(fake: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=fake.url, timeout=10) as client:
+        yield client
+
+
+def _wait(driver: Any, condition: Any) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, WAIT).until(condition)
+
+
+def _screenshot(driver: Any, name: str) -> None:
+    DOCS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(DOCS / f"dashboard-{name}.png"))
+
+
+def test_browser_dashboard_home_shows_every_api(driver, fake):
+    from selenium.webdriver.common.by import By
+
+    driver.set_window_size(1280, 900)
+    driver.get(f"{fake.url}/__specmock/")
+    names = [
+        item.get_attribute("data-api") for item in driver.find_elements(By.CSS_SELECTOR, ".api")
+    ]
+    assert names == ["aisquared", "apigateway", "polytomic"]
+    assert driver.find_element(By.LINK_TEXT, "Polytomic API").get_attribute("href") == (
+        f"{fake.url}/__specmock/ui/apis/polytomic"
+    )
+    _screenshot(driver, "home")
+
+
+def test_browser_a_request_appears_live_with_its_violations_and_opens(driver, fake, client):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver.set_window_size(1280, 900)
+    driver.get(f"{fake.url}/__specmock/ui/requests")
+    _wait(driver, lambda d: d.find_element(By.ID, "live-state").text == "live")
+    client.put(MODEL, json={"model": {"name": 5}}, headers=AUTH)
+    row = _wait(
+        driver,
+        lambda d: next(iter(d.find_elements(By.CSS_SELECTOR, "tr.entry.violated.fresh")), False),
+    )
+    assert row.get_attribute("data-api") == "aisquared"
+    assert "PUT" in row.text and MODEL in row.text and "400" in row.text
+    assert "⚠ 3 violations" in row.text
+    assert "body /model/name: 5 is not of type 'string'" in row.text
+    _screenshot(driver, "requests")
+    link = row.find_element(By.CSS_SELECTOR, "td.path a")
+    link.send_keys(Keys.ENTER)  # reachable by keyboard: the path is a link
+    _wait(driver, lambda d: "/__specmock/ui/requests/" in d.current_url)
+    page = driver.find_element(By.TAG_NAME, "main").text
+    assert "Violations (3)" in page
+    assert '"name": 5' in page
+    assert "The documented response 400:" in page
+    _screenshot(driver, "request")
+
+
+def test_browser_an_operation_tried_from_the_reference_answers(driver, fake, client):
+    from selenium.webdriver.common.by import By
+
+    driver.set_window_size(1280, 1400)
+    driver.get(f"{fake.url}/__specmock/ui/apis/polytomic")
+    summary = _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".opblock-summary"))
+    _screenshot(driver, "reference")
+    summary.click()
+    _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".try-out__btn")).click()
+    _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".btn.execute")).click()
+    status = _wait(
+        driver,
+        lambda d: next(
+            iter(
+                d.find_elements(By.CSS_SELECTOR, ".live-responses-table tbody .response-col_status")
+            ),
+            False,
+        ),
+    )
+    assert status.text.strip().isdigit()
+    journal = client.get("/__specmock/requests").json()["requests"]
+    tried = [entry for entry in journal if entry["path"].startswith("/api/models/")]
+    assert tried and tried[0]["status"] == int(status.text.strip())
+
+
+def test_browser_a_narrow_window_does_not_scroll_sideways(driver, fake, client):
+    client.put(MODEL, json={"model": {"name": 5}}, headers=AUTH)
+    driver.set_window_size(420, 900)
+    for page in ("/__specmock/", "/__specmock/ui/requests"):
+        driver.get(f"{fake.url}{page}")
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        inner = driver.execute_script("return window.innerWidth")
+        assert width <= inner, page
+    driver.set_window_size(1280, 900)
+
+
+@pytest.fixture
+def page_origin(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A plain static server on another loopback port: the foreign web page's origin."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
+def test_browser_a_foreign_page_cannot_load_the_dashboard_or_its_stream(driver, fake, page_origin):
+    from selenium.webdriver.common.by import By
+
+    folder, origin = page_origin
+    (folder / "page.html").write_text(FOREIGN_PAGE.format(url=fake.url))
+    driver.get(f"{origin}/page.html")
+    shown = _wait(driver, lambda d: (t := d.find_element(By.ID, "out").text) != "running" and t)
+    assert shown.splitlines() == ["page: blocked", "stream: refused"]
