@@ -53,9 +53,14 @@ def check_url(url: str) -> str:
             f"{url!r} is not a store: 'memory', or a Redis URL such as redis://127.0.0.1:6379/0"
         )
     try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks it
         redis.connection.parse_url(url)  # type: ignore[no-untyped-call]
     except ValueError as error:
         raise ValueError(f"{url!r} is not a Redis URL: {error}") from None
+    database = parts.path.strip("/")
+    if parts.scheme != "unix" and database and not database.isdigit():
+        raise ValueError(f"{url!r} is not a Redis URL: the database {database!r} is no number")
     return url
 
 

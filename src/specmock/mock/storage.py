@@ -127,6 +127,9 @@ class RecordStore(Protocol):
     def end(self, name: str) -> bool:
         """Forget a session (its next use starts from the seed data); False if unknown."""
 
+    def snapshot(self) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
+        """Records by session, API and item path (the sessions a reload resets)."""
+
 
 class StoreConflict(SpecmockError):
     """A write whose record changed since the action read it (another process wrote first):
