@@ -3,6 +3,7 @@ state shared by processes, checked writes, sessions that expire, and faults that
 
 import threading
 import uuid
+from typing import Any
 
 import pytest
 import redis
@@ -102,7 +103,7 @@ def test_redis_store_named_sessions_expire_when_idle_and_the_default_one_never(r
     store = RedisStore(redis_server.url, SEED, prefix=prefix, session_ttl=60)
     store.session("s").put("pets", "/pets/2", {"name": "Tom"})
     store.session("").put("pets", "/pets/2", {"name": "Tom"})
-    client = redis.Redis.from_url(redis_server.url)
+    client: Any = redis.Redis.from_url(redis_server.url)  # typed for the async client too
     named = client.keys(f"{prefix}:s:*")
     default = client.keys(f"{prefix}::*")
     assert named and default
