@@ -9,7 +9,7 @@ PORT ?= 4010
 # `make run` keeps what clients store across restarts (`make run STATE=` starts from the seeds).
 STATE ?= .specmock-state.json
 
-.PHONY: run test lint types unit browser check bench bench-hostile corpus clean
+.PHONY: run test lint types unit system check bench bench-hostile corpus clean
 
 run: $(VENV)/.installed
 	$(BIN)/specmock serve $(SPECS) --host $(HOST) --port $(PORT) $(if $(STATE),--state-file $(STATE))
@@ -22,13 +22,14 @@ lint: $(VENV)/.installed
 types: $(VENV)/.installed
 	$(BIN)/mypy
 
-unit: $(VENV)/.installed browser
+unit: $(VENV)/.installed system
 	$(BIN)/pytest
 
-# The browser test drives Debian's Chromium; as root (CI) it is installed when missing, elsewhere
-# the test says how (and fails under CI=true rather than skip).
-browser:
-	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+# The browser test drives Debian's Chromium and the Redis store's tests a real redis-server; as
+# root (CI) they are installed when missing, elsewhere the tests say how (and fail under CI=true
+# rather than skip).
+system:
+	@{ command -v chromium && command -v redis-server; } >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server >/dev/null; }
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/compare.py

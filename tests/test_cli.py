@@ -472,3 +472,13 @@ def test_cli_config_file_delays_and_faults_reach_the_fault_injector(tmp_path, mo
     operations = apps[0].state.specmock.config.operations
     assert operations["GET /notes/{noteId}"] == OperationFaults(Delay(0.2, 0.3), None)
     assert operations["DELETE /notes/{noteId}"] == OperationFaults(None, "503")
+
+
+def test_cli_serve_refuses_a_store_that_is_no_redis_url(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", str(SPECS), "--store", "mysql://db/1"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "argument --store: 'mysql://db/1' is not a store: 'memory', or a Redis URL such as"
+        " redis://127.0.0.1:6379/0\n"
+    )
