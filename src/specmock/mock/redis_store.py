@@ -42,6 +42,7 @@ from specmock.mock.store import _is_numeric_schema, new_id
 DEFAULT_PREFIX = "specmock"
 DEFAULT_TIMEOUT = 1.0  # seconds a call may wait on Redis before the request gets its 503
 _OWN_IDS = "#id"  # as in `store`: a collection's counter for the `id` fields its paths do not name
+_DECODED = 10_000  # records kept decoded per process
 _UNSAVED = frozenset({"deleted singletons"})  # generated values kept in one process only
 
 
@@ -112,6 +113,21 @@ class RedisStore:
         )
         self.scripts = _Scripts(self.client)
         self._checked: dict[str, float] = {}  # session -> when this process last renewed it
+        # Records as last decoded here, by key and item path, with the text they came from: a
+        # read of the same text reuses the record and the answers kept with it (made once per
+        # revision, as in memory) instead of decoding and conforming it again.
+        self._decoded: dict[tuple[str, str], tuple[str, StoredRecord]] = {}
+
+    def decoded(self, base: str, path: str, value: str) -> StoredRecord:
+        """The record stored as `value`, decoded once per text."""
+        kept = self._decoded.get((base, path))
+        if kept is not None and kept[0] == value:
+            return kept[1]
+        if len(self._decoded) >= _DECODED:
+            self._decoded.clear()  # simpler than an LRU, and safe from several threads
+        stored = _decode(value)
+        self._decoded[(base, path)] = (value, stored)
+        return stored
 
     def fault(self, error: redis.RedisError) -> StoreFault:
         if isinstance(error, redis.TimeoutError):
@@ -208,10 +224,11 @@ class RedisSession:
 
     def get(self, api: str, path: str) -> StoredRecord | None:
         try:
-            value = self._client.hget(self._base(api) + ":rec", path)
+            value = _sync(self._client.hget(self._base(api) + ":rec", path))
         except redis.RedisError as error:
             raise self._fault(error) from error
-        stored = _decode(value) if isinstance(value, str) else None
+        base = self._base(api)
+        stored = self._store.decoded(base, path, value) if isinstance(value, str) else None
         self._read[(api, path)] = stored.revision if stored is not None else 0
         if stored is not None:
             self._kept[(api, path)] = stored
@@ -286,9 +303,9 @@ class RedisSession:
             )
         except redis.RedisError as error:
             raise self._fault(error) from error
-        return iter(
-            [(p, _decode(v)) for p, v in zip(paths, values, strict=True) if isinstance(v, str)]
-        )
+        decoded = self._store.decoded
+        found = zip(paths, values, strict=True)
+        return iter([(p, decoded(base, p, v)) for p, v in found if isinstance(v, str)])
 
     def records(self, api: str) -> dict[str, StoredRecord]:
         try:
