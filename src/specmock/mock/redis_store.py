@@ -123,11 +123,14 @@ class RedisStore:
         kept = self._decoded.get((base, path))
         if kept is not None and kept[0] == value:
             return kept[1]
+        stored = _decode(value)
+        self.remember(base, path, value, stored)
+        return stored
+
+    def remember(self, base: str, path: str, value: str, stored: StoredRecord) -> None:
         if len(self._decoded) >= _DECODED:
             self._decoded.clear()  # simpler than an LRU, and safe from several threads
-        stored = _decode(value)
         self._decoded[(base, path)] = (value, stored)
-        return stored
 
     def fault(self, error: redis.RedisError) -> StoreFault:
         if isinstance(error, redis.TimeoutError):
@@ -267,8 +270,8 @@ class RedisSession:
         generated: dict[str, Any] | None,
         expected: str,
     ) -> StoredRecord:
-        args: list[str | int] = [self._base(api), self._ttl, path, expected]
-        args.append(_encode(record, generated))
+        text = _encode(record, generated)
+        args: list[str | int] = [self._base(api), self._ttl, path, expected, text]
         try:
             revision = int(self._scripts.write(args=[*args, _own(record)]))
         except redis.RedisError as error:
@@ -278,6 +281,8 @@ class RedisSession:
         self._read[(api, path)] = revision
         stored = StoredRecord(record, generated, revision)
         self._kept[(api, path)] = stored
+        # kept as read back, with what this process keeps only (the deleted singletons)
+        self._store.remember(self._base(api), path, f"{revision}|{text}", stored)
         return stored
 
     def delete(self, api: str, path: str) -> bool:
