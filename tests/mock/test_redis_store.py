@@ -1,6 +1,7 @@
 """What the Redis store adds to every backend's promises (`test_store` runs those on both): one
 state shared by processes, checked writes, sessions that expire, and faults that name the store."""
 
+import socket
 import threading
 import uuid
 from typing import Any
@@ -158,3 +159,16 @@ def test_redis_store_check_url_refuses_what_is_no_redis_url(url, message):
 
 def test_redis_store_shown_leaves_the_password_out():
     assert shown("redis://user:pw@h:1/2?socket_timeout=3") == "redis://h:1/2"
+
+
+def test_redis_store_a_redis_that_does_not_answer_is_a_timeout_fault_not_a_hang():
+    with socket.socket() as silent:  # accepts connections (the backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        store = RedisStore(f"redis://127.0.0.1:{port}/0?socket_timeout=0.2", SEED)
+        with pytest.raises(StoreFault) as fault:
+            store.session()
+    assert str(fault.value).startswith(
+        f"the store redis://127.0.0.1:{port}/0 failed: no answer within the timeout"
+    )
