@@ -9,7 +9,7 @@ PORT ?= 4010
 # `make run` keeps what clients store across restarts (`make run STATE=` starts from the seeds).
 STATE ?= .specmock-state.json
 
-.PHONY: run test lint types unit browser check bench bench-hostile corpus clean
+.PHONY: run test lint types unit system check bench bench-hostile corpus clean
 
 run: $(VENV)/.installed
 	$(BIN)/specmock serve $(SPECS) --host $(HOST) --port $(PORT) $(if $(STATE),--state-file $(STATE))
@@ -22,13 +22,14 @@ lint: $(VENV)/.installed
 types: $(VENV)/.installed
 	$(BIN)/mypy
 
-unit: $(VENV)/.installed browser
+unit: $(VENV)/.installed system
 	$(BIN)/pytest
 
-# The browser tests drive Debian's Chromium (the dashboard's through Selenium and chromedriver); as
-# root (CI) they are installed when missing, elsewhere the tests say how (and fail under CI=true).
-browser:
-	@{ command -v chromium && command -v chromedriver; } >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+# The browser tests drive Debian's Chromium (the dashboard's through Selenium and chromedriver) and
+# the Redis store's tests a real redis-server; as root (CI) they are installed when missing,
+# elsewhere the tests say how (and fail under CI=true rather than skip).
+system:
+	@{ command -v chromium && command -v chromedriver && command -v redis-server; } >/dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver redis-server >/dev/null; }
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/compare.py

@@ -8,6 +8,9 @@ import pytest
 
 from specmock.config import Config
 from specmock.web.testing import LiveServer
+from tests.redis_server import own_redis, redis_server
+
+__all__ = ["own_redis", "redis_server", "serve"]  # the Redis fixtures, for every test module
 
 SPECS = Path(__file__).resolve().parents[1] / "specs"
 

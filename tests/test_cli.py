@@ -498,3 +498,30 @@ def test_cli_config_file_api_settings_reach_the_config(tmp_path, monkeypatch):
     config = apps[0].state.specmock.config
     assert config.api_faults == {"notes": OperationFaults(Delay(0.1, 0.1), "empty")}
     assert config.api_tokens == {"notes": frozenset({"bearer=N"})}
+
+
+def test_cli_serve_refuses_a_store_that_is_no_redis_url(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", str(SPECS), "--store", "mysql://db/1"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "argument --store: 'mysql://db/1' is not a store: 'memory', or a Redis URL such as"
+        " redis://127.0.0.1:6379/0\n"
+    )
+
+
+def test_cli_serve_reads_the_store_from_specmock_store(monkeypatch):
+    from specmock.cli import _parser as parser
+
+    monkeypatch.setenv("SPECMOCK_STORE", "redis://127.0.0.1:6399/2")
+    args = parser().parse_args(["serve", str(SPECS)])
+    assert (args.store, args.store_prefix) == ("redis://127.0.0.1:6399/2", "specmock")
+
+
+def test_cli_serve_checks_the_store_of_the_config_file(tmp_path, capsys):
+    config = tmp_path / "specmock.yaml"
+    config.write_text("store: mysql://db/1\n")
+    assert main(["serve", str(SPECS), "--config", str(config), "--port", "0"]) == 2
+    assert "store: 'mysql://db/1' is not a store: 'memory', or a Redis URL" in (
+        capsys.readouterr().err
+    )

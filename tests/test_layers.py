@@ -28,6 +28,7 @@ RESTRICTED = {
     "schemathesis": frozenset({"contract"}),
     "hypothesis": frozenset({"contract"}),
     "openapi_core": frozenset({"validation"}),
+    "redis": frozenset({"mock"}),
     "jsonschema_path": frozenset({"validation"}),
 }
 

@@ -139,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"seconds idle before a session may give way to a new one past {MAX_SESSIONS}"
         f" (default {DEFAULT_SESSION_TTL:g})",
     )
+    options.store_arguments(serve)
     options.time_limits(serve)
     options.faults(serve)
     serve.add_argument("--locale", type=options.locale, help="Faker locale of made-up data (en_US)")
@@ -251,6 +252,8 @@ def _serve(args: argparse.Namespace) -> int:
         tokens=frozenset(args.token),
         state_file=args.state_file,
         session_ttl=args.session_ttl,
+        store=args.store,
+        store_prefix=args.store_prefix,
         records=args.records,
         latency=args.latency,
         faults=args.faults,

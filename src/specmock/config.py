@@ -85,6 +85,8 @@ class Config:
     `allow_ref_dirs` are folders outside `specs` whose files a `$ref` may read (by default a `$ref`
     reads only inside `specs`, or inside the folder of the one spec file).
     `session_ttl`, `body_timeout` and `shutdown_timeout` are in seconds.
+    `store` keeps the records: `memory` (this process) or a Redis URL (`redis://host:port/db`)
+    that several fakes share, their keys under `store_prefix`.
 
     `host` is the address the server is bound to, when known: bound to a loopback address, the
     admin API refuses a `Host` that is not a loopback name (DNS rebinding). `admin_token`, when
@@ -133,6 +135,8 @@ class Config:
     settings_file: Path | None = None
     locale: str | None = None
     seed: int | None = None
+    store: str = "memory"
+    store_prefix: str = "specmock"
 
 
 def is_loopback(host: str) -> bool:

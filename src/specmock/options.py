@@ -22,6 +22,7 @@ from specmock.validation.security import split_token
 
 DEFAULT_MAX_TIME = 600
 ADMIN_TOKEN_VARIABLE = "SPECMOCK_ADMIN_TOKEN"
+STORE_VARIABLE = "SPECMOCK_STORE"
 
 
 def ref_dir_argument(parser: argparse.ArgumentParser) -> None:
@@ -60,6 +61,41 @@ def admin_token_argument(parser: argparse.ArgumentParser) -> None:
         help="every /__specmock/ request then needs 'Authorization: Bearer TOKEN' "
         f"(default: ${ADMIN_TOKEN_VARIABLE}, which keeps it out of the process list)",
     )
+
+
+def store_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        type=store,
+        default=os.environ.get(STORE_VARIABLE) or "memory",
+        help="where records live: memory, or a Redis URL (redis://127.0.0.1:6379/0) that several"
+        f" fakes share (default: ${STORE_VARIABLE}, else memory)",
+    )
+    parser.add_argument(
+        "--store-prefix",
+        default="specmock",
+        type=store_prefix,
+        help="the key prefix of this fake's records in a shared Redis (default specmock)",
+    )
+
+
+def store(text: str) -> str:
+    if text == "memory":
+        return text
+    from specmock.mock.redis_store import check_url
+
+    try:
+        return check_url(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def store_prefix(text: str) -> str:
+    if not text or any(ord(c) < 33 or ord(c) > 126 for c in text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a key prefix: printable ASCII without spaces, and not empty"
+        )
+    return text
 
 
 def suite_arguments(parser: argparse.ArgumentParser) -> None:

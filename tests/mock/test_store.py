@@ -7,15 +7,28 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from specmock.errors import SpecmockError
 from specmock.mock import store
 from specmock.mock import store as store_module
+from specmock.mock.redis_store import RedisStore
 from specmock.mock.server_fields import ServerFields
 from specmock.mock.storage import Address
 from specmock.mock.store import Store, new_id
+from tests.redis_server import RedisServer
 
 SEED = {"pets": {"/pets/1": {"name": "Rex"}}}
 
 
-def test_store_sessions_start_from_seed_and_stay_apart():
-    store = Store(SEED)
+@pytest.fixture(params=["memory", "redis"])
+def make_store(request):
+    """Stores of either backend (a Redis one under a key prefix of its own), for the tests of
+    what every backend promises."""
+    if request.param == "memory":
+        return Store
+    server: RedisServer = request.getfixturevalue("redis_server")
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    return lambda seed=None: RedisStore(server.url, seed, prefix=prefix)
+
+
+def test_store_sessions_start_from_seed_and_stay_apart(make_store):
+    store = make_store(SEED)
     store.session("a").put("pets", "/pets/1", {"name": "A"})
     assert store.session("b").get("pets", "/pets/1").record == {"name": "Rex"}
     assert store.session("a").get("pets", "/pets/1").record == {"name": "A"}
@@ -24,8 +37,8 @@ def test_store_sessions_start_from_seed_and_stay_apart():
     assert SEED["pets"]["/pets/1"] == {"name": "Rex"}  # the seed itself is never written
 
 
-def test_store_revisions_make_etags_and_children_are_direct_only():
-    state = Store().session()
+def test_store_revisions_make_etags_and_children_are_direct_only(make_store):
+    state = make_store().session()
     first = state.put("pets", "/pets/1", {"name": "a"})
     second = state.put("pets", "/pets/1", {"name": "b"})
     assert (first.revision, second.revision) == (1, 2)
@@ -50,8 +63,8 @@ def test_store_records_share_their_field_names_up_to_a_bound(monkeypatch):
     assert next(iter(late[0])) is not next(iter(late[1]))
 
 
-def test_store_string_ids_once_issued_are_never_given_out_again(monkeypatch):
-    state = Store().session()
+def test_store_string_ids_once_issued_are_never_given_out_again(make_store, monkeypatch):
+    state = make_store().session()
     made = iter(["1234567890", "abcdef0123", "abcdef0123", "fedcba9876"])
     monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(next(made) + "0" * 22))
     first = state.new_id("a", "/things", {"type": "string"})
@@ -91,7 +104,7 @@ def test_store_state_file_round_trip_and_bad_file(tmp_path):
         Store().load(path)
 
 
-def test_store_write_applies_the_server_fields_and_keeps_what_the_server_wrote():
+def test_store_write_applies_the_server_fields_and_keeps_what_the_server_wrote(make_store):
     fields = {
         "id": {"type": "integer", "readOnly": True},
         "name": {"type": "string"},
@@ -99,7 +112,7 @@ def test_store_write_applies_the_server_fields_and_keeps_what_the_server_wrote()
         "version": {"type": "integer"},
     }
     server = ServerFields(fields, frozenset({"id", "created_at", "version"}), "id")
-    session = Store().session()
+    session = make_store().session()
     address = Address("/pets/7", "/pets", "7")
     first = session.write("pets", address, {"name": "a"}, server).record
     assert (first["id"], first["name"], first["version"]) == (7, "a", 1)
@@ -109,10 +122,10 @@ def test_store_write_applies_the_server_fields_and_keeps_what_the_server_wrote()
     assert (second["name"], second["version"]) == ("b", 2)
 
 
-def test_store_write_gives_an_own_id_where_the_path_names_records_otherwise():
+def test_store_write_gives_an_own_id_where_the_path_names_records_otherwise(make_store):
     fields = {"id": {"type": "integer"}, "username": {"type": "string"}}
     server = ServerFields(fields, frozenset({"id", "username"}), "username")
-    session = Store().session()
+    session = make_store().session()
     one = session.write("u", Address("/user/ann", "/user", "ann"), {}, server).record
     two = session.write("u", Address("/user/bob", "/user", "bob"), {}, server).record
     assert (one, two) == ({"id": 1, "username": "ann"}, {"id": 2, "username": "bob"})
@@ -244,8 +257,8 @@ def test_store_new_ids_meet_their_path_parameters_schema(schema):
         taken.add(str(made))
 
 
-def test_store_delete_takes_the_records_under_the_item_with_it():
-    state = Store().session()
+def test_store_delete_takes_the_records_under_the_item_with_it(make_store):
+    state = make_store().session()
     for path in (
         "/pets/1",
         "/pets/1/lock",

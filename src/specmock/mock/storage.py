@@ -13,7 +13,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from specmock.errors import SpecmockError
 from specmock.mock.server_fields import ServerFields
+
+Seed = Mapping[str, Mapping[str, dict[str, Any]]]  # API name -> item path -> record
 
 _CANONICAL = json.JSONEncoder(sort_keys=True)  # what an ETag hashes: key order does not count
 
@@ -97,3 +100,46 @@ class SessionStore(Protocol):
 
     def was_issued(self, api: str, collection: str, identifier: str) -> bool:
         """Whether an id was handed out in a collection (stored now, or since deleted)."""
+
+    def records(self, api: str) -> dict[str, StoredRecord]:
+        """Every record of an API in this session, by item path (the admin API's listing)."""
+
+    def put(self, api: str, path: str, record: dict[str, Any]) -> StoredRecord:
+        """Store a record as given, no field stamped by the server (the admin API's seeding)."""
+
+
+class RecordStore(Protocol):
+    """Every session's records, as the web layer reaches them: in memory (`store.Store`) or in
+    a server that several processes share (`redis_store.RedisStore`)."""
+
+    seed: dict[str, dict[str, dict[str, Any]]]
+
+    @property
+    def remote(self) -> bool:
+        """Whether a call may wait on the network (then the web layer runs it off the loop)."""
+
+    def session(self, name: str = "") -> SessionStore:
+        """A session's records, started from the seed data on first use."""
+
+    def reset(self, session: str = "", api: str | None = None) -> None:
+        """Back to the seed data: one API or all, in one session."""
+
+    def end(self, name: str) -> bool:
+        """Forget a session (its next use starts from the seed data); False if unknown."""
+
+    def snapshot(self) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
+        """Records by session, API and item path (the sessions a reload resets)."""
+
+
+class StoreConflict(SpecmockError):
+    """A write whose record changed since the action read it (another process wrote first):
+    the action is run again on what is stored now."""
+
+
+class StoreFault(SpecmockError):
+    """The store could not be reached or did not answer in time: `store` names it (a URL with
+    no password) and `failure` says what failed."""
+
+    def __init__(self, store: str, failure: str) -> None:
+        self.store, self.failure = store, failure
+        super().__init__(f"the store {store} failed: {failure}")

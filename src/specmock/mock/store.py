@@ -291,6 +291,8 @@ def _next(previous: StoredRecord | None) -> int:
 class Store:
     """Every session's state, the seed data they start from, and saving to a state file."""
 
+    remote = False  # every call returns at once: the web layer runs them on the event loop
+
     def __init__(
         self,
         seed: Mapping[str, Mapping[str, dict[str, Any]]] | None = None,

@@ -7,7 +7,8 @@ effective specs and the journal. `Admin` adds the stubs' store: records and rese
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from functools import wraps
 from typing import Any, Protocol
 
 from starlette.requests import Request
@@ -17,13 +18,14 @@ from starlette.routing import BaseRoute, Route
 from specmock.errors import SpecError
 from specmock.mock.journal import JOURNAL_SIZE, Journal
 from specmock.mock.served_api import ServedApi
-from specmock.mock.store import Session, SessionRefused
+from specmock.mock.storage import SessionStore, StoreConflict, StoreFault
+from specmock.mock.store import SessionRefused
 from specmock.problems import Problem
 from specmock.spec.api import Catalog
 from specmock.spec.parsing import strict_json
 from specmock.web.request import session_of
 from specmock.web.responses import problem_response
-from specmock.web.stubs import Stubs, refusal
+from specmock.web.stubs import Stubs, refusal, store_fault
 
 ADMIN_ROOT = "/__specmock"
 
@@ -121,17 +123,17 @@ class Admin(Inspection):
         apis = f"{ADMIN_ROOT}/apis"
         return [
             *super().routes,
-            Route(f"{apis}/{{name}}/records", self.list_records, methods=["GET"]),
+            Route(f"{apis}/{{name}}/records", _faults(self.list_records), methods=["GET"]),
             Route(
                 f"{apis}/{{name}}/records/{{path:path}}",
-                self.record,
+                _faults(self.record),
                 methods=["GET", "PUT", "DELETE"],
             ),
-            Route(f"{ADMIN_ROOT}/reset", self.reset, methods=["POST"]),
-            Route(f"{ADMIN_ROOT}/session", self.end_session, methods=["DELETE"]),
+            Route(f"{ADMIN_ROOT}/reset", _faults(self.reset), methods=["POST"]),
+            Route(f"{ADMIN_ROOT}/session", _faults(self.end_session), methods=["DELETE"]),
         ]
 
-    def _session(self, request: Request) -> Session | Response:
+    def _session(self, request: Request) -> SessionStore | Response:
         """The request's session, or the 503 when it is new and every session is in use."""
         try:
             return self.stubs.store.session(session_of(request))
@@ -202,3 +204,21 @@ class Admin(Inspection):
         self.stubs.store.end(session_of(request))
         self.stubs.journal.clear(session_of(request))
         return Response(status_code=204)
+
+
+def _faults(
+    handler: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """`handler` answering a store that failed with the stubs' 503 naming it, and a record
+    another process changed in the middle of a delete with a 409 to retry."""
+
+    @wraps(handler)
+    async def guarded(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except StoreFault as fault:
+            return problem_response(store_fault(fault))
+        except StoreConflict as conflict:
+            return problem_response(Problem(409, f"{conflict}: retry"))
+
+    return guarded

@@ -22,6 +22,7 @@ from specmock.config import Config
 from specmock.errors import ConfigError
 from specmock.mock.seeds import record_problem
 from specmock.mock.state_file import RecordCheck, Saver, StateFile
+from specmock.mock.store import Store
 from specmock.spec.api import Catalog
 from specmock.web.admin import Admin
 from specmock.web.cors import CORSMiddleware
@@ -43,12 +44,14 @@ def _state_file(stubs: Stubs, path: Path | None) -> Lifespan[Starlette] | None:
     as errors, as bad seed data is."""
     if path is None:
         return None
+    store = stubs.store
+    assert isinstance(store, Store)  # `Stubs` refuses a state file beside a remote store
     file = StateFile(path)
     file.check()
-    for error in stubs.store.load(path, _stored_record_check(stubs)):
+    for error in store.load(path, _stored_record_check(stubs)):
         logger.error("%s", error)
         stubs.errors.append(error)
-    saver = Saver(stubs.store, file)
+    saver = Saver(store, file)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -58,7 +61,7 @@ def _state_file(stubs: Stubs, path: Path | None) -> Lifespan[Starlette] | None:
         finally:
             saver.stop()
             await saving
-            if saver.saved == stubs.store.changes:
+            if saver.saved == store.changes:
                 logger.info("saved the stored records to %s", path)
 
     return lifespan

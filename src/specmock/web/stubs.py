@@ -11,18 +11,21 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from specmock.config import Config
-from specmock.errors import SpecError
+from specmock.errors import ConfigError, SpecError
 from specmock.mock.answers import NotHandled, Reply
 from specmock.mock.faults import NO_INJECTION, Faults, Injection
 from specmock.mock.journal import Exchange, Journal, Message
 from specmock.mock.population import populate
+from specmock.mock.redis_store import RedisStore, shown
 from specmock.mock.seeds import load_seed
 from specmock.mock.served_api import ServedApi, serve
+from specmock.mock.storage import RecordStore, StoreConflict, StoreFault
 from specmock.mock.store import SessionRefused, Store
 from specmock.problems import Problem
 from specmock.settings import OperationsByApi
@@ -36,7 +39,7 @@ from specmock.web.responses import problem_response, to_response
 class Stubs:
     """Every served API behind one router; `handle` answers any request that is not admin."""
 
-    def __init__(self, apis: list[Api], config: Config, store: Store | None = None) -> None:
+    def __init__(self, apis: list[Api], config: Config, store: RecordStore | None = None) -> None:
         self.config = config
         self.journal = Journal()
         with_overrides(apis, config.operation_settings)
@@ -45,11 +48,20 @@ class Stubs:
         for served in self.served.values():
             served.injected = self.faults.injected_statuses
         self.errors: list[SpecError] = []
-        if store is None:
-            seed = self._seed()
-            made = partial(self._populated, seed) if config.records > 0 else None
-            store = Store(seed, session_ttl=config.session_ttl, populate=made)
-        self.store = store
+        self.store = store if store is not None else self._store(config)
+
+    def _store(self, config: Config) -> RecordStore:
+        seed = self._seed()
+        made = partial(self._populated, seed) if config.records > 0 else None
+        if config.store == "memory":
+            return Store(seed, session_ttl=config.session_ttl, populate=made)
+        if config.state_file is not None:
+            raise ConfigError(
+                f"--state-file keeps the records of an in-memory store; with --store"
+                f" {shown(config.store)} they are kept in Redis: leave out --state-file"
+            )
+        ttl, prefix = config.session_ttl, config.store_prefix
+        return RedisStore(config.store, seed, prefix=prefix, session_ttl=ttl, populate=made)
 
     def configure(self, config: Config) -> None:
         """Answer with `config` from the next request on (the config file's per-API and
@@ -102,7 +114,7 @@ class Stubs:
             if injection.status is not None:
                 outcome = injection.problem(operation)
             elif isinstance(inbound, Inbound) and injection.acts:
-                outcome = self.act(request, operation, served, inbound)
+                outcome = await self.acted(request, operation, served, inbound)
             else:
                 outcome = inbound if isinstance(inbound, Problem) else _unanswered(operation)
             response = answer(outcome, request.method, served, operation)
@@ -110,6 +122,33 @@ class Stubs:
         if injection is NO_INJECTION:
             return response
         return await delivered(injection, response, request.scope, self.config.fault_timeout)
+
+    async def acted(
+        self, request: Request, operation: Operation, served: ServedApi, inbound: Inbound
+    ) -> Reply | Problem:
+        """`act`, on the event loop for a store in memory; for a remote store in a worker
+        thread (a slow store stalls no other request), run again when another process wrote a
+        record first, and a 503 naming the store when it fails."""
+        if not self.store.remote:
+            return self.act(request, operation, served, inbound)
+        run = partial(self._checked_act, request, operation, served, inbound)
+        return await anyio.to_thread.run_sync(run)
+
+    def _checked_act(
+        self, request: Request, operation: Operation, served: ServedApi, inbound: Inbound
+    ) -> Reply | Problem:
+        for _ in range(CONFLICT_TRIES):
+            try:
+                return self.act(request, operation, served, inbound)
+            except StoreConflict:
+                continue
+            except StoreFault as fault:
+                return store_fault(fault)
+        detail = (
+            f"{operation.label}: the record changed under {CONFLICT_TRIES} tries in a row"
+            " (other writers were first each time); retry"
+        )
+        return Problem(503, detail, headers={"Retry-After": "1"})
 
     def act(
         self, request: Request, operation: Operation, served: ServedApi, inbound: Inbound
@@ -176,6 +215,14 @@ def with_overrides(apis: list[Api], settings: OperationsByApi) -> None:
 def _unanswered(operation: Operation) -> Problem:
     """The stand-in outcome of a request whose connection is broken before any answer."""
     return Problem(503, f"{operation.label}: the connection is broken before an answer")
+
+
+CONFLICT_TRIES = 20  # runs of one action that another process's writes may undo before a 503
+
+
+def store_fault(fault: StoreFault) -> Problem:
+    """The 503 of a request the store could not serve, naming the store and what failed."""
+    return Problem(503, str(fault), headers={"Retry-After": "1"})
 
 
 def refusal(refused: SessionRefused) -> Problem:

@@ -1,0 +1,390 @@
+"""The Redis store: every session's records in a Redis (or Valkey) server that several specmock
+processes share, with the in-memory store's semantics.
+
+Each write is one Lua script (`redis_scripts`) that checks the record is still at the revision
+the action read (or still absent) before it writes record and indexes together: an optimistic,
+checked transaction. When another process wrote first the script refuses and `StoreConflict`
+tells the caller to run the action again on what is stored now. Integer ids come from `HINCRBY`
+(never reused); string ids are drawn at random and kept in a set of issued ids.
+
+Sessions other than the default one expire after `session_ttl` seconds idle: every key a
+session owns is given that TTL, renewed (one script over the session's key list) at most every
+tenth of it while the session is used, so Redis frees an idle session by itself with no sweeper
+process. The default session never expires, as in memory.
+
+A store that cannot be reached or does not answer within the socket timeout raises `StoreFault`
+naming the store and what failed; redis-py's pool connects again on the next call.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Collection, Iterator, Mapping
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import redis
+from redis.commands.core import Script
+
+from specmock.config import DEFAULT_SESSION_TTL
+from specmock.mock import redis_scripts
+from specmock.mock.server_fields import ServerFields
+from specmock.mock.storage import (
+    Address,
+    Seed,
+    StoreConflict,
+    StoredRecord,
+    StoreFault,
+)
+from specmock.mock.store import _is_numeric_schema, new_id
+
+DEFAULT_PREFIX = "specmock"
+DEFAULT_TIMEOUT = 1.0  # seconds a call may wait on Redis before the request gets its 503
+_OWN_IDS = "#id"  # as in `store`: a collection's counter for the `id` fields its paths do not name
+_DECODED = 10_000  # records kept decoded per process
+_UNSAVED = frozenset({"deleted singletons"})  # generated values kept in one process only
+
+
+def check_url(url: str) -> str:
+    """`url` when redis-py can connect with it (`redis://host:port/db`, `rediss://`,
+    `unix://`), else ValueError saying what is wrong."""
+    if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+        raise ValueError(
+            f"{url!r} is not a store: 'memory', or a Redis URL such as redis://127.0.0.1:6379/0"
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks it
+        redis.connection.parse_url(url)  # type: ignore[no-untyped-call]
+    except ValueError as error:
+        raise ValueError(f"{url!r} is not a Redis URL: {error}") from None
+    database = parts.path.strip("/")
+    if parts.scheme != "unix" and database and not database.isdigit():
+        raise ValueError(f"{url!r} is not a Redis URL: the database {database!r} is no number")
+    return url
+
+
+def shown(url: str) -> str:
+    """A store URL as messages show it: without a password."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+class _Scripts:
+    """The store's scripts, loaded by SHA and again when Redis answers NOSCRIPT (a restart)."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.write: Script = client.register_script(redis_scripts.WRITE)
+        self.delete: Script = client.register_script(redis_scripts.DELETE)
+        self.issue: Script = client.register_script(redis_scripts.ISSUE)
+        self.seed: Script = client.register_script(redis_scripts.SEED)
+        self.touch: Script = client.register_script(redis_scripts.TOUCH)
+        self.end: Script = client.register_script(redis_scripts.END)
+
+
+class RedisStore:
+    """Every session's records in one Redis database, under `prefix`."""
+
+    remote = True
+
+    def __init__(
+        self,
+        url: str,
+        seed: Seed | None = None,
+        prefix: str = DEFAULT_PREFIX,
+        session_ttl: float = DEFAULT_SESSION_TTL,
+        populate: Callable[[], Seed] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.name = shown(check_url(url))
+        self.seed: dict[str, dict[str, dict[str, Any]]] = {
+            api: dict(records) for api, records in (seed or {}).items()
+        }
+        self._populate = populate
+        self.prefix, self.session_ttl, self._clock = prefix, session_ttl, clock
+        # the query string wins over these (`?socket_timeout=5`), as redis-py reads it
+        self.client = redis.Redis.from_url(
+            url,
+            decode_responses=True,
+            socket_timeout=DEFAULT_TIMEOUT,
+            socket_connect_timeout=DEFAULT_TIMEOUT,
+        )
+        self.scripts = _Scripts(self.client)
+        self._checked: dict[str, float] = {}  # session -> when this process last renewed it
+        # Records as last decoded here, by key and item path, with the text they came from: a
+        # read of the same text reuses the record and the answers kept with it (made once per
+        # revision, as in memory) instead of decoding and conforming it again.
+        self._decoded: dict[tuple[str, str], tuple[str, StoredRecord]] = {}
+
+    def decoded(self, base: str, path: str, value: str) -> StoredRecord:
+        """The record stored as `value`, decoded once per text."""
+        kept = self._decoded.get((base, path))
+        if kept is not None and kept[0] == value:
+            return kept[1]
+        stored = _decode(value)
+        self.remember(base, path, value, stored)
+        return stored
+
+    def remember(self, base: str, path: str, value: str, stored: StoredRecord) -> None:
+        if len(self._decoded) >= _DECODED:
+            self._decoded.clear()  # simpler than an LRU, and safe from several threads
+        self._decoded[(base, path)] = (value, stored)
+
+    def fault(self, error: redis.RedisError) -> StoreFault:
+        if isinstance(error, redis.TimeoutError):
+            return StoreFault(self.name, f"no answer within the timeout ({error})")
+        return StoreFault(self.name, str(error) or type(error).__name__)
+
+    def base(self, session: str, api: str) -> str:
+        return f"{self._session_key(session)}:{quote(api, safe='')}"
+
+    def _session_key(self, session: str) -> str:
+        return f"{self.prefix}:{quote(session, safe='')}"
+
+    def ttl_ms(self, session: str) -> int:
+        return 0 if session == "" else max(1, int(self.session_ttl * 1000))
+
+    def session(self, name: str = "") -> RedisSession:
+        """A session's records (one object per request: it notes the revisions it read),
+        seeded on first use by whichever process comes first."""
+        now = self._clock()
+        interval = min(1.0, self.session_ttl / 10)
+        if now - self._checked.get(name, -interval) >= interval:
+            try:
+                key, ttl = self._session_key(name), self.ttl_ms(name)
+                if not self.scripts.touch(args=[key, ttl]):
+                    self._seed(name, "first")
+            except redis.RedisError as error:
+                raise self.fault(error) from error
+            self._checked[name] = now
+        return RedisSession(self, name)
+
+    def reset(self, session: str = "", api: str | None = None) -> None:
+        """Back to the seed data: one API (its issued ids stay issued) or all, in one session."""
+        try:
+            self._seed(session, "all" if api is None else "api", api)
+        except redis.RedisError as error:
+            raise self.fault(error) from error
+        self._checked[session] = self._clock()
+
+    def end(self, name: str) -> bool:
+        """Forget a session; its next use starts again from the seed data."""
+        self._checked.pop(name, None)
+        try:
+            return bool(self.scripts.end(args=[self._session_key(name)]))
+        except redis.RedisError as error:
+            raise self.fault(error) from error
+
+    def _seed(self, session: str, mode: str, api: str | None = None) -> None:
+        if self._populate is not None:
+            for name, records in self._populate().items():
+                self.seed[name] = {**records, **self.seed.get(name, {})}
+            self._populate = None
+        only = self.base(session, api) if api is not None else ""
+        args: list[Any] = [self._session_key(session), self.ttl_ms(session), mode, only]
+        for name in self.seed:
+            args += [self.base(session, name), "", "", ""]
+        for name, records in self.seed.items():
+            base = self.base(session, name)
+            for path, record in records.items():
+                args += [base, path, _encode(record, None), _own(record)]
+        self.scripts.seed(args=args)
+
+    def snapshot(self) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
+        """The sessions this process has used and that are still stored, with their records."""
+        try:
+            keys = {n: self._session_key(n) + ":seeded" for n in self._checked}
+            alive = [n for n, key in keys.items() if self.client.exists(key)]
+        except redis.RedisError as error:
+            raise self.fault(error) from error
+        return {
+            name: {
+                api: {p: e.record for p, e in RedisSession(self, name).records(api).items()}
+                for api in self.seed
+            }
+            for name in alive
+        }
+
+
+class RedisSession:
+    """One session's records in Redis, for one request: it remembers the revision of each
+    record it read, and a write or delete of that record checks it is still the one stored."""
+
+    def __init__(self, store: RedisStore, name: str) -> None:
+        self._store, self._name = store, name
+        self._client, self._scripts = store.client, store.scripts
+        self._ttl = store.ttl_ms(name)
+        self._read: dict[tuple[str, str], int] = {}
+        self._kept: dict[tuple[str, str], StoredRecord] = {}  # what was read, for `write`
+
+    def _fault(self, error: redis.RedisError) -> StoreFault:
+        return self._store.fault(error)
+
+    def _base(self, api: str) -> str:
+        return self._store.base(self._name, api)
+
+    def get(self, api: str, path: str) -> StoredRecord | None:
+        try:
+            value = _sync(self._client.hget(self._base(api) + ":rec", path))
+        except redis.RedisError as error:
+            raise self._fault(error) from error
+        base = self._base(api)
+        stored = self._store.decoded(base, path, value) if isinstance(value, str) else None
+        self._read[(api, path)] = stored.revision if stored is not None else 0
+        if stored is not None:
+            self._kept[(api, path)] = stored
+        return stored
+
+    def write(
+        self, api: str, address: Address, record: dict[str, Any], server: ServerFields
+    ) -> StoredRecord:
+        """Store `record` at `address` with the fields the server writes; StoreConflict when
+        the record is not the one this session read."""
+        if (api, address.key) not in self._read:
+            self.get(api, address.key)
+        previous = self._kept.get((api, address.key))
+        before = previous.record if previous is not None else None
+
+        def own_id(schema: Mapping[str, Any]) -> str | int:
+            own = address.collection.rstrip("/") + _OWN_IDS
+            identifier = self.new_id(api, own, schema)
+            self.issue(api, own, str(identifier))
+            return identifier
+
+        stamped = server.apply(record, before, address.identifier, own_id)
+        generated = previous.generated if previous is not None else None
+        return self._put(api, address.key, stamped, generated, str(self._read[(api, address.key)]))
+
+    def put(self, api: str, path: str, record: dict[str, Any]) -> StoredRecord:
+        previous = self.get(api, path)
+        generated = previous.generated if previous is not None else None
+        return self._put(api, path, record, generated, "")
+
+    def _put(
+        self,
+        api: str,
+        path: str,
+        record: dict[str, Any],
+        generated: dict[str, Any] | None,
+        expected: str,
+    ) -> StoredRecord:
+        text = _encode(record, generated)
+        args: list[str | int] = [self._base(api), self._ttl, path, expected, text]
+        try:
+            revision = int(self._scripts.write(args=[*args, _own(record)]))
+        except redis.RedisError as error:
+            raise self._fault(error) from error
+        if revision == 0:
+            raise StoreConflict(f"{path} changed since it was read")
+        self._read[(api, path)] = revision
+        stored = StoredRecord(record, generated, revision)
+        self._kept[(api, path)] = stored
+        # kept as read back, with what this process keeps only (the deleted singletons)
+        self._store.remember(self._base(api), path, f"{revision}|{text}", stored)
+        return stored
+
+    def delete(self, api: str, path: str) -> bool:
+        expected = self._read.get((api, path))
+        args = [self._base(api), path, "" if expected is None else str(expected)]
+        try:
+            deleted = int(self._scripts.delete(args=args))
+        except redis.RedisError as error:
+            raise self._fault(error) from error
+        if deleted < 0:
+            raise StoreConflict(f"{path} changed since it was read")
+        self._read[(api, path)] = 0
+        return deleted == 1
+
+    def children(self, api: str, collection: str) -> Iterator[tuple[str, StoredRecord]]:
+        base = self._base(api)
+        try:
+            paths: list[str] = _sync(
+                self._client.zrange(f"{base}:kids:{collection.rstrip('/')}", 0, -1)
+            )
+            values: list[str | None] = (
+                _sync(self._client.hmget(base + ":rec", paths)) if paths else []
+            )
+        except redis.RedisError as error:
+            raise self._fault(error) from error
+        decoded = self._store.decoded
+        found = zip(paths, values, strict=True)
+        return iter([(p, decoded(base, p, v)) for p, v in found if isinstance(v, str)])
+
+    def records(self, api: str) -> dict[str, StoredRecord]:
+        try:
+            values: dict[str, str] = _sync(self._client.hgetall(self._base(api) + ":rec"))
+        except redis.RedisError as error:
+            raise self._fault(error) from error
+        return {path: _decode(value) for path, value in values.items()}
+
+    def new_id(self, api: str, collection: str, schema: Mapping[str, Any]) -> str | int:
+        prefix = collection.rstrip("/")
+        base = self._base(api)
+        try:
+            if _is_numeric_schema(schema):
+                return int(_sync(self._client.hincrby(base + ":top", prefix, 1)))
+            return new_id(schema, _Taken(self, api, prefix))
+        except redis.RedisError as error:
+            raise self._fault(error) from error
+
+    def issue(self, api: str, collection: str, identifier: str) -> None:
+        args: list[str | int] = [self._base(api), self._ttl, collection.rstrip("/"), identifier]
+        try:
+            self._scripts.issue(args=args)
+        except redis.RedisError as error:
+            raise self._fault(error) from error
+
+    def was_issued(self, api: str, collection: str, identifier: str) -> bool:
+        base, prefix = self._base(api), collection.rstrip("/")
+        try:
+            if identifier.isdigit():
+                top = _sync(self._client.hget(base + ":top", prefix))
+                return int(identifier) <= int(top or 0)
+            return bool(self._client.sismember(f"{base}:issued:{prefix}", identifier))
+        except redis.RedisError as error:
+            raise self._fault(error) from error
+
+
+class _Taken(Collection[str]):
+    """The ids stored or issued in one collection, asked of Redis one at a time."""
+
+    def __init__(self, session: RedisSession, api: str, prefix: str) -> None:
+        self._session, self._api, self._prefix = session, api, prefix
+
+    def __contains__(self, item: object) -> bool:
+        if not isinstance(item, str):
+            return False
+        session = self._session
+        return session.get(self._api, f"{self._prefix}/{item}") is not None or (
+            session.was_issued(self._api, self._prefix, item)
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())  # only membership is asked for string ids
+
+    def __len__(self) -> int:
+        return 0
+
+
+def _sync(answer: Any) -> Any:
+    """A reply of the synchronous client (redis-py types each command for both clients)."""
+    return answer
+
+
+def _encode(record: Mapping[str, Any], generated: Mapping[str, Any] | None) -> str:
+    kept = {k: v for k, v in (generated or {}).items() if k not in _UNSAVED}
+    return json.dumps({"r": record, "g": kept or None}, ensure_ascii=False, separators=(",", ":"))
+
+
+def _decode(value: str) -> StoredRecord:
+    revision, _, text = value.partition("|")
+    data = json.loads(text)
+    return StoredRecord(data["r"], data.get("g"), int(revision))
+
+
+def _own(record: Mapping[str, Any]) -> str:
+    """The record's own integer `id`, which its collection's counter of such ids counts past."""
+    own = record.get("id")
+    return str(own) if isinstance(own, int) and not isinstance(own, bool) and own >= 0 else ""

@@ -1,0 +1,174 @@
+"""What the Redis store adds to every backend's promises (`test_store` runs those on both): one
+state shared by processes, checked writes, sessions that expire, and faults that name the store."""
+
+import socket
+import threading
+import uuid
+from typing import Any
+
+import pytest
+import redis
+
+from specmock.mock.redis_store import RedisStore, check_url, shown
+from specmock.mock.server_fields import ServerFields
+from specmock.mock.storage import Address, StoreConflict, StoreFault
+from tests.redis_server import RedisServer, free_port
+
+SEED = {"pets": {"/pets/1": {"name": "Rex", "id": 1}}}
+PLAIN = ServerFields({}, frozenset(), "id")
+
+
+@pytest.fixture
+def two(redis_server: RedisServer) -> tuple[RedisStore, RedisStore]:
+    """Two stores on one Redis and prefix, as two processes have them."""
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    return (
+        RedisStore(redis_server.url, SEED, prefix=prefix),
+        RedisStore(redis_server.url, SEED, prefix=prefix),
+    )
+
+
+def test_redis_store_two_stores_on_one_prefix_share_records_and_seed_once(two):
+    first, second = two
+    first.session().put("pets", "/pets/2", {"name": "Tom"})
+    assert second.session().get("pets", "/pets/2").record == {"name": "Tom"}
+    assert [p for p, _ in second.session().children("pets", "/pets")] == ["/pets/1", "/pets/2"]
+    assert second.session().delete("pets", "/pets/1")
+    assert first.session().get("pets", "/pets/1") is None  # not seeded again by the second
+    first.reset()
+    assert second.session().get("pets", "/pets/1").record == {"name": "Rex", "id": 1}
+
+
+def test_redis_store_prefixes_keep_fakes_apart(redis_server):
+    one = RedisStore(redis_server.url, SEED, prefix=f"a{uuid.uuid4().hex[:8]}")
+    other = RedisStore(redis_server.url, SEED, prefix=f"b{uuid.uuid4().hex[:8]}")
+    one.session().put("pets", "/pets/2", {"name": "Tom"})
+    assert other.session().get("pets", "/pets/2") is None
+
+
+def test_redis_store_a_write_over_a_record_changed_since_it_was_read_is_a_conflict(two):
+    first, second = two
+    reading = first.session()
+    seen = reading.get("pets", "/pets/1")
+    second.session().put("pets", "/pets/1", {"name": "Changed"})
+    with pytest.raises(StoreConflict, match="/pets/1 changed since it was read"):
+        reading.write("pets", Address("/pets/1", "/pets", "1"), {**seen.record, "x": 1}, PLAIN)
+    fresh = first.session()
+    assert fresh.get("pets", "/pets/1").record == {"name": "Changed"}
+    absent = first.session()
+    assert absent.get("pets", "/pets/9") is None
+    second.session().put("pets", "/pets/9", {"name": "First"})
+    with pytest.raises(StoreConflict):  # it read nothing there: a create found it taken
+        absent.write("pets", Address("/pets/9", "/pets", "9"), {"name": "Late"}, PLAIN)
+
+
+def test_redis_store_concurrent_merge_patches_through_two_stores_lose_nothing(two):
+    stores, writers, rounds = two, 8, 25
+
+    def patch(number: int) -> None:
+        store = stores[number % 2]
+        for round_ in range(rounds):
+            while True:
+                session = store.session()
+                record = session.get("pets", "/pets/1").record
+                change = {**record, f"w{number}r{round_}": round_}
+                try:
+                    session.write("pets", Address("/pets/1", "/pets", "1"), change, PLAIN)
+                    break
+                except StoreConflict:
+                    continue
+
+    threads = [threading.Thread(target=patch, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    stored = stores[0].session().get("pets", "/pets/1")
+    written = {k for k in stored.record if k.startswith("w")}
+    assert written == {f"w{n}r{r}" for n in range(writers) for r in range(rounds)}
+    assert stored.revision == 1 + writers * rounds
+
+
+def test_redis_store_integer_ids_are_never_given_twice_across_stores(two):
+    first, second = two
+    schema = {"type": "integer"}
+    made = [s.session().new_id("pets", "/pets", schema) for s in (first, second, first)]
+    assert made == [2, 3, 4]  # counted past the seeded /pets/1
+    first.session().issue("pets", "/pets", "40")
+    assert second.session().new_id("pets", "/pets", schema) == 41
+    assert second.session().was_issued("pets", "/pets", "3")
+
+
+def test_redis_store_named_sessions_expire_when_idle_and_the_default_one_never(redis_server):
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    store = RedisStore(redis_server.url, SEED, prefix=prefix, session_ttl=60)
+    store.session("s").put("pets", "/pets/2", {"name": "Tom"})
+    store.session("").put("pets", "/pets/2", {"name": "Tom"})
+    client: Any = redis.Redis.from_url(redis_server.url)  # typed for the async client too
+    named = client.keys(f"{prefix}:s:*")
+    default = client.keys(f"{prefix}::*")
+    assert named and default
+    assert all(0 < client.pttl(key) <= 60_000 for key in named)
+    assert all(client.pttl(key) == -1 for key in default)
+
+
+def test_redis_store_end_forgets_a_session_and_its_next_use_is_seeded_again(two):
+    first, second = two
+    first.session("s").delete("pets", "/pets/1")
+    assert first.end("s") is True
+    assert second.session("s").get("pets", "/pets/1").record == {"name": "Rex", "id": 1}
+
+
+def test_redis_store_unreachable_is_a_fault_naming_the_store_and_what_failed():
+    port = free_port()
+    store = RedisStore(f"redis://:secret@127.0.0.1:{port}/0", SEED)
+    with pytest.raises(StoreFault) as fault:
+        store.session()
+    assert fault.value.store == f"redis://127.0.0.1:{port}/0"  # never the password
+    assert str(fault.value).startswith(f"the store redis://127.0.0.1:{port}/0 failed: ")
+    assert "refused" in str(fault.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        pytest.param(
+            "mysql://db/1",
+            "'mysql://db/1' is not a store: 'memory', or a Redis URL such as"
+            " redis://127.0.0.1:6379/0",
+            id="scheme",
+        ),
+        pytest.param(
+            "redis://host/x",
+            "'redis://host/x' is not a Redis URL: the database 'x' is no number",
+            id="database",
+        ),
+        pytest.param(
+            "redis://host:port/0",
+            "'redis://host:port/0' is not a Redis URL: Port could not be cast to integer value"
+            " as 'port'",
+            id="port",
+        ),
+    ],
+)
+def test_redis_store_check_url_refuses_what_is_no_redis_url(url, message):
+    with pytest.raises(ValueError) as refused:
+        check_url(url)
+    assert str(refused.value) == message
+
+
+def test_redis_store_shown_leaves_the_password_out():
+    assert shown("redis://user:pw@h:1/2?socket_timeout=3") == "redis://h:1/2"
+
+
+def test_redis_store_a_redis_that_does_not_answer_is_a_timeout_fault_not_a_hang():
+    with socket.socket() as silent:  # accepts connections (the backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        store = RedisStore(f"redis://127.0.0.1:{port}/0?socket_timeout=0.2", SEED)
+        with pytest.raises(StoreFault) as fault:
+            store.session()
+    assert str(fault.value).startswith(
+        f"the store redis://127.0.0.1:{port}/0 failed: no answer within the timeout"
+    )
