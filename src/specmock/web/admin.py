@@ -2,7 +2,8 @@
 records, reset, and the request journal. Every endpoint honours `X-Specmock-Session`.
 
 `Inspection` holds the endpoints any specmock server has (the stubs and the proxy): the APIs, their
-effective specs and the journal. `Admin` adds the stubs' store: records and reset.
+effective specs and the journal. `Admin` adds the stubs' store (records and reset) and the
+dashboard's latency and fault controls (`/__specmock/controls`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from specmock.errors import SpecError
+from specmock.mock.faults import WHOLE_API, Control
 from specmock.mock.journal import JOURNAL_SIZE, Journal
 from specmock.mock.served_api import ServedApi
 from specmock.mock.store import Session, SessionRefused
@@ -129,6 +131,7 @@ class Admin(Inspection):
             ),
             Route(f"{ADMIN_ROOT}/reset", self.reset, methods=["POST"]),
             Route(f"{ADMIN_ROOT}/session", self.end_session, methods=["DELETE"]),
+            Route(f"{ADMIN_ROOT}/controls", self.controls, methods=["GET", "PUT"]),
         ]
 
     def _session(self, request: Request) -> Session | Response:
@@ -202,3 +205,53 @@ class Admin(Inspection):
         self.stubs.store.end(session_of(request))
         self.stubs.journal.clear(session_of(request))
         return Response(status_code=204)
+
+    async def controls(self, request: Request) -> Response:
+        """The dashboard's latency and fault controls; PUT `{"controls": [...]}` replaces them."""
+        if request.method == "PUT":
+            try:
+                body = strict_json(await request.body())
+            except (ValueError, RecursionError) as error:
+                return problem_response(Problem(400, f"the body is not JSON: {error}"))
+            listed = body.get("controls") if isinstance(body, dict) else None
+            if not isinstance(listed, list):
+                detail = f'expected {{"controls": [...]}}, got {body!r}'
+                return problem_response(Problem(400, detail))
+            try:
+                chosen = [
+                    checked_control(self.stubs, value, f"/controls/{index}")
+                    for index, value in enumerate(listed)
+                ]
+            except ValueError as error:
+                return problem_response(Problem(400, f"a control is refused: {error}"))
+            self.stubs.faults.controls.replace(chosen)
+            controls_changed(self.stubs)
+        faults = self.stubs.faults
+        return JSONResponse(
+            {
+                "controls": [control.as_dict() for control in faults.controls],
+                "injected": list(faults.injected_statuses),
+            }
+        )
+
+
+def checked_control(stubs: Stubs, value: Any, where: str) -> Control:
+    """A control from its JSON form, for an API served and one of its operations; ValueError
+    naming the place and the value otherwise."""
+    control = Control.from_dict(value, where)
+    served = stubs.served.get(control.api)
+    if served is None:
+        known = ", ".join(stubs.served) or "none"
+        raise ValueError(f"{where}/api: no API named {control.api!r}; served APIs: {known}")
+    if control.operation != WHOLE_API:
+        labels = [operation.label for operation in served.api.operations]
+        if control.key[1] not in labels:
+            detail = f"{control.operation!r} is not an operation of {control.api!r}"
+            raise ValueError(f"{where}/operation: {detail} ({', '.join(labels)})")
+    return control
+
+
+def controls_changed(stubs: Stubs) -> None:
+    """The statuses injection may answer documented in each effective spec from now on (a 500
+    turned on from the dashboard is in `openapi.json`; turned off, it is gone again)."""
+    stubs.configure(stubs.config)
