@@ -217,26 +217,29 @@ class Faults:
         return Injection(self._draw(delay), fault, code)
 
     def setting(self, api: str, label: str) -> Setting:
-        """The delay and fault an operation's answers get before `Prefer`, and where each comes
-        from: the dashboard's controls, the config file, then the flags; each of delay and fault
-        from the first that sets it, and nothing below a control that is `off`."""
-        every_api, label = _key(label)
+        """The delay and fault an operation's answers get before `Prefer` (the API's own with
+        `WHOLE_API`), and where each comes from: the dashboard's controls, the config file, then
+        the flags; each of delay and fault from the first that sets it, and nothing below a
+        control that is `off`."""
+        every_api, label = _key(label) if label else ("", WHOLE_API)
         found: list[tuple[str, Delay | None, str | None, float]] = []
-        for control, source in (
-            (self.controls.get(api, label), "dashboard operation"),
-            (self.controls.get(api, WHOLE_API), "dashboard API"),
-        ):
+        dashboard = [(self.controls.get(api, WHOLE_API), "dashboard API")]
+        if label:
+            dashboard.insert(0, (self.controls.get(api, label), "dashboard operation"))
+        for control, source in dashboard:
             if control is not None and control.off:
                 return _chosen([*found, (f"{source} (off)", None, "", 1.0)])
             if control is not None:
                 found.append((source, control.delay, control.fault, control.chance))
-        for configured, source in (
-            (self._operations.get((api, label)), "config operation"),
-            (self._operations.get((every_api, label)), "config operation (every API)"),
-            (self._apis.get(api), "config API"),
-        ):
-            if configured is not None:
-                found.append((source, configured.delay, configured.fault, 1.0))
+        configured = [(self._apis.get(api), "config API")]
+        if label:
+            configured[:0] = [
+                (self._operations.get((api, label)), "config operation"),
+                (self._operations.get((every_api, label)), "config operation (every API)"),
+            ]
+        for setting, source in configured:
+            if setting is not None:
+                found.append((source, setting.delay, setting.fault, 1.0))
         found.append(("--latency", self._latency, None, 1.0))
         if self._chance > 0:
             found.append(("--faults", None, _RANDOM, self._chance))
@@ -259,12 +262,10 @@ def _chosen(found: list[tuple[str, Delay | None, str | None, float]]) -> Setting
     '' (a control that is off) stops the search with none."""
     delay = next(((s, d) for s, d, _, _ in found if d is not None), None)
     fault = next(((s, f, c) for s, _, f, c in found if f is not None), None)
-    if fault is not None and fault[1] == "":
-        fault = (fault[0], None, 1.0)
     return Setting(
         delay[1] if delay else None,
         delay[0] if delay else None,
-        fault[1] if fault else None,
+        fault[1] or None if fault else None,  # '' is a control that is off: no fault
         fault[0] if fault else None,
         fault[2] if fault else 1.0,
     )

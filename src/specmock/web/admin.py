@@ -164,21 +164,8 @@ class Admin(Inspection):
                 record = strict_json(await request.body())
             except (ValueError, RecursionError) as error:
                 return problem_response(Problem(400, f"the body is not JSON: {error}"))
-            if not isinstance(record, dict):
-                return problem_response(
-                    Problem(400, f"a record must be a JSON object, got {record!r}")
-                )
-            actions = self.stubs.served[name].actions
-            binding = actions.bindings.for_item(path)
-            if binding is None:
-                known = ", ".join(actions.bindings.item_templates) or "none"
-                detail = f"{path} is not an item path of {name!r} (item paths: {known})"
-                return problem_response(Problem(400, detail))
-            problems = actions.check_record(binding, record)
-            if problems:
-                return problem_response(
-                    Problem(400, f"the record does not fit {path}", tuple(problems))
-                )
+            if refused := refused_record(self.stubs.served[name], path, record):
+                return problem_response(refused)
             state.put(name, path, record)
             return JSONResponse(record)
         entry = state.get(name, path)
@@ -233,6 +220,24 @@ class Admin(Inspection):
                 "injected": list(faults.injected_statuses),
             }
         )
+
+
+def refused_record(served: ServedApi, path: str, record: Any) -> Problem | None:
+    """Why `record` may not be stored at the item path `path` of `served` (not an object, not an
+    item path, or breaking the resource's schema as `Actions.check_record` judges), or None."""
+    if not isinstance(record, dict):
+        return Problem(400, f"a record must be a JSON object, got {record!r}")
+    actions = served.actions
+    binding = actions.bindings.for_item(path)
+    if binding is None:
+        known = ", ".join(actions.bindings.item_templates) or "none"
+        return Problem(
+            400, f"{path} is not an item path of {served.api.name!r} (item paths: {known})"
+        )
+    problems = actions.check_record(binding, record)
+    if problems:
+        return Problem(400, f"the record does not fit {path}", tuple(problems))
+    return None
 
 
 def checked_control(stubs: Stubs, value: Any, where: str) -> Control:

@@ -16,11 +16,11 @@ from starlette.staticfiles import StaticFiles
 
 from specmock.spec.api import Catalog
 from specmock.web.admin import ADMIN_ROOT, Server
-from specmock.web.dashboard import apis, home, requests, stream
+from specmock.web.dashboard import apis, controls, home, records, requests, sessions, stream
 from specmock.web.dashboard.live import Live
 from specmock.web.dashboard.site import HERE, Site, templates
 
-PAGES = (home, apis, requests, stream)
+PAGES = (home, apis, requests, stream, records, controls, sessions)
 STATIC = f"{ADMIN_ROOT}/static"
 
 
