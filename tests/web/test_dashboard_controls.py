@@ -53,7 +53,7 @@ def _row(page: str, label: str) -> str:
 @pytest.mark.anyio
 async def test_dashboard_controls_a_delay_set_is_taken_by_the_next_request(client):
     applied = await _set(client, operation=GET_NOTE, mode="set", delay="1")
-    assert (applied.status_code, applied.headers["location"]) == (303, f"{UI}?done=1")
+    assert (applied.status_code, applied.headers["location"]) == (303, f"{UI}?done=1#api-notes")
     assert (await client.get("/notes/1")).status_code == 200
     assert await _last_injected(client) == "delay=1"
     page = html.unescape((await client.get(applied.headers["location"])).text)

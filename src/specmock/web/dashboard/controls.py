@@ -63,7 +63,7 @@ def routes(site: Site) -> list[BaseRoute]:
         errors = apply(stubs, form)
         if errors:
             return page(request, stubs, 400, form=form, errors=errors)
-        return after_post(f"{UI}?done=1")
+        return after_post(f"{UI}?done=1#api-{form.get('api', '')}")
 
     return [Route(UI, controls, methods=["GET", "POST"])]
 
