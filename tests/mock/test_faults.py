@@ -8,7 +8,7 @@ import pytest
 
 from specmock.config import Config, Delay, OperationFaults
 from specmock.mock.answers import Prefer
-from specmock.mock.faults import NO_INJECTION, Faults, Injection
+from specmock.mock.faults import NO_INJECTION, Control, Controls, Faults, Injection, Setting
 from specmock.settings import OperationSettings
 from specmock.spec.api import Api
 
@@ -127,3 +127,96 @@ def test_faults_statuses_forced_by_the_config_file_are_documented() -> None:
         }
     }
     assert Faults(Config(operation_settings=forced)).injected_statuses == (418,)
+
+
+# -- the dashboard's controls ---------------------------------------------------------------------
+
+
+def _controlled(*controls: Control, config: Config | None = None) -> Faults:
+    faults = Faults(config or Config(), random.Random(3))
+    faults.controls.replace(controls)
+    return faults
+
+
+def test_faults_controls_win_over_config_and_flags_prefer_over_them() -> None:
+    config = Config(latency=Delay(1, 1), api_faults={"t": OperationFaults(Delay(2, 2), "close")})
+    faults = _controlled(Control("t", "get /pets", delay=Delay(0.3, 0.3)), config=config)
+    assert faults.choose(GET, None) == Injection(0.3, "close")
+    assert faults.setting("t", "GET /pets") == Setting(
+        Delay(0.3, 0.3), "dashboard operation", "close", "config API", 1.0
+    )
+    assert faults.choose(GET, Prefer(delay=Delay(0.1, 0.1))) == Injection(0.1, "close")
+    assert faults.choose(POST, None) == Injection(2, "close")
+
+
+def test_faults_control_off_drops_everything_below_it() -> None:
+    config = Config(latency=Delay(1, 1), faults=1.0)
+    faults = _controlled(Control("t", off=True), config=config)
+    assert faults.choose(GET, None) is NO_INJECTION
+    assert faults.setting("t", "GET /pets") == Setting(None, None, None, "dashboard API (off)", 1.0)
+    assert faults.choose(GET, Prefer(fault="empty")) == Injection(0.0, "empty")
+
+
+def test_faults_control_fault_is_drawn_with_its_chance() -> None:
+    faults = _controlled(Control("t", fault="503", chance=0.5))
+    drawn = [faults.choose(GET, None).fault for _ in range(200)]
+    assert set(drawn) == {"503", None}
+    assert _controlled(Control("t", fault="503", chance=0.0)).choose(GET, None) is NO_INJECTION
+
+
+def test_faults_controls_add_their_injected_statuses_and_survive_a_new_faults() -> None:
+    faults = _controlled(Control("t", "GET /pets", fault="500"))
+    assert faults.injected_statuses == (500,)
+    again = Faults(Config(), controls=faults.controls)
+    assert again.injected_statuses == (500,)
+    faults.controls.replace([Control("t", "GET /pets", fault="500", off=True)])
+    assert not again.injected_statuses
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param([], "/controls/0: a control is an object, got []", id="not-object"),
+        pytest.param(
+            {"operation": "GET /pets"},
+            "/controls/0/api: the API's name is required, got None",
+            id="no-api",
+        ),
+        pytest.param(
+            {"api": "t", "delay": "soon"},
+            "/controls/0/delay: 'soon' is not a delay: expected 300, 300ms, 1s or 200-800ms",
+            id="delay",
+        ),
+        pytest.param(
+            {"api": "t", "fault": "boom"},
+            "/controls/0/fault: 'boom' is not one of "
+            "reset, close, empty, malformed, timeout, 500, 503",
+            id="fault",
+        ),
+        pytest.param(
+            {"api": "t", "chance": 2},
+            "/controls/0/chance: 2 is not a number from 0 to 1",
+            id="chance",
+        ),
+        pytest.param(
+            {"api": "t", "off": "yes"},
+            "/controls/0/off: expected true or false, got 'yes'",
+            id="off",
+        ),
+        pytest.param({"api": "t", "speed": 1}, "/controls/0: unknown field 'speed'", id="unknown"),
+    ],
+)
+def test_control_from_dict_names_the_bad_field(value: object, message: str) -> None:
+    with pytest.raises(ValueError) as error:
+        Control.from_dict(value, "/controls/0")
+    assert str(error.value) == message
+
+
+def test_control_round_trips_through_its_dict() -> None:
+    control = Control.from_dict(
+        {"api": "t", "operation": "get /pets", "delay": "200-800ms", "fault": 500, "chance": 0.5},
+        "/controls/0",
+    )
+    assert control == Control("t", "GET /pets", Delay(0.2, 0.8), "500", 0.5)
+    assert Control.from_dict(control.as_dict(), "") == control
+    assert Controls().get("t", "") is None

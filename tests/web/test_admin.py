@@ -362,3 +362,78 @@ async def test_admin_ending_a_session_frees_its_place_and_a_full_store_answers_5
         assert (await client.delete("/__specmock/session")).status_code == 204
         listed = await client.get("/__specmock/apis/notes/records", headers=other)
         assert listed.json() == {"api": "notes", "session": "other", "records": {}}
+
+
+# -- the dashboard's controls --------------------------------------------------------------------
+
+
+async def _put_controls(client: httpx.AsyncClient, *controls: Any) -> httpx.Response:
+    return await client.put("/__specmock/controls", json={"controls": list(controls)})
+
+
+def _documented(spec: dict[str, Any]) -> list[str]:
+    return sorted(spec["paths"]["/notes/{id}"]["get"]["responses"])
+
+
+@pytest.mark.anyio
+async def test_admin_controls_are_none_at_first(client):
+    response = await client.get("/__specmock/controls")
+    assert response.json() == {"controls": [], "injected": []}
+
+
+@pytest.mark.anyio
+async def test_admin_controls_put_applies_them_to_the_next_request_and_the_spec(client):
+    control = {"api": "notes", "operation": "get /notes/{id}", "fault": "500"}
+    response = await _put_controls(client, control, {"api": "notes", "delay": "1"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "controls": [
+            {"api": "notes", "operation": "GET /notes/{id}", "delay": None, "fault": "500"}
+            | {"chance": 1.0, "off": False},
+            {"api": "notes", "operation": None, "delay": "1", "fault": None}
+            | {"chance": 1.0, "off": False},
+        ],
+        "injected": [500],
+    }
+    assert (await client.get("/notes/1")).status_code == 500
+    journal = (await client.get("/__specmock/requests")).json()["requests"]
+    assert journal[0]["injected"] == "delay=1, fault=500"
+    spec = (await client.get("/__specmock/apis/notes/openapi.json")).json()
+    assert "500" in _documented(spec)
+    await _put_controls(client)
+    assert (await client.get("/notes/1")).status_code == 200
+    spec = (await client.get("/__specmock/apis/notes/openapi.json")).json()
+    assert "500" not in _documented(spec)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        pytest.param(b"[", "the body is not JSON: ", id="not-json"),
+        pytest.param(b"[]", 'expected {"controls": [...]}, got []', id="not-object"),
+        pytest.param(
+            b'{"controls": [{"api": "pets"}]}',
+            "a control is refused: /controls/0/api: no API named 'pets'; served APIs: notes, tags",
+            id="unknown-api",
+        ),
+        pytest.param(
+            b'{"controls": [{"api": "notes", "operation": "GET /pets"}]}',
+            "a control is refused: /controls/0/operation: 'GET /pets' is not an operation of "
+            "'notes' (POST /notes, GET /notes/{id})",
+            id="unknown-operation",
+        ),
+        pytest.param(
+            b'{"controls": [{"api": "notes", "delay": "soon"}]}',
+            "a control is refused: /controls/0/delay: 'soon' is not a delay: "
+            "expected 300, 300ms, 1s or 200-800ms",
+            id="bad-delay",
+        ),
+    ],
+)
+async def test_admin_controls_put_refuses_what_is_no_control(client, body, detail):
+    response = await client.put("/__specmock/controls", content=body)
+    status, media, problem = problem_of(response)
+    assert (status, media) == (400, "application/problem+json")
+    assert problem["detail"].startswith(detail)
+    assert (await client.get("/__specmock/controls")).json()["controls"] == []

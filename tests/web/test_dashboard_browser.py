@@ -32,6 +32,8 @@ WAIT = 5.0  # the longest a page may take to show what a test waits for
 MODEL = "/api/v1/models/7"
 AUTH = {"Authorization": "Bearer T"}
 RESPONSES = ".live-responses-table"  # Swagger UI's table of the answer it got
+GATEWAY_MODEL = "/restapis/uojnr9hd57/models/output"
+GATEWAY_AUTH = {"Authorization": "AWS4-HMAC-SHA256 T"}
 FOREIGN_PAGE = """<html><body><pre id="out">running</pre><script>
 const fake = "{url}";
 const out = [];
@@ -161,12 +163,73 @@ def test_browser_an_operation_tried_from_the_reference_answers(driver, fake, cli
 def test_browser_a_narrow_window_does_not_scroll_sideways(driver, fake, client):
     client.put(MODEL, json={"model": {"name": 5}}, headers=AUTH)
     driver.set_window_size(420, 900)
-    for page in ("/__specmock/", "/__specmock/ui/requests"):
+    for page in (
+        "/__specmock/",
+        "/__specmock/ui/requests",
+        f"/__specmock/ui/records/apigateway{GATEWAY_MODEL}",
+        "/__specmock/ui/controls",
+    ):
         driver.get(f"{fake.url}{page}")
         width = driver.execute_script("return document.documentElement.scrollWidth")
         inner = driver.execute_script("return window.innerWidth")
         assert width <= inner, page
     driver.set_window_size(1280, 900)
+
+
+def _gateway_model(client: httpx.Client) -> Any:
+    """The stored model as the API answers it (an empty PATCH changes nothing)."""
+    return client.patch(GATEWAY_MODEL, json={}, headers=GATEWAY_AUTH).json()
+
+
+def test_browser_a_record_edited_in_the_page_is_answered_by_the_api_then_reset(
+    driver, fake, client
+):
+    from selenium.webdriver.common.by import By
+
+    driver.set_window_size(1280, 900)
+    driver.get(f"{fake.url}/__specmock/ui/records/apigateway")
+    driver.find_element(By.LINK_TEXT, "output").click()
+    area = _wait(driver, lambda d: d.find_element(By.ID, "record"))
+    edited = area.get_attribute("value").replace('"Calc output"', "5")
+    driver.execute_script("arguments[0].value = arguments[1]", area, edited)
+    driver.find_element(By.XPATH, "//button[text()='Save']").click()
+    error = _wait(driver, lambda d: d.find_element(By.ID, "record-errors"))
+    assert error.text == "at /description: 5 is not of type 'string'"
+    _screenshot(driver, "records")
+    area = driver.find_element(By.ID, "record")
+    fixed = area.get_attribute("value").replace('"description": 5', '"description": "Edited"')
+    driver.execute_script("arguments[0].value = arguments[1]", area, fixed)
+    driver.find_element(By.XPATH, "//button[text()='Save']").click()
+    _wait(driver, lambda d: d.current_url.endswith("?done=saved"))
+    assert _gateway_model(client)["description"] == "Edited"
+    driver.get(f"{fake.url}/__specmock/ui/records/apigateway")
+    driver.find_element(By.XPATH, "//button[text()='Reset apigateway to the seed data']").click()
+    _wait(driver, lambda d: d.current_url.endswith("?done=reset"))
+    assert _gateway_model(client)["description"] == "Calc output"
+
+
+def test_browser_a_fault_turned_on_from_the_controls_page(driver, fake, client):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver.set_window_size(1280, 900)
+    driver.get(f"{fake.url}/__specmock/ui/controls")
+    Select(driver.find_element(By.NAME, "api")).select_by_visible_text("apigateway")
+    Select(driver.find_element(By.NAME, "fault")).select_by_visible_text("503")
+    driver.find_element(By.NAME, "delay").send_keys("100-300ms")
+    driver.find_element(By.XPATH, "//button[text()='Apply']").click()
+    _wait(driver, lambda d: "?done=1" in d.current_url)
+    try:
+        driver.set_window_size(1280, 1100)
+        driver.execute_script("window.scrollTo(0, 0)")
+        _screenshot(driver, "controls")
+        answer = client.patch(GATEWAY_MODEL, json={}, headers=GATEWAY_AUTH)
+        assert answer.status_code == 503
+        entry = client.get("/__specmock/requests").json()["requests"][0]
+        assert entry["injected"].endswith("fault=503")
+    finally:
+        client.put("/__specmock/controls", json={"controls": []})
+        driver.set_window_size(1280, 900)
 
 
 @pytest.fixture

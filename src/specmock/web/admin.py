@@ -2,7 +2,8 @@
 records, reset, and the request journal. Every endpoint honours `X-Specmock-Session`.
 
 `Inspection` holds the endpoints any specmock server has (the stubs and the proxy): the APIs, their
-effective specs and the journal. `Admin` adds the stubs' store: records and reset.
+effective specs and the journal. `Admin` adds the stubs' store (records and reset) and the
+dashboard's latency and fault controls (`/__specmock/controls`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from specmock.errors import SpecError
+from specmock.mock.faults import WHOLE_API, Control
 from specmock.mock.journal import JOURNAL_SIZE, Journal
 from specmock.mock.served_api import ServedApi
 from specmock.mock.storage import SessionStore, StoreConflict, StoreFault
@@ -123,14 +125,15 @@ class Admin(Inspection):
         apis = f"{ADMIN_ROOT}/apis"
         return [
             *super().routes,
-            Route(f"{apis}/{{name}}/records", _faults(self.list_records), methods=["GET"]),
+            Route(f"{apis}/{{name}}/records", store_faults(self.list_records), methods=["GET"]),
             Route(
                 f"{apis}/{{name}}/records/{{path:path}}",
-                _faults(self.record),
+                store_faults(self.record),
                 methods=["GET", "PUT", "DELETE"],
             ),
-            Route(f"{ADMIN_ROOT}/reset", _faults(self.reset), methods=["POST"]),
-            Route(f"{ADMIN_ROOT}/session", _faults(self.end_session), methods=["DELETE"]),
+            Route(f"{ADMIN_ROOT}/reset", store_faults(self.reset), methods=["POST"]),
+            Route(f"{ADMIN_ROOT}/session", store_faults(self.end_session), methods=["DELETE"]),
+            Route(f"{ADMIN_ROOT}/controls", self.controls, methods=["GET", "PUT"]),
         ]
 
     def _session(self, request: Request) -> SessionStore | Response:
@@ -163,21 +166,8 @@ class Admin(Inspection):
                 record = strict_json(await request.body())
             except (ValueError, RecursionError) as error:
                 return problem_response(Problem(400, f"the body is not JSON: {error}"))
-            if not isinstance(record, dict):
-                return problem_response(
-                    Problem(400, f"a record must be a JSON object, got {record!r}")
-                )
-            actions = self.stubs.served[name].actions
-            binding = actions.bindings.for_item(path)
-            if binding is None:
-                known = ", ".join(actions.bindings.item_templates) or "none"
-                detail = f"{path} is not an item path of {name!r} (item paths: {known})"
-                return problem_response(Problem(400, detail))
-            problems = actions.check_record(binding, record)
-            if problems:
-                return problem_response(
-                    Problem(400, f"the record does not fit {path}", tuple(problems))
-                )
+            if refused := refused_record(self.stubs.served[name], path, record):
+                return problem_response(refused)
             state.put(name, path, record)
             return JSONResponse(record)
         entry = state.get(name, path)
@@ -205,8 +195,36 @@ class Admin(Inspection):
         self.stubs.journal.clear(session_of(request))
         return Response(status_code=204)
 
+    async def controls(self, request: Request) -> Response:
+        """The dashboard's latency and fault controls; PUT `{"controls": [...]}` replaces them."""
+        if request.method == "PUT":
+            try:
+                body = strict_json(await request.body())
+            except (ValueError, RecursionError) as error:
+                return problem_response(Problem(400, f"the body is not JSON: {error}"))
+            listed = body.get("controls") if isinstance(body, dict) else None
+            if not isinstance(listed, list):
+                detail = f'expected {{"controls": [...]}}, got {body!r}'
+                return problem_response(Problem(400, detail))
+            try:
+                chosen = [
+                    checked_control(self.stubs, value, f"/controls/{index}")
+                    for index, value in enumerate(listed)
+                ]
+            except ValueError as error:
+                return problem_response(Problem(400, f"a control is refused: {error}"))
+            self.stubs.faults.controls.replace(chosen)
+            controls_changed(self.stubs)
+        faults = self.stubs.faults
+        return JSONResponse(
+            {
+                "controls": [control.as_dict() for control in faults.controls],
+                "injected": list(faults.injected_statuses),
+            }
+        )
 
-def _faults(
+
+def store_faults(
     handler: Callable[[Request], Awaitable[Response]],
 ) -> Callable[[Request], Awaitable[Response]]:
     """`handler` answering a store that failed with the stubs' 503 naming it, and a record
@@ -222,3 +240,43 @@ def _faults(
             return problem_response(Problem(409, f"{conflict}: retry"))
 
     return guarded
+
+
+def refused_record(served: ServedApi, path: str, record: Any) -> Problem | None:
+    """Why `record` may not be stored at the item path `path` of `served` (not an object, not an
+    item path, or breaking the resource's schema as `Actions.check_record` judges), or None."""
+    if not isinstance(record, dict):
+        return Problem(400, f"a record must be a JSON object, got {record!r}")
+    actions = served.actions
+    binding = actions.bindings.for_item(path)
+    if binding is None:
+        known = ", ".join(actions.bindings.item_templates) or "none"
+        return Problem(
+            400, f"{path} is not an item path of {served.api.name!r} (item paths: {known})"
+        )
+    problems = actions.check_record(binding, record)
+    if problems:
+        return Problem(400, f"the record does not fit {path}", tuple(problems))
+    return None
+
+
+def checked_control(stubs: Stubs, value: Any, where: str) -> Control:
+    """A control from its JSON form, for an API served and one of its operations; ValueError
+    naming the place and the value otherwise."""
+    control = Control.from_dict(value, where)
+    served = stubs.served.get(control.api)
+    if served is None:
+        known = ", ".join(stubs.served) or "none"
+        raise ValueError(f"{where}/api: no API named {control.api!r}; served APIs: {known}")
+    if control.operation != WHOLE_API:
+        labels = [operation.label for operation in served.api.operations]
+        if control.key[1] not in labels:
+            detail = f"{control.operation!r} is not an operation of {control.api!r}"
+            raise ValueError(f"{where}/operation: {detail} ({', '.join(labels)})")
+    return control
+
+
+def controls_changed(stubs: Stubs) -> None:
+    """The statuses injection may answer documented in each effective spec from now on (a 500
+    turned on from the dashboard is in `openapi.json`; turned off, it is gone again)."""
+    stubs.configure(stubs.config)

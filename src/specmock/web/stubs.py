@@ -67,7 +67,7 @@ class Stubs:
         """Answer with `config` from the next request on (the config file's per-API and
         per-operation settings, reloaded): its faults, and the statuses they may inject
         documented in each effective spec."""
-        self.config, self.faults = config, Faults(config)
+        self.config, self.faults = config, Faults(config, controls=self.faults.controls)
         injected = self.faults.injected_statuses
         for name, served in self.served.items():
             if served.injected != injected:

@@ -1,5 +1,6 @@
-"""The dashboard: HTML pages under `/__specmock/` that show the APIs served, the journal live, and
-one request beside its spec. Server-rendered (Jinja2) with small hand-written scripts in
+"""The dashboard: HTML pages under `/__specmock/` that show the APIs served, the journal live, one
+request beside its spec, the records of a session, and the latency and fault controls; a picker
+sets the session looked at. Server-rendered (Jinja2) with small hand-written scripts in
 `static/`; no build step. It sits behind the admin guard, as the admin API does.
 
 A page is a module with `routes(site) -> list[BaseRoute]`, a template in `templates/`, and its
@@ -16,11 +17,11 @@ from starlette.staticfiles import StaticFiles
 
 from specmock.spec.api import Catalog
 from specmock.web.admin import ADMIN_ROOT, Server
-from specmock.web.dashboard import apis, home, requests, stream
+from specmock.web.dashboard import apis, controls, home, records, requests, sessions, stream
 from specmock.web.dashboard.live import Live
 from specmock.web.dashboard.site import HERE, Site, templates
 
-PAGES = (home, apis, requests, stream)
+PAGES = (home, apis, requests, stream, records, controls, sessions)
 STATIC = f"{ADMIN_ROOT}/static"
 
 

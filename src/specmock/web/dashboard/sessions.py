@@ -1,0 +1,72 @@
+"""The session picker: which session the dashboard looks at (its records, what "Try it out"
+sends), kept in the `specmock-session` cookie. It lists the sessions the store holds and those
+the journal saw, and takes any other name typed in."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from specmock.web.admin import ADMIN_ROOT
+from specmock.web.dashboard.forms import after_post, form_of
+from specmock.web.dashboard.site import SESSION_COOKIE, Site, session_viewed
+from specmock.web.stubs import Stubs
+
+UI = f"{ADMIN_ROOT}/ui/session"
+# what a header value and a cookie value both carry unquoted (RFC 6265's token characters)
+_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~:]{0,200}")
+
+
+def known_sessions(site: Site) -> list[str]:
+    """The default session, those the store holds, and those the journal saw, in that order."""
+    names = {"": None}
+    if isinstance(site.server, Stubs):
+        names |= dict.fromkeys(site.server.store.snapshot())
+    names |= dict.fromkeys(entry.session for entry in site.server.journal.entries())
+    return list(names)
+
+
+def routes(site: Site) -> list[BaseRoute]:
+    async def picker(request: Request) -> Response:
+        if request.method == "GET":
+            back = _back(request.query_params.get("next", ""))
+            return page(request, back, session_viewed(request), [])
+        form = await form_of(request)
+        if isinstance(form, Response):
+            return form
+        name, back = form.get("session", "").strip(), _back(form.get("next", ""))
+        if not _NAME.fullmatch(name):
+            errors = [
+                f"{name[:60]!r} cannot be a session name: up to 200 letters, digits and "
+                "!#$%&'*+-.^_`|~: (what a cookie and a header carry as they are)"
+            ]
+            return page(request, back, name, errors, 400)
+        response = after_post(back)
+        response.set_cookie(SESSION_COOKIE, name, path=ADMIN_ROOT, samesite="strict")
+        return response
+
+    def page(
+        request: Request, back: str, typed: str, errors: list[str], status: int = 200
+    ) -> Response:
+        shown = site.render(
+            request,
+            "session.html",
+            known=known_sessions(site),
+            back=back,
+            typed=typed,
+            errors=errors,
+        )
+        shown.status_code = status
+        return shown
+
+    return [Route(UI, picker, methods=["GET", "POST"])]
+
+
+def _back(path: str) -> str:
+    """Where to go after picking: a dashboard page, never another site."""
+    if path.startswith(f"{ADMIN_ROOT}/") and not path.startswith("//") and "\\" not in path:
+        return path
+    return f"{ADMIN_ROOT}/ui/records"
