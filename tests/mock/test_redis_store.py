@@ -172,3 +172,12 @@ def test_redis_store_a_redis_that_does_not_answer_is_a_timeout_fault_not_a_hang(
     assert str(fault.value).startswith(
         f"the store redis://127.0.0.1:{port}/0 failed: no answer within the timeout"
     )
+
+
+def test_redis_store_session_names_are_those_any_process_started(two):
+    first, second = two
+    first.session("ana:1")  # a `:` in a name cannot be mistaken for a key's separator
+    second.session("bo b")
+    first.session().put("pets", "/pets/seeded", {"name": "Key"})
+    assert sorted(second.session_names(10)) == ["", "ana:1", "bo b"]
+    assert len(first.session_names(2)) == 2

@@ -35,6 +35,9 @@ def test_store_sessions_start_from_seed_and_stay_apart(make_store):
     store.reset("a", "pets")
     assert store.session("a").get("pets", "/pets/1").record == {"name": "Rex"}
     assert SEED["pets"]["/pets/1"] == {"name": "Rex"}  # the seed itself is never written
+    assert sorted(store.session_names(10)) == ["a", "b"]
+    store.end("a")
+    assert store.session_names(10) == ["b"]
 
 
 def test_store_revisions_make_etags_and_children_are_direct_only(make_store):

@@ -75,6 +75,9 @@ async def test_stubs_redis_stopped_is_a_503_naming_it_and_the_fake_recovers_with
         assert admin.status_code == 503 and admin.json()["detail"].startswith("the store ")
         reset = await client.post("/__specmock/reset")
         assert reset.status_code == 503
+        for page in ("/__specmock/ui/records/notes", "/__specmock/ui/session"):
+            shown = await client.get(page)  # the dashboard's pages too: a 503, never a 500
+            assert shown.status_code == 503 and "the store " in shown.json()["detail"]
         own_redis.start(durable=True)
         back = await client.get(where)
         assert back.status_code == 200 and back.json() == made.json()

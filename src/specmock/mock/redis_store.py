@@ -22,7 +22,7 @@ import json
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import redis
 from redis.commands.core import Script
@@ -191,6 +191,22 @@ class RedisStore:
             for path, record in records.items():
                 args += [base, path, _encode(record, None), _own(record)]
         self.scripts.seed(args=args)
+
+    def session_names(self, limit: int) -> list[str]:
+        """Sessions any process started and Redis still holds (found by their seeded marker)."""
+        names: list[str] = []
+        try:
+            for key in self.client.scan_iter(match=f"{self.prefix}:*:seeded", count=500):
+                text = key.decode() if isinstance(key, bytes) else str(key)
+                quoted = text[len(self.prefix) + 1 : -len(":seeded")]
+                if ":" in quoted:  # a key of some API's records, not a session's marker
+                    continue
+                names.append(unquote(quoted))
+                if len(names) >= limit:
+                    break
+        except redis.RedisError as error:
+            raise self.fault(error) from error
+        return names
 
     def snapshot(self) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
         """The sessions this process has used and that are still stored, with their records."""

@@ -130,6 +130,9 @@ class RecordStore(Protocol):
     def snapshot(self) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
         """Records by session, API and item path (the sessions a reload resets)."""
 
+    def session_names(self, limit: int) -> list[str]:
+        """Up to `limit` names of the sessions stored now, without reading their records."""
+
 
 class StoreConflict(SpecmockError):
     """A write whose record changed since the action read it (another process wrote first):

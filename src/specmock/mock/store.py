@@ -364,6 +364,9 @@ class Store:
             return
         state.restart(api, self._fresh().records(api))
 
+    def session_names(self, limit: int) -> list[str]:
+        return list(self._sessions)[:limit]
+
     def snapshot(self) -> Snapshot:
         """Every session's records as they are now, cheap to take on the event loop: the records
         themselves are shared, not copied (a stored record is replaced, never changed in place)."""

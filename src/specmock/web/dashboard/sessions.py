@@ -10,13 +10,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from specmock.web.admin import ADMIN_ROOT
+from specmock.web.admin import ADMIN_ROOT, store_faults
 from specmock.web.dashboard.forms import after_post, form_of
 from specmock.web.dashboard.site import SESSION_COOKIE, Site, session_viewed
 from specmock.web.stubs import Stubs
 
 UI = f"{ADMIN_ROOT}/ui/session"
 # what a header value and a cookie value both carry unquoted (RFC 6265's token characters)
+_LISTED = 200  # sessions offered by the picker (any other can be typed)
 _NAME = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~:]{0,200}")
 
 
@@ -24,7 +25,7 @@ def known_sessions(site: Site) -> list[str]:
     """The default session, those the store holds, and those the journal saw, in that order."""
     names = {"": None}
     if isinstance(site.server, Stubs):
-        names |= dict.fromkeys(site.server.store.snapshot())
+        names |= dict.fromkeys(site.server.store.session_names(_LISTED))
     names |= dict.fromkeys(entry.session for entry in site.server.journal.entries())
     return list(names)
 
@@ -62,7 +63,7 @@ def routes(site: Site) -> list[BaseRoute]:
         shown.status_code = status
         return shown
 
-    return [Route(UI, picker, methods=["GET", "POST"])]
+    return [Route(UI, store_faults(picker), methods=["GET", "POST"])]
 
 
 def _back(path: str) -> str:
