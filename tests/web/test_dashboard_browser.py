@@ -133,6 +133,9 @@ def test_browser_a_request_appears_live_with_its_violations_and_opens(driver, fa
     assert '"name": 5' in page
     assert "The documented response 400:" in page
     _screenshot(driver, "request")
+    # the pages ask the fake for no favicon: the journal holds what the frontend sent
+    paths = [entry["path"] for entry in client.get("/__specmock/requests").json()["requests"]]
+    assert "/favicon.ico" not in paths
 
 
 def test_browser_an_operation_tried_from_the_reference_answers(driver, fake, client):
