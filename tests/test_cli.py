@@ -414,6 +414,12 @@ def test_cli_config_file_beside_the_specs_sets_options_and_flags_win(tmp_path, m
             "apis.notes.operations.\"GET /nope\": the API 'notes' has no such operation",
             id="operation",
         ),
+        pytest.param(
+            'apis: {notes: {operations: {"GET /notes/{noteId}": {example: nosuch}}}}\n',
+            'apis.notes.operations."GET /notes/{noteId}".example: expected the name of one of'
+            " its responses' examples (it documents none), got 'nosuch'",
+            id="example",
+        ),
     ],
 )
 def test_cli_config_file_mistakes_name_file_and_key(tmp_path, monkeypatch, capsys, text, error):
