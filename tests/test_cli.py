@@ -436,6 +436,7 @@ def test_cli_config_file_unknown_option_lists_the_known_ones(tmp_path, monkeypat
     path = tmp_path / "specmock.yaml"
     assert f"specmock: {path}: colour: unknown option; expected one of " in err
     assert "max-body" in err and "no-cors" in err
+    assert " h," not in err  # -h is no option a file can hold
 
 
 def test_cli_config_file_forces_an_operation_status_a_prefer_header_still_overrides(
