@@ -195,7 +195,8 @@ class _Filler:
             record.setdefault(name, default)
         if self.actions.check_record(binding, record):
             return False
-        if not example and "id" in binding.server.fields:
+        own_id = "id" in binding.server.fields and "id" not in binding.server.mirrors
+        if own_id and not example:
             record.pop("id", None)  # the store numbers it, as for a create: made-up ids collide
         numbered = _numeric(binding.id_schema)  # a made-up `id: 332` would skip 1 to 331
         identifier = self._own_id(record) if example or not numbered else None
