@@ -429,6 +429,12 @@ def test_cli_config_file_beside_the_specs_sets_options_and_flags_win(tmp_path, m
             "apis.notes.operations.\"GET /nope\": the API 'notes' has no such operation",
             id="operation",
         ),
+        pytest.param(
+            'apis: {notes: {operations: {"GET /notes/{noteId}": {example: nosuch}}}}\n',
+            'apis.notes.operations."GET /notes/{noteId}".example: expected the name of one of'
+            " its responses' examples (it documents none), got 'nosuch'",
+            id="example",
+        ),
     ],
 )
 def test_cli_config_file_mistakes_name_file_and_key(tmp_path, monkeypatch, capsys, text, error):
@@ -445,6 +451,7 @@ def test_cli_config_file_unknown_option_lists_the_known_ones(tmp_path, monkeypat
     path = tmp_path / "specmock.yaml"
     assert f"specmock: {path}: colour: unknown option; expected one of " in err
     assert "max-body" in err and "no-cors" in err
+    assert " h," not in err  # -h is no option a file can hold
 
 
 def test_cli_config_file_forces_an_operation_status_a_prefer_header_still_overrides(

@@ -39,3 +39,12 @@ def test_console_progress_gives_a_line_per_api_and_each_finding():
     assert out.getvalue().startswith("fuzz: notes: FAILED, ")
     assert "1 finding, 0 errors (completed, 1.2s)\n" in out.getvalue()
     assert out.getvalue().endswith("  GET /notes: Undocumented HTTP status code\n")
+
+
+def test_console_banner_never_cuts_a_url():
+    catalog = Catalog.from_path(SPECS)
+    stubs = Stubs(list(catalog.apis), Config(specs=SPECS, prefix=True))
+    out = io.StringIO()
+    banner(stubs.served, "127.0.0.1", 43210, out)
+    for api in stubs.served.values():
+        assert f"http://127.0.0.1:43210{api.mount}" in out.getvalue().split(), out.getvalue()

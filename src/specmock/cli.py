@@ -25,7 +25,8 @@ from specmock.console import banner, closed_pipe, progress, report, warn_if_expo
 from specmock.errors import SpecmockError
 from specmock.mock.effective import gaps
 from specmock.mock.store import MAX_SESSIONS
-from specmock.spec.api import Api, Catalog
+from specmock.spec.api import Api, Catalog, Operation
+from specmock.spec.refs import follow
 
 if TYPE_CHECKING:  # the contract suite (Schemathesis) is imported by fuzz and verify only
     from specmock.contract.suite import SuiteOptions, SuiteResult
@@ -498,9 +499,27 @@ def _check_operations(found: settings.Settings | None, catalog: Catalog) -> None
                 f"warning: {found.source}: apis.{name}: no API of that name loaded", file=sys.stderr
             )
             continue
-        labels = {operation.label for operation in api.operations}
-        for label in operations:
-            if label not in labels:
-                raise found.error(
-                    f'apis.{name}.operations."{label}"', f"the API {name!r} has no such operation"
-                )
+        by_label = {operation.label: operation for operation in api.operations}
+        for label, chosen in operations.items():
+            place = f'apis.{name}.operations."{label}"'
+            if label not in by_label:
+                raise found.error(place, f"the API {name!r} has no such operation")
+            examples = _example_names(api, by_label[label])
+            if chosen.example is not None and chosen.example not in examples:
+                known = ", ".join(sorted(examples)) or "it documents none"
+                expected = f"expected the name of one of its responses' examples ({known})"
+                raise found.error(f"{place}.example", f"{expected}, got {chosen.example!r}")
+
+
+def _example_names(api: Api, operation: Operation) -> set[str]:
+    """The names of the examples an operation's responses document, in any media type."""
+    names: set[str] = set()
+    for response in operation.responses.values():
+        content = _mapping(follow(api.document, response)).get("content")
+        for media in _mapping(content).values():
+            names.update(_mapping(_mapping(follow(api.document, media)).get("examples")))
+    return names
+
+
+def _mapping(node: Any) -> dict[str, Any]:
+    return node if isinstance(node, dict) else {}

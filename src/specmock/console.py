@@ -80,9 +80,13 @@ def banner(served: Mapping[str, ServedApi], host: str, port: int, out: TextIO) -
     the dashboard and the admin API are; coloured on a terminal, plain text otherwise."""
     base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
     console = Console(file=out, highlight=False, soft_wrap=True)
+    named = max((len(f"{name} {api.api.title}") for name, api in served.items()), default=0)
+    widest = max((len(base + api.mount) for api in served.values()), default=0)
+    if not console.is_terminal:  # a log file or a pipe has no width to keep to: nothing is cut
+        console.width = max(console.width, named + widest + 30)
     table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
     table.add_column("API")
-    table.add_column("URL")
+    table.add_column("URL", no_wrap=True, min_width=widest)  # a URL is copied whole, never cut
     table.add_column("operations", justify="right")
     table.add_column("warnings", justify="right")
     for name, api in served.items():

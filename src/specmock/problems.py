@@ -56,16 +56,21 @@ _TITLES = {
     503: ("unavailable", "The server cannot take this request now; retry later"),
     504: ("gateway-timeout", "The upstream server did not answer in time"),
 }
+# An error status answered because `Prefer`, `--faults` or the config file asked for it: whatever
+# the status, it is no failure of specmock's (a 500 must not read "this is a bug").
+_INJECTED = ("injected", "An error status specmock injected on purpose, as asked; not a failure")
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """An error answer: its status, a one-line detail, every violation, and extra headers."""
+    """An error answer: its status, a one-line detail, every violation, and extra headers;
+    `injected` when the status was asked for rather than found."""
 
     status: int
     detail: str
     errors: tuple[Violation, ...] = ()
     headers: dict[str, str] = field(default_factory=dict)
+    injected: bool = False
 
     @classmethod
     def from_violations(cls, status: int, violations: list[Violation], **headers: str) -> Problem:
@@ -78,12 +83,18 @@ class Problem:
     @property
     def slug(self) -> str:
         """The kind of problem, the last part of its `type` URN."""
-        return _TITLES.get(self.status, ("error", ""))[0]
+        return self._kind[0]
 
     @property
     def title(self) -> str:
         """The fixed one-line title of the problem's kind."""
-        return _TITLES.get(self.status, ("", "The request cannot be answered"))[1]
+        return self._kind[1]
+
+    @property
+    def _kind(self) -> tuple[str, str]:
+        if self.injected:
+            return _INJECTED
+        return _TITLES.get(self.status, ("error", "The request cannot be answered"))
 
     def as_dict(self) -> dict[str, Any]:
         """The problem+json body: `type`, `title`, `status`, `detail`, and `errors` when any."""

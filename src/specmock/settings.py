@@ -300,7 +300,7 @@ def parser_defaults(parser: argparse.ArgumentParser, found: Settings) -> dict[st
         names = [name.lstrip("-").replace("-", "_") for name in action.option_strings]
         for name in names or [action.dest]:
             by_name[name] = action
-    for name in ("help", "config"):
+    for name in ("help", "h", "config"):
         by_name.pop(name, None)
     values: dict[str, Any] = {}
     for key, value in found.options.items():

@@ -96,6 +96,29 @@ def test_faults_prefer_undocumented_error_code_is_injected() -> None:
     assert not Injection(code=500).acts
 
 
+@pytest.mark.parametrize(
+    ("injection", "detail"),
+    [
+        pytest.param(
+            Injection(fault="500"), "fault=500 (injected by specmock)", id="a drawn or set fault"
+        ),
+        pytest.param(
+            Injection(code=500),
+            "GET /pets documents no 500 answer; sent because Prefer or the config file asked"
+            " (injected by specmock)",
+            id="an undocumented code",
+        ),
+    ],
+)
+def test_injection_problem_says_it_was_injected(injection: Injection, detail: str) -> None:
+    assert injection.problem(GET).as_dict() == {
+        "type": "urn:specmock:problem:injected",
+        "title": "An error status specmock injected on purpose, as asked; not a failure",
+        "status": 500,
+        "detail": detail,
+    }
+
+
 def test_faults_operation_keyed_by_api_wins_over_every_api_and_api_defaults() -> None:
     config = Config(
         operations={

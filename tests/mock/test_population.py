@@ -129,6 +129,22 @@ def test_populate_examples_first_then_made_up_records() -> None:
     assert records["/pets/8"]["id"] == 8  # made-up ones count on from the highest id
 
 
+def test_populate_made_up_records_do_not_all_repeat_a_property_example() -> None:
+    named = {
+        "id": {"type": "integer", "readOnly": True},
+        "name": {"type": "string", "example": "Rex"},
+    }
+    pet = {**PET, "properties": named}
+    spec = {**SPEC, "components": {"schemas": {"Pet": pet}}}
+    read = SPEC["paths"]["/pets/{petId}"]["get"]
+    answer = {"description": "a pet", "content": _json({"$ref": "#/components/schemas/Pet"})}
+    paths = {"/pets/{petId}": {"get": {**read, "responses": {"200": answer}}}}
+    actions = ServedApi.build(Api.from_dict("pets", {**spec, "paths": paths}), "").actions
+    names = [record["name"] for record in populate(actions, 4).values()]
+    assert names[0] == "Rex"  # the first made-up record shows the spec's own example
+    assert len(set(names)) == 4, names
+
+
 def test_populate_leaves_out_examples_that_break_the_record_schema() -> None:
     records = populate(_actions(), 10)
     names = [record["name"] for path, record in records.items() if "/photos/" not in path]
@@ -223,3 +239,9 @@ def test_fresh_petstore_answers_a_pet(tmp_path: Path) -> None:
         effective = client.get("/__specmock/apis/petstore/openapi.json").json()
     assert (pet.status_code, pet.json()["id"], order.status_code) == (200, 1, 200)
     assert response_errors(effective, pet) == []
+
+
+def test_populate_made_up_records_get_distinct_ids_where_the_path_names_them_otherwise() -> None:
+    actions = ServedApi.build(Api.from_path(PETSTORE), "").actions
+    users = [record for path, record in populate(actions, 4).items() if path.startswith("/user/")]
+    assert sorted(user["id"] for user in users) == [1, 2, 3, 4]

@@ -45,6 +45,9 @@ STRING = {"type": "string"}
         pytest.param("zip_code", STRING, r"^\d{5}$", id="zip"),
         pytest.param("avatar_url", {"type": "string", "format": "uri"}, r"^https?://", id="avatar"),
         pytest.param("website", STRING, r"^https?://", id="url"),
+        pytest.param(  # GitHub's 3,756 `*_url` fields
+            "followers_url", {"type": "string", "format": "uri-template"}, r"^https?://", id="tpl"
+        ),
         pytest.param("currency", STRING, r"^[A-Z]{3}$", id="currency"),
         pytest.param("description", STRING, r"^[A-Z].* .*\.$", id="description"),
         pytest.param(

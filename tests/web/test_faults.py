@@ -212,8 +212,10 @@ def test_prefer_undocumented_error_status_is_injected(specs: Path, status: int) 
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["detail"] == (
-        f"GET /pets documents no {status} answer; sent because Prefer asked (injected by specmock)"
+        f"GET /pets documents no {status} answer; sent because Prefer or the config file asked"
+        " (injected by specmock)"
     )
+    assert response.json()["type"] == "urn:specmock:problem:injected"
     assert response.headers["x-specmock-undocumented"] == (
         f"{status} is not documented for GET /pets"
     )

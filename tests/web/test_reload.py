@@ -88,6 +88,42 @@ async def test_reload_a_changed_schema_drops_that_apis_records_and_says_so(specs
 
 
 @pytest.mark.anyio
+async def test_reload_of_a_populated_fake_keeps_its_records_when_only_text_changed(specs):
+    out = io.StringIO()
+    app = create_app(Config(specs=specs, watch=True, records=2))
+    app.state.reloader.out = out
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        made = (await client.get("/notes/1")).json()
+        created = await client.post("/notes", json={"title": "mine"})
+        spec = specs / "notes.yaml"
+        spec.write_text(spec.read_text().replace("The note.", "The note, edited."))
+        await app.state.reloader.reload([str(spec)])
+        assert (await client.get("/notes/1")).json() == made
+        assert (await client.get(created.headers["location"])).json()["title"] == "mine"
+    assert "start again" not in out.getvalue()
+
+
+@pytest.mark.anyio
+async def test_reload_a_changed_schema_populates_that_api_again(specs):
+    out = io.StringIO()
+    app = create_app(Config(specs=specs, watch=True, records=2))
+    app.state.reloader.out = out
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        assert (await client.get("/notes/2")).status_code == 200
+        spec = specs / "notes.yaml"
+        spec.write_text(spec.read_text().replace("maxLength: 2000", "maxLength: 3000"))
+        await app.state.reloader.reload([str(spec)])
+        listed = (await client.get("/notes")).json()
+        assert (await client.get("/notes/2")).status_code == 200
+    assert len(listed["data"]) == 2
+    assert "the records of notes start again from its seed data: its schemas changed" in (
+        out.getvalue()
+    )
+
+
+@pytest.mark.anyio
 async def test_reload_a_broken_edit_keeps_the_last_good_version_and_reports_it(specs):
     out = io.StringIO()
     app = app_of(specs, out)

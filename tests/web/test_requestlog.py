@@ -63,3 +63,21 @@ async def test_request_log_colours_the_status_on_a_terminal_only():
     assert "GET /items/7 \033[32m201\033[0m " in coloured
     assert "GET /items/boom \033[31m500\033[0m " in coloured
     assert "\033[" not in await _log_of("/items/7")  # a StringIO is not a terminal
+
+
+@pytest.mark.anyio
+async def test_request_log_says_no_answer_when_the_app_sent_none():
+    async def silent(scope, receive, send) -> None:  # as `Prefer: fault=reset` or `close` leaves it
+        return None
+
+    async def receive() -> dict:
+        return {"type": "http.disconnect"}
+
+    async def send(message) -> None:
+        raise AssertionError(message)
+
+    stream = io.StringIO()
+    scope = {"type": "http", "method": "GET", "path": "/items/7", "headers": []}
+    await RequestLog(silent, stream, colour=False)(scope, receive, send)
+    await asyncio.sleep(0)
+    assert re.fullmatch(r"GET /items/7 --- \d+\.\dms no answer\n", stream.getvalue())

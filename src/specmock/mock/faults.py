@@ -75,10 +75,11 @@ class Injection:
         status = self.status
         assert status is not None, "only an injected status has a problem"
         if self.code is None:
-            return Problem(status, f"{self.label} (injected by specmock)")
-        detail = f"{operation.label} documents no {status} answer; sent because Prefer asked"
+            return Problem(status, f"{self.label} (injected by specmock)", injected=True)
+        asked = "sent because Prefer or the config file asked"
+        detail = f"{operation.label} documents no {status} answer; {asked}"
         headers = {UNDOCUMENTED_HEADER: f"{status} is not documented for {operation.label}"}
-        return Problem(status, f"{detail} (injected by specmock)", headers=headers)
+        return Problem(status, f"{detail} (injected by specmock)", headers=headers, injected=True)
 
 
 NO_INJECTION = Injection()

@@ -3,11 +3,13 @@
 For every top-level collection (`/pets` of `/pets/{petId}`) that seed data leaves empty, up to
 `count` records: first those the spec's own examples show (a list answer's items, an item answer,
 a create or replace request), where they fit the record schema, then made-up ones (the
-synthesizer, one seed per record, so every start makes the same ones). Ids come from the store's
-rules (`Session.new_id`) or from the example itself, and are noted as issued, so a later create
-never collides. A sub-collection under an item (`/pets/{petId}/photos/{photoId}`) gets `count`
-made-up records under each of the first few records of its parent collection (`PARENTS`), so that
-a list and its items agree there too; deeper ones stay empty.
+synthesizer, one seed per record, so every start makes the same ones; the first shows the
+properties' own examples, the next ones their other examples or made-up values, so that a list
+does not repeat one record). Ids come from the store's rules (`Session.new_id`) or from the
+example itself, and are noted as issued, so a later create never collides. A sub-collection
+under an item (`/pets/{petId}/photos/{photoId}`) gets `count` made-up records under each of the
+first few records of its parent collection (`PARENTS`), so that a list and its items agree there
+too; deeper ones stay empty.
 
 The records are worked out once per server (`Population.records`, on the first session), and
 every fresh or reset session starts from them, as from seed data.
@@ -180,7 +182,8 @@ class _Filler:
                 return
             under = "".join(f":{value}" for value in self.parent.values())
             seed = f"{self.api}:{self.binding.resource.item}{under}:record:{number}"
-            made = self.actions.synthesizer.generate(self.binding.write_schema, seed=seed)
+            schema = self.binding.write_schema
+            made = self.actions.synthesizer.generate(schema, seed=seed, variant=stored)
             if isinstance(made, dict) and self._store(made, False):
                 stored += 1
 
@@ -192,6 +195,9 @@ class _Filler:
             record.setdefault(name, default)
         if self.actions.check_record(binding, record):
             return False
+        own_id = "id" in binding.server.fields and "id" not in binding.server.mirrors
+        if own_id and not example:
+            record.pop("id", None)  # the store numbers it, as for a create: made-up ids collide
         numbered = _numeric(binding.id_schema)  # a made-up `id: 332` would skip 1 to 331
         identifier = self._own_id(record) if example or not numbered else None
         if identifier is None:

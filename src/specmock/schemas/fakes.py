@@ -358,6 +358,8 @@ _FORMAT_KINDS = {
     "idn-email": ("email",),
     "uri": ("url", "image_url"),
     "url": ("url", "image_url"),
+    "uri-template": ("url", "image_url"),  # a URL is a template without variables
+    "iri": ("url", "image_url"),
     "hostname": ("domain_name",),
     "date-time": ("date_time", "future_date_time", "birth_date_time"),
     "date": ("date", "future_date", "birth_date"),

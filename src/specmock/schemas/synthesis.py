@@ -121,14 +121,18 @@ class Synthesizer:
         for warning in self.warnings:
             _LOG.warning("%s", warning)
 
-    def generate(self, schema: Mapping[str, Any], *, seed: str, dynamic: bool = False) -> Any:
+    def generate(
+        self, schema: Mapping[str, Any], *, seed: str, dynamic: bool = False, variant: int = 0
+    ) -> Any:
         """A value valid against `schema`: the same for the same seed, or random when `dynamic`.
+        `variant` n takes the n-th of a schema's own examples, so values after the first (the
+        records of a populated collection) do not all repeat a property's one `example`.
 
         An unsatisfiable schema (a required cycle, contradictory bounds) gives a value as close as
         it gets rather than an error: `problems` says where it falls short, which is how the
         answers tell a client that no valid body exists rather than send an invalid one.
         """
-        return self._walk(seed, dynamic).value(schema, Place("value"))
+        return self._walk(seed, dynamic).value(schema, Place("value", variant=variant))
 
     def conform(self, value: Any, schema: Mapping[str, Any], *, seed: str) -> Any:
         """`value` repaired to validate against `schema`; `value` itself when it already does.

@@ -6,8 +6,8 @@ replace the old in one step on the event loop. An API whose files still exist bu
 keeps its last good version serving, and its error is reported on stderr and at
 `/__specmock/apis`. Records are kept per API when its data shapes did not change (its components
 and the paths it had are the same once descriptions, summaries and examples are set aside; new
-paths are fine) and its seed data is the same; otherwise that API starts again from its (new)
-seed data, and stderr says so.
+paths are fine) and its seed data files are the same; otherwise that API starts again from its (new)
+seed data and made-up records (`--records`), as on a fresh start, and stderr says so.
 
 The config file the server started with (`Config.settings_file`) is watched too: its per-API and
 per-operation settings (delay, fault, status, example, tokens) apply from the next request; a
@@ -31,6 +31,7 @@ from watchfiles import Change, DefaultFilter, awatch
 from specmock import settings
 from specmock.config import Config
 from specmock.errors import SpecError, SpecmockError
+from specmock.mock.population import populate
 from specmock.mock.seeds import load_seed
 from specmock.mock.served_api import ServedApi, serve
 from specmock.spec.api import Api, Catalog, served_folder
@@ -58,8 +59,11 @@ class Loaded:
     catalog: Catalog
     router: Router
     served: dict[str, ServedApi]
-    seed: dict[str, dict[str, dict[str, Any]]]
+    seed: dict[str, dict[str, dict[str, Any]]]  # each API's seed data files
     errors: list[SpecError]
+    # the APIs whose records start again, why, and the records they start from (seed data, then
+    # made-up records where it leaves room, as on a fresh start)
+    restarted: dict[str, tuple[str, dict[str, dict[str, Any]]]]
 
 
 class Reloader:
@@ -81,6 +85,8 @@ class Reloader:
         self._stop = asyncio.Event()
         self._settings_file = config.settings_file
         self._options = self._read_options()
+        # the seed data files as last loaded: the store's own seed also holds made-up records
+        self._seeds = {name: dict(records) for name, records in stubs.store.seed.items()}
 
     def _read_options(self) -> dict[str, Any] | None:
         if self._settings_file is None:
@@ -183,29 +189,45 @@ class Reloader:
                 seed[name] = load_seed(api.api, api.actions)
             except SpecError as error:
                 errors.append(error)
-                seed[name] = self.stubs.store.seed.get(name, {})
-        return Loaded(Catalog(tuple(apis), fresh.errors), router, served, seed, errors)
+                seed[name] = self._seeds.get(name, {})
+        restarted = {
+            name: (reason, self._populated(served[name], seed[name]))
+            for name in served
+            if (reason := self._restart_reason(name, served[name], seed[name]))
+        }
+        catalog = Catalog(tuple(apis), fresh.errors)
+        return Loaded(catalog, router, served, seed, errors, restarted)
+
+    def _restart_reason(self, name: str, new: ServedApi, seed: dict[str, Any]) -> str:
+        """Why an API's records start again on this reload, or "" when they are kept."""
+        old = self.stubs.served.get(name)
+        if old is None:
+            return "it is gone or new"
+        if not _same_shapes(old.api, new.api):
+            return "its schemas changed"
+        return "" if self._seeds.get(name, {}) == seed else "its seed data changed"
+
+    def _populated(self, served: ServedApi, seed: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        made = populate(served.actions, self.config.records, seed)
+        return {**made, **seed}
 
     def _swap(self, loaded: Loaded) -> None:
         """One step on the event loop: no request sees half a reload."""
         store = self.stubs.store
         old_served = self.stubs.served
         sessions = list(store.snapshot())
-        for name in sorted({*old_served, *loaded.served}):
-            kept = name in old_served and name in loaded.served
-            if kept and _same_shapes(old_served[name].api, loaded.served[name].api):
-                if store.seed.get(name, {}) == loaded.seed.get(name, {}):
-                    continue
-                reason = "its seed data changed"
-            else:
-                reason = "its schemas changed" if kept else "it is gone or new"
-            store.seed[name] = loaded.seed.get(name, {})
+        gone: dict[str, tuple[str, dict[str, dict[str, Any]]]] = {
+            name: ("it is gone or new", {}) for name in old_served if name not in loaded.served
+        }
+        for name, (reason, records) in sorted({**loaded.restarted, **gone}.items()):
+            store.seed[name] = records
             if name not in loaded.served:
                 store.seed.pop(name, None)
             for session in sessions:
                 store.reset(session, name)
             if sessions and name in old_served:
                 self._say(f"the records of {name} start again from its seed data: {reason}")
+        self._seeds = loaded.seed
         self.stubs.router, self.stubs.served = loaded.router, loaded.served
         self.stubs.errors[:] = loaded.errors
         self.catalog = loaded.catalog

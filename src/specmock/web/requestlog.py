@@ -29,12 +29,17 @@ def _is_terminal(stream: TextIO) -> bool:
         return False
 
 
+def _tail(status: int | None) -> str:
+    return "\n" if status is not None else " no answer\n"
+
+
 class RequestLog:
     """ASGI middleware writing `METHOD path status duration` per HTTP request.
 
     The query string is left out (it may carry a token); a path with control characters (a
     decoded `%0A`) is escaped, so a client cannot forge a line. The status is coloured by its
-    class when the stream is a terminal (or `colour` says so), plain otherwise.
+    class when the stream is a terminal (or `colour` says so), plain otherwise. A request answered
+    with no status at all (a fault that resets or closes the connection) logs `--- no answer`.
     """
 
     def __init__(
@@ -50,7 +55,7 @@ class RequestLog:
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
-        status = 500  # what the client gets when the app fails before answering
+        status: int | None = None
 
         async def noting(message: Message) -> None:
             nonlocal status
@@ -60,13 +65,22 @@ class RequestLog:
 
         try:
             await self.app(scope, receive, noting)
+        except BaseException:
+            status = status or 500  # what the client gets when the app fails before answering
+            raise
         finally:
             took = (time.perf_counter() - start) * 1000
             path = scope["path"]
             if not path.isprintable():
                 path = path.encode("unicode_escape").decode("ascii")
-            shown = f"{_COLOURS[min(status // 100, 5)]}{status}{_RESET}" if self._colour else status
-            self._note(f"{scope['method']} {path} {shown} {took:.1f}ms\n")
+            self._note(
+                f"{scope['method']} {path} {self._shown(status)} {took:.1f}ms{_tail(status)}"
+            )
+
+    def _shown(self, status: int | None) -> str:
+        if status is None:  # the connection reset or closed on purpose (a fault): no status sent
+            return "---"
+        return f"{_COLOURS[min(status // 100, 5)]}{status}{_RESET}" if self._colour else str(status)
 
     def _note(self, line: str) -> None:
         """Queue a line; the lines of one loop turn are written together when it ends."""
