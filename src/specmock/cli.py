@@ -275,7 +275,7 @@ def _serve(args: argparse.Namespace) -> int:
     banner(app.state.specmock.served, args.host, args.port, sys.stderr)
     if args.workers > 1:
         print(f"workers: {args.workers} processes on port {args.port}", file=sys.stderr)
-    return _run(app, args)
+    return _run(app, args) or 0
 
 
 def _served(args: argparse.Namespace, **fields: Any) -> tuple[Config, Catalog]:
