@@ -141,6 +141,12 @@ def _parser() -> argparse.ArgumentParser:
         f" (default {DEFAULT_SESSION_TTL:g})",
     )
     options.store_arguments(serve)
+    serve.add_argument(
+        "--workers",
+        type=settings.positive,
+        default=1,
+        help="processes answering on the port (default 1); more than one needs a Redis --store",
+    )
     options.time_limits(serve)
     options.faults(serve)
     serve.add_argument("--locale", type=options.locale, help="Faker locale of made-up data (en_US)")
@@ -243,7 +249,9 @@ def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.Argument
 
 def _serve(args: argparse.Namespace) -> int:
     from specmock.web.app import create_app
+    from specmock.web.workers import check_workers
 
+    check_workers(args.workers, args.store)
     found = getattr(args, "settings", None)
     config, catalog = _served(
         args,
@@ -266,8 +274,9 @@ def _serve(args: argparse.Namespace) -> int:
     _check_operations(found, catalog)
     app = create_app(config, catalog)
     banner(app.state.specmock.served, args.host, args.port, sys.stderr)
-    _run(app, args)
-    return 0
+    if args.workers > 1:
+        print(f"workers: {args.workers} processes on port {args.port}", file=sys.stderr)
+    return _run(app, args) or 0
 
 
 def _served(args: argparse.Namespace, **fields: Any) -> tuple[Config, Catalog]:
@@ -291,7 +300,7 @@ def _served(args: argparse.Namespace, **fields: Any) -> tuple[Config, Catalog]:
     return config, catalog
 
 
-def _run(app: ASGIApp, args: argparse.Namespace, **options: Any) -> None:
+def _run(app: ASGIApp, args: argparse.Namespace, **options: Any) -> int:
     """Serve `app` with uvicorn on `--host`/`--port`: with our request log at info and debug
     (uvicorn's own access log stays off), and everything built at start moved out of the garbage
     collector's sight. SIGHUP ends it as SIGTERM and SIGINT do (the lifespan's last save runs),
@@ -328,8 +337,14 @@ def _run(app: ASGIApp, args: argparse.Namespace, **options: Any) -> None:
             exit_server(number, frame)
 
         server.handle_exit = handle_exit  # type: ignore[method-assign,assignment]
+    workers = getattr(args, "workers", 1)
+    if workers > 1:
+        from specmock.web.workers import run_workers
+
+        return run_workers(server, workers)
     signal.signal(signal.SIGHUP, lambda number, frame: server.handle_exit(signal.SIGTERM, frame))
     server.run()
+    return 0
 
 
 def _proxy(args: argparse.Namespace) -> int:

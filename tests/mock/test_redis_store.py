@@ -181,3 +181,24 @@ def test_redis_store_session_names_are_those_any_process_started(two):
     first.session().put("pets", "/pets/seeded", {"name": "Key"})
     assert sorted(second.session_names(10)) == ["", "ana:1", "bo b"]
     assert len(first.session_names(2)) == 2
+
+
+def test_redis_store_a_singleton_deleted_through_one_process_is_gone_for_another(two):
+    first, second = two
+    gone = first.session().get("pets", "/pets/1").made_up("deleted singletons", set)
+    gone.add("/pets/1/lock")
+    seen = second.session().get("pets", "/pets/1").made_up("deleted singletons", set)
+    assert "/pets/1/lock" in seen and "/pets/1/tag" not in seen
+    seen.discard("/pets/1/lock")  # written again through the second
+    assert "/pets/1/lock" not in first.session().get("pets", "/pets/1").made_up(
+        "deleted singletons", set
+    )
+    gone.add("/pets/1/lock")
+    assert second.session().delete("pets", "/pets/1")
+    first.session().put("pets", "/pets/1", {"name": "Rex again"})  # made again: a new item
+    again = second.session().get("pets", "/pets/1").made_up("deleted singletons", set)
+    assert "/pets/1/lock" not in again
+    first.reset()
+    assert "/pets/1/lock" not in second.session().get("pets", "/pets/1").made_up(
+        "deleted singletons", set
+    )

@@ -4,6 +4,9 @@ Each entry keeps what the dashboard shows of an exchange: the request's headers 
 answer's, as the bytes already at hand (nothing is re-encoded on the request path), each body cut
 to `BODY_LIMIT` bytes and marked truncated past it. Listeners (the dashboard's live stream) are
 called with each new entry.
+
+`RequestJournal` is the seam: `Journal` keeps the entries in this process (the default), and
+`redis_journal.RedisJournal` in a capped Redis stream that every process of a shared store reads.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from specmock.mock.server_fields import rfc3339
 from specmock.violations import Violation
@@ -106,8 +109,41 @@ class JournalEntry:
 Listener = Callable[[JournalEntry], None]
 
 
+class RequestJournal(Protocol):
+    """What the stubs, the admin API and the dashboard need of a journal, wherever it is kept.
+
+    `listeners` are called on the event loop that called `follow` (or on the one that calls
+    `add`, for a journal kept in this process) with every new entry; `close` stops whatever
+    `follow` started."""
+
+    listeners: list[Listener]
+
+    def add(
+        self,
+        session: str,
+        method: str,
+        path: str,
+        status: int,
+        violations: Iterable[Violation],
+        injected: str | None = None,
+        exchange: Exchange = NO_EXCHANGE,
+    ) -> JournalEntry | None:
+        """Note an exchange (the entry made, or None when it is written later)."""
+        ...
+
+    def entries(self, session: str | None = None) -> list[JournalEntry]: ...
+
+    def get(self, entry_id: int) -> JournalEntry | None: ...
+
+    def clear(self, session: str) -> None: ...
+
+    def follow(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class Journal:
-    """A bounded record of requests (the oldest are dropped first)."""
+    """A bounded record of requests in this process (the oldest are dropped first)."""
 
     def __init__(self, size: int = JOURNAL_SIZE) -> None:
         self._entries: deque[JournalEntry] = deque(maxlen=size)
@@ -154,3 +190,9 @@ class Journal:
         kept = [entry for entry in self._entries if entry.session != session]
         self._entries.clear()
         self._entries.extend(kept)
+
+    def follow(self) -> None:
+        """Nothing to start: `add` calls the listeners itself."""
+
+    def close(self) -> None:
+        """Nothing to stop."""

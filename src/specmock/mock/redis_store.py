@@ -43,7 +43,8 @@ DEFAULT_PREFIX = "specmock"
 DEFAULT_TIMEOUT = 1.0  # seconds a call may wait on Redis before the request gets its 503
 _OWN_IDS = "#id"  # as in `store`: a collection's counter for the `id` fields its paths do not name
 _DECODED = 10_000  # records kept decoded per process
-_UNSAVED = frozenset({"deleted singletons"})  # generated values kept in one process only
+_GONE = "deleted singletons"  # as `actions` notes them on an item: kept in Redis, not the record
+_UNSAVED = frozenset({_GONE})  # generated values not written with the record
 
 
 def check_url(url: str) -> str:
@@ -251,7 +252,14 @@ class RedisSession:
         self._read[(api, path)] = stored.revision if stored is not None else 0
         if stored is not None:
             self._kept[(api, path)] = stored
+            self._with_gone(base, path, stored)
         return stored
+
+    def _with_gone(self, base: str, path: str, stored: StoredRecord) -> None:
+        """The item's deleted singletons as a set kept in Redis, so every process sees them."""
+        generated = stored.generated if stored.generated is not None else {}
+        if not isinstance(generated.get(_GONE), _Gone):
+            stored.generated = {**generated, _GONE: _Gone(self._store, base, path, self._ttl)}
 
     def write(
         self, api: str, address: Address, record: dict[str, Any], server: ServerFields
@@ -297,7 +305,7 @@ class RedisSession:
         self._read[(api, path)] = revision
         stored = StoredRecord(record, generated, revision)
         self._kept[(api, path)] = stored
-        # kept as read back, with what this process keeps only (the deleted singletons)
+        # kept as read back, with the generated values written with it
         self._store.remember(self._base(api), path, f"{revision}|{text}", stored)
         return stored
 
@@ -311,6 +319,8 @@ class RedisSession:
         if deleted < 0:
             raise StoreConflict(f"{path} changed since it was read")
         self._read[(api, path)] = 0
+        if deleted == 1:  # an item made again at this path starts with all its singletons
+            _Gone(self._store, self._base(api), path, self._ttl).clear()
         return deleted == 1
 
     def children(self, api: str, collection: str) -> Iterator[tuple[str, StoredRecord]]:
@@ -361,6 +371,48 @@ class RedisSession:
             return bool(self._client.sismember(f"{base}:issued:{prefix}", identifier))
         except redis.RedisError as error:
             raise self._fault(error) from error
+
+
+class _Gone(set[str]):
+    """The deleted singletons of one item (`/things/1/lock`), a Redis set listed among the API's
+    keys (so it expires, resets and ends with the session): what `actions` adds, discards and
+    asks here is what every process sees. A Redis that fails is a `StoreFault`."""
+
+    def __init__(self, store: RedisStore, base: str, item: str, ttl: int) -> None:
+        super().__init__()
+        self._store, self._client, self._base, self._ttl = store, store.client, base, ttl
+        self._key = f"{base}:gone:{item}"
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(self._call(self._client.sismember, self._key, key))
+
+    def add(self, key: str) -> None:
+        def noted(pipe: Any) -> None:
+            pipe.sadd(self._key, key)
+            pipe.sadd(self._base + ":keys", self._key)
+            if self._ttl > 0:
+                pipe.pexpire(self._key, self._ttl)
+                pipe.pexpire(self._base + ":keys", self._ttl)
+
+        self._call(self._pipeline, noted)
+
+    def discard(self, key: object) -> None:
+        if isinstance(key, str):
+            self._call(self._client.srem, self._key, key)
+
+    def clear(self) -> None:
+        self._call(self._client.delete, self._key)
+
+    def _pipeline(self, steps: Callable[[Any], None]) -> None:
+        pipe = self._client.pipeline(transaction=True)
+        steps(pipe)
+        pipe.execute()  # type: ignore[no-untyped-call]
+
+    def _call(self, command: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return command(*args)
+        except redis.RedisError as error:
+            raise self._store.fault(error) from error
 
 
 class _Taken(Collection[str]):

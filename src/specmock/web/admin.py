@@ -12,13 +12,14 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import wraps
 from typing import Any, Protocol
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from specmock.errors import SpecError
 from specmock.mock.faults import WHOLE_API, Control
-from specmock.mock.journal import JOURNAL_SIZE, Journal
+from specmock.mock.journal import JOURNAL_SIZE, RequestJournal
 from specmock.mock.served_api import ServedApi
 from specmock.mock.storage import SessionStore, StoreConflict, StoreFault
 from specmock.mock.store import SessionRefused
@@ -42,7 +43,7 @@ class Server(Protocol):
     def errors(self) -> Sequence[SpecError]: ...
 
     @property
-    def journal(self) -> Journal: ...
+    def journal(self) -> RequestJournal: ...
 
 
 class Inspection:
@@ -58,8 +59,8 @@ class Inspection:
         return [
             Route(apis, self.list_apis, methods=["GET"]),
             Route(f"{apis}/{{name}}/openapi.json", self.openapi, methods=["GET"]),
-            Route(f"{ADMIN_ROOT}/requests", self.requests, methods=["GET", "DELETE"]),
-            Route(f"{ADMIN_ROOT}/requests/{{id:int}}", self.request_entry, methods=["GET"]),
+            Route(f"{ADMIN_ROOT}/requests", store_faults(self.requests), methods=["GET", "DELETE"]),
+            Route(f"{ADMIN_ROOT}/requests/{{id:int}}", store_faults(self.request_entry)),
         ]
 
     async def list_apis(self, request: Request) -> Response:
@@ -96,17 +97,19 @@ class Inspection:
         return self._unknown(name) or JSONResponse(self.server.served[name].effective)
 
     async def requests(self, request: Request) -> Response:
-        session = session_of(request)
+        """The session's journal (read off the event loop: it may be kept in Redis)."""
+        session, journal = session_of(request), self.server.journal
         if request.method == "DELETE":
-            self.server.journal.clear(session)
+            await run_in_threadpool(journal.clear, session)
             return Response(status_code=204)
-        entries = [entry.as_dict() for entry in self.server.journal.entries(session)]
+        found = await run_in_threadpool(journal.entries, session)
+        entries = [entry.as_dict() for entry in found]
         return JSONResponse({"session": session, "requests": entries})
 
     async def request_entry(self, request: Request) -> Response:
         """One journal entry in full (its request and answer), whatever its session."""
         entry_id: int = request.path_params["id"]
-        entry = self.server.journal.get(entry_id)
+        entry = await run_in_threadpool(self.server.journal.get, entry_id)
         if entry is None:
             detail = f"no request {entry_id} in the journal (it keeps the latest {JOURNAL_SIZE})"
             return problem_response(Problem(404, detail))
@@ -192,7 +195,7 @@ class Admin(Inspection):
         """Forget the request's session and its journal, so that it holds no place among the
         `MAX_SESSIONS` (the pytest plugin's `specmock` fixture does this after each test)."""
         self.stubs.store.end(session_of(request))
-        self.stubs.journal.clear(session_of(request))
+        await run_in_threadpool(self.stubs.journal.clear, session_of(request))
         return Response(status_code=204)
 
     async def controls(self, request: Request) -> Response:

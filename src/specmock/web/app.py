@@ -20,6 +20,8 @@ from starlette.types import ASGIApp, Lifespan, Message, Receive, Scope, Send
 
 from specmock.config import Config
 from specmock.errors import ConfigError
+from specmock.mock.journal import RequestJournal
+from specmock.mock.redis_journal import RedisJournal
 from specmock.mock.seeds import record_problem
 from specmock.mock.state_file import RecordCheck, Saver, StateFile
 from specmock.mock.store import Store
@@ -63,6 +65,26 @@ def _state_file(stubs: Stubs, path: Path | None) -> Lifespan[Starlette] | None:
             await saving
             if saver.saved == store.changes:
                 logger.info("saved the stored records to %s", path)
+
+    return lifespan
+
+
+def _shared_journal(stubs: Stubs, config: Config) -> Lifespan[Starlette] | None:
+    """With a Redis store, the journal kept beside it, which every process on its prefix shares
+    (`stubs.journal` from now on), stopped with the server."""
+    if config.store == "memory":
+        return None
+    journal = stubs.journal = RedisJournal(config.store, config.store_prefix)
+    return _closing(journal)
+
+
+def _closing(journal: RequestJournal) -> Lifespan[Starlette]:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(journal.close)
 
     return lifespan
 
@@ -159,6 +181,7 @@ def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
     for error in catalog.errors:
         logger.error("%s", error)
     stubs = Stubs(list(catalog.apis), config)
+    shared = _shared_journal(stubs, config)
     admin = Admin(catalog, stubs)
     dashboard = Dashboard(catalog, stubs)
     reloader = Reloader(config, catalog, stubs, [admin, dashboard.site]) if config.watch else None
@@ -173,7 +196,9 @@ def create_app(config: Config, catalog: Catalog | None = None) -> Starlette:
         ],
         exception_handlers={Exception: fault_response},
         lifespan=_together(
-            _state_file(stubs, config.state_file), reloader.lifespan if reloader else None
+            _state_file(stubs, config.state_file),
+            reloader.lifespan if reloader else None,
+            shared,
         ),
     )
     # Every request that is not admin reaches the stubs, whatever its method or path bytes.

@@ -20,7 +20,7 @@ from specmock.config import Config
 from specmock.errors import ConfigError, SpecError
 from specmock.mock.answers import NotHandled, Reply
 from specmock.mock.faults import NO_INJECTION, Faults, Injection
-from specmock.mock.journal import Exchange, Journal, Message
+from specmock.mock.journal import Exchange, Journal, Message, RequestJournal
 from specmock.mock.population import populate
 from specmock.mock.redis_store import RedisStore, shown
 from specmock.mock.seeds import load_seed
@@ -41,7 +41,7 @@ class Stubs:
 
     def __init__(self, apis: list[Api], config: Config, store: RecordStore | None = None) -> None:
         self.config = config
-        self.journal = Journal()
+        self.journal: RequestJournal = Journal()  # `create_app` shares a Redis store's
         with_overrides(apis, config.operation_settings)
         self.router, self.served = serve(apis, config.prefix, config.locale, config.seed)
         self.faults = Faults(config)

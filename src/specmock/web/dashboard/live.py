@@ -1,6 +1,7 @@
 """`Live`: the open event streams of one journal, each with its own bounded queue.
 
-The journal's listener fills every queue on the event loop; a client too slow to read loses
+The journal's listener fills every queue on the event loop (a journal kept in Redis calls it with
+every process's entries, once a stream is open); a client too slow to read loses
 entries rather than growing memory. `close` ends every stream at once, so a server stopping does
 not wait for open pages.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 
-from specmock.mock.journal import Journal, JournalEntry
+from specmock.mock.journal import JournalEntry, RequestJournal
 
 HEARTBEAT = 5.0
 QUEUE_SIZE = 1000
@@ -20,9 +21,10 @@ _END = None
 class Live:
     """The open streams of one journal."""
 
-    def __init__(self, journal: Journal) -> None:
+    def __init__(self, journal: RequestJournal) -> None:
         self._queues: dict[asyncio.Queue[JournalEntry | None], asyncio.AbstractEventLoop] = {}
         self.closed = False
+        self._journal = journal
         journal.listeners.append(self._publish)
 
     def _publish(self, entry: JournalEntry) -> None:
@@ -33,6 +35,7 @@ class Live:
     def subscribe(self) -> asyncio.Queue[JournalEntry | None]:
         queue: asyncio.Queue[JournalEntry | None] = asyncio.Queue(QUEUE_SIZE)
         self._queues[queue] = asyncio.get_running_loop()
+        self._journal.follow()  # a shared journal starts following other processes' entries
         return queue
 
     def unsubscribe(self, queue: asyncio.Queue[JournalEntry | None]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -21,12 +22,12 @@ SHOWN = 200  # entries rendered with the page; newer ones arrive by the stream
 
 def routes(site: Site) -> list[BaseRoute]:
     async def live(request: Request) -> Response:
-        entries = site.server.journal.entries()[:SHOWN]
+        entries = (await run_in_threadpool(site.server.journal.entries))[:SHOWN]
         return site.render(request, "requests.html", entries=entries, apis=list(site.server.served))
 
     async def detail(request: Request) -> Response:
         entry_id: int = request.path_params["id"]
-        entry = site.server.journal.get(entry_id)
+        entry = await run_in_threadpool(site.server.journal.get, entry_id)
         if entry is None:
             return problem_response(Problem(404, f"no request {entry_id} in the journal"))
         shown = entry.as_full_dict()
