@@ -1,7 +1,7 @@
 """The layering rule of the README, held on every module's imports (those inside functions too).
 
-    root (errors, violations, problems, config, settings) <- spec <- schemas <- validation <- mock
-    <- web <- contract <- cli, pytest_plugin, the package itself
+    root (errors, violations, problems, config, settings, digits) <- spec <- schemas <- validation
+    <- mock <- web <- contract <- cli, pytest_plugin, the package itself
 
 A module imports only from its own layer or lower ones; Starlette, uvicorn and httpx only from
 `web/` up; Schemathesis and Hypothesis only in `contract/`; openapi-core only in `validation/`.
@@ -17,7 +17,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "specmock"
 
 LAYERS = ("root", "spec", "schemas", "validation", "mock", "web", "contract", "top")
-ROOT_MODULES = frozenset({"errors", "violations", "problems", "config", "settings"})
+ROOT_MODULES = frozenset({"errors", "violations", "problems", "config", "settings", "digits"})
 TOP_MODULES = frozenset({"cli", "console", "options", "pytest_plugin", "__init__", "__main__"})
 # Third-party packages and the layers allowed to import them.
 RESTRICTED = {

@@ -18,6 +18,7 @@ from specmock.config import (
     DEFAULT_SHUTDOWN_TIMEOUT,
     Delay,
 )
+from specmock.digits import is_digits
 from specmock.validation.security import split_token
 
 DEFAULT_MAX_TIME = 600
@@ -178,7 +179,7 @@ def faults(serve: argparse.ArgumentParser) -> None:
 
 
 def count(text: str) -> int:
-    if not text.isdigit():
+    if not is_digits(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a count such as 0 or 5")
     return int(text)
 

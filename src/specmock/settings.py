@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from specmock.config import FAULT_KINDS, INJECTED_STATUSES, Delay, OperationFaults
+from specmock.digits import is_digits
 from specmock.errors import ConfigError
 
 FILE_NAME = "specmock.yaml"
@@ -345,7 +346,7 @@ def _file_scalar(action: argparse.Action, value: Any, found: Settings, key: str)
 
 
 def positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not is_digits(text) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
     return int(text)
 
@@ -364,9 +365,9 @@ def size(text: str) -> int:
     units = {"kib": 1024, "kb": 1000, "mib": 1024**2, "mb": 1000**2, "b": 1}
     lowered = text.strip().lower()
     for unit, factor in units.items():
-        if lowered.endswith(unit) and lowered[: -len(unit)].strip().isdigit():
+        if lowered.endswith(unit) and is_digits(lowered[: -len(unit)].strip()):
             return int(lowered[: -len(unit)]) * factor
-    if lowered.isdigit():
+    if is_digits(lowered):
         return int(lowered)
     raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 1048576 or 1MiB")
 

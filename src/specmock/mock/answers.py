@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from specmock.config import FAULT_KINDS, Delay
+from specmock.digits import is_digits
 from specmock.problems import PROBLEM_MEDIA_TYPE, Problem
 from specmock.schemas.synthesis import Synthesizer
 from specmock.schemas.xmlcodec import XmlCodec
@@ -287,7 +288,7 @@ class Responder:
         key = error_key(operation, problem.status) if operation is not None else None
         if key is None or operation is None:
             return problem_json(problem)
-        status = int(key) if key.isdigit() else problem.status
+        status = int(key) if is_digits(key) else problem.status
         content = operation.responses[key].get("content") or {}
         headers = self._headers(operation, key, operation.responses[key], False) | problem.headers
         listed = problem.errors or (Violation("request", "", problem.detail),)
@@ -313,7 +314,7 @@ def _emptied(body: Any, places: list[str]) -> Any:
     for place in places:
         node, holder = emptied, None
         for token in (unescape(part) for part in place.split("/")[1:]):
-            if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            if isinstance(node, list) and is_digits(token) and int(token) < len(node):
                 holder = node
                 node = node[int(token)]
             elif isinstance(node, dict) and token in node:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from specmock.digits import is_digits
 from specmock.mock.answers import NotHandled, Reply
 from specmock.mock.binding import Binding, Bindings
 from specmock.mock.record_answers import as_shown
@@ -429,7 +430,7 @@ def _page(
     def number(kind: str) -> int | None:
         for name in _PAGE_NAMES[kind]:
             value = query.get(name) if name in declared else None
-            if value is not None and value.isdigit():
+            if value is not None and is_digits(value):
                 return int(value)
         return None
 

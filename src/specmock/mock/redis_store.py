@@ -28,6 +28,7 @@ import redis
 from redis.commands.core import Script
 
 from specmock.config import DEFAULT_SESSION_TTL
+from specmock.digits import is_digits
 from specmock.mock import redis_scripts
 from specmock.mock.server_fields import ServerFields
 from specmock.mock.storage import (
@@ -365,7 +366,7 @@ class RedisSession:
     def was_issued(self, api: str, collection: str, identifier: str) -> bool:
         base, prefix = self._base(api), collection.rstrip("/")
         try:
-            if identifier.isdigit():
+            if is_digits(identifier):
                 top = _sync(self._client.hget(base + ":top", prefix))
                 return int(identifier) <= int(top or 0)
             return bool(self._client.sismember(f"{base}:issued:{prefix}", identifier))

@@ -14,6 +14,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from specmock.digits import is_digits
+
 CREATED_FIELDS = ("created_at", "createdAt", "created")
 UPDATED_FIELDS = ("updated_at", "updatedAt", "modified_at", "updated")
 VERSION_FIELDS = ("version",)
@@ -139,7 +141,7 @@ def typed(identifier: Any, schema: Any) -> Any:
     kind = schema.get("type") if isinstance(schema, Mapping) else None
     kinds = kind if isinstance(kind, list) else [kind]
     text = str(identifier)
-    if ("integer" in kinds or "number" in kinds) and text.lstrip("-").isdigit():
+    if ("integer" in kinds or "number" in kinds) and is_digits(text.lstrip("-")):
         return int(text)
     return text if "string" in kinds or kind is None else identifier
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from specmock.config import DEFAULT_SESSION_TTL
+from specmock.digits import is_digits
 from specmock.errors import SpecError, SpecmockError
 from specmock.mock.server_fields import ServerFields
 from specmock.mock.state_file import RecordCheck, Snapshot, StateFile
@@ -172,7 +173,7 @@ class Session:
         return identifier
 
     def _raise_top(self, key: tuple[str, str], identifier: str) -> None:
-        if identifier.isdigit():
+        if is_digits(identifier):
             self._top[key] = max(self._top.get(key, 0), int(identifier))
 
     def issue(self, api: str, collection: str, identifier: str) -> None:
@@ -180,7 +181,7 @@ class Session:
         by the highest seen, which the next integer id counts up from; a string one among the
         last `_RECENT_IDS` issued (a stored one is never given out, whenever it was issued)."""
         key = (api, collection.rstrip("/"))
-        if identifier.isdigit():
+        if is_digits(identifier):
             self._raise_top(key, identifier)
             return
         self._issued[(*key, identifier)] = None
@@ -192,7 +193,7 @@ class Session:
         """Whether an id was handed out in a collection: an integer one up to the highest seen,
         a string one among the last `_RECENT_IDS` issued."""
         key = (api, collection.rstrip("/"))
-        if identifier.isdigit():
+        if is_digits(identifier):
             return int(identifier) <= self._top.get(key, 0)
         return (*key, identifier) in self._issued
 
@@ -402,7 +403,7 @@ def new_id(schema: Mapping[str, Any], taken: Collection[str]) -> str | int:
     """A fresh id of the id parameter's type and format: integer (from its `minimum`), uuid, a
     string its `pattern` and lengths admit (Twilio's `^MG[0-9a-fA-F]{32}$`), or a short string."""
     if _is_numeric_schema(schema):
-        numbers = [int(t) for t in taken if t.isdigit()]
+        numbers = [int(t) for t in taken if is_digits(t)]
         floor = int_or(schema.get("minimum"), 1) - 1
         return max([*numbers, floor], default=0) + 1
     if schema.get("format") == "uuid":
@@ -410,12 +411,12 @@ def new_id(schema: Mapping[str, Any], taken: Collection[str]) -> str | int:
     if any(key in schema for key in ("pattern", "minLength", "maxLength")):
         for _ in range(_DRAWS):
             made = write_string(dict(schema), "id", random.Random(uuid.uuid4().int))
-            if made not in taken and not made.isdigit() and "/" not in made and made.strip():
+            if made not in taken and not is_digits(made) and "/" not in made and made.strip():
                 return made
     while True:
         candidate = uuid.uuid4().hex[:10]
         # all digits, it could be an integer id once issued here and since deleted
-        if candidate not in taken and not candidate.isdigit():
+        if candidate not in taken and not is_digits(candidate):
             return candidate
 
 

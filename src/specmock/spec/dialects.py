@@ -12,6 +12,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from specmock.digits import is_digits
 from specmock.errors import SpecError
 from specmock.spec.keywords import DATA
 
@@ -27,7 +28,7 @@ def version_of(document: dict[str, Any], source: str) -> tuple[int, int]:
     if not isinstance(raw, str):
         raise SpecError(source, "/openapi", f"expected an OpenAPI version string, got {raw!r}")
     parts = raw.split(".")
-    if len(parts) < 2 or not all(p.isdigit() for p in parts[:2]):
+    if len(parts) < 2 or not all(is_digits(p) for p in parts[:2]):
         raise SpecError(source, "/openapi", f"{raw!r} is not an OpenAPI version like '3.1.0'")
     major, minor = int(parts[0]), int(parts[1])
     if major != 3 or minor not in (0, 1):

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from specmock.digits import is_digits
 from specmock.errors import SpecError
 
 #: Reads a file into a document (parsed YAML/JSON); raises SpecError on failure.
@@ -75,7 +76,7 @@ def resolve_pointer(document: Any, text: str) -> Any:
     """The value at a JSON pointer; raises KeyError naming the first missing token."""
     node = document
     for token in split_pointer(text):
-        if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+        if isinstance(node, list) and is_digits(token) and int(token) < len(node):
             node = node[int(token)]
         elif isinstance(node, dict) and token in node:
             node = node[token]

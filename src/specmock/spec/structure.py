@@ -48,6 +48,7 @@ from openapi_schema_validator import (
 )
 from openapi_spec_validator.schemas import schema_v30, schema_v31
 
+from specmock.digits import is_digits
 from specmock.spec import regexes, repairs
 from specmock.spec.refs import HTTP_METHODS, escape, pointer, unescape
 
@@ -222,7 +223,7 @@ def _target(document: Any, ref: str) -> tuple[Any, Where]:
     parts: list[str | int] = []
     for raw in ref[2:].split("/"):
         token = unescape(unquote(raw))  # a URI fragment may percent-encode (RFC 6901, 6)
-        if isinstance(target, list) and token.isdigit():
+        if isinstance(target, list) and is_digits(token):
             target = target[int(token)]
             parts.append(int(token))
         else:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from starlette.requests import ClientDisconnect, Request
 
 from specmock.config import Config
+from specmock.digits import is_digits
 from specmock.mock.actions import ActionRequest
 from specmock.mock.answers import Prefer
 from specmock.mock.listing import Query
@@ -116,7 +117,7 @@ async def read_body(request: Request, limit: int) -> bytes | Problem:
     """The whole body, or a 413 problem as soon as it is known to be over `limit` bytes. The body
     read is kept in the scope under `BODY_KEY`, for the journal."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if is_digits(declared) and int(declared) > limit:
         return _too_large(int(declared), limit)
     chunks: list[bytes] = []
     size = 0
