@@ -215,3 +215,23 @@ def test_redis_store_an_inline_session_leaves_the_seeding_of_a_new_session_to_a_
         store.inline.session("fresh")
     assert other.session("fresh").get("pets", "/pets/1") is not None
     assert store.inline.session("fresh").get("pets", "/pets/1") is not None
+
+
+def test_redis_store_a_create_with_a_counted_id_is_two_round_trips(two, monkeypatch):
+    store, other = two
+    session = store.session()
+    sent: list[str] = []
+    execute = store.client.execute_command
+
+    def counted(*args: Any, **options: Any) -> Any:
+        sent.append(str(args[0]))
+        return execute(*args, **options)
+
+    monkeypatch.setattr(store.client, "execute_command", counted)
+    identifier = session.new_id("pets", "/pets", {"type": "integer"})
+    assert session.get("pets", f"/pets/{identifier}") is None
+    session.issue("pets", "/pets", str(identifier))
+    session.write("pets", Address(f"/pets/{identifier}", "/pets", "2"), {"name": "Tom"}, PLAIN)
+    assert sent == ["HINCRBY", "EVALSHA"]
+    assert other.session().get("pets", "/pets/2").record == {"name": "Tom"}
+    assert other.session().was_issued("pets", "/pets", "2")

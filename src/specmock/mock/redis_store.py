@@ -313,6 +313,9 @@ class RedisSession:
         self._ttl = store.ttl_ms(name)
         self._read: dict[tuple[str, str], int] = {}
         self._kept: dict[tuple[str, str], StoredRecord] = {}  # what was read, for `write`
+        # Item paths of integer ids this session counted: above every id stored or issued in
+        # their collection, so nothing is stored there and the id is issued already.
+        self._fresh: set[tuple[str, str]] = set()
 
     def _fault(self, error: redis.RedisError) -> StoreFault:
         return self._store.fault(error)
@@ -325,6 +328,9 @@ class RedisSession:
         return self._store.base(self._name, api)
 
     def get(self, api: str, path: str) -> StoredRecord | None:
+        if (api, path) in self._fresh:
+            self._read[(api, path)] = 0  # the write script still checks it is absent
+            return None
         try:
             value = _sync(self._client.hget(self._base(api) + ":rec", path))
         except redis.RedisError as error:
@@ -426,13 +432,17 @@ class RedisSession:
         try:
             if _is_numeric_schema(schema):
                 self._writing("count ids")
-                return int(_sync(self._client.hincrby(base + ":top", prefix, 1)))
+                counted = int(_sync(self._client.hincrby(base + ":top", prefix, 1)))
+                self._fresh.add((api, f"{prefix}/{counted}"))
+                return counted
             return new_id(schema, _Taken(self, api, prefix))
         except redis.RedisError as error:
             raise self._fault(error) from error
 
     def issue(self, api: str, collection: str, identifier: str) -> None:
         self._writing("issue ids")
+        if (api, f"{collection.rstrip('/')}/{identifier}") in self._fresh:
+            return
         args: list[str | int] = [self._base(api), self._ttl, collection.rstrip("/"), identifier]
         try:
             self._scripts.issue(args=args)
