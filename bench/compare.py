@@ -5,8 +5,9 @@ $SPECMOCK_BENCH_CACHE), starts each server on a free loopback port, times it to 
 sends every scenario's request once to each server (warning when the statuses differ), then drives
 each with wrk for a fixed time and reads requests/s, p50/p99 latency and the peak RSS of its
 process group. Also: a bare Starlette route on uvicorn (the ceiling of specmock's stack) and
-specmock's in-memory store with 100,000 records. Every server is stopped by its process group in a
-`finally`. Exits non-zero only when the harness itself fails, never on slow figures.
+specmock's in-memory store with 100,000 records, and specmock on a Redis store of its own (the
+`redis` part: GET pet and POST order, one worker and two). Every server is stopped by its process
+group in a `finally`. Exits non-zero only when the harness itself fails, never on slow figures.
 
 `bench/throughput.py` is the older quick figure for the seed specs alone (no Prism).
 """
