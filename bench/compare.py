@@ -5,8 +5,9 @@ $SPECMOCK_BENCH_CACHE), starts each server on a free loopback port, times it to 
 sends every scenario's request once to each server (warning when the statuses differ), then drives
 each with wrk for a fixed time and reads requests/s, p50/p99 latency and the peak RSS of its
 process group. Also: a bare Starlette route on uvicorn (the ceiling of specmock's stack) and
-specmock's in-memory store with 100,000 records. Every server is stopped by its process group in a
-`finally`. Exits non-zero only when the harness itself fails, never on slow figures.
+specmock's in-memory store with 100,000 records, and specmock on a Redis store of its own (the
+`redis` part: GET pet and POST order, one worker and two). Every server is stopped by its process
+group in a `finally`. Exits non-zero only when the harness itself fails, never on slow figures.
 
 `bench/throughput.py` is the older quick figure for the seed specs alone (no Prism).
 """
@@ -22,12 +23,13 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from harness import report
 from harness.install import HarnessError, Toolchain, default_cache, prepare
 from harness.load import Answer, Load, LoadError, PythonLoad, Request, Wrk, send
+from harness.redis_rows import SCALING, redis_server, round_trips
 from harness.report import Row
 from harness.servers import HOST, Launch, Running, StartFailure, start
 from harness.workloads import (
@@ -43,7 +45,7 @@ from harness.workloads import (
 REPO = Path(__file__).resolve().parents[1]
 SPECMOCK = REPO / ".venv" / "bin" / "specmock"
 VENV_PYTHON = REPO / ".venv" / "bin" / "python"
-PARTS = ("petstore", "github", "ceiling", "logging", "store")
+PARTS = ("petstore", "github", "ceiling", "logging", "store", "redis")
 LOGGED = "GET pet by id, request log at info"
 
 
@@ -68,6 +70,7 @@ class Bench:
     rows: list[Row] = field(default_factory=list)
     mismatches: list[str] = field(default_factory=list)
     faults: list[str] = field(default_factory=list)
+    redis_costs: dict[str, float] = field(default_factory=dict)
 
     # -- Prism against specmock on one spec --------------------------------------------------------
 
@@ -173,6 +176,44 @@ class Bench:
             status = "/".join(str(answer.status) if answer else "none" for answer in answers)
             self.rows.append(self._measure(reference.api, scenario, server, pair, status))
 
+    # -- the Redis store --------------------------------------------------------------------------
+
+    def redis(self, reference: Workload) -> None:
+        """specmock on a Redis store of its own, one worker and two, on the first two scenarios
+        (GET pet by id, POST order): each row placed under the same scenario's rows."""
+        print(f"\n== redis: {reference.label} on a Redis store, 1 and 2 workers")
+        with redis_server(self.logs) as url:
+            if url is None:
+                return
+            self.redis_costs = round_trips(url)
+            for workers in (1, 2):
+                if workers > 1 and not _serves_workers():
+                    print("2 workers: not available (serve --workers missing)")
+                    continue
+                self._redis_rows(reference, url, workers)
+
+    def _redis_rows(self, reference: Workload, url: str, workers: int) -> None:
+        name = "specmock+redis" + (f" x{workers}" if workers > 1 else "")
+        store: tuple[str, ...] = ("--store", url, "--store-prefix", f"bench{workers}")
+        store += ("--workers", str(workers)) if workers > 1 else ()
+        launch = replace(self._specmock(reference.spec, reference.mount, *store), server=name)
+        scenarios = reference.scenarios[:2]
+        with self._servers() as running:
+            server = self._start(launch, scenarios[0].request, reference.api, running)
+            if isinstance(server, str):
+                for scenario in scenarios:
+                    row = Row(reference.api, scenario.name, name, "failed", note=server)
+                    _beside(self.rows, row)
+                return
+            self._seed(running, replace(reference, scenarios=scenarios))
+            for scenario in scenarios:
+                answer = self._once(server, scenario.request)
+                status = str(answer.status) if answer else "no answer"
+                measured = self._measure(
+                    reference.api, scenario.name, server, [scenario.request], status
+                )
+                _beside(self.rows, measured)
+
     # -- servers ----------------------------------------------------------------------------------
 
     def _prism(self, workload: Workload) -> Launch:
@@ -221,7 +262,7 @@ class Bench:
     def _seed(self, running: Sequence[Running], workload: Workload) -> None:
         """Records specmock must hold for a scenario to succeed (Prism answers from examples)."""
         for server in running:
-            if server.server != "specmock":
+            if not server.server.startswith("specmock"):
                 continue
             for scenario in workload.scenarios:
                 if scenario.seed is None:
@@ -266,6 +307,41 @@ class Bench:
         )
         trouble = _consistency(status, measured.requests, measured.non_2xx, measured.errors)
         return Row(api, scenario, server.server, status, server.startup, measured, rss, trouble)
+
+
+def _beside(rows: list[Row], row: Row) -> None:
+    """`row` after the last row of its spec and scenario (at the end when there is none)."""
+    key = (row.spec, row.scenario)
+    same = [i for i, other in enumerate(rows) if (other.spec, other.scenario) == key]
+    rows.insert(same[-1] + 1 if same else len(rows), row)
+
+
+def _serves_workers() -> bool:
+    """Whether this specmock has `serve --workers` (added alongside the Redis store)."""
+    try:
+        done = subprocess.run([str(SPECMOCK), "serve", "--help"], capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return b"--workers" in done.stdout
+
+
+def _redis_summary(bench: Bench) -> str:
+    """The Redis rows against the in-memory ones, the round trip's cost, and how it scales."""
+    rows = {(row.scenario, row.server): row.measurement for row in bench.rows}
+    lines = ["\nRedis store against in memory (req/s, p99):"]
+    for scenario, server in rows:
+        ours, memory = rows[(scenario, server)], rows.get((scenario, "specmock"))
+        if not server.startswith("specmock+redis") or ours is None or memory is None:
+            continue
+        lines.append(
+            f"  {scenario:22} {server:17} {ours.rate:7.0f} vs {memory.rate:7.0f} req/s"
+            f" ({memory.rate / ours.rate:.2f}x the cost),"
+            f" p99 {ours.p99_ms:.1f} vs {memory.p99_ms:.1f} ms"
+        )
+    if bench.redis_costs:
+        costs = ", ".join(f"{what} {us:.0f} us" for what, us in bench.redis_costs.items())
+        lines.append(f"one call to Redis from Python, measured here, one at a time: {costs}")
+    return "\n".join([*lines, SCALING])
 
 
 def _consistency(status: str, requests: int, non_2xx: int, errors: int) -> str | None:
@@ -350,6 +426,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     if "store" in settings.parts:
         for records in (1, settings.records):
             bench.store(workloads["petstore"], records)
+    if "redis" in settings.parts:
+        bench.redis(workloads["petstore"])
     _summary(bench, f"{machine} Load average before: {load_before}, after: {_loadavg()}.")
     return 1 if bench.faults else 0
 
@@ -367,6 +445,8 @@ def _summary(bench: Bench, machine: str) -> None:
     print("\n" + report.text(bench.rows))
     print(report.ceiling(bench.rows))
     print(report.logging_cost(bench.rows, LOGGED))
+    if "redis" in bench.settings.parts:
+        print(_redis_summary(bench))
     print("\nstatus mismatches between Prism and specmock (same request, first answer):")
     for line in bench.mismatches or ["none"]:
         print(f"  {line}")
@@ -379,7 +459,7 @@ def _summary(bench: Bench, machine: str) -> None:
 
 
 def _plan(settings: Settings) -> None:
-    runs = {"petstore": 10, "github": 6, "ceiling": 1, "logging": 1, "store": 2}
+    runs = {"petstore": 10, "github": 6, "ceiling": 1, "logging": 1, "store": 2, "redis": 4}
     count = sum(runs[part] for part in settings.parts)
     seconds = count * (settings.duration + settings.warmup) + 60
     bound = seconds + 8 * settings.startup_timeout

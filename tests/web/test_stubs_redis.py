@@ -1,13 +1,18 @@
 """The stubs on a Redis store: two fakes share one state, and a Redis that stops is a 503 naming
 it until it is back, with nothing lost (checked with openapi-core against the spec)."""
 
+import threading
+import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.to_thread
 import httpx
 import pytest
+import redis
 import yaml
 
 from specmock.config import Config
@@ -88,3 +93,61 @@ def test_stubs_redis_refuses_a_state_file_beside_a_redis_store(redis_server, tmp
     config = Config(specs=NOTES, store=redis_server.url, state_file=tmp_path / "s.json")
     with pytest.raises(ConfigError, match="leave out --state-file"):
         create_app(config)
+
+
+async def test_stubs_redis_a_read_runs_on_the_loop_while_redis_is_fast_and_a_write_in_a_thread(
+    redis_server, monkeypatch
+):
+    handed: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(function: Any, *args: Any, **options: Any) -> Any:
+        handed.append(getattr(function, "func", function).__name__)
+        return await run_sync(function, *args, **options)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    async with fake(redis_server.url, f"t{uuid.uuid4().hex[:8]}") as client:
+        made = await client.post("/notes", json={"title": "one"})  # seeds the session first
+        assert handed == ["_checked_act"]
+        read = await client.get(made.headers["Location"])
+        listed = await client.get("/notes")
+        assert read.status_code == 200 and response_errors(DOCUMENT, read) == []
+        assert listed.status_code == 200 and response_errors(DOCUMENT, listed) == []
+        assert handed == ["_checked_act"]  # neither read went through a thread
+
+
+# Holds Redis busy (one script runs at a time) for ARGV[1] microseconds.
+BUSY = """
+local start = redis.call('TIME')
+repeat
+  local now = redis.call('TIME')
+until (now[1] - start[1]) * 1000000 + (now[2] - start[2]) > tonumber(ARGV[1])
+"""
+
+
+async def test_stubs_redis_a_slow_redis_holds_no_other_request_and_the_read_is_still_answered(
+    redis_server,
+):
+    app = create_app(Config(specs=NOTES, store=redis_server.url, store_prefix="slow"))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        where = (await client.post("/notes", json={"title": "slow"})).headers["Location"]
+        assert app.state.specmock.store.inline.ready
+        blocker = redis.Redis.from_url(redis_server.url)
+        busy = threading.Thread(target=blocker.eval, args=(BUSY, 0, 600_000))
+        busy.start()
+        time.sleep(0.1)  # the script has started: Redis answers no one until it ends
+        finished: list[tuple[str, int]] = []
+
+        async def fetch(name: str, path: str) -> None:
+            finished.append((name, (await client.get(path)).status_code))
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(fetch, "record", where)
+            await anyio.sleep(0)  # the record's read is on its way first
+            group.start_soon(fetch, "admin", "/__specmock/apis")
+        busy.join()
+        blocker.close()
+        # the read gave up waiting on the loop, finished in a thread, and was not held behind it
+        assert finished == [("admin", 200), ("record", 200)]
+        assert not app.state.specmock.store.inline.ready

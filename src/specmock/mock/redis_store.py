@@ -14,6 +14,13 @@ process. The default session never expires, as in memory.
 
 A store that cannot be reached or does not answer within the socket timeout raises `StoreFault`
 naming the store and what failed; redis-py's pool connects again on the next call.
+
+A request's store work runs in a worker thread, so that a slow Redis holds no other request; but
+handing work to a thread and back costs more than the round trip itself. So while Redis answers
+fast (`Pace`), a read-only request may run its store work on the event loop through `inline`: a
+second client whose every wait on Redis gives up after `INLINE_TIMEOUT`, and whose sessions refuse
+to write or seed (`NotInline`: nothing is done, the work runs again in a thread). One call slower
+than `FAST` or failed sends every request to threads until no call was slow for `PACE_WINDOW`.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from redis.commands.core import Script
 
 from specmock.config import DEFAULT_SESSION_TTL
 from specmock.digits import is_digits
+from specmock.errors import SpecmockError
 from specmock.mock import redis_scripts
 from specmock.mock.server_fields import ServerFields
 from specmock.mock.storage import (
@@ -46,6 +54,9 @@ _OWN_IDS = "#id"  # as in `store`: a collection's counter for the `id` fields it
 _DECODED = 10_000  # records kept decoded per process
 _GONE = "deleted singletons"  # as `actions` notes them on an item: kept in Redis, not the record
 _UNSAVED = frozenset({_GONE})  # generated values not written with the record
+INLINE_TIMEOUT = 0.03  # seconds an inline call may hold the event loop waiting on Redis
+FAST = 0.015  # seconds: an inline call slower than this sends the store work to threads
+PACE_WINDOW = 1.0  # seconds without a slow call before store work runs inline again
 
 
 def check_url(url: str) -> str:
@@ -86,6 +97,62 @@ class _Scripts:
         self.end: Script = client.register_script(redis_scripts.END)
 
 
+class NotInline(SpecmockError):
+    """Store work an inline run may not do (a write, a seeding): nothing was done, and the
+    work is to run again in a worker thread."""
+
+
+class Pace:
+    """Whether store work may run on the event loop: while no call in the last `window` seconds
+    failed or, inline, took over `FAST`. A threaded call's time is not counted: under load it
+    includes the wait for the GIL. So while Redis stays slow, the loop waits on it once per
+    `window` at most, for `INLINE_TIMEOUT` at most: the one inline call that finds it slow."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, window: float = PACE_WINDOW):
+        self._clock, self._window = clock, window
+        self._slow_at = -window
+
+    @property
+    def inline(self) -> bool:
+        return self._clock() - self._slow_at >= self._window
+
+    def note(self, seconds: float, limit: float) -> None:
+        if seconds > limit:
+            self.slow()
+
+    def slow(self) -> None:
+        self._slow_at = self._clock()
+
+
+class _TimedRedis(redis.Redis):
+    """A client that tells `pace` how long each command waited on Redis."""
+
+    pace: Pace
+    limit: float
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            answer = super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
+        except (redis.ConnectionError, redis.TimeoutError):
+            self.pace.slow()  # not a refusal such as NOSCRIPT: Redis answered that at once
+            raise
+        self.pace.note(time.perf_counter() - started, self.limit)
+        return answer
+
+
+def _timed(client: redis.Redis, pace: Pace, limit: float, timeout: float | None) -> _TimedRedis:
+    """`client`'s connection settings in a timed client; with `timeout`, that bound on every
+    wait (whatever the URL's query string says)."""
+    pool = client.connection_pool
+    settings = dict(pool.connection_kwargs)
+    if timeout is not None:
+        settings.update(socket_timeout=timeout, socket_connect_timeout=timeout)
+    timed = _TimedRedis(connection_pool=redis.ConnectionPool(pool.connection_class, **settings))
+    timed.pace, timed.limit = pace, limit
+    return timed
+
+
 class RedisStore:
     """Every session's records in one Redis database, under `prefix`."""
 
@@ -107,13 +174,18 @@ class RedisStore:
         self._populate = populate
         self.prefix, self.session_ttl, self._clock = prefix, session_ttl, clock
         # the query string wins over these (`?socket_timeout=5`), as redis-py reads it
-        self.client = redis.Redis.from_url(
+        configured = redis.Redis.from_url(
             url,
             decode_responses=True,
             socket_timeout=DEFAULT_TIMEOUT,
             socket_connect_timeout=DEFAULT_TIMEOUT,
         )
+        self.pace = Pace(clock)
+        self.client = _timed(configured, self.pace, float("inf"), None)
         self.scripts = _Scripts(self.client)
+        self._inline_client = _timed(configured, self.pace, FAST, INLINE_TIMEOUT)
+        self._inline_scripts = _Scripts(self._inline_client)
+        self.inline = _Inline(self)
         self._checked: dict[str, float] = {}  # session -> when this process last renewed it
         # Records as last decoded here, by key and item path, with the text they came from: a
         # read of the same text reuses the record and the answers kept with it (made once per
@@ -148,20 +220,26 @@ class RedisStore:
     def ttl_ms(self, session: str) -> int:
         return 0 if session == "" else max(1, int(self.session_ttl * 1000))
 
-    def session(self, name: str = "") -> RedisSession:
+    def session(self, name: str = "", inline: bool = False) -> RedisSession:
         """A session's records (one object per request: it notes the revisions it read),
-        seeded on first use by whichever process comes first."""
+        seeded on first use by whichever process comes first; `inline`, one that only reads
+        (see `NotInline`), through the client with the short timeout."""
         now = self._clock()
         interval = min(1.0, self.session_ttl / 10)
         if now - self._checked.get(name, -interval) >= interval:
+            scripts = self._inline_scripts if inline else self.scripts
             try:
                 key, ttl = self._session_key(name), self.ttl_ms(name)
-                if not self.scripts.touch(args=[key, ttl]):
+                if not scripts.touch(args=[key, ttl]):
+                    if inline:
+                        raise NotInline(f"session {name!r} is to be seeded")
                     self._seed(name, "first")
             except redis.RedisError as error:
                 raise self.fault(error) from error
             self._checked[name] = now
-        return RedisSession(self, name)
+        if inline:
+            return RedisSession(self, name, self._inline_client, self._inline_scripts)
+        return RedisSession(self, name, self.client, self.scripts)
 
     def reset(self, session: str = "", api: str | None = None) -> None:
         """Back to the seed data: one API (its issued ids stay issued) or all, in one session."""
@@ -217,33 +295,60 @@ class RedisStore:
             alive = [n for n, key in keys.items() if self.client.exists(key)]
         except redis.RedisError as error:
             raise self.fault(error) from error
+        sessions = {n: RedisSession(self, n, self.client, self.scripts) for n in alive}
         return {
-            name: {
-                api: {p: e.record for p, e in RedisSession(self, name).records(api).items()}
-                for api in self.seed
-            }
-            for name in alive
+            name: {api: {p: e.record for p, e in session.records(api).items()} for api in self.seed}
+            for name, session in sessions.items()
         }
+
+
+class _Inline:
+    """The store as read-only requests reach it on the event loop (see `NotInline`)."""
+
+    def __init__(self, store: RedisStore) -> None:
+        self._store = store
+
+    @property
+    def ready(self) -> bool:
+        """Whether Redis answered fast lately (`Pace`)."""
+        return self._store.pace.inline
+
+    def session(self, name: str = "") -> RedisSession:
+        return self._store.session(name, inline=True)
 
 
 class RedisSession:
     """One session's records in Redis, for one request: it remembers the revision of each
-    record it read, and a write or delete of that record checks it is still the one stored."""
+    record it read, and a write or delete of that record checks it is still the one stored.
+    With the store's inline client it only reads: a write raises `NotInline` first."""
 
-    def __init__(self, store: RedisStore, name: str) -> None:
+    def __init__(
+        self, store: RedisStore, name: str, client: redis.Redis, scripts: _Scripts
+    ) -> None:
         self._store, self._name = store, name
-        self._client, self._scripts = store.client, store.scripts
+        self._client, self._scripts = client, scripts
+        self._writes = client is store.client
         self._ttl = store.ttl_ms(name)
         self._read: dict[tuple[str, str], int] = {}
         self._kept: dict[tuple[str, str], StoredRecord] = {}  # what was read, for `write`
+        # Item paths of integer ids this session counted: above every id stored or issued in
+        # their collection, so nothing is stored there and the id is issued already.
+        self._fresh: set[tuple[str, str]] = set()
 
     def _fault(self, error: redis.RedisError) -> StoreFault:
         return self._store.fault(error)
+
+    def _writing(self, what: str) -> None:
+        if not self._writes:
+            raise NotInline(f"an inline run does not {what}")
 
     def _base(self, api: str) -> str:
         return self._store.base(self._name, api)
 
     def get(self, api: str, path: str) -> StoredRecord | None:
+        if (api, path) in self._fresh:
+            self._read[(api, path)] = 0  # the write script still checks it is absent
+            return None
         try:
             value = _sync(self._client.hget(self._base(api) + ":rec", path))
         except redis.RedisError as error:
@@ -295,6 +400,7 @@ class RedisSession:
         generated: dict[str, Any] | None,
         expected: str,
     ) -> StoredRecord:
+        self._writing("write")
         text = _encode(record, generated)
         args: list[str | int] = [self._base(api), self._ttl, path, expected, text]
         try:
@@ -311,6 +417,7 @@ class RedisSession:
         return stored
 
     def delete(self, api: str, path: str) -> bool:
+        self._writing("delete")
         expected = self._read.get((api, path))
         args = [self._base(api), path, "" if expected is None else str(expected)]
         try:
@@ -351,12 +458,18 @@ class RedisSession:
         base = self._base(api)
         try:
             if _is_numeric_schema(schema):
-                return int(_sync(self._client.hincrby(base + ":top", prefix, 1)))
+                self._writing("count ids")
+                counted = int(_sync(self._client.hincrby(base + ":top", prefix, 1)))
+                self._fresh.add((api, f"{prefix}/{counted}"))
+                return counted
             return new_id(schema, _Taken(self, api, prefix))
         except redis.RedisError as error:
             raise self._fault(error) from error
 
     def issue(self, api: str, collection: str, identifier: str) -> None:
+        self._writing("issue ids")
+        if (api, f"{collection.rstrip('/')}/{identifier}") in self._fresh:
+            return
         args: list[str | int] = [self._base(api), self._ttl, collection.rstrip("/"), identifier]
         try:
             self._scripts.issue(args=args)

@@ -22,10 +22,10 @@ from specmock.mock.answers import NotHandled, Reply
 from specmock.mock.faults import NO_INJECTION, Faults, Injection
 from specmock.mock.journal import Exchange, Journal, Message, RequestJournal
 from specmock.mock.population import populate
-from specmock.mock.redis_store import RedisStore, shown
+from specmock.mock.redis_store import NotInline, RedisStore, shown
 from specmock.mock.seeds import load_seed
 from specmock.mock.served_api import ServedApi, serve
-from specmock.mock.storage import RecordStore, StoreConflict, StoreFault
+from specmock.mock.storage import RecordStore, SessionStore, StoreConflict, StoreFault
 from specmock.mock.store import SessionRefused, Store
 from specmock.problems import Problem
 from specmock.settings import OperationsByApi
@@ -128,9 +128,17 @@ class Stubs:
     ) -> Reply | Problem:
         """`act`, on the event loop for a store in memory; for a remote store in a worker
         thread (a slow store stalls no other request), run again when another process wrote a
-        record first, and a 503 naming the store when it fails."""
+        record first, and a 503 naming the store when it fails. A read while Redis answers fast
+        runs on the loop first, within the store's inline bound (`redis_store.Pace`): the thread
+        handoff costs more than the round trip."""
         if not self.store.remote:
             return self.act(request, operation, served, inbound)
+        store = self.store
+        if isinstance(store, RedisStore) and request.method in _READS and store.inline.ready:
+            try:
+                return self.act(request, operation, served, inbound, inline=True)
+            except (NotInline, StoreFault, StoreConflict):
+                pass  # nothing written: the work runs again in a thread, with the full timeout
         run = partial(self._checked_act, request, operation, served, inbound)
         return await anyio.to_thread.run_sync(run)
 
@@ -151,12 +159,22 @@ class Stubs:
         return Problem(503, detail, headers={"Retry-After": "1"})
 
     def act(
-        self, request: Request, operation: Operation, served: ServedApi, inbound: Inbound
+        self,
+        request: Request,
+        operation: Operation,
+        served: ServedApi,
+        inbound: Inbound,
+        inline: bool = False,
     ) -> Reply | Problem:
-        """The store's answer where an action covers the request, else the documented one."""
+        """The store's answer where an action covers the request, else the documented one;
+        `inline`, through the Redis store's read-only inline sessions."""
         action, prefer = inbound.action, inbound.prefer
+        store = self.store
         try:
-            session = self.store.session(session_of(request))
+            if inline and isinstance(store, RedisStore):
+                session: SessionStore = store.inline.session(session_of(request))
+            else:
+                session = store.session(session_of(request))
         except SessionRefused as refused:
             return refusal(refused)
         acted = served.actions.act(operation, session, action, prefer)
@@ -217,6 +235,7 @@ def _unanswered(operation: Operation) -> Problem:
     return Problem(503, f"{operation.label}: the connection is broken before an answer")
 
 
+_READS = frozenset({"GET", "HEAD"})  # the methods whose store work may run inline
 CONFLICT_TRIES = 20  # runs of one action that another process's writes may undo before a 503
 
 
