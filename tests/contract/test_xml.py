@@ -33,6 +33,35 @@ def running_server() -> Iterator[None]:
         yield
 
 
+def _carries(value: Any, schema: Any) -> bool:
+    """Whether XML can tell `value` apart: not when an empty array stands where the schema has no
+    array (Schemathesis writes an unwrapped empty array as no element at all)."""
+    schema = _resolved(schema)
+    if value == [] and schema.get("type") != "array":
+        return False
+    if isinstance(value, dict):
+        fields = schema.get("properties", {})
+        return all(_carries(item, fields.get(key, {})) for key, item in value.items())
+    return True
+
+
+def _resolved(schema: Any) -> dict[str, Any]:
+    while isinstance(schema, dict) and "$ref" in schema:
+        schema = SERVED.effective["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema if isinstance(schema, dict) else {}
+
+
+@SCHEMA.hook
+def filter_case(context: Any, case: Any) -> bool:
+    """An XML body XML cannot carry is not sent: its "negative" case is the bytes of a valid body
+    without that field, so Schemathesis' check would blame the server for accepting a valid body
+    (shown by test_schemathesis_writes_an_empty_array_as_nothing). Every other case is checked."""
+    if case.media_type is None or "xml" not in case.media_type:
+        return True
+    content = case.operation.definition.raw.get("requestBody", {}).get("content", {})
+    return _carries(case.body, content.get(case.media_type, {}).get("schema", {}))
+
+
 @SCHEMA.parametrize()
 def test_schemathesis_xml_petxml(case: Any) -> None:
     case.call_and_validate()
@@ -60,3 +89,17 @@ TestStatefulXml.settings = hypothesis.settings(
     phases=[hypothesis.Phase.generate],
     suppress_health_check=list(hypothesis.HealthCheck),
 )
+
+
+def test_schemathesis_writes_an_empty_array_as_nothing() -> None:
+    """Why the XML fuzz drops bodies with an empty array where no array belongs: Schemathesis'
+    negative case "category became an array" is sent as the bytes of a pet without a category,
+    which the spec admits. A check that cannot be right on XML, shown on petxml's Pet."""
+    from schemathesis.transport.serialization import serialize_xml_with_schema
+
+    document = SERVED.effective
+    pet = {**document["components"]["schemas"]["Pet"], "components": document["components"]}
+    bodies = ({"name": "a", "photoUrls": ["u"], "category": []}, {"name": "a", "photoUrls": ["u"]})
+    written = [serialize_xml_with_schema(body, pet, "Pet")["data"] for body in bodies]
+    assert written[0] == written[1]
+    assert not _carries(bodies[0], pet) and _carries(bodies[1], pet)
