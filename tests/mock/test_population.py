@@ -286,3 +286,17 @@ def test_populate_keys_a_record_by_the_field_its_path_parameter_names_otherwise(
     records = populate(actions, 4)
     assert len(records) == 4
     assert [path for path in records] == [f"/users/{r['login']}" for r in records.values()]
+
+
+def test_populated_petstore_finds_pets_by_every_documented_status(tmp_path: Path) -> None:
+    (tmp_path / "petstore.json").write_text(PETSTORE.read_text())
+    headers = {"api_key": "k", "Authorization": "Bearer t"}
+    with live(tmp_path, 5) as client:
+        found = {
+            status: client.get("/v2/pet/findByStatus", params={"status": status}, headers=headers)
+            for status in ("available", "pending", "sold")
+        }
+        effective = client.get("/__specmock/apis/petstore/openapi.json").json()
+    for status, response in found.items():
+        assert response.json() and {pet["status"] for pet in response.json()} == {status}
+        assert response_errors(effective, response) == []
