@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from specmock.mock.answers import Reply
 from tests.mock.shelf import BOOK, SHELF, Shelf
@@ -61,7 +62,8 @@ def gist_like() -> Shelf:
         "pages": {"type": "integer", "minimum": 1},
         "rating": {"type": "integer", "minimum": 0, "maximum": 5},
     }
-    listed = {**BOOK, "properties": {**BOOK["properties"], **extra}}
+    listed: dict[str, Any] = copy.deepcopy(BOOK)
+    listed["properties"] = {**listed["properties"], **extra}
     item = {**listed, "required": ["title", "rating"]}
     listed["required"] = ["title", "url", "pages"]
     page = document["paths"]["/books"]["get"]["responses"]["200"]["content"]["application/json"]
