@@ -331,3 +331,29 @@ async def test_reload_keeps_the_records_of_a_collection_whose_schema_did_not_cha
     assert (
         "the records of shop at /pets start again from the seed data: their schema changed" in said
     )
+
+
+@pytest.mark.anyio
+async def test_reload_config_file_checks_operation_labels_and_example_names(specs):
+    out = io.StringIO()
+    app, path = app_with_settings(specs, 'apis: {notes: {operations: {"GET /notes": {}}}}\n', out)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        path.write_text(
+            'apis: {notes: {fault: "503", operations: {"GET /notes": {example: nope}}}}\n'
+        )
+        await app.state.reloader.reload([str(path.resolve())])
+        assert (await client.get("/notes")).status_code == 200  # the last good settings
+        path.write_text('apis: {notes: {operations: {"GET /nope": {status: 404}}}}\n')
+        await app.state.reloader.reload([str(path.resolve())])
+    said = out.getvalue()
+    assert (
+        "config not reloaded, still using the last good settings: "
+        f'{path.resolve()}: apis.notes.operations."GET /notes".example: expected the name of one'
+        " of its responses' examples (it documents none), got 'nope'"
+    ) in said
+    assert (
+        "config not reloaded, still using the last good settings: "
+        f"{path.resolve()}: apis.notes.operations.\"GET /nope\": the API 'notes' has no such"
+        " operation"
+    ) in said

@@ -39,7 +39,7 @@ from specmock.mock.population import populate
 from specmock.mock.seeds import load_seed
 from specmock.mock.served_api import ServedApi, serve
 from specmock.mock.storage import SessionStore
-from specmock.spec.api import Api, Catalog, served_folder
+from specmock.spec.api import Api, Catalog, Operation, served_folder
 from specmock.spec.refs import distinct_refs, follow
 from specmock.spec.routing import Router
 from specmock.web.stubs import Stubs, with_overrides
@@ -169,6 +169,7 @@ class Reloader:
             return False
         try:
             found = settings.load(self._settings_file)
+            warnings = check_operations(found, self.catalog)
         except SpecmockError as error:
             self._say(f"config not reloaded, still using the last good settings: {error}")
             return False
@@ -177,6 +178,8 @@ class Reloader:
         self.stubs.configure(config)
         self.config = config
         self._say(f"reloaded the per-API and per-operation settings of {found.source}")
+        for warning in warnings:
+            self._say(f"warning: {warning}")
         before = self._options or {}
         changed = sorted(
             k for k in {*before, *found.options} if before.get(k) != found.options.get(k)
@@ -331,6 +334,44 @@ def _overrides(by_api: settings.OperationsByApi) -> dict[tuple[str, str], Any]:
         for label, found in by_label.items()
         if found.overrides
     }
+
+
+def check_operations(found: settings.Settings, catalog: Catalog) -> list[str]:
+    """The config file's operations against the APIs loaded, at startup and on every reload: a
+    label no operation has, or an example name its responses do not document, is a ConfigError
+    naming the file and the key; an API not loaded is a warning (its spec may be broken now)."""
+    warnings = []
+    for name, operations in found.operations.items():
+        try:
+            api = catalog.api(name)
+        except KeyError:
+            warnings.append(f"{found.source}: apis.{name}: no API of that name loaded")
+            continue
+        by_label = {operation.label: operation for operation in api.operations}
+        for label, chosen in operations.items():
+            place = f'apis.{name}.operations."{label}"'
+            if label not in by_label:
+                raise found.error(place, f"the API {name!r} has no such operation")
+            examples = _example_names(api, by_label[label])
+            if chosen.example is not None and chosen.example not in examples:
+                known = ", ".join(sorted(examples)) or "it documents none"
+                expected = f"expected the name of one of its responses' examples ({known})"
+                raise found.error(f"{place}.example", f"{expected}, got {chosen.example!r}")
+    return warnings
+
+
+def _example_names(api: Api, operation: Operation) -> set[str]:
+    """The names of the examples an operation's responses document, in any media type."""
+    names: set[str] = set()
+    for response in operation.responses.values():
+        content = _mapping(follow(api.document, response)).get("content")
+        for media in _mapping(content).values():
+            names.update(_mapping(_mapping(follow(api.document, media)).get("examples")))
+    return names
+
+
+def _mapping(node: Any) -> dict[str, Any]:
+    return node if isinstance(node, dict) else {}
 
 
 def _files_exist(api: Api) -> bool:
