@@ -25,8 +25,7 @@ from specmock.console import banner, closed_pipe, progress, report, warn_if_expo
 from specmock.errors import SpecmockError
 from specmock.mock.effective import gaps
 from specmock.mock.store import MAX_SESSIONS
-from specmock.spec.api import Api, Catalog, Operation
-from specmock.spec.refs import follow
+from specmock.spec.api import Api, Catalog
 
 if TYPE_CHECKING:  # the contract suite (Schemathesis) is imported by fuzz and verify only
     from specmock.contract.suite import SuiteOptions, SuiteResult
@@ -249,6 +248,7 @@ def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.Argument
 
 def _serve(args: argparse.Namespace) -> int:
     from specmock.web.app import create_app
+    from specmock.web.reload import check_operations
     from specmock.web.workers import check_workers
 
     check_workers(args.workers, args.store)
@@ -271,7 +271,9 @@ def _serve(args: argparse.Namespace) -> int:
         locale=args.locale,
         seed=args.seed,
     )
-    _check_operations(found, catalog)
+    if found is not None:
+        for warning in check_operations(found, catalog):
+            print(f"warning: {warning}", file=sys.stderr)
     app = create_app(config, catalog)
     banner(app.state.specmock.served, args.host, args.port, sys.stderr)
     if args.workers > 1:
@@ -499,42 +501,3 @@ def _finish(
         write_junit(results, args.junit, load_errors)
         print(f"JUnit report: {args.junit}")
     return 0 if passed(results, load_errors) else 1
-
-
-def _check_operations(found: settings.Settings | None, catalog: Catalog) -> None:
-    """The config file's operations against the APIs loaded: a label no operation has is a
-    mistake worth stopping for; an API not loaded is a warning (its spec may be broken now)."""
-    if found is None:
-        return
-    for name, operations in found.operations.items():
-        try:
-            api = catalog.api(name)
-        except KeyError:
-            print(
-                f"warning: {found.source}: apis.{name}: no API of that name loaded", file=sys.stderr
-            )
-            continue
-        by_label = {operation.label: operation for operation in api.operations}
-        for label, chosen in operations.items():
-            place = f'apis.{name}.operations."{label}"'
-            if label not in by_label:
-                raise found.error(place, f"the API {name!r} has no such operation")
-            examples = _example_names(api, by_label[label])
-            if chosen.example is not None and chosen.example not in examples:
-                known = ", ".join(sorted(examples)) or "it documents none"
-                expected = f"expected the name of one of its responses' examples ({known})"
-                raise found.error(f"{place}.example", f"{expected}, got {chosen.example!r}")
-
-
-def _example_names(api: Api, operation: Operation) -> set[str]:
-    """The names of the examples an operation's responses document, in any media type."""
-    names: set[str] = set()
-    for response in operation.responses.values():
-        content = _mapping(follow(api.document, response)).get("content")
-        for media in _mapping(content).values():
-            names.update(_mapping(_mapping(follow(api.document, media)).get("examples")))
-    return names
-
-
-def _mapping(node: Any) -> dict[str, Any]:
-    return node if isinstance(node, dict) else {}

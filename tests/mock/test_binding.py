@@ -6,7 +6,7 @@ import copy
 
 from specmock.mock.binding import Bindings
 from specmock.spec.api import Api
-from tests.mock.shelf import SHELF, Shelf
+from tests.mock.shelf import BOOK, SHELF, Shelf, _answer
 
 
 def test_binding_knows_the_fields_the_server_owns_and_the_defaults():
@@ -73,3 +73,25 @@ def _with_path_parameters(document: dict) -> dict:
             if n not in declared
         )
     return document
+
+
+def test_binding_a_search_below_a_collection_lists_that_collection():
+    document = copy.deepcopy(SHELF)
+    document["components"] = {"schemas": {"Book": BOOK}}
+    book = {"$ref": "#/components/schemas/Book"}
+    document["paths"]["/books/{id}"]["get"]["responses"]["200"] = _answer("one", book)
+    answer = _answer("found", {"type": "array", "items": book})
+    shelf_param = {"name": "shelf", "in": "query", "schema": {"type": "string"}}
+    document["paths"]["/books/findByShelf"] = {
+        "get": {"parameters": [shelf_param], "responses": {"200": answer}}
+    }
+    document["paths"]["/books/stats"] = {"get": {"responses": {"200": _answer("stats", BOOK)}}}
+    shelf = Shelf(document)
+    search = shelf.actions.bindings.get(shelf.operation("get", "/books/findByShelf"))
+    stats = shelf.actions.bindings.get(shelf.operation("get", "/books/stats"))
+    assert (search.action.role, search.resource.collection) == ("list", "/books")
+    assert stats.resource.collection == "/books/stats"  # not a list of books: left as it was
+    shelf.act("post", "/books", {"title": "Dune", "shelf": "top"})
+    shelf.act("post", "/books", {"title": "Emma"})
+    found = shelf.act("get", "/books/findByShelf", query={"shelf": "top"})
+    assert [book["title"] for book in found.body] == ["Dune"]

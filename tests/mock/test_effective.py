@@ -69,3 +69,20 @@ def test_effective_header_parameters_openapi_ignores_are_left_out():
     effective = effective_document(Api.from_dict("t", document), "/t")
     item = effective["paths"]["/x"]
     assert item.get("parameters", []) == [] and item["get"]["parameters"] == [trace]
+
+
+def test_effective_an_added_response_says_why_it_is_there():
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/y": {"get": {"responses": {"204": {"description": "ok"}}}}},
+    }
+    effective = effective_document(Api.from_dict("t", document), "/t", injected=(500, 503))
+    responses = effective["paths"]["/y"]["get"]["responses"]
+    injected = "An error injected by --faults or the operation's fault (added by specmock)"
+    assert responses["500"]["description"] == injected
+    assert responses["503"]["description"] == injected
+    assert responses["400"]["description"] == (
+        "The request does not match the API's spec: invalid parameters, body or Prefer header"
+        " (added by specmock)"
+    )

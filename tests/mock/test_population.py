@@ -245,3 +245,58 @@ def test_populate_made_up_records_get_distinct_ids_where_the_path_names_them_oth
     actions = ServedApi.build(Api.from_path(PETSTORE), "").actions
     users = [record for path, record in populate(actions, 4).items() if path.startswith("/user/")]
     assert sorted(user["id"] for user in users) == [1, 2, 3, 4]
+
+
+def test_populate_keys_a_record_by_the_field_its_path_parameter_names_otherwise() -> None:
+    user = {
+        "type": "object",
+        "required": ["login", "id"],
+        "properties": {"login": {"type": "string"}, "id": {"type": "integer"}},
+    }
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "users", "version": "1"},
+        "paths": {
+            "/users": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "users",
+                            "content": _json({"type": "array", "items": user}),
+                        }
+                    }
+                }
+            },
+            "/users/{username}": {
+                "get": {
+                    "parameters": [
+                        {
+                            "name": "username",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {"200": {"description": "a user", "content": _json(user)}},
+                }
+            },
+        },
+    }
+    actions = ServedApi.build(Api.from_dict("users", spec), "").actions
+    records = populate(actions, 4)
+    assert len(records) == 4
+    assert [path for path in records] == [f"/users/{r['login']}" for r in records.values()]
+
+
+def test_populated_petstore_finds_pets_by_every_documented_status(tmp_path: Path) -> None:
+    (tmp_path / "petstore.json").write_text(PETSTORE.read_text())
+    headers = {"api_key": "k", "Authorization": "Bearer t"}
+    with live(tmp_path, 5) as client:
+        found = {
+            status: client.get("/v2/pet/findByStatus", params={"status": status}, headers=headers)
+            for status in ("available", "pending", "sold")
+        }
+        effective = client.get("/__specmock/apis/petstore/openapi.json").json()
+    for status, response in found.items():
+        assert response.json() and {pet["status"] for pet in response.json()} == {status}
+        assert response_errors(effective, response) == []

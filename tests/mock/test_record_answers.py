@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from specmock.mock.answers import Reply
 from tests.mock.shelf import BOOK, SHELF, Shelf
@@ -50,3 +51,36 @@ def test_record_answers_fill_the_path_id_into_a_record_seeded_without_it():
     shelf.session.put("shelf", "/books/8", {"title": "Seeded"})
     read = shelf.act("get", "/books/{id}", params={"id": "8"})
     assert read.body == {"title": "Seeded", "id": 8}
+
+
+def gist_like() -> Shelf:
+    """The shelf whose list requires fields (`url`, `pages`) that the item only has, and whose
+    item requires one (`rating`) that the list only has, as GitHub's gists do."""
+    document = copy.deepcopy(SHELF)
+    extra = {
+        "url": {"type": "string", "format": "uri"},
+        "pages": {"type": "integer", "minimum": 1},
+        "rating": {"type": "integer", "minimum": 0, "maximum": 5},
+    }
+    listed: dict[str, Any] = copy.deepcopy(BOOK)
+    listed["properties"] = {**listed["properties"], **extra}
+    item = {**listed, "required": ["title", "rating"]}
+    listed["required"] = ["title", "url", "pages"]
+    page = document["paths"]["/books"]["get"]["responses"]["200"]["content"]["application/json"]
+    page["schema"]["properties"]["data"]["items"] = listed
+    read = document["paths"]["/books/{id}"]["get"]["responses"]["200"]["content"]
+    read["application/json"]["schema"] = item
+    return Shelf(document)
+
+
+def test_record_answers_a_field_made_up_for_the_list_reads_the_same_in_the_item():
+    shelf = gist_like()
+    shelf.act("post", "/books", {"title": "Dune"})
+    shelf.act("post", "/books", {"title": "Emma"})
+    first = shelf.act("get", "/books/{id}", params={"id": "2"})  # the item before the list
+    listed = shelf.act("get", "/books").body["data"]
+    items = [shelf.act("get", "/books/{id}", params={"id": str(b["id"])}).body for b in listed]
+    assert first.body == items[1]
+    for book, item in zip(listed, items, strict=True):
+        assert {"url", "pages", "rating"} <= book.keys()
+        assert {name: item[name] for name in book} == book

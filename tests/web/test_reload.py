@@ -72,7 +72,7 @@ def test_reload_an_edited_spec_is_served_and_the_records_kept(specs):
 
 
 @pytest.mark.anyio
-async def test_reload_a_changed_schema_drops_that_apis_records_and_says_so(specs):
+async def test_reload_a_changed_schema_drops_that_collections_records_and_says_so(specs):
     out = io.StringIO()
     app = app_of(specs, out)
     transport = httpx.ASGITransport(app=app)
@@ -82,8 +82,9 @@ async def test_reload_a_changed_schema_drops_that_apis_records_and_says_so(specs
         spec.write_text(spec.read_text().replace("maxLength: 2000", "maxLength: 3000"))
         await app.state.reloader.reload([str(spec)])
         assert (await client.get("/notes/1")).status_code == 404
-    assert "the records of notes start again from its seed data: its schemas changed" in (
-        out.getvalue()
+    assert (
+        "the records of notes at /notes start again from the seed data: their schema changed"
+        in (out.getvalue())
     )
 
 
@@ -118,8 +119,9 @@ async def test_reload_a_changed_schema_populates_that_api_again(specs):
         listed = (await client.get("/notes")).json()
         assert (await client.get("/notes/2")).status_code == 200
     assert len(listed["data"]) == 2
-    assert "the records of notes start again from its seed data: its schemas changed" in (
-        out.getvalue()
+    assert (
+        "the records of notes at /notes start again from the seed data: their schema changed"
+        in (out.getvalue())
     )
 
 
@@ -238,3 +240,120 @@ async def test_reload_config_file_x_specmock_overrides_build_the_apis_again(spec
         path.write_text(f"apis: {{notes: {{operations: {{{override}}}}}}}\n")
         await app.state.reloader.reload([str(path.resolve())])
         assert (await client.get("/notes/999")).status_code == 200
+
+
+SHOP = """\
+openapi: 3.1.0
+info: {title: Shop, version: "1"}
+paths:
+  /pets:
+    post:
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}
+      responses:
+        "201":
+          description: Made.
+          content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}
+  /pets/{petId}:
+    get:
+      parameters: [{name: petId, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200":
+          description: A pet.
+          content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}
+  /users:
+    post:
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}
+      responses:
+        "201":
+          description: Made.
+          content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}
+  /users/{userId}:
+    get:
+      parameters: [{name: userId, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200":
+          description: A user.
+          content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties:
+        id: {type: integer, readOnly: true}
+        name: {type: string}
+        owner: {$ref: "#/components/schemas/Owner"}
+    Owner:
+      type: object
+      properties:
+        nickname: {type: string}
+        pets: {type: array, items: {$ref: "#/components/schemas/Pet"}}
+    User:
+      type: object
+      required: [email]
+      properties:
+        id: {type: integer, readOnly: true}
+        email: {type: string}
+"""
+
+
+@pytest.mark.anyio
+async def test_reload_keeps_the_records_of_a_collection_whose_schema_did_not_change(tmp_path):
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    spec = specs / "shop.yaml"
+    spec.write_text(SHOP)
+    out = io.StringIO()
+    app = app_of(specs, out)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        pet = await client.post("/pets", json={"name": "kept"})
+        user = await client.post("/users", json={"email": "gone@example.com"})
+        spec.write_text(
+            SHOP.replace(
+                "email: {type: string}", "email: {type: string}\n        age: {type: integer}"
+            )
+        )
+        await app.state.reloader.reload([str(spec)])
+        assert (await client.get(pet.headers["location"])).json()["name"] == "kept"
+        assert (await client.get(user.headers["location"])).status_code == 404
+        spec.write_text(SHOP.replace("nickname: {type: string}", "nickname: {type: integer}"))
+        await app.state.reloader.reload([str(spec)])
+        assert (await client.get(pet.headers["location"])).status_code == 404  # via Owner
+    said = out.getvalue()
+    assert (
+        "the records of shop at /users start again from the seed data: their schema changed" in said
+    )
+    assert (
+        "the records of shop at /pets start again from the seed data: their schema changed" in said
+    )
+
+
+@pytest.mark.anyio
+async def test_reload_config_file_checks_operation_labels_and_example_names(specs):
+    out = io.StringIO()
+    app, path = app_with_settings(specs, 'apis: {notes: {operations: {"GET /notes": {}}}}\n', out)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        path.write_text(
+            'apis: {notes: {fault: "503", operations: {"GET /notes": {example: nope}}}}\n'
+        )
+        await app.state.reloader.reload([str(path.resolve())])
+        assert (await client.get("/notes")).status_code == 200  # the last good settings
+        path.write_text('apis: {notes: {operations: {"GET /nope": {status: 404}}}}\n')
+        await app.state.reloader.reload([str(path.resolve())])
+    said = out.getvalue()
+    assert (
+        "config not reloaded, still using the last good settings: "
+        f'{path.resolve()}: apis.notes.operations."GET /notes".example: expected the name of one'
+        " of its responses' examples (it documents none), got 'nope'"
+    ) in said
+    assert (
+        "config not reloaded, still using the last good settings: "
+        f"{path.resolve()}: apis.notes.operations.\"GET /nope\": the API 'notes' has no such"
+        " operation"
+    ) in said

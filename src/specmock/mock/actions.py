@@ -59,6 +59,9 @@ class Actions:
         self.bindings = Bindings(api)
         self.records = RecordAnswers(self.bindings, synthesizer)
         self.listing = Listing(self.bindings, synthesizer)
+        # a field one of a resource's answers requires shows in the other too (the same value)
+        self.records.listed = self.listing.required_of
+        self.listing.read_required = self.records.required_of
 
     def act(
         self, operation: Operation, session: SessionStore, request: ActionRequest, prefer: Prefer

@@ -95,6 +95,7 @@ class Bindings:
                 )
         self._share_write_schemas()
         self._find_parents()
+        self._find_searches()
 
     def get(self, operation: Operation) -> Binding | None:
         return self._by_pointer.get(operation.pointer)
@@ -150,6 +151,33 @@ class Bindings:
             parent = _parent_template(binding.resource)
             if parent and _shape(parent) in items:
                 self._by_pointer[pointer] = replace(binding, parent=parent)
+
+    def _find_searches(self) -> None:
+        """A GET of a literal path below a collection whose items are read (petstore's
+        `/pet/findByStatus` beside `/pet/{petId}`) that answers an array of those very records
+        lists that collection, filtered by the query parameters that name its fields; inferred
+        alone it would list a collection of its own that nothing fills."""
+        documented = {operation.path for operation in self.api.operations}
+        readers = {
+            b.resource.collection: b
+            for b in self._by_pointer.values()
+            if b.action.role == "read" and b.resource.item in documented
+        }
+        for pointer, binding in list(self._by_pointer.items()):
+            resource = binding.resource
+            if binding.action.role != "list" or resource.item in documented:
+                continue
+            reader = readers.get(resource.collection.rpartition("/")[0])
+            if reader is not None and self._lists_records_of(binding, reader):
+                self._by_pointer[pointer] = replace(binding, resource=reader.resource)
+
+    def _lists_records_of(self, binding: Binding, reader: Binding) -> bool:
+        """Whether a list answers an array of exactly the records another operation reads."""
+        answer, record = binding.success.schema, reader.success.schema
+        if not answer or not record:
+            return False
+        items = self.resolve(answer).get("items")
+        return isinstance(items, Mapping) and self.resolve(items) == self.resolve(record)
 
     def _bind(
         self, operation: Operation, action: Action, resource: Resource, ids: dict[str, Any]

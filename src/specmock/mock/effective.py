@@ -58,11 +58,12 @@ def added_statuses(
         added.append((409, "the patch cannot be applied to the stored record"))
     if role in _ITEM_ROLES and error_key(operation, 409) != "409":
         added.append((412, "If-Match names another revision of the record"))
-    added.extend((status, "injected by --faults or the operation's fault") for status in injected)
+    added.extend((status, INJECTED) for status in injected)
     return added
 
 
 _ITEM_ROLES = frozenset({"read", "replace", "update", "delete"})
+INJECTED = "injected by --faults or the operation's fault"
 
 
 def _numeric_path(api: Api, parameter: Any) -> bool:
@@ -99,9 +100,9 @@ def effective_document(api: Api, mount: str, injected: tuple[int, ...] = ()) -> 
         responses = paths[operation.path][operation.method].setdefault("responses", {})
         if not responses:  # 3.1 may document none: the fake answers an empty 200, said here
             responses["200"] = {"description": "No response is documented (added by specmock)"}
-        for status, _ in added_statuses(api, operation, injected):
-            if error_key(operation, status) is None:
-                responses[str(status)] = _problem_response(status)
+        for status, reason in added_statuses(api, operation, injected):
+            if error_key(operation, status) is None and str(status) not in responses:
+                responses[str(status)] = _problem_response(status, reason)
         _declare_implied_security(document, api, operation)
         _drop_ignored_headers(document, paths[operation.path], operation.method)
     return document
@@ -156,9 +157,12 @@ def _is_authorization(document: dict[str, Any], parameter: Any) -> bool:
     )
 
 
-def _problem_response(status: int) -> dict[str, Any]:
+def _problem_response(status: int, reason: str) -> dict[str, Any]:
+    """An added error response, described by why the server may answer it (a 500 is there
+    because fault injection may answer it, not because specmock fails)."""
+    why = f"An error {reason}" if reason == INJECTED else f"{Problem(status, '').title}: {reason}"
     return {
-        "description": f"{Problem(status, '').title} (added by specmock)",
+        "description": f"{why} (added by specmock)",
         "content": {
             PROBLEM_MEDIA_TYPE: {"schema": {"$ref": f"#/components/schemas/{PROBLEM_COMPONENT}"}}
         },

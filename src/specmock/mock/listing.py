@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from specmock.digits import is_digits
 from specmock.mock.answers import NotHandled, Reply
 from specmock.mock.binding import Binding, Bindings
-from specmock.mock.record_answers import as_shown
+from specmock.mock.record_answers import as_shown, complete, required
 from specmock.mock.resources import Envelope, flat, record_schema, response_envelope
 from specmock.mock.storage import SessionStore, StoredRecord
 from specmock.schemas.synthesis import Synthesizer
@@ -71,6 +71,7 @@ class ListShape:
     items: Mapping[str, Any]
     envelope: Envelope
     fields: Mapping[str, Any]
+    required: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,8 @@ class Listing:
         self.synthesizer = synthesizer
         self._plans: dict[str, _Plan] = {}
         self._bases: dict[str, Any] = {}  # each envelope as generated, never changed in place
+        # the fields a resource's item answer requires, by item template (`RecordAnswers`)
+        self.read_required: Callable[[str], frozenset[str]] = lambda template: frozenset()
 
     def answer(
         self,
@@ -194,6 +197,10 @@ class Listing:
         for path, stored in page.records:
             identifier = path.rsplit("/", 1)[-1]
             shown = as_shown(stored, binding.resource, identifier, shape.fields)
+            names = shape.required | (
+                self.read_required(binding.resource.item) & shape.fields.keys()
+            )
+            complete(self.synthesizer, f"{api}:{path}", stored, shown, names, shape.fields)
             bodies.append(shape.envelope.wrap(shown, identifier, {}))
         schema = success.schema
         seed = f"{api}:{binding.operation.pointer}:{success.key}:list"
@@ -208,6 +215,16 @@ class Listing:
             self._tell(body, plan.told, page)
         answer = self.synthesizer.conform(body, schema, seed=seed)
         return Reply(success.status, success.media, answer, {"X-Total-Count": str(page.total)})
+
+    def required_of(self, template: str) -> frozenset[str]:
+        """The fields the list answer of a resource requires of each record."""
+        for operation in self.bindings.api.operations:
+            binding = self.bindings.get(operation)
+            role = binding.action.role if binding is not None else ""
+            if binding is not None and role == "list" and binding.resource.item == template:
+                shape = self._plan(binding).shape
+                return shape.required if shape is not None else frozenset()
+        return frozenset()
 
     def _plan(self, binding: Binding) -> _Plan:
         pointer = binding.operation.pointer
@@ -277,7 +294,7 @@ class Listing:
         envelope = response_envelope(items, resolve, resource)
         record = record_schema(items, envelope, resolve)
         fields = {n: resolve(s) for n, s in (record.get("properties") or {}).items()}
-        return ListShape(path, items, envelope, fields)
+        return ListShape(path, items, envelope, fields, required(record))
 
     def _fill(
         self, body: dict[str, Any], schema: Mapping[str, Any], path: Sequence[str], bodies: Any

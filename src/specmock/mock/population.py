@@ -33,6 +33,19 @@ _EXAMPLE_ROLES = ("list", "read", "create", "replace")
 # Parents whose sub-collections are filled: enough to browse, bounded on a spec with many.
 PARENTS = 3
 _PARAMETER = re.compile(r"\{[^}/]+\}")
+# Record fields that name a record where no field repeats its path parameter's name, by how the
+# parameter's name ends: GitHub's users sit at `/users/{username}` and show it as `login`.
+_NAMING = {
+    "username": ("login", "username", "handle"),
+    "name": ("login", "username", "handle", "slug", "name"),
+    "user": ("login", "username"),
+    "org": ("login",),
+    "owner": ("login",),
+    "login": ("login",),
+    "handle": ("handle",),
+    "slug": ("slug",),
+    "key": ("key",),
+}
 
 
 def populate(
@@ -78,6 +91,13 @@ def _parent(collection: str) -> tuple[str, str] | None:
     if len(names) != 1:
         return None
     return names[0][1:-1], _PARAMETER.sub("{}", head)
+
+
+def _naming(id_param: str, record: Mapping[str, Any]) -> list[str]:
+    """The record fields that name a record at `{id_param}` where none repeats its name."""
+    bare = id_param.lower().replace("_", "").replace("-", "")
+    ending = next((end for end in _NAMING if bare.endswith(end)), None)
+    return [name for name in _NAMING[ending] if name in record] if ending else []
 
 
 def _numeric(schema: Mapping[str, Any]) -> bool:
@@ -212,9 +232,10 @@ class _Filler:
         return True
 
     def _own_id(self, record: Mapping[str, Any]) -> str | None:
-        """The id an example gives itself, in a field that repeats the path id, when it is one
-        the path admits."""
-        for name in self.binding.server.mirrors:
+        """The id a record gives itself, in a field that repeats the path id (or names the
+        record where none does: `login` for `{username}`), when it is one the path admits."""
+        server = self.binding.server
+        for name in server.mirrors or _naming(server.id_param, record):
             value = record.get(name)
             if isinstance(value, str | int) and not isinstance(value, bool):
                 key = typed(str(value), self.binding.id_schema)

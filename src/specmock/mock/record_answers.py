@@ -1,14 +1,21 @@
 """Answering with a stored record: the record in its documented envelope, valid for the
-response schema, with its ETag (made once per record revision for reads)."""
+response schema, with its ETag (made once per record revision for reads).
+
+A field a record lacks but an answer of its resource requires (GitHub's gist list requires
+`url`, which a created gist does not hold) is made up once per record and field
+(`StoredRecord.made_up`, seeded by the record's key and the field's name) and shown by every
+answer of that resource whose schema has the field: its list and its item read the same.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from specmock.mock.answers import Reply, encode
 from specmock.mock.binding import Binding, Bindings
-from specmock.mock.resources import Envelope, Resource, response_envelope
+from specmock.mock.resources import Envelope, Resource, record_schema, response_envelope
 from specmock.mock.server_fields import mirrors, typed
 from specmock.mock.storage import StoredRecord
 from specmock.schemas.synthesis import Synthesizer
@@ -22,6 +29,10 @@ class RecordAnswers:
         self.bindings = bindings
         self.synthesizer = synthesizer
         self._envelopes: PerObject[Envelope] = PerObject()
+        self._shown: dict[str, tuple[frozenset[str], Mapping[str, Any]]] = {}
+        self._required: dict[str, frozenset[str]] = {}
+        # the fields a resource's list requires, by item template (`Listing.required_of`)
+        self.listed: Callable[[str], frozenset[str]] = lambda template: frozenset()
 
     def answer(self, binding: Binding, key: str, stored: StoredRecord) -> Reply:
         """The operation's success answer holding the record stored at `key`."""
@@ -46,11 +57,44 @@ class RecordAnswers:
         )
         identifier = key.rsplit("/", 1)[-1]
         shown = as_shown(stored, binding.resource, identifier, binding.fields)
+        names, properties = self._shown_fields(binding, schema, envelope)
+        complete(
+            self.synthesizer, f"{self.bindings.api.name}:{key}", stored, shown, names, properties
+        )
         answer = synthesizer.conform(envelope.wrap(shown, identifier, base), schema, seed=seed)
         encoded = encode(answer, media)
         if binding.action.role == "read":  # only a read is answered again from the same record
             stored.keep_answer(answered, (answer, encoded))
         return Reply(status, media, answer, headers, encoded)
+
+    def required_of(self, template: str) -> frozenset[str]:
+        """The fields the item answer (GET) of a resource requires of its record."""
+        if template not in self._required:
+            found: frozenset[str] = frozenset()
+            for operation in self.bindings.api.operations:
+                binding = self.bindings.get(operation)
+                role = binding.action.role if binding is not None else ""
+                if binding is not None and role == "read" and binding.resource.item == template:
+                    schema = binding.success.schema
+                    if schema is not None:
+                        envelope = self._envelope(schema, binding.resource.name)
+                        found = required(record_schema(schema, envelope, self.bindings.resolve))
+                    break
+            self._required[template] = found
+        return self._required[template]
+
+    def _shown_fields(
+        self, binding: Binding, schema: Mapping[str, Any], envelope: Envelope
+    ) -> tuple[frozenset[str], Mapping[str, Any]]:
+        """The fields an answer shows of every record, made up where it lacks them: those it
+        requires, and those the resource's list requires that it has; with its fields' schemas."""
+        pointer = binding.operation.pointer
+        if pointer not in self._shown:
+            record = record_schema(schema, envelope, self.bindings.resolve)
+            properties = record.get("properties") or {}
+            listed = self.listed(binding.resource.item) & properties.keys()
+            self._shown[pointer] = (required(record) | listed, properties)
+        return self._shown[pointer]
 
     def _envelope(self, schema: Mapping[str, Any], resource: str) -> Envelope:
         return self._envelopes.get(
@@ -67,3 +111,31 @@ def as_shown(
     for name in mirrors(resource.id_param, fields, resource.name):
         shown.setdefault(name, typed(identifier, fields[name]))
     return shown
+
+
+def required(record: Mapping[str, Any]) -> frozenset[str]:
+    """The fields a record schema requires (`allOf` parts already merged)."""
+    names = record.get("required")
+    return (
+        frozenset(n for n in names if isinstance(n, str))
+        if isinstance(names, list)
+        else frozenset()
+    )
+
+
+def complete(
+    synthesizer: Synthesizer,
+    seed: str,
+    stored: StoredRecord,
+    shown: dict[str, Any],
+    names: Iterable[str],
+    properties: Mapping[str, Any],
+) -> None:
+    """Add to `shown` each of `names` it lacks and `properties` has, made up once per record
+    and field, so every answer that shows a field shows the same value."""
+    for name in names:
+        schema = properties.get(name)
+        if name in shown or not isinstance(schema, Mapping) or schema.get("writeOnly"):
+            continue
+        made = functools.partial(synthesizer.generate, schema, seed=f"{seed}:field:{name}")
+        shown[name] = stored.made_up(f"field:{name}", made)

@@ -4,10 +4,11 @@ A change to a spec, a file it `$ref`s, a documentation page or a seed file loads
 again in a worker thread, so requests keep being answered meanwhile; the new routes and APIs then
 replace the old in one step on the event loop. An API whose files still exist but no longer load
 keeps its last good version serving, and its error is reported on stderr and at
-`/__specmock/apis`. Records are kept per API when its data shapes did not change (its components
-and the paths it had are the same once descriptions, summaries and examples are set aside; new
-paths are fine) and its seed data files are the same; otherwise that API starts again from its (new)
-seed data and made-up records (`--records`), as on a fresh start, and stderr says so.
+`/__specmock/apis`. Records are kept per collection: a collection whose records' schemas (every
+schema its operations read and write records by, `$ref`s followed, descriptions, summaries and
+examples set aside) and seed data did not change keeps them; one whose did starts again from its
+(new) seed data and made-up records (`--records`), as on a fresh start, and stderr names it and
+says why. An edit to `User` leaves the pets and orders as they were.
 
 The config file the server started with (`Config.settings_file`) is watched too: its per-API and
 per-operation settings (delay, fault, status, example, tokens) apply from the next request; a
@@ -18,7 +19,9 @@ needing a restart.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
+import re
 import sys
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -31,10 +34,13 @@ from watchfiles import Change, DefaultFilter, awatch
 from specmock import settings
 from specmock.config import Config
 from specmock.errors import SpecError, SpecmockError
+from specmock.mock.binding import Bindings
 from specmock.mock.population import populate
 from specmock.mock.seeds import load_seed
 from specmock.mock.served_api import ServedApi, serve
-from specmock.spec.api import Api, Catalog, served_folder
+from specmock.mock.storage import SessionStore
+from specmock.spec.api import Api, Catalog, Operation, served_folder
+from specmock.spec.refs import distinct_refs, follow
 from specmock.spec.routing import Router
 from specmock.web.stubs import Stubs, with_overrides
 
@@ -44,6 +50,7 @@ _DEBOUNCE = 400
 _DOCUMENTING = frozenset({"description", "summary", "example", "examples", "externalDocs", "title"})
 # Keys whose members are named by the API (a property called `title`), never documenting keys.
 _NAMED = frozenset({"properties", "patternProperties", "paths", "schemas", "parameters"})
+_PARAMETER = re.compile(r"\{[^}/]+\}")
 
 
 class Holder(Protocol):
@@ -61,9 +68,21 @@ class Loaded:
     served: dict[str, ServedApi]
     seed: dict[str, dict[str, dict[str, Any]]]  # each API's seed data files
     errors: list[SpecError]
-    # the APIs whose records start again, why, and the records they start from (seed data, then
-    # made-up records where it leaves room, as on a fresh start)
-    restarted: dict[str, tuple[str, dict[str, dict[str, Any]]]]
+    restarted: dict[str, Restart]
+    shapes: dict[str, dict[str, str]]  # each served API's record shapes (`record_shapes`)
+
+
+@dataclass(frozen=True, slots=True)
+class Restart:
+    """An API whose records start again, in part: the records a fresh session of it starts from
+    (seed data, then made-up records where it leaves room) and, by item template (`/pets/{}`),
+    why each collection starts again; `WHOLE` names the API as a whole (a new API)."""
+
+    records: dict[str, dict[str, Any]]
+    reasons: dict[str, str]
+
+
+WHOLE = ""
 
 
 class Reloader:
@@ -87,6 +106,7 @@ class Reloader:
         self._options = self._read_options()
         # the seed data files as last loaded: the store's own seed also holds made-up records
         self._seeds = {name: dict(records) for name, records in stubs.store.seed.items()}
+        self._shapes: dict[str, dict[str, str]] = {}  # worked out on the first reload
 
     def _read_options(self) -> dict[str, Any] | None:
         if self._settings_file is None:
@@ -149,6 +169,7 @@ class Reloader:
             return False
         try:
             found = settings.load(self._settings_file)
+            warnings = check_operations(found, self.catalog)
         except SpecmockError as error:
             self._say(f"config not reloaded, still using the last good settings: {error}")
             return False
@@ -157,6 +178,8 @@ class Reloader:
         self.stubs.configure(config)
         self.config = config
         self._say(f"reloaded the per-API and per-operation settings of {found.source}")
+        for warning in warnings:
+            self._say(f"warning: {warning}")
         before = self._options or {}
         changed = sorted(
             k for k in {*before, *found.options} if before.get(k) != found.options.get(k)
@@ -190,22 +213,47 @@ class Reloader:
             except SpecError as error:
                 errors.append(error)
                 seed[name] = self._seeds.get(name, {})
-        restarted = {
-            name: (reason, self._populated(served[name], seed[name]))
-            for name in served
-            if (reason := self._restart_reason(name, served[name], seed[name]))
-        }
+        shapes = {name: self._shapes_of(name, api) for name, api in served.items()}
+        restarted: dict[str, Restart] = {}
+        for name, api in served.items():
+            reasons = self._restart_reasons(name, api, shapes[name], seed[name])
+            if reasons:
+                restarted[name] = Restart(self._populated(api, seed[name]), reasons)
         catalog = Catalog(tuple(apis), fresh.errors)
-        return Loaded(catalog, router, served, seed, errors, restarted)
+        return Loaded(catalog, router, served, seed, errors, restarted, shapes)
 
-    def _restart_reason(self, name: str, new: ServedApi, seed: dict[str, Any]) -> str:
-        """Why an API's records start again on this reload, or "" when they are kept."""
+    def _shapes_of(self, name: str, api: ServedApi) -> dict[str, str]:
+        kept = self._shapes.get(name)
+        if kept is not None and self.stubs.served.get(name) is api:
+            return kept
+        return record_shapes(api)
+
+    def _restart_reasons(
+        self, name: str, new: ServedApi, shapes: dict[str, str], seed: dict[str, Any]
+    ) -> dict[str, str]:
+        """Why each collection of an API starts again on this reload, by item template; {}
+        when every one keeps its records."""
         old = self.stubs.served.get(name)
         if old is None:
-            return "it is gone or new"
-        if not _same_shapes(old.api, new.api):
-            return "its schemas changed"
-        return "" if self._seeds.get(name, {}) == seed else "its seed data changed"
+            return {WHOLE: "it is new"}
+        before, old_seed = self._shapes_of(name, old), self._seeds.get(name, {})
+        if old is new and old_seed == seed:
+            return {}
+        reasons: dict[str, str] = {}
+        for template in sorted(before.keys() | shapes.keys()):
+            if template not in shapes:
+                reasons[template] = "its operations are gone"
+            elif template not in before:
+                reasons[template] = "it is new"
+            elif before[template] != shapes[template]:
+                reasons[template] = "their schema changed"
+        if old_seed != seed:
+            grouped_before = _by_template(old_seed, old.actions.bindings)
+            grouped_after = _by_template(seed, new.actions.bindings)
+            for template in grouped_before.keys() | grouped_after.keys():
+                if grouped_before.get(template) != grouped_after.get(template):
+                    reasons.setdefault(template, "their seed data changed")
+        return reasons
 
     def _populated(self, served: ServedApi, seed: dict[str, Any]) -> dict[str, dict[str, Any]]:
         made = populate(served.actions, self.config.records, seed)
@@ -216,23 +264,41 @@ class Reloader:
         store = self.stubs.store
         old_served = self.stubs.served
         sessions = list(store.snapshot())
-        gone: dict[str, tuple[str, dict[str, dict[str, Any]]]] = {
-            name: ("it is gone or new", {}) for name in old_served if name not in loaded.served
-        }
-        for name, (reason, records) in sorted({**loaded.restarted, **gone}.items()):
-            store.seed[name] = records
-            if name not in loaded.served:
-                store.seed.pop(name, None)
+        for name in sorted(old_served.keys() - loaded.served.keys()):
+            store.seed.pop(name, None)
             for session in sessions:
                 store.reset(session, name)
-            if sessions and name in old_served:
-                self._say(f"the records of {name} start again from its seed data: {reason}")
-        self._seeds = loaded.seed
+        for name, restart in sorted(loaded.restarted.items()):
+            store.seed[name] = restart.records
+            old = old_served.get(name)
+            for session in sessions:
+                if old is None or WHOLE in restart.reasons:
+                    store.reset(session, name)
+                else:
+                    _restart_collections(
+                        store.session(session), name, restart, old, loaded.served[name]
+                    )
+            if sessions and old is not None:
+                self._report(name, restart, loaded.served[name])
+        self._seeds, self._shapes = loaded.seed, loaded.shapes
         self.stubs.router, self.stubs.served = loaded.router, loaded.served
         self.stubs.errors[:] = loaded.errors
         self.catalog = loaded.catalog
         for holder in self.holders:
             holder.catalog = loaded.catalog
+
+    def _report(self, name: str, restart: Restart, served: ServedApi) -> None:
+        shown = {
+            _template(t): b.resource.collection
+            for t in served.actions.bindings.item_templates
+            if (b := served.actions.bindings.for_template(t)) is not None
+        }
+        for template, reason in sorted(restart.reasons.items()):
+            if reason != "it is new":
+                where = shown.get(template) or template.rpartition("/")[0]
+                self._say(
+                    f"the records of {name} at {where} start again from the seed data: {reason}"
+                )
 
     def _say(self, line: str) -> None:
         print(f"specmock: {line}", file=self.out, flush=True)
@@ -270,22 +336,133 @@ def _overrides(by_api: settings.OperationsByApi) -> dict[tuple[str, str], Any]:
     }
 
 
+def check_operations(found: settings.Settings, catalog: Catalog) -> list[str]:
+    """The config file's operations against the APIs loaded, at startup and on every reload: a
+    label no operation has, or an example name its responses do not document, is a ConfigError
+    naming the file and the key; an API not loaded is a warning (its spec may be broken now)."""
+    warnings = []
+    for name, operations in found.operations.items():
+        try:
+            api = catalog.api(name)
+        except KeyError:
+            warnings.append(f"{found.source}: apis.{name}: no API of that name loaded")
+            continue
+        by_label = {operation.label: operation for operation in api.operations}
+        for label, chosen in operations.items():
+            place = f'apis.{name}.operations."{label}"'
+            if label not in by_label:
+                raise found.error(place, f"the API {name!r} has no such operation")
+            examples = _example_names(api, by_label[label])
+            if chosen.example is not None and chosen.example not in examples:
+                known = ", ".join(sorted(examples)) or "it documents none"
+                expected = f"expected the name of one of its responses' examples ({known})"
+                raise found.error(f"{place}.example", f"{expected}, got {chosen.example!r}")
+    return warnings
+
+
+def _example_names(api: Api, operation: Operation) -> set[str]:
+    """The names of the examples an operation's responses document, in any media type."""
+    names: set[str] = set()
+    for response in operation.responses.values():
+        content = _mapping(follow(api.document, response)).get("content")
+        for media in _mapping(content).values():
+            names.update(_mapping(_mapping(follow(api.document, media)).get("examples")))
+    return names
+
+
+def _mapping(node: Any) -> dict[str, Any]:
+    return node if isinstance(node, dict) else {}
+
+
 def _files_exist(api: Api) -> bool:
     return all(Path(source).exists() for source in api.sources)
 
 
-def _same_shapes(old: Api, new: Api) -> bool:
-    """Whether a new version of an API shapes the values of the old one alike: its components
-    and every path the old one had are the same with documenting keys set aside (new paths and
-    new text are fine)."""
-    before, after = old.document, new.document
-    if _shape(before.get("components")) != _shape(after.get("components")):
-        return False
-    paths = after.get("paths") or {}
-    return all(
-        _shape(item) == _shape(paths.get(path))
-        for path, item in (before.get("paths") or {}).items()
-    )
+def record_shapes(served: ServedApi) -> dict[str, str]:
+    """Each collection's record shape by item template (`/pets/{}`): a digest of the canonical
+    JSON of the schemas its operations read and write records by, with documenting keys set aside
+    and every `$ref` they reach (a recursive schema's once) compared by its target's own shape."""
+    bindings = served.actions.bindings
+    refs = _RefShapes(served.api.document)
+    found: dict[str, set[str]] = {}
+    for operation in served.api.operations:
+        binding = bindings.get(operation)
+        if binding is None:
+            continue
+        schemas = {
+            "role": binding.action.role,
+            "write": binding.write_schema,
+            "answer": binding.success.schema or {},
+            "properties": dict(binding.fields),
+        }
+        found.setdefault(_template(binding.resource.item), set()).add(refs.shape(schemas))
+    return {template: _digest(sorted(shapes)) for template, shapes in found.items()}
+
+
+def _digest(shapes: list[str]) -> str:
+    """A short stand-in for a collection's shapes (GitHub's are megabytes in all)."""
+    return hashlib.sha256("\n".join(shapes).encode()).hexdigest()
+
+
+class _RefShapes:
+    """The shape of each `$ref` target of a document and the refs it holds, worked out once:
+    GitHub's collections reach the same few hundred components again and again."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self._own: dict[str, tuple[str, set[str]]] = {}
+
+    def shape(self, node: Any) -> str:
+        reached: dict[str, str] = {}
+        waiting = sorted(distinct_refs(node))
+        while waiting:
+            ref = waiting.pop()
+            if ref in reached:
+                continue
+            own, inner = self._target(ref)
+            reached[ref] = own
+            waiting.extend(inner - reached.keys())
+        return _shape({"schema": node, "refs": dict(sorted(reached.items()))})
+
+    def _target(self, ref: str) -> tuple[str, set[str]]:
+        if ref not in self._own:
+            target = follow(self.document, {"$ref": ref})
+            self._own[ref] = (_shape({"target": target}), distinct_refs(target))
+        return self._own[ref]
+
+
+def _template(item: str) -> str:
+    """An item template with its parameters' names left out: a renamed parameter is the same
+    collection."""
+    return _PARAMETER.sub("{}", item)
+
+
+def _by_template(records: dict[str, Any], bindings: Bindings) -> dict[str, dict[str, Any]]:
+    grouped: dict[str, dict[str, Any]] = {}
+    for path, record in records.items():
+        binding = bindings.for_item(path)
+        template = _template(binding.resource.item) if binding is not None else path
+        grouped.setdefault(template, {})[path] = record
+    return grouped
+
+
+def _restart_collections(
+    session: SessionStore, name: str, restart: Restart, old: ServedApi, new: ServedApi
+) -> None:
+    """One session's records of the changed collections dropped and started again from the new
+    seed; what a dropped record held under it comes back from the seed as well."""
+    changed = restart.reasons.keys()
+    before = set(session.records(name))
+    for path in sorted(before):
+        binding = old.actions.bindings.for_item(path)
+        if binding is not None and _template(binding.resource.item) in changed:
+            session.delete(name, path)
+    dropped = before - set(session.records(name))
+    for path, record in restart.records.items():
+        binding = new.actions.bindings.for_item(path)
+        restarted = binding is not None and _template(binding.resource.item) in changed
+        if (restarted or path in dropped) and session.get(name, path) is None:
+            session.put(name, path, dict(record))
 
 
 def _shape(node: Any) -> str:
