@@ -151,3 +151,28 @@ async def test_stubs_redis_a_slow_redis_holds_no_other_request_and_the_read_is_s
         # the read gave up waiting on the loop, finished in a thread, and was not held behind it
         assert finished == [("admin", 200), ("record", 200)]
         assert not app.state.specmock.store.inline.ready
+
+
+async def test_stubs_redis_a_conflict_is_run_again_after_a_random_wait_that_grows(
+    redis_server, monkeypatch
+):
+    """Writers that met on one record do not all come back at once (32 writers through three
+    processes used up every try without the waits)."""
+    from specmock.mock.storage import StoreConflict
+    from specmock.web import stubs as stubs_module
+
+    waits: list[float] = []
+    monkeypatch.setattr(stubs_module, "pause", waits.append)
+    original, conflicts = stubs_module.Stubs.act, iter(range(3))
+
+    def act(self, *args, **options):
+        if next(conflicts, None) is not None:
+            raise StoreConflict("/notes/1 changed since it was read")
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(stubs_module.Stubs, "act", act)
+    async with fake(redis_server.url, f"t{uuid.uuid4().hex[:8]}") as client:
+        made = await client.post("/notes", json={"title": "after three conflicts"})
+    assert made.status_code == 201
+    assert len(waits) == 3
+    assert all(0 <= wait <= bound for wait, bound in zip(waits, (0.001, 0.002, 0.004), strict=True))

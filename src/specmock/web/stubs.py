@@ -7,6 +7,8 @@ answer. Everything per API (validators, requirements, cached bodies) is built at
 
 from __future__ import annotations
 
+import random
+import time
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -145,10 +147,13 @@ class Stubs:
     def _checked_act(
         self, request: Request, operation: Operation, served: ServedApi, inbound: Inbound
     ) -> Reply | Problem:
-        for _ in range(CONFLICT_TRIES):
+        for attempt in range(CONFLICT_TRIES):
             try:
                 return self.act(request, operation, served, inbound)
             except StoreConflict:
+                # writers that all retry at once meet again: each waits a random while, longer
+                # after every conflict (in this worker thread, so no other request waits)
+                pause(random.uniform(0, min(CONFLICT_PAUSE, 0.001 * 2**attempt)))
                 continue
             except StoreFault as fault:
                 return store_fault(fault)
@@ -237,6 +242,8 @@ def _unanswered(operation: Operation) -> Problem:
 
 _READS = frozenset({"GET", "HEAD"})  # the methods whose store work may run inline
 CONFLICT_TRIES = 20  # runs of one action that another process's writes may undo before a 503
+CONFLICT_PAUSE = 0.05  # seconds: the longest random wait between two runs after a conflict
+pause = time.sleep  # (tests count the waits)
 
 
 def store_fault(fault: StoreFault) -> Problem:
