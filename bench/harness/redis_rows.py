@@ -71,7 +71,7 @@ def round_trips(url: str) -> dict[str, float]:
     session = store.session()
     read = _per_call(lambda: session.get("petstore", "/pet/1"))
     replace = _per_call(lambda: session.put("petstore", "/pet/2", {"id": 2, "name": "rex"}))
-    store.client.close()  # type: ignore[no-untyped-call]
+    store.client.close()
     return {"read": read, "replace": replace, "write script": replace - read}
 
 

@@ -203,7 +203,7 @@ class RedisJournal:
                 keys = [self.key, self._counter]
                 args: list[str | int] = [self.size, pending[1], _encode(pending)]
                 self._add(keys=keys, args=args, client=pipe)
-            pipe.execute()  # type: ignore[no-untyped-call]
+            pipe.execute()
         except redis.RedisError as error:
             if not self._failing:
                 logger.error(
@@ -243,7 +243,7 @@ class RedisJournal:
                 for stream_id, fields in entries:
                     last = stream_id
                     self._publish(_decode(stream_id, fields))
-        client.close()  # type: ignore[no-untyped-call]
+        client.close()
 
     def _publish(self, entry: JournalEntry) -> None:
         loop = self._loop

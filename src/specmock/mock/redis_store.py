@@ -520,7 +520,7 @@ class _Gone(set[str]):
     def _pipeline(self, steps: Callable[[Any], None]) -> None:
         pipe = self._client.pipeline(transaction=True)
         steps(pipe)
-        pipe.execute()  # type: ignore[no-untyped-call]
+        pipe.execute()
 
     def _call(self, command: Callable[..., Any], *args: Any) -> Any:
         try:
