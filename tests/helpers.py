@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from openapi_core import Config, OpenAPI
@@ -13,6 +14,12 @@ from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from specmock.validation.documents import json_deserializers
+
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiSchema
+
+    from specmock.mock.served_api import ServedApi
+    from specmock.web.testing import LiveServer
 
 TESTS = Path(__file__).resolve().parent
 """The tests folder: shared fixtures (`specs/`, `fixtures/`, `pages/`) live here."""
@@ -37,6 +44,51 @@ def schemathesis_settings(max_examples: int = 40) -> dict[str, Any]:
         },
         "checks": {"enabled": True, "negative_data_rejection": {"expected-statuses": REJECTIONS}},
     }
+
+
+def served_schema(
+    server: LiveServer, api: str, max_examples: int = 40
+) -> tuple[ServedApi, OpenApiSchema]:
+    """An API `server` serves, and Schemathesis' schema of its effective spec at its URL, with
+    the referee's settings (`schemathesis_settings`)."""
+    import schemathesis
+
+    served = server.app.state.specmock.served[api]
+    base = {**schemathesis_settings(max_examples), "base-url": server.url + served.mount}
+    config = schemathesis.Config.from_dict(base)
+    return served, schemathesis.openapi.from_dict(served.effective, config=config)
+
+
+def stateful_test(
+    schema: OpenApiSchema, headers: dict[str, str], *, steps: int, examples: int = 40
+) -> Any:
+    """Schemathesis' stateful phase on `schema` as a pytest class: calls in random orders,
+    following the links, with `headers`; each example in a session of its own, so that a replayed
+    example answers alike. Bounded and deterministic."""
+    import hypothesis
+
+    from specmock.web.request import SESSION_HEADER
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        session = ""
+
+        def setup(self) -> None:
+            self.session = uuid.uuid4().hex
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": {**headers, SESSION_HEADER: self.session}}
+
+    test = Workflow.TestCase
+    test.settings = hypothesis.settings(
+        max_examples=examples,
+        stateful_step_count=steps,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[hypothesis.Phase.generate],
+        suppress_health_check=list(hypothesis.HealthCheck),
+    )
+    return test
 
 
 @dataclass

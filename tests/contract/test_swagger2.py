@@ -3,28 +3,19 @@ every check, zero failures (bounded as `test_schemathesis` is)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import hypothesis
 import pytest
-import schemathesis
 
 from specmock.config import Config
-from specmock.web.request import SESSION_HEADER
 from specmock.web.testing import LiveServer
-from tests.helpers import TESTS, schemathesis_settings
+from tests.helpers import TESTS, served_schema, stateful_test
 
 TOKEN = "T"
 SERVER = LiveServer(Config(specs=TESTS / "specs_swagger2", tokens=frozenset({TOKEN})))
 AUTHORIZATION = {"Authorization": f"Bearer {TOKEN}", "X-Api-Key": TOKEN}
-SETTINGS = schemathesis_settings()
-SERVED = SERVER.app.state.specmock.served["petshop"]
-SCHEMA = schemathesis.openapi.from_dict(
-    SERVED.effective,
-    config=schemathesis.Config.from_dict({**SETTINGS, "base-url": SERVER.url + SERVED.mount}),
-)
+SERVED, SCHEMA = served_schema(SERVER, "petshop")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -43,26 +34,6 @@ def test_schemathesis_swagger2_petshop(case: Any) -> None:
     case.call_and_validate(headers=AUTHORIZATION)
 
 
-class Workflow(SCHEMA.as_state_machine()):  # type: ignore[misc]
-    """Create, read, rename, upload and delete in random orders, with links Schemathesis infers
-    (Swagger 2.0 has no links)."""
-
-    session = ""
-
-    def setup(self) -> None:
-        self.session = uuid.uuid4().hex  # a store per example: a replayed example answers alike
-
-    def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-        return {"headers": {**AUTHORIZATION, SESSION_HEADER: self.session}}
-
-
-TestStatefulSwagger2 = Workflow.TestCase
-TestStatefulSwagger2.settings = hypothesis.settings(
-    max_examples=40,
-    stateful_step_count=8,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    phases=[hypothesis.Phase.generate],
-    suppress_health_check=list(hypothesis.HealthCheck),
-)
+# Create, read, rename, upload and delete in random orders, with links Schemathesis infers
+# (Swagger 2.0 has no links).
+TestStatefulSwagger2 = stateful_test(SCHEMA, AUTHORIZATION, steps=8)

@@ -12,26 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import hypothesis
 import pytest
-import schemathesis
 
 from specmock.config import Config
 from specmock.web.request import SESSION_HEADER
 from specmock.web.testing import LiveServer
-from tests.helpers import response_errors, schemathesis_settings
+from tests.helpers import response_errors, served_schema, stateful_test
 
 TOKEN = "T"
 SERVER = LiveServer(
     Config(specs=Path(__file__).resolve().parent / "specs", tokens=frozenset({TOKEN}))
 )
 AUTHORIZATION = {"Authorization": f"Bearer {TOKEN}"}
-SETTINGS = schemathesis_settings(20)
-SERVED = SERVER.app.state.specmock.served["things"]
-SCHEMA = schemathesis.openapi.from_dict(
-    SERVED.effective,
-    config=schemathesis.Config.from_dict({**SETTINGS, "base-url": SERVER.url + SERVED.mount}),
-)
+SERVED, SCHEMA = served_schema(SERVER, "things", 20)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -45,28 +38,8 @@ def test_schemathesis_things(case: Any) -> None:
     case.call_and_validate(headers=AUTHORIZATION)
 
 
-class Workflow(SCHEMA.as_state_machine()):  # type: ignore[misc]
-    """Create, list, filter, lock, add parts, patch and delete in random orders."""
-
-    session = ""
-
-    def setup(self) -> None:
-        self.session = uuid.uuid4().hex  # a store per example: a replayed example answers alike
-
-    def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-        return {"headers": {**AUTHORIZATION, SESSION_HEADER: self.session}}
-
-
-TestStatefulThings = Workflow.TestCase
-TestStatefulThings.settings = hypothesis.settings(
-    max_examples=40,
-    stateful_step_count=10,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    phases=[hypothesis.Phase.generate],
-    suppress_health_check=list(hypothesis.HealthCheck),
-)
+# Create, list, filter, lock, add parts, patch and delete in random orders.
+TestStatefulThings = stateful_test(SCHEMA, AUTHORIZATION, steps=10)
 
 
 def test_things_over_http_filter_by_repeated_values_and_cascade_deletes() -> None:

@@ -9,14 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import hypothesis
 import pytest
-import schemathesis
 
 from specmock.config import Config
 from specmock.web.request import SESSION_HEADER
 from specmock.web.testing import LiveServer
-from tests.helpers import schemathesis_settings
+from tests.helpers import served_schema, stateful_test
 from tests.redis_server import RedisServer, free_port, require_redis
 
 TOKEN = "T"
@@ -29,12 +27,7 @@ SERVER = LiveServer(
     )
 )
 AUTHORIZATION = {"Authorization": f"Bearer {TOKEN}"}
-SETTINGS = schemathesis_settings(10)
-SERVED = SERVER.app.state.specmock.served["things"]
-SCHEMA = schemathesis.openapi.from_dict(
-    SERVED.effective,
-    config=schemathesis.Config.from_dict({**SETTINGS, "base-url": SERVER.url + SERVED.mount}),
-)
+SERVED, SCHEMA = served_schema(SERVER, "things", 10)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -53,25 +46,5 @@ def test_schemathesis_things_on_redis(case: Any) -> None:
     case.call_and_validate(headers={**AUTHORIZATION, SESSION_HEADER: uuid.uuid4().hex})
 
 
-class Workflow(SCHEMA.as_state_machine()):  # type: ignore[misc]
-    """Create, list, filter, lock, add parts, patch and delete in random orders."""
-
-    session = ""
-
-    def setup(self) -> None:
-        self.session = uuid.uuid4().hex
-
-    def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-        return {"headers": {**AUTHORIZATION, SESSION_HEADER: self.session}}
-
-
-TestStatefulThingsOnRedis = Workflow.TestCase
-TestStatefulThingsOnRedis.settings = hypothesis.settings(
-    max_examples=20,
-    stateful_step_count=10,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    phases=[hypothesis.Phase.generate],
-    suppress_health_check=list(hypothesis.HealthCheck),
-)
+# Create, list, filter, lock, add parts, patch and delete in random orders.
+TestStatefulThingsOnRedis = stateful_test(SCHEMA, AUTHORIZATION, steps=10, examples=20)
