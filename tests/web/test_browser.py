@@ -5,14 +5,9 @@ root, with apt); without it this test is skipped, except under CI=true, where th
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -56,21 +51,6 @@ def browser() -> str:
             pytest.fail("Chromium is not installed: `make test` installs it as root (apt-get)")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     return BROWSER
-
-
-@pytest.fixture
-def page_origin(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    """A plain static server on another loopback port: the foreign web page's origin."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
 
 
 def test_browser_a_foreign_page_cannot_drive_the_admin_api(browser, page_origin):

@@ -9,10 +9,7 @@ failure: `make test` installs them as root.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -233,21 +230,6 @@ def test_browser_a_fault_turned_on_from_the_controls_page(driver, fake, client):
     finally:
         client.put("/__specmock/controls", json={"controls": []})
         driver.set_window_size(1280, 900)
-
-
-@pytest.fixture
-def page_origin(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    """A plain static server on another loopback port: the foreign web page's origin."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
 
 
 def test_browser_a_foreign_page_cannot_load_the_dashboard_or_its_stream(driver, fake, page_origin):

@@ -3,31 +3,16 @@ one fake show the requests another fake served (two apps on one real Redis)."""
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from specmock.config import Config
 from specmock.web.app import create_app
-from tests.redis_server import RedisServer
+from tests.web.conftest import NOTES, redis_fake
 
-NOTES = Path(__file__).resolve().parents[1] / "specs" / "notes.yaml"
 SESSION = {"X-Specmock-Session": "mine"}
 pytestmark = pytest.mark.anyio
-
-
-def fake(url: str, prefix: str) -> httpx.AsyncClient:
-    app = create_app(Config(specs=NOTES, store=url, store_prefix=prefix))
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
-
-
-@pytest.fixture
-async def fakes(redis_server: RedisServer) -> AsyncIterator[tuple[httpx.AsyncClient, ...]]:
-    prefix = f"t{uuid.uuid4().hex[:8]}"
-    async with fake(redis_server.url, prefix) as one, fake(redis_server.url, prefix) as two:
-        yield one, two
 
 
 async def journal(client: httpx.AsyncClient, count: int) -> list[dict]:
@@ -63,7 +48,7 @@ async def test_journal_shared_the_live_stream_shows_another_fakes_requests(redis
     live = watched.state.dashboard.site.live
     queue = live.subscribe()
     await asyncio.sleep(0.2)  # the follower has found where the stream ends
-    async with fake(redis_server.url, prefix) as other:
+    async with redis_fake(redis_server.url, prefix) as other:
         await other.post("/notes", json={"title": "seen"})
     entry = await asyncio.wait_for(queue.get(), 10)
     assert entry is not None and (entry.method, entry.path, entry.status) == ("POST", "/notes", 201)
@@ -74,7 +59,7 @@ async def test_journal_shared_the_live_stream_shows_another_fakes_requests(redis
 async def test_journal_shared_a_stopped_redis_is_a_503_for_the_journal_not_for_serving_it(
     own_redis,
 ):
-    async with fake(own_redis.url, "p") as client:
+    async with redis_fake(own_redis.url, "p") as client:
         own_redis.stop()
         down = await client.get("/__specmock/requests")
         assert down.status_code == 503

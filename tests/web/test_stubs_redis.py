@@ -4,8 +4,6 @@ it until it is back, with nothing lost (checked with openapi-core against the sp
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -19,24 +17,11 @@ from specmock.config import Config
 from specmock.errors import ConfigError
 from specmock.web.app import create_app
 from tests.helpers import response_errors
-from tests.redis_server import RedisServer
+from tests.web.conftest import NOTES, redis_fake
 
-NOTES = Path(__file__).resolve().parents[1] / "specs" / "notes.yaml"
 DOCUMENT: dict[str, Any] = yaml.safe_load(NOTES.read_text())
 MERGE = {"Content-Type": "application/merge-patch+json"}
 pytestmark = pytest.mark.anyio
-
-
-def fake(url: str, prefix: str) -> httpx.AsyncClient:
-    app = create_app(Config(specs=NOTES, store=url, store_prefix=prefix))
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
-
-
-@pytest.fixture
-async def fakes(redis_server: RedisServer) -> AsyncIterator[tuple[httpx.AsyncClient, ...]]:
-    prefix = f"t{uuid.uuid4().hex[:8]}"
-    async with fake(redis_server.url, prefix) as one, fake(redis_server.url, prefix) as two:
-        yield one, two
 
 
 async def test_stubs_redis_a_record_made_through_one_fake_is_read_patched_deleted_through_another(
@@ -66,7 +51,7 @@ async def test_stubs_redis_a_record_made_through_one_fake_is_read_patched_delete
 async def test_stubs_redis_stopped_is_a_503_naming_it_and_the_fake_recovers_with_records_intact(
     own_redis,
 ):
-    async with fake(own_redis.url, "p") as client:
+    async with redis_fake(own_redis.url, "p") as client:
         made = await client.post("/notes", json={"title": "kept"})
         where = made.headers["Location"]
         own_redis.stop()
@@ -106,7 +91,7 @@ async def test_stubs_redis_a_read_runs_on_the_loop_while_redis_is_fast_and_a_wri
         return await run_sync(function, *args, **options)
 
     monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
-    async with fake(redis_server.url, f"t{uuid.uuid4().hex[:8]}") as client:
+    async with redis_fake(redis_server.url, f"t{uuid.uuid4().hex[:8]}") as client:
         made = await client.post("/notes", json={"title": "one"})  # seeds the session first
         assert handed == ["_checked_act"]
         read = await client.get(made.headers["Location"])
@@ -171,7 +156,7 @@ async def test_stubs_redis_a_conflict_is_run_again_after_a_random_wait_that_grow
         return original(self, *args, **options)
 
     monkeypatch.setattr(stubs_module.Stubs, "act", act)
-    async with fake(redis_server.url, f"t{uuid.uuid4().hex[:8]}") as client:
+    async with redis_fake(redis_server.url, f"t{uuid.uuid4().hex[:8]}") as client:
         made = await client.post("/notes", json={"title": "after three conflicts"})
     assert made.status_code == 201
     assert len(waits) == 3
