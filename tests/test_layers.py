@@ -17,7 +17,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "specmock"
 
 LAYERS = ("root", "spec", "schemas", "validation", "mock", "web", "contract", "top")
-ROOT_MODULES = frozenset({"errors", "violations", "problems", "config", "settings", "digits"})
+ROOT_MODULES = frozenset(
+    {"errors", "violations", "problems", "config", "settings", "digits", "greenlets"}
+)
 TOP_MODULES = frozenset({"cli", "console", "options", "pytest_plugin", "__init__", "__main__"})
 # Third-party packages and the layers allowed to import them.
 RESTRICTED = {
@@ -29,6 +31,8 @@ RESTRICTED = {
     "hypothesis": frozenset({"contract"}),
     "openapi_core": frozenset({"validation"}),
     "redis": frozenset({"mock"}),
+    "hiredis": frozenset({"mock"}),
+    "greenlet": frozenset({"root"}),
     "jsonschema_path": frozenset({"validation"}),
 }
 

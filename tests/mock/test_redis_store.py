@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import redis
 
-from specmock.mock.redis_store import FAST, NotInline, Pace, RedisStore, check_url, shown
+from specmock.mock.redis_store import RedisStore, check_url, shown
 from specmock.mock.server_fields import ServerFields
 from specmock.mock.storage import Address, StoreConflict, StoreFault
 from tests.redis_server import RedisServer, free_port
@@ -202,49 +202,6 @@ def test_redis_store_a_singleton_deleted_through_one_process_is_gone_for_another
     assert "/pets/1/lock" not in second.session().get("pets", "/pets/1").made_up(
         "deleted singletons", set
     )
-
-
-def test_redis_store_pace_is_inline_until_a_slow_or_failed_call_then_threaded_for_a_window():
-    now = [100.0]
-    pace = Pace(lambda: now[0], window=1.0)
-    assert pace.inline
-    pace.note(FAST / 2, FAST)
-    assert pace.inline
-    pace.note(FAST * 2, FAST)
-    assert not pace.inline
-    now[0] += 0.9
-    assert not pace.inline
-    now[0] += 0.1
-    assert pace.inline
-    pace.slow()  # a call that failed or timed out
-    assert not pace.inline
-
-
-def test_redis_store_an_inline_session_reads_but_refuses_any_write_before_doing_it(two):
-    store, other = two
-    other.session()  # seeded in a thread
-    quick = store.inline.session()
-    assert quick.get("pets", "/pets/1").record == {"name": "Rex", "id": 1}
-    assert [p for p, _ in quick.children("pets", "/pets")] == ["/pets/1"]
-    refused = [
-        lambda: quick.put("pets", "/pets/2", {"name": "Tom"}),
-        lambda: quick.delete("pets", "/pets/1"),
-        lambda: quick.issue("pets", "/pets", "x"),
-        lambda: quick.new_id("pets", "/pets", {"type": "integer"}),
-    ]
-    for write in refused:
-        with pytest.raises(NotInline, match=r"^an inline run does not "):
-            write()
-    assert other.session().records("pets").keys() == {"/pets/1"}
-    assert other.session().new_id("pets", "/pets", {"type": "integer"}) == 2  # none counted
-
-
-def test_redis_store_an_inline_session_leaves_the_seeding_of_a_new_session_to_a_thread(two):
-    store, other = two
-    with pytest.raises(NotInline, match=r"^session 'fresh' is to be seeded$"):
-        store.inline.session("fresh")
-    assert other.session("fresh").get("pets", "/pets/1") is not None
-    assert store.inline.session("fresh").get("pets", "/pets/1") is not None
 
 
 def test_redis_store_a_create_with_a_counted_id_is_two_round_trips(two, monkeypatch):

@@ -15,16 +15,16 @@ process. The default session never expires, as in memory.
 A store that cannot be reached or does not answer within the socket timeout raises `StoreFault`
 naming the store and what failed; redis-py's pool connects again on the next call.
 
-A request's store work runs in a worker thread, so that a slow Redis holds no other request; but
-handing work to a thread and back costs more than the round trip itself. So while Redis answers
-fast (`Pace`), a read-only request may run its store work on the event loop through `inline`: a
-second client whose every wait on Redis gives up after `INLINE_TIMEOUT`, and whose sessions refuse
-to write or seed (`NotInline`: nothing is done, the work runs again in a thread). One call slower
-than `FAST` or failed sends every request to threads until no call was slow for `PACE_WINDOW`.
+On the request path the store's work runs under `greenlets.spawn`: every command is then sent
+on the running event loop's `redis_wire.Wire`, which pipelines the commands of all requests in
+flight, and awaited there; so a request waiting on Redis holds no other request, with neither a
+worker thread nor a blocking wait on the loop. Called anywhere else (tests, a script), the same
+methods use redis-py's blocking client.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -32,12 +32,13 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import redis
-from redis.commands.core import Script
+import redis.exceptions
 
+from specmock import greenlets
 from specmock.config import DEFAULT_SESSION_TTL
 from specmock.digits import is_digits
-from specmock.errors import SpecmockError
 from specmock.mock import redis_scripts
+from specmock.mock.redis_wire import Command, Wire
 from specmock.mock.server_fields import ServerFields
 from specmock.mock.storage import (
     Address,
@@ -54,9 +55,6 @@ _OWN_IDS = "#id"  # as in `store`: a collection's counter for the `id` fields it
 _DECODED = 10_000  # records kept decoded per process
 _GONE = "deleted singletons"  # as `actions` notes them on an item: kept in Redis, not the record
 _UNSAVED = frozenset({_GONE})  # generated values not written with the record
-INLINE_TIMEOUT = 0.03  # seconds an inline call may hold the event loop waiting on Redis
-FAST = 0.015  # seconds: an inline call slower than this sends the store work to threads
-PACE_WINDOW = 1.0  # seconds without a slow call before store work runs inline again
 
 
 def check_url(url: str) -> str:
@@ -89,68 +87,12 @@ class _Scripts:
     """The store's scripts, loaded by SHA and again when Redis answers NOSCRIPT (a restart)."""
 
     def __init__(self, client: redis.Redis) -> None:
-        self.write: Script = client.register_script(redis_scripts.WRITE)
-        self.delete: Script = client.register_script(redis_scripts.DELETE)
-        self.issue: Script = client.register_script(redis_scripts.ISSUE)
-        self.seed: Script = client.register_script(redis_scripts.SEED)
-        self.touch: Script = client.register_script(redis_scripts.TOUCH)
-        self.end: Script = client.register_script(redis_scripts.END)
-
-
-class NotInline(SpecmockError):
-    """Store work an inline run may not do (a write, a seeding): nothing was done, and the
-    work is to run again in a worker thread."""
-
-
-class Pace:
-    """Whether store work may run on the event loop: while no call in the last `window` seconds
-    failed or, inline, took over `FAST`. A threaded call's time is not counted: under load it
-    includes the wait for the GIL. So while Redis stays slow, the loop waits on it once per
-    `window` at most, for `INLINE_TIMEOUT` at most: the one inline call that finds it slow."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic, window: float = PACE_WINDOW):
-        self._clock, self._window = clock, window
-        self._slow_at = -window
-
-    @property
-    def inline(self) -> bool:
-        return self._clock() - self._slow_at >= self._window
-
-    def note(self, seconds: float, limit: float) -> None:
-        if seconds > limit:
-            self.slow()
-
-    def slow(self) -> None:
-        self._slow_at = self._clock()
-
-
-class _TimedRedis(redis.Redis):
-    """A client that tells `pace` how long each command waited on Redis."""
-
-    pace: Pace
-    limit: float
-
-    def execute_command(self, *args: Any, **options: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            answer = super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
-        except (redis.ConnectionError, redis.TimeoutError):
-            self.pace.slow()  # not a refusal such as NOSCRIPT: Redis answered that at once
-            raise
-        self.pace.note(time.perf_counter() - started, self.limit)
-        return answer
-
-
-def _timed(client: redis.Redis, pace: Pace, limit: float, timeout: float | None) -> _TimedRedis:
-    """`client`'s connection settings in a timed client; with `timeout`, that bound on every
-    wait (whatever the URL's query string says)."""
-    pool = client.connection_pool
-    settings = dict(pool.connection_kwargs)
-    if timeout is not None:
-        settings.update(socket_timeout=timeout, socket_connect_timeout=timeout)
-    timed = _TimedRedis(connection_pool=redis.ConnectionPool(pool.connection_class, **settings))
-    timed.pace, timed.limit = pace, limit
-    return timed
+        self.write = client.register_script(redis_scripts.WRITE)
+        self.delete = client.register_script(redis_scripts.DELETE)
+        self.issue = client.register_script(redis_scripts.ISSUE)
+        self.seed = client.register_script(redis_scripts.SEED)
+        self.touch = client.register_script(redis_scripts.TOUCH)
+        self.end = client.register_script(redis_scripts.END)
 
 
 class RedisStore:
@@ -173,19 +115,11 @@ class RedisStore:
         }
         self._populate = populate
         self.prefix, self.session_ttl, self._clock = prefix, session_ttl, clock
-        # the query string wins over these (`?socket_timeout=5`), as redis-py reads it
-        configured = redis.Redis.from_url(
-            url,
-            decode_responses=True,
-            socket_timeout=DEFAULT_TIMEOUT,
-            socket_connect_timeout=DEFAULT_TIMEOUT,
-        )
-        self.pace = Pace(clock)
-        self.client = _timed(configured, self.pace, float("inf"), None)
+        self._url = url
+        self.client = redis.Redis.from_url(url, **_SETTINGS)
         self.scripts = _Scripts(self.client)
-        self._inline_client = _timed(configured, self.pace, FAST, INLINE_TIMEOUT)
-        self._inline_scripts = _Scripts(self._inline_client)
-        self.inline = _Inline(self)
+        # the running event loop's connection, made on first use in that loop
+        self._looped: tuple[asyncio.AbstractEventLoop, Wire] | None = None
         self._checked: dict[str, float] = {}  # session -> when this process last renewed it
         # Records as last decoded here, by key and item path, with the text they came from: a
         # read of the same text reuses the record and the answers kept with it (made once per
@@ -206,6 +140,44 @@ class RedisStore:
             self._decoded.clear()  # simpler than an LRU, and safe from several threads
         self._decoded[(base, path)] = (value, stored)
 
+    def call(self, *command: str | int) -> Any:
+        """Redis's reply to `command`: awaited on the event loop under `greenlets.spawn`, else
+        from the blocking client (shaped as redis-py shapes it: HGETALL a dict, SCAN a pair)."""
+        if not greenlets.inside():
+            return self.client.execute_command(*command)  # type: ignore[no-untyped-call]
+        reply = greenlets.wait(self._wire().call(*command))
+        shape = _SHAPES.get(str(command[0]))
+        return shape(reply) if shape is not None else reply
+
+    def script(self, name: str, args: list[Any]) -> Any:
+        """The reply of one of the store's scripts (`redis_scripts`), sent as `call` sends."""
+        script = getattr(self.scripts, name)
+        if not greenlets.inside():
+            return script(args=args)
+        wire = self._wire()
+        try:
+            return greenlets.wait(wire.call("EVALSHA", script.sha, 0, *args))
+        except redis.exceptions.NoScriptError:  # a Redis restarted since: load it again
+            greenlets.wait(wire.call("SCRIPT", "LOAD", script.script))
+            return greenlets.wait(wire.call("EVALSHA", script.sha, 0, *args))
+
+    def transaction(self, commands: list[Command]) -> None:
+        """`commands` run as one transaction (MULTI/EXEC)."""
+        if greenlets.inside():
+            greenlets.wait(self._wire().transaction(commands))
+            return
+        pipe = self.client.pipeline(transaction=True)
+        for command in commands:
+            pipe.execute_command(*command)  # type: ignore[no-untyped-call]
+        pipe.execute()
+
+    def _wire(self) -> Wire:
+        loop = asyncio.get_running_loop()
+        looped = self._looped
+        if looped is None or looped[0] is not loop:  # (a connection serves one loop)
+            looped = self._looped = (loop, Wire(self._url, DEFAULT_TIMEOUT))
+        return looped[1]
+
     def fault(self, error: redis.RedisError) -> StoreFault:
         if isinstance(error, redis.TimeoutError):
             return StoreFault(self.name, f"no answer within the timeout ({error})")
@@ -220,26 +192,20 @@ class RedisStore:
     def ttl_ms(self, session: str) -> int:
         return 0 if session == "" else max(1, int(self.session_ttl * 1000))
 
-    def session(self, name: str = "", inline: bool = False) -> RedisSession:
+    def session(self, name: str = "") -> RedisSession:
         """A session's records (one object per request: it notes the revisions it read),
-        seeded on first use by whichever process comes first; `inline`, one that only reads
-        (see `NotInline`), through the client with the short timeout."""
+        seeded on first use by whichever process comes first."""
         now = self._clock()
         interval = min(1.0, self.session_ttl / 10)
         if now - self._checked.get(name, -interval) >= interval:
-            scripts = self._inline_scripts if inline else self.scripts
             try:
                 key, ttl = self._session_key(name), self.ttl_ms(name)
-                if not scripts.touch(args=[key, ttl]):
-                    if inline:
-                        raise NotInline(f"session {name!r} is to be seeded")
+                if not self.script("touch", [key, ttl]):
                     self._seed(name, "first")
             except redis.RedisError as error:
                 raise self.fault(error) from error
             self._checked[name] = now
-        if inline:
-            return RedisSession(self, name, self._inline_client, self._inline_scripts)
-        return RedisSession(self, name, self.client, self.scripts)
+        return RedisSession(self, name)
 
     def reset(self, session: str = "", api: str | None = None) -> None:
         """Back to the seed data: one API (its issued ids stay issued) or all, in one session."""
@@ -253,7 +219,7 @@ class RedisStore:
         """Forget a session; its next use starts again from the seed data."""
         self._checked.pop(name, None)
         try:
-            return bool(self.scripts.end(args=[self._session_key(name)]))
+            return bool(self.script("end", [self._session_key(name)]))
         except redis.RedisError as error:
             raise self.fault(error) from error
 
@@ -270,64 +236,47 @@ class RedisStore:
             base = self.base(session, name)
             for path, record in records.items():
                 args += [base, path, _encode(record, None), _own(record)]
-        self.scripts.seed(args=args)
+        self.script("seed", args)
 
     def session_names(self, limit: int) -> list[str]:
         """Sessions any process started and Redis still holds (found by their seeded marker)."""
         names: list[str] = []
+        cursor: int | str = 0
         try:
-            for key in self.client.scan_iter(match=f"{self.prefix}:*:seeded", count=500):
-                text = key.decode() if isinstance(key, bytes) else str(key)
-                quoted = text[len(self.prefix) + 1 : -len(":seeded")]
-                if ":" in quoted:  # a key of some API's records, not a session's marker
-                    continue
-                names.append(unquote(quoted))
-                if len(names) >= limit:
+            while len(names) < limit:
+                found = f"{self.prefix}:*:seeded"
+                cursor, keys = self.call("SCAN", cursor, "MATCH", found, "COUNT", 500)
+                for key in keys:
+                    quoted = str(key)[len(self.prefix) + 1 : -len(":seeded")]
+                    if ":" not in quoted:  # else a key of some API's records, not a session's
+                        names.append(unquote(quoted))
+                if int(cursor) == 0:
                     break
         except redis.RedisError as error:
             raise self.fault(error) from error
-        return names
+        return names[:limit]
 
     def snapshot(self) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
         """The sessions this process has used and that are still stored, with their records."""
         try:
             keys = {n: self._session_key(n) + ":seeded" for n in self._checked}
-            alive = [n for n, key in keys.items() if self.client.exists(key)]
+            alive = [n for n, key in keys.items() if self.call("EXISTS", key)]
         except redis.RedisError as error:
             raise self.fault(error) from error
-        sessions = {n: RedisSession(self, n, self.client, self.scripts) for n in alive}
+        sessions = {n: RedisSession(self, n) for n in alive}
         return {
             name: {api: {p: e.record for p, e in session.records(api).items()} for api in self.seed}
             for name, session in sessions.items()
         }
 
 
-class _Inline:
-    """The store as read-only requests reach it on the event loop (see `NotInline`)."""
-
-    def __init__(self, store: RedisStore) -> None:
-        self._store = store
-
-    @property
-    def ready(self) -> bool:
-        """Whether Redis answered fast lately (`Pace`)."""
-        return self._store.pace.inline
-
-    def session(self, name: str = "") -> RedisSession:
-        return self._store.session(name, inline=True)
-
-
 class RedisSession:
     """One session's records in Redis, for one request: it remembers the revision of each
-    record it read, and a write or delete of that record checks it is still the one stored.
-    With the store's inline client it only reads: a write raises `NotInline` first."""
+    record it read, and a write or delete of that record checks it is still the one stored."""
 
-    def __init__(
-        self, store: RedisStore, name: str, client: redis.Redis, scripts: _Scripts
-    ) -> None:
+    def __init__(self, store: RedisStore, name: str) -> None:
         self._store, self._name = store, name
-        self._client, self._scripts = client, scripts
-        self._writes = client is store.client
+        self._call, self._script = store.call, store.script
         self._ttl = store.ttl_ms(name)
         self._read: dict[tuple[str, str], int] = {}
         self._kept: dict[tuple[str, str], StoredRecord] = {}  # what was read, for `write`
@@ -338,10 +287,6 @@ class RedisSession:
     def _fault(self, error: redis.RedisError) -> StoreFault:
         return self._store.fault(error)
 
-    def _writing(self, what: str) -> None:
-        if not self._writes:
-            raise NotInline(f"an inline run does not {what}")
-
     def _base(self, api: str) -> str:
         return self._store.base(self._name, api)
 
@@ -350,7 +295,7 @@ class RedisSession:
             self._read[(api, path)] = 0  # the write script still checks it is absent
             return None
         try:
-            value = _sync(self._client.hget(self._base(api) + ":rec", path))
+            value = self._call("HGET", self._base(api) + ":rec", path)
         except redis.RedisError as error:
             raise self._fault(error) from error
         base = self._base(api)
@@ -400,11 +345,10 @@ class RedisSession:
         generated: dict[str, Any] | None,
         expected: str,
     ) -> StoredRecord:
-        self._writing("write")
         text = _encode(record, generated)
         args: list[str | int] = [self._base(api), self._ttl, path, expected, text]
         try:
-            revision = int(self._scripts.write(args=[*args, _own(record)]))
+            revision = int(self._script("write", [*args, _own(record)]))
         except redis.RedisError as error:
             raise self._fault(error) from error
         if revision == 0:
@@ -417,11 +361,10 @@ class RedisSession:
         return stored
 
     def delete(self, api: str, path: str) -> bool:
-        self._writing("delete")
         expected = self._read.get((api, path))
         args = [self._base(api), path, "" if expected is None else str(expected)]
         try:
-            deleted = int(self._scripts.delete(args=args))
+            deleted = int(self._script("delete", args))
         except redis.RedisError as error:
             raise self._fault(error) from error
         if deleted < 0:
@@ -434,12 +377,8 @@ class RedisSession:
     def children(self, api: str, collection: str) -> Iterator[tuple[str, StoredRecord]]:
         base = self._base(api)
         try:
-            paths: list[str] = _sync(
-                self._client.zrange(f"{base}:kids:{collection.rstrip('/')}", 0, -1)
-            )
-            values: list[str | None] = (
-                _sync(self._client.hmget(base + ":rec", paths)) if paths else []
-            )
+            paths: list[str] = self._call("ZRANGE", f"{base}:kids:{collection.rstrip('/')}", 0, -1)
+            values: list[str | None] = self._call("HMGET", base + ":rec", *paths) if paths else []
         except redis.RedisError as error:
             raise self._fault(error) from error
         decoded = self._store.decoded
@@ -448,7 +387,7 @@ class RedisSession:
 
     def records(self, api: str) -> dict[str, StoredRecord]:
         try:
-            values: dict[str, str] = _sync(self._client.hgetall(self._base(api) + ":rec"))
+            values: dict[str, str] = self._call("HGETALL", self._base(api) + ":rec")
         except redis.RedisError as error:
             raise self._fault(error) from error
         return {path: _decode(value) for path, value in values.items()}
@@ -458,8 +397,7 @@ class RedisSession:
         base = self._base(api)
         try:
             if _is_numeric_schema(schema):
-                self._writing("count ids")
-                counted = int(_sync(self._client.hincrby(base + ":top", prefix, 1)))
+                counted = int(self._call("HINCRBY", base + ":top", prefix, 1))
                 self._fresh.add((api, f"{prefix}/{counted}"))
                 return counted
             return new_id(schema, _Taken(self, api, prefix))
@@ -467,12 +405,11 @@ class RedisSession:
             raise self._fault(error) from error
 
     def issue(self, api: str, collection: str, identifier: str) -> None:
-        self._writing("issue ids")
         if (api, f"{collection.rstrip('/')}/{identifier}") in self._fresh:
             return
         args: list[str | int] = [self._base(api), self._ttl, collection.rstrip("/"), identifier]
         try:
-            self._scripts.issue(args=args)
+            self._script("issue", args)
         except redis.RedisError as error:
             raise self._fault(error) from error
 
@@ -480,9 +417,9 @@ class RedisSession:
         base, prefix = self._base(api), collection.rstrip("/")
         try:
             if is_digits(identifier):
-                top = _sync(self._client.hget(base + ":top", prefix))
+                top = self._call("HGET", base + ":top", prefix)
                 return int(identifier) <= int(top or 0)
-            return bool(self._client.sismember(f"{base}:issued:{prefix}", identifier))
+            return bool(self._call("SISMEMBER", f"{base}:issued:{prefix}", identifier))
         except redis.RedisError as error:
             raise self._fault(error) from error
 
@@ -494,37 +431,32 @@ class _Gone(set[str]):
 
     def __init__(self, store: RedisStore, base: str, item: str, ttl: int) -> None:
         super().__init__()
-        self._store, self._client, self._base, self._ttl = store, store.client, base, ttl
+        self._store, self._base, self._ttl = store, base, ttl
         self._key = f"{base}:gone:{item}"
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and bool(self._call(self._client.sismember, self._key, key))
+        return isinstance(key, str) and bool(self._call("SISMEMBER", self._key, key))
 
     def add(self, key: str) -> None:
-        def noted(pipe: Any) -> None:
-            pipe.sadd(self._key, key)
-            pipe.sadd(self._base + ":keys", self._key)
-            if self._ttl > 0:
-                pipe.pexpire(self._key, self._ttl)
-                pipe.pexpire(self._base + ":keys", self._ttl)
-
-        self._call(self._pipeline, noted)
+        keys = self._base + ":keys"
+        commands: list[Command] = [("SADD", self._key, key), ("SADD", keys, self._key)]
+        if self._ttl > 0:
+            commands += [("PEXPIRE", self._key, self._ttl), ("PEXPIRE", keys, self._ttl)]
+        try:
+            self._store.transaction(commands)
+        except redis.RedisError as error:
+            raise self._store.fault(error) from error
 
     def discard(self, key: object) -> None:
         if isinstance(key, str):
-            self._call(self._client.srem, self._key, key)
+            self._call("SREM", self._key, key)
 
     def clear(self) -> None:
-        self._call(self._client.delete, self._key)
+        self._call("DEL", self._key)
 
-    def _pipeline(self, steps: Callable[[Any], None]) -> None:
-        pipe = self._client.pipeline(transaction=True)
-        steps(pipe)
-        pipe.execute()
-
-    def _call(self, command: Callable[..., Any], *args: Any) -> Any:
+    def _call(self, *command: str) -> Any:
         try:
-            return command(*args)
+            return self._store.call(*command)
         except redis.RedisError as error:
             raise self._store.fault(error) from error
 
@@ -548,6 +480,19 @@ class _Taken(Collection[str]):
 
     def __len__(self) -> int:
         return 0
+
+
+# replies that redis-py's client shapes, shaped alike from the event loop's connection
+_SHAPES: dict[str, Callable[[Any], Any]] = {
+    "HGETALL": lambda reply: dict(zip(reply[::2], reply[1::2], strict=True)),
+    "SCAN": lambda reply: (int(reply[0]), reply[1]),
+}
+# the query string wins over these (`?socket_timeout=5`), as redis-py reads it
+_SETTINGS: dict[str, Any] = {
+    "decode_responses": True,
+    "socket_timeout": DEFAULT_TIMEOUT,
+    "socket_connect_timeout": DEFAULT_TIMEOUT,
+}
 
 
 def _sync(answer: Any) -> Any:

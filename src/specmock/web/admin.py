@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from specmock import greenlets
 from specmock.errors import SpecError
 from specmock.mock.faults import WHOLE_API, Control
 from specmock.mock.journal import JOURNAL_SIZE, RequestJournal
@@ -139,6 +140,9 @@ class Admin(Inspection):
             Route(f"{ADMIN_ROOT}/controls", self.controls, methods=["GET", "PUT"]),
         ]
 
+    # The store is reached under `greenlets.spawn`, as the stubs reach it: a Redis store's
+    # commands are then awaited on the event loop, so a slow Redis holds no other request.
+
     def _session(self, request: Request) -> SessionStore | Response:
         """The request's session, or the 503 when it is new and every session is in use."""
         try:
@@ -150,6 +154,9 @@ class Admin(Inspection):
         name = request.path_params["name"]
         if unknown := self._unknown(name):
             return unknown
+        return await greenlets.spawn(self._listed, request, name)
+
+    def _listed(self, request: Request, name: str) -> Response:
         state = self._session(request)
         if isinstance(state, Response):
             return state
@@ -161,9 +168,7 @@ class Admin(Inspection):
         if unknown := self._unknown(name):
             return unknown
         path = "/" + request.path_params["path"].strip("/")
-        state = self._session(request)
-        if isinstance(state, Response):
-            return state
+        record: Any = None
         if request.method == "PUT":
             try:
                 record = strict_json(await request.body())
@@ -171,6 +176,14 @@ class Admin(Inspection):
                 return problem_response(Problem(400, f"the body is not JSON: {error}"))
             if refused := refused_record(self.stubs.served[name], path, record):
                 return problem_response(refused)
+        return await greenlets.spawn(self._record, request, name, path, record)
+
+    def _record(self, request: Request, name: str, path: str, record: Any) -> Response:
+        """The record's store work: PUT `record`, or read or delete what is there."""
+        state = self._session(request)
+        if isinstance(state, Response):
+            return state
+        if request.method == "PUT":
             state.put(name, path, record)
             return JSONResponse(record)
         entry = state.get(name, path)
@@ -186,7 +199,7 @@ class Admin(Inspection):
         if api is not None and (unknown := self._unknown(api)):
             return unknown
         try:
-            self.stubs.store.reset(session_of(request), api)
+            await greenlets.spawn(self.stubs.store.reset, session_of(request), api)
         except SessionRefused as refused:
             return problem_response(refusal(refused))
         return JSONResponse({"reset": api or "all", "session": session_of(request)})
@@ -194,7 +207,7 @@ class Admin(Inspection):
     async def end_session(self, request: Request) -> Response:
         """Forget the request's session and its journal, so that it holds no place among the
         `MAX_SESSIONS` (the pytest plugin's `specmock` fixture does this after each test)."""
-        self.stubs.store.end(session_of(request))
+        await greenlets.spawn(self.stubs.store.end, session_of(request))
         await run_in_threadpool(self.stubs.journal.clear, session_of(request))
         return Response(status_code=204)
 

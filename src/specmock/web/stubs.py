@@ -13,18 +13,19 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-import anyio.to_thread
+import anyio
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from specmock import greenlets
 from specmock.config import Config
 from specmock.errors import ConfigError, SpecError
 from specmock.mock.answers import NotHandled, Reply
 from specmock.mock.faults import NO_INJECTION, Faults, Injection
 from specmock.mock.journal import Exchange, Journal, Message, RequestJournal
 from specmock.mock.population import populate
-from specmock.mock.redis_store import NotInline, RedisStore, shown
+from specmock.mock.redis_store import RedisStore, shown
 from specmock.mock.seeds import load_seed
 from specmock.mock.served_api import ServedApi, serve
 from specmock.mock.storage import RecordStore, SessionStore, StoreConflict, StoreFault
@@ -128,21 +129,12 @@ class Stubs:
     async def acted(
         self, request: Request, operation: Operation, served: ServedApi, inbound: Inbound
     ) -> Reply | Problem:
-        """`act`, on the event loop for a store in memory; for a remote store in a worker
-        thread (a slow store stalls no other request), run again when another process wrote a
-        record first, and a 503 naming the store when it fails. A read while Redis answers fast
-        runs on the loop first, within the store's inline bound (`redis_store.Pace`): the thread
-        handoff costs more than the round trip."""
+        """`act`: for a remote store in a greenlet whose every wait on the store the event
+        loop awaits (`greenlets`: a slow store holds no other request), run again when another
+        process wrote a record first, and a 503 naming the store when it fails."""
         if not self.store.remote:
             return self.act(request, operation, served, inbound)
-        store = self.store
-        if isinstance(store, RedisStore) and request.method in _READS and store.inline.ready:
-            try:
-                return self.act(request, operation, served, inbound, inline=True)
-            except (NotInline, StoreFault, StoreConflict):
-                pass  # nothing written: the work runs again in a thread, with the full timeout
-        run = partial(self._checked_act, request, operation, served, inbound)
-        return await anyio.to_thread.run_sync(run)
+        return await greenlets.spawn(self._checked_act, request, operation, served, inbound)
 
     def _checked_act(
         self, request: Request, operation: Operation, served: ServedApi, inbound: Inbound
@@ -152,7 +144,7 @@ class Stubs:
                 return self.act(request, operation, served, inbound)
             except StoreConflict:
                 # writers that all retry at once meet again: each waits a random while, longer
-                # after every conflict (in this worker thread, so no other request waits)
+                # after every conflict (awaited on the loop, so no other request waits)
                 pause(random.uniform(0, min(CONFLICT_PAUSE, 0.001 * 2**attempt)))
                 continue
             except StoreFault as fault:
@@ -169,17 +161,11 @@ class Stubs:
         operation: Operation,
         served: ServedApi,
         inbound: Inbound,
-        inline: bool = False,
     ) -> Reply | Problem:
-        """The store's answer where an action covers the request, else the documented one;
-        `inline`, through the Redis store's read-only inline sessions."""
+        """The store's answer where an action covers the request, else the documented one."""
         action, prefer = inbound.action, inbound.prefer
-        store = self.store
         try:
-            if inline and isinstance(store, RedisStore):
-                session: SessionStore = store.inline.session(session_of(request))
-            else:
-                session = store.session(session_of(request))
+            session: SessionStore = self.store.session(session_of(request))
         except SessionRefused as refused:
             return refusal(refused)
         acted = served.actions.act(operation, session, action, prefer)
@@ -240,10 +226,17 @@ def _unanswered(operation: Operation) -> Problem:
     return Problem(503, f"{operation.label}: the connection is broken before an answer")
 
 
-_READS = frozenset({"GET", "HEAD"})  # the methods whose store work may run inline
 CONFLICT_TRIES = 20  # runs of one action that another process's writes may undo before a 503
 CONFLICT_PAUSE = 0.05  # seconds: the longest random wait between two runs after a conflict
-pause = time.sleep  # (tests count the waits)
+
+
+def pause(seconds: float) -> None:
+    """Wait `seconds`: on the event loop under `greenlets.spawn`, else in this thread. (Tests
+    count the waits.)"""
+    if greenlets.inside():
+        greenlets.wait(anyio.sleep(seconds))
+    else:
+        time.sleep(seconds)
 
 
 def store_fault(fault: StoreFault) -> Problem:

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from specmock import greenlets
 from specmock.mock.served_api import ServedApi
 from specmock.mock.storage import SessionStore, StoredRecord
 from specmock.mock.store import SessionRefused
@@ -141,7 +142,10 @@ class Pages:
             form = await form_of(request)
             if isinstance(form, Response):
                 return form
-            return self._reset(stubs, session, None, UI)
+            return await greenlets.spawn(self._reset, stubs, session, None, UI)
+        return await greenlets.spawn(self._overview, request, stubs, session)
+
+    def _overview(self, request: Request, stubs: Stubs, session: str) -> Response:
         try:
             state = stubs.store.session(session)
         except SessionRefused as refused:
@@ -163,17 +167,20 @@ class Pages:
 
     async def api_page(self, request: Request) -> Response:
         """An API's collections and records, the add form; POST adds a record or resets."""
+        form = await form_of(request) if request.method == "POST" else None
+        if isinstance(form, Response):
+            return form
+        return await greenlets.spawn(self._api_page, request, form)
+
+    def _api_page(self, request: Request, form: dict[str, str] | None) -> Response:
         opened = self._open(request)
         if isinstance(opened, Response):
             return opened
         stubs, served, state = opened
         name = served.api.name
-        if request.method == "GET":
+        if form is None:
             done = DONE.get(request.query_params.get("done", ""))
             return self._api(request, served, state, done=done)
-        form = await form_of(request)
-        if isinstance(form, Response):
-            return form
         if form.get("action") == "reset":
             return self._reset(stubs, session_viewed(request), name, f"{UI}/{quote(name, safe='')}")
         return self._add(request, served, state, form)
@@ -234,6 +241,12 @@ class Pages:
 
     async def record_page(self, request: Request) -> Response:
         """One record: pretty JSON to edit, a delete with a confirm step; POST saves or deletes."""
+        form = await form_of(request) if request.method == "POST" else None
+        if isinstance(form, Response):
+            return form
+        return await greenlets.spawn(self._record_page, request, form)
+
+    def _record_page(self, request: Request, form: dict[str, str] | None) -> Response:
         opened = self._open(request)
         if isinstance(opened, Response):
             return opened
@@ -242,11 +255,8 @@ class Pages:
         entry = state.get(name, path)
         if entry is None:
             return problem_response(Problem(404, f"no record at {path} in API {name!r}"))
-        if request.method == "GET":
+        if form is None:
             return self._record(request, served, path, entry, Field(pretty(entry.record), []))
-        form = await form_of(request)
-        if isinstance(form, Response):
-            return form
         if form.get("action") == "delete":
             state.delete(name, path)
             return after_post(f"{UI}/{quote(name, safe='')}?done=deleted")

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from specmock import greenlets
 from specmock.web.admin import ADMIN_ROOT, store_faults
 from specmock.web.dashboard.forms import after_post, form_of
 from specmock.web.dashboard.site import SESSION_COOKIE, Site, session_viewed
@@ -34,7 +35,7 @@ def routes(site: Site) -> list[BaseRoute]:
     async def picker(request: Request) -> Response:
         if request.method == "GET":
             back = _back(request.query_params.get("next", ""))
-            return page(request, back, session_viewed(request), [])
+            return await greenlets.spawn(page, request, back, session_viewed(request), [])
         form = await form_of(request)
         if isinstance(form, Response):
             return form
@@ -44,7 +45,7 @@ def routes(site: Site) -> list[BaseRoute]:
                 f"{name[:60]!r} cannot be a session name: up to 200 letters, digits and "
                 "!#$%&'*+-.^_`|~: (what a cookie and a header carry as they are)"
             ]
-            return page(request, back, name, errors, 400)
+            return await greenlets.spawn(page, request, back, name, errors, 400)
         response = after_post(back)
         response.set_cookie(SESSION_COOKIE, name, path=ADMIN_ROOT, samesite="strict")
         return response
@@ -52,6 +53,7 @@ def routes(site: Site) -> list[BaseRoute]:
     def page(
         request: Request, back: str, typed: str, errors: list[str], status: int = 200
     ) -> Response:
+        """The picker (under `greenlets.spawn`: a Redis store lists its sessions)."""
         shown = site.render(
             request,
             "session.html",
