@@ -29,7 +29,7 @@ from pathlib import Path
 from harness import report
 from harness.install import HarnessError, Toolchain, default_cache, prepare
 from harness.load import Answer, Load, LoadError, PythonLoad, Request, Wrk, send
-from harness.redis_rows import SCALING, redis_server, round_trips
+from harness.redis_rows import SCALING, pipelined, redis_server, round_trips
 from harness.report import Row
 from harness.servers import HOST, Launch, Running, StartFailure, start
 from harness.workloads import (
@@ -71,6 +71,7 @@ class Bench:
     mismatches: list[str] = field(default_factory=list)
     faults: list[str] = field(default_factory=list)
     redis_costs: dict[str, float] = field(default_factory=dict)
+    redis_pipelined: dict[str, float] = field(default_factory=dict)
 
     # -- Prism against specmock on one spec --------------------------------------------------------
 
@@ -186,6 +187,7 @@ class Bench:
             if url is None:
                 return
             self.redis_costs = round_trips(url)
+            self.redis_pipelined = pipelined(url)
             for workers in (1, 2):
                 if workers > 1 and not _serves_workers():
                     print("2 workers: not available (serve --workers missing)")
@@ -341,6 +343,12 @@ def _redis_summary(bench: Bench) -> str:
     if bench.redis_costs:
         costs = ", ".join(f"{what} {us:.0f} us" for what, us in bench.redis_costs.items())
         lines.append(f"one call to Redis from Python, measured here, one at a time: {costs}")
+    if bench.redis_pipelined:
+        lines.append(
+            "one read as the stubs send it (the event loop's pipelined connection, 16 in"
+            f" flight): {bench.redis_pipelined['wall']:.0f} us apart,"
+            f" {bench.redis_pipelined['cpu']:.0f} us of this process's CPU"
+        )
     return "\n".join([*lines, SCALING])
 
 

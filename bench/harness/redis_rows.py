@@ -2,7 +2,9 @@
 
 The server is Debian's `redis-server` (or any on PATH), started on a free loopback port with no
 persistence and stopped by its PID. `round_trips` times the store's own calls from Python, one at
-a time: a read (one HGET) and a replace (that HGET, then the checked write script).
+a time with the blocking client: a read (one HGET) and a replace (that HGET, then the checked
+write script). `pipelined` times a read as requests make it: on the event loop's connection
+(`redis_wire`), 16 at a time.
 """
 
 from __future__ import annotations
@@ -73,6 +75,36 @@ def round_trips(url: str) -> dict[str, float]:
     replace = _per_call(lambda: session.put("petstore", "/pet/2", {"id": 2, "name": "rex"}))
     store.client.close()
     return {"read": read, "replace": replace, "write script": replace - read}
+
+
+def pipelined(url: str, in_flight: int = 16) -> dict[str, float]:
+    """Microseconds per HGET on the event loop's pipelined connection with `in_flight` callers:
+    `wall` (the rate's inverse) and `cpu` (this process's CPU time, the request path's cost)."""
+    import asyncio
+
+    import redis
+    import uvloop
+
+    from specmock.mock.redis_wire import Wire
+
+    redis.Redis.from_url(url).hset("rtt:pipelined", "f", "v" * 300)
+    per_caller = TIMED_CALLS * 5 // in_flight
+
+    async def measure() -> dict[str, float]:
+        wire = Wire(url, 1.0)
+
+        async def reads(count: int) -> None:
+            for _ in range(count):
+                await wire.call("HGET", "rtt:pipelined", "f")
+
+        await reads(100)
+        began, cpu = time.perf_counter(), time.process_time()
+        await asyncio.gather(*(reads(per_caller) for _ in range(in_flight)))
+        calls = per_caller * in_flight
+        wall = (time.perf_counter() - began) / calls * 1e6
+        return {"wall": wall, "cpu": (time.process_time() - cpu) / calls * 1e6}
+
+    return uvloop.run(measure())
 
 
 def _per_call(call: Callable[[], object]) -> float:

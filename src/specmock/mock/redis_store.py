@@ -121,6 +121,7 @@ class RedisStore:
         # the running event loop's connection, made on first use in that loop
         self._looped: tuple[asyncio.AbstractEventLoop, Wire] | None = None
         self._checked: dict[str, float] = {}  # session -> when this process last renewed it
+        self._bases: dict[tuple[str, str], str] = {}
         # Records as last decoded here, by key and item path, with the text they came from: a
         # read of the same text reuses the record and the answers kept with it (made once per
         # revision, as in memory) instead of decoding and conforming it again.
@@ -184,7 +185,16 @@ class RedisStore:
         return StoreFault(self.name, str(error) or type(error).__name__)
 
     def base(self, session: str, api: str) -> str:
-        return f"{self._session_key(session)}:{quote(api, safe='')}"
+        """The key every key of `api`'s records in `session` starts with (kept: it is asked for
+        on every command)."""
+        found = self._bases.get((session, api))
+        if found is None:
+            if len(self._bases) >= _DECODED:
+                self._bases.clear()
+            found = self._bases[(session, api)] = (
+                f"{self._session_key(session)}:{quote(api, safe='')}"
+            )
+        return found
 
     def _session_key(self, session: str) -> str:
         return f"{self.prefix}:{quote(session, safe='')}"
