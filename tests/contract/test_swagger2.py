@@ -73,7 +73,8 @@ TestStatefulSwagger2 = stateful_test(SCHEMA, AUTHORIZATION, steps=8)
 def test_schemathesis_writes_a_boolean_part_as_the_string_true() -> None:
     """Why the multipart fuzz drops string fields given another scalar: Schemathesis' negative
     case "caption became a boolean" is sent as the same part as the valid caption "true" (and
-    null as "null"), which the spec admits (`caption: {type: string}`). A check that cannot be right on multipart."""
+    null as "null"), which the spec admits (`caption: {type: string}`). A check that cannot be
+    right on multipart."""
     operation = SCHEMA["/pets/{petId}/photo"]["POST"]
     sent = []
     for caption in (True, "true", None, "null"):
