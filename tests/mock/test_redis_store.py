@@ -149,6 +149,18 @@ def test_redis_store_unreachable_is_a_fault_naming_the_store_and_what_failed():
             " as 'port'",
             id="port",
         ),
+        pytest.param(
+            "unix://",
+            "'unix://' is not a Redis URL: a unix:// URL names the socket by its absolute path,"
+            " as unix:///run/redis/redis.sock?db=0",
+            id="unix-without-path",
+        ),
+        pytest.param(
+            "unix://redis.sock?db=2",
+            "'unix://redis.sock?db=2' is not a Redis URL: a unix:// URL names the socket by its"
+            " absolute path, as unix:///run/redis/redis.sock?db=0",
+            id="unix-relative",
+        ),
     ],
 )
 def test_redis_store_check_url_refuses_what_is_no_redis_url(url, message):

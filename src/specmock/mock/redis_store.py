@@ -70,6 +70,12 @@ def check_url(url: str) -> str:
         redis.connection.parse_url(url)  # type: ignore[no-untyped-call]
     except ValueError as error:
         raise ValueError(f"{url!r} is not a Redis URL: {error}") from None
+    if parts.scheme == "unix" and parts.path.strip("/") == "":
+        # (redis-py takes `unix://` and `unix://redis.sock` and then dials localhost:6379)
+        raise ValueError(
+            f"{url!r} is not a Redis URL: a unix:// URL names the socket by its absolute path,"
+            " as unix:///run/redis/redis.sock?db=0"
+        )
     database = parts.path.strip("/")
     if parts.scheme != "unix" and database and not database.isdigit():
         raise ValueError(f"{url!r} is not a Redis URL: the database {database!r} is no number")
