@@ -185,6 +185,18 @@ class RedisStore:
             looped = self._looped = (loop, Wire(self._url, DEFAULT_TIMEOUT))
         return looped[1]
 
+    def unanswered(self) -> str | None:
+        """Why the store does not answer a PING now, else None: `serve` warns at startup,
+        where a wrong password or database would otherwise show only as every request's 503.
+        (Its connection is closed again: forked workers must not share it.)"""
+        try:
+            self.client.ping()
+        except redis.RedisError as error:
+            return str(self.fault(error))
+        finally:
+            self.client.connection_pool.disconnect()
+        return None
+
     def fault(self, error: redis.RedisError) -> StoreFault:
         if isinstance(error, redis.TimeoutError):
             return StoreFault(self.name, f"no answer within the timeout ({error})")
