@@ -532,3 +532,19 @@ def test_cli_serve_checks_the_store_of_the_config_file(tmp_path, capsys):
     assert "store: 'mysql://db/1' is not a store: 'memory', or a Redis URL" in (
         capsys.readouterr().err
     )
+
+
+def test_cli_serve_warns_at_startup_of_a_redis_store_that_does_not_answer(
+    redis_server, monkeypatch, capsys
+):
+    monkeypatch.setattr("specmock.cli._run", lambda app, args, **options: None)
+    url = f"redis://:wrong@127.0.0.1:{redis_server.port}/0"  # a Redis with no password set
+    assert main(["serve", str(SPECS), "--store", url, "--records", "0"]) == 0
+    warned = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert warned == [
+        f"warning: the store redis://127.0.0.1:{redis_server.port}/0 failed: AUTH <password>"
+        " called without any password configured for the default user. Are you sure your"
+        " configuration is correct? (until it answers, requests that need it get 503)"
+    ]
+    assert main(["serve", str(SPECS), "--store", redis_server.url, "--records", "0"]) == 0
+    assert "warning:" not in capsys.readouterr().err

@@ -276,9 +276,22 @@ def _serve(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
     app = create_app(config, catalog)
     banner(app.state.specmock.served, args.host, args.port, sys.stderr)
+    warn_if_unanswered(app.state.specmock.store)
     if args.workers > 1:
         print(f"workers: {args.workers} processes on port {args.port}", file=sys.stderr)
     return _run(app, args) or 0
+
+
+def warn_if_unanswered(store: object) -> None:
+    """A warning on stderr when the Redis store does not answer now. Serving goes on: Redis
+    may start later (it recovers by itself), and until then each request gets a 503."""
+    from specmock.mock.redis_store import RedisStore
+
+    problem = store.unanswered() if isinstance(store, RedisStore) else None
+    if problem is not None:
+        print(
+            f"warning: {problem} (until it answers, requests that need it get 503)", file=sys.stderr
+        )
 
 
 def _served(args: argparse.Namespace, **fields: Any) -> tuple[Config, Catalog]:

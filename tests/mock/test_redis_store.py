@@ -149,6 +149,18 @@ def test_redis_store_unreachable_is_a_fault_naming_the_store_and_what_failed():
             " as 'port'",
             id="port",
         ),
+        pytest.param(
+            "unix://",
+            "'unix://' is not a Redis URL: a unix:// URL names the socket by its absolute path,"
+            " as unix:///run/redis/redis.sock?db=0",
+            id="unix-without-path",
+        ),
+        pytest.param(
+            "unix://redis.sock?db=2",
+            "'unix://redis.sock?db=2' is not a Redis URL: a unix:// URL names the socket by its"
+            " absolute path, as unix:///run/redis/redis.sock?db=0",
+            id="unix-relative",
+        ),
     ],
 )
 def test_redis_store_check_url_refuses_what_is_no_redis_url(url, message):
@@ -222,3 +234,61 @@ def test_redis_store_a_create_with_a_counted_id_is_two_round_trips(two, monkeypa
     assert sent == ["HINCRBY", "EVALSHA"]
     assert other.session().get("pets", "/pets/2").record == {"name": "Tom"}
     assert other.session().was_issued("pets", "/pets", "2")
+
+
+class Clock:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def watched(redis_server: RedisServer) -> tuple[RedisStore, RedisStore, Clock]:
+    """Two stores on one prefix, the first on a clock the test moves: it checks a session it
+    used at most once a second, as a process does."""
+    prefix, clock = f"t{uuid.uuid4().hex[:8]}", Clock()
+    return (
+        RedisStore(redis_server.url, SEED, prefix=prefix, clock=clock),
+        RedisStore(redis_server.url, SEED, prefix=prefix),
+        clock,
+    )
+
+
+def test_redis_store_a_session_ended_through_another_store_reads_as_seeded_at_once(watched):
+    first, second, _ = watched
+    assert first.session("s").get("pets", "/pets/1") is not None  # checked "s" just now
+    assert second.end("s") is True
+    assert first.session("s").get("pets", "/pets/1").record == {"name": "Rex", "id": 1}
+    assert [p for p, _ in first.session("s").children("pets", "/pets")] == ["/pets/1"]
+    assert set(first.session("s").records("pets")) == {"/pets/1"}
+
+
+def test_redis_store_a_create_in_a_session_ended_elsewhere_is_kept_past_the_next_check(watched):
+    first, second, clock = watched
+    first.session("s").get("pets", "/pets/1")
+    second.end("s")
+    made = first.session("s")
+    identifier = made.new_id("pets", "/pets", {"type": "integer"})
+    address = Address(f"/pets/{identifier}", "/pets", str(identifier))
+    with pytest.raises(StoreConflict, match="session 's' was not seeded"):
+        made.write("pets", address, {"name": "Tom"}, PLAIN)  # the caller runs it again
+    again = first.session("s")
+    identifier = again.new_id("pets", "/pets", {"type": "integer"})
+    again.write("pets", Address(f"/pets/{identifier}", "/pets", str(identifier)), {}, PLAIN)
+    clock.now += 5  # past the next check of the session, which would seed it over the create
+    records = first.session("s").records("pets")
+    assert set(records) == {"/pets/1", f"/pets/{identifier}"}
+    assert identifier == 2
+
+
+def test_redis_store_a_redis_emptied_under_a_store_is_seeded_again_on_the_next_miss(watched):
+    first, _, _ = watched
+    first.session().put("pets", "/pets/2", {"name": "Tom"})
+    client: Any = redis.Redis.from_url(first._url)  # typed for the async client too
+    client.delete(*client.keys(f"{first.prefix}:*"))  # as a restart without persistence
+    client.close()
+    assert first.session().get("pets", "/pets/1").record == {"name": "Rex", "id": 1}

@@ -107,12 +107,15 @@ local function wipe(B, keep_ids)
 end
 """
 
-# ARGV: B, ttl (ms, 0 for none), path, revision read ('' for any), value, own integer id or ''.
-# The new revision, or 0 when the record is not at the revision read (another writer was first).
+# ARGV: B, ttl (ms, 0 for none), path, revision read ('' for any), value, own integer id or '',
+# S. The new revision; 0 when the record is not at the revision read (another writer was first);
+# -1 when the session is not seeded (ended or expired since this process checked it, or a Redis
+# that restarted empty): written, the record would be wiped by the seeding that follows.
 WRITE = (
     _PRELUDE
     + """
 local B, ttl, path, expected = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+if redis.call('EXISTS', ARGV[7] .. ':seeded') == 0 then return -1 end
 local current = revision(redis.call('HGET', B .. ':rec', path))
 if expected ~= '' and tonumber(expected) ~= current then return 0 end
 local next = current + 1

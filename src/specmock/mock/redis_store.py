@@ -70,6 +70,12 @@ def check_url(url: str) -> str:
         redis.connection.parse_url(url)  # type: ignore[no-untyped-call]
     except ValueError as error:
         raise ValueError(f"{url!r} is not a Redis URL: {error}") from None
+    if parts.scheme == "unix" and parts.path.strip("/") == "":
+        # (redis-py takes `unix://` and `unix://redis.sock` and then dials localhost:6379)
+        raise ValueError(
+            f"{url!r} is not a Redis URL: a unix:// URL names the socket by its absolute path,"
+            " as unix:///run/redis/redis.sock?db=0"
+        )
     database = parts.path.strip("/")
     if parts.scheme != "unix" and database and not database.isdigit():
         raise ValueError(f"{url!r} is not a Redis URL: the database {database!r} is no number")
@@ -179,6 +185,18 @@ class RedisStore:
             looped = self._looped = (loop, Wire(self._url, DEFAULT_TIMEOUT))
         return looped[1]
 
+    def unanswered(self) -> str | None:
+        """Why the store does not answer a PING now, else None: `serve` warns at startup,
+        where a wrong password or database would otherwise show only as every request's 503.
+        (Its connection is closed again: forked workers must not share it.)"""
+        try:
+            self.client.ping()
+        except redis.RedisError as error:
+            return str(self.fault(error))
+        finally:
+            self.client.connection_pool.disconnect()
+        return None
+
     def fault(self, error: redis.RedisError) -> StoreFault:
         if isinstance(error, redis.TimeoutError):
             return StoreFault(self.name, f"no answer within the timeout ({error})")
@@ -192,11 +210,11 @@ class RedisStore:
             if len(self._bases) >= _DECODED:
                 self._bases.clear()
             found = self._bases[(session, api)] = (
-                f"{self._session_key(session)}:{quote(api, safe='')}"
+                f"{self.session_key(session)}:{quote(api, safe='')}"
             )
         return found
 
-    def _session_key(self, session: str) -> str:
+    def session_key(self, session: str) -> str:
         return f"{self.prefix}:{quote(session, safe='')}"
 
     def ttl_ms(self, session: str) -> int:
@@ -207,15 +225,27 @@ class RedisStore:
         seeded on first use by whichever process comes first."""
         now = self._clock()
         interval = min(1.0, self.session_ttl / 10)
-        if now - self._checked.get(name, -interval) >= interval:
+        checked = now - self._checked.get(name, -interval) >= interval
+        if checked:
             try:
-                key, ttl = self._session_key(name), self.ttl_ms(name)
+                key, ttl = self.session_key(name), self.ttl_ms(name)
                 if not self.script("touch", [key, ttl]):
                     self._seed(name, "first")
             except redis.RedisError as error:
                 raise self.fault(error) from error
             self._checked[name] = now
-        return RedisSession(self, name)
+        return RedisSession(self, name, seeded=checked)
+
+    def reseeded(self, name: str) -> bool:
+        """Whether the session was found without its seed data, and seeded again. This process
+        checks a session at most every `interval`; meanwhile another may end it, or Redis may
+        restart empty: a read that finds nothing asks this, so it does not answer 404 for a
+        seeded record."""
+        if self.call("EXISTS", self.session_key(name) + ":seeded"):
+            return False
+        self._seed(name, "first")
+        self._checked[name] = self._clock()
+        return True
 
     def reset(self, session: str = "", api: str | None = None) -> None:
         """Back to the seed data: one API (its issued ids stay issued) or all, in one session."""
@@ -229,7 +259,7 @@ class RedisStore:
         """Forget a session; its next use starts again from the seed data."""
         self._checked.pop(name, None)
         try:
-            return bool(self.script("end", [self._session_key(name)]))
+            return bool(self.script("end", [self.session_key(name)]))
         except redis.RedisError as error:
             raise self.fault(error) from error
 
@@ -239,7 +269,7 @@ class RedisStore:
                 self.seed[name] = {**records, **self.seed.get(name, {})}
             self._populate = None
         only = self.base(session, api) if api is not None else ""
-        args: list[Any] = [self._session_key(session), self.ttl_ms(session), mode, only]
+        args: list[Any] = [self.session_key(session), self.ttl_ms(session), mode, only]
         for name in self.seed:
             args += [self.base(session, name), "", "", ""]
         for name, records in self.seed.items():
@@ -269,7 +299,7 @@ class RedisStore:
     def snapshot(self) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
         """The sessions this process has used and that are still stored, with their records."""
         try:
-            keys = {n: self._session_key(n) + ":seeded" for n in self._checked}
+            keys = {n: self.session_key(n) + ":seeded" for n in self._checked}
             alive = [n for n, key in keys.items() if self.call("EXISTS", key)]
         except redis.RedisError as error:
             raise self.fault(error) from error
@@ -284,8 +314,9 @@ class RedisSession:
     """One session's records in Redis, for one request: it remembers the revision of each
     record it read, and a write or delete of that record checks it is still the one stored."""
 
-    def __init__(self, store: RedisStore, name: str) -> None:
+    def __init__(self, store: RedisStore, name: str, seeded: bool = False) -> None:
         self._store, self._name = store, name
+        self._seeded = seeded  # known seeded in this request (else a miss asks `reseeded`)
         self._call, self._script = store.call, store.script
         self._ttl = store.ttl_ms(name)
         self._read: dict[tuple[str, str], int] = {}
@@ -297,6 +328,14 @@ class RedisSession:
     def _fault(self, error: redis.RedisError) -> StoreFault:
         return self._store.fault(error)
 
+    def _reseeded(self) -> bool:
+        """Whether the session had lost its seed data and has it again (asked once per
+        request, where a read finds nothing)."""
+        if self._seeded:
+            return False
+        self._seeded = True
+        return self._store.reseeded(self._name)
+
     def _base(self, api: str) -> str:
         return self._store.base(self._name, api)
 
@@ -306,6 +345,8 @@ class RedisSession:
             return None
         try:
             value = self._call("HGET", self._base(api) + ":rec", path)
+            if value is None and self._reseeded():
+                value = self._call("HGET", self._base(api) + ":rec", path)
         except redis.RedisError as error:
             raise self._fault(error) from error
         base = self._base(api)
@@ -357,10 +398,16 @@ class RedisSession:
     ) -> StoredRecord:
         text = _encode(record, generated)
         args: list[str | int] = [self._base(api), self._ttl, path, expected, text]
+        session = self._store.session_key(self._name)
         try:
-            revision = int(self._script("write", [*args, _own(record)]))
+            revision = int(self._script("write", [*args, _own(record), session]))
+            if revision < 0:
+                self._seeded = False
+                self._reseeded()
         except redis.RedisError as error:
             raise self._fault(error) from error
+        if revision < 0:  # (the ids it counted were counted on what the seeding wiped)
+            raise StoreConflict(f"session {self._name!r} was not seeded: {path} is written again")
         if revision == 0:
             raise StoreConflict(f"{path} changed since it was read")
         self._read[(api, path)] = revision
@@ -387,7 +434,10 @@ class RedisSession:
     def children(self, api: str, collection: str) -> Iterator[tuple[str, StoredRecord]]:
         base = self._base(api)
         try:
-            paths: list[str] = self._call("ZRANGE", f"{base}:kids:{collection.rstrip('/')}", 0, -1)
+            kids = f"{base}:kids:{collection.rstrip('/')}"
+            paths: list[str] = self._call("ZRANGE", kids, 0, -1)
+            if not paths and self._reseeded():
+                paths = self._call("ZRANGE", kids, 0, -1)
             values: list[str | None] = self._call("HMGET", base + ":rec", *paths) if paths else []
         except redis.RedisError as error:
             raise self._fault(error) from error
@@ -398,6 +448,8 @@ class RedisSession:
     def records(self, api: str) -> dict[str, StoredRecord]:
         try:
             values: dict[str, str] = self._call("HGETALL", self._base(api) + ":rec")
+            if not values and self._reseeded():
+                values = self._call("HGETALL", self._base(api) + ":rec")
         except redis.RedisError as error:
             raise self._fault(error) from error
         return {path: _decode(value) for path, value in values.items()}
