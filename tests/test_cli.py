@@ -517,6 +517,17 @@ def test_cli_serve_refuses_a_store_that_is_no_redis_url(capsys):
     )
 
 
+def test_cli_serve_says_a_bad_store_came_from_specmock_store(monkeypatch, capsys):
+    monkeypatch.setenv("SPECMOCK_STORE", "mysql://db/1")
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", str(SPECS)])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "'mysql://db/1' is not a store: 'memory', or a Redis URL such as"
+        " redis://127.0.0.1:6379/0 (from $SPECMOCK_STORE)\n"
+    )
+
+
 def test_cli_serve_reads_the_store_from_specmock_store(monkeypatch):
     from specmock.cli import _parser as parser
 

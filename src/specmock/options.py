@@ -88,7 +88,9 @@ def store(text: str) -> str:
     try:
         return check_url(text)
     except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+        # argparse names the flag; a value from the environment says where it came from
+        given = f" (from ${STORE_VARIABLE})" if text == os.environ.get(STORE_VARIABLE) else ""
+        raise argparse.ArgumentTypeError(f"{error}{given}") from None
 
 
 def store_prefix(text: str) -> str:
