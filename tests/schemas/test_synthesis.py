@@ -582,6 +582,29 @@ def test_synthesis_same_seed_same_value_other_seed_other_value() -> None:
     assert generate(doc, schema, seed="pets/2") != first
 
 
+def test_synthesis_value_no_seed_changes_is_the_same_copy_for_every_seed() -> None:
+    doc = document()
+    schema = {
+        "type": "object",
+        "properties": {
+            "tags": {"type": "array", "items": {"type": "string", "example": "blue"}},
+            "done": {"type": "boolean"},
+        },
+    }
+    synthesizer = Synthesizer(doc, now=NOW)
+    for seed in ("pets/1", "pets/2", "pets/3"):
+        value = synthesizer.generate(schema, seed=seed)
+        assert value == {"tags": ["blue"], "done": True}
+        value["tags"].append("changed by the caller")
+
+
+def test_synthesis_value_a_seed_changes_is_made_for_each_seed() -> None:
+    synthesizer = Synthesizer(document(), now=NOW)
+    schema = {"type": "object", "properties": {"n": {"example": 1}, "name": {"type": "string"}}}
+    names = {synthesizer.generate(schema, seed=f"pets/{n}")["name"] for n in range(4)}
+    assert len(names) > 1
+
+
 def test_synthesis_dynamic_values_vary() -> None:
     schema = {"type": "string", "format": "uuid"}
     values = {generate(document(), schema, dynamic=True) for _ in range(5)}

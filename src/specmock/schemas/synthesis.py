@@ -10,15 +10,21 @@ and arrays are written by `containers`, strings and numbers by `scalars`. What o
 can settle (which `oneOf` branch, which enum member) is asked of the `Checker`. A value that
 fits two `oneOf` branches is changed where the other branch looks (a property left out, typed
 otherwise or added, a bound crossed) until only its own admits it.
+
+A walk seeds its random source only when it first draws from it (seeding costs more than taking
+an example), so a value made without a draw is the same for every seed: `generate` makes such a
+value once per schema and variant and hands out copies (GitHub's repository answer makes up dozens
+of example-valued fields per record).
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import logging
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
@@ -113,6 +119,9 @@ class Synthesizer:
             self.fakes = Fakes(None, now)
         self._seed = "" if seed is None else f"{seed}:"
         self._offers: dict[int, tuple[View, list[tuple[int, Any]]]] = {}
+        # (schema id, variant) -> (schema, its value) for values no seed changes (examples,
+        # enums, consts, variant-picked booleans and numbers): made once, copied after
+        self._fixed: dict[tuple[int, int], tuple[Any, Any]] = {}
         self.warnings = [
             f"{pointer}: x-faker {name!r} names no faker.js method specmock knows; "
             "the value is made up from the schema"
@@ -132,7 +141,18 @@ class Synthesizer:
         it gets rather than an error: `problems` says where it falls short, which is how the
         answers tell a client that no valid body exists rather than send an invalid one.
         """
-        return self._walk(seed, dynamic).value(schema, Place("value", variant=variant))
+        if dynamic:
+            return self._walk(seed, dynamic).value(schema, Place("value", variant=variant))
+        fixed = self._fixed.get((id(schema), variant))
+        if fixed is not None and fixed[0] is schema:
+            return _copied(fixed[1])
+        walk = self._walk(seed, dynamic)
+        value = walk.value(schema, Place("value", variant=variant))
+        if not walk.drew:  # no draw from the seed: every seed gives this value
+            if len(self._fixed) > _OFFERS_KEPT:
+                self._fixed.clear()
+            self._fixed[(id(schema), variant)] = (schema, _copied(value))
+        return value
 
     def conform(self, value: Any, schema: Mapping[str, Any], *, seed: str) -> Any:
         """`value` repaired to validate against `schema`; `value` itself when it already does.
@@ -155,7 +175,8 @@ class Synthesizer:
         return [(refs.pointer(tuple(error.absolute_path)), str(error.message)) for error in errors]
 
     def _walk(self, seed: str, dynamic: bool) -> Walk:
-        rng = random.Random() if dynamic else random.Random(self._seed + seed)
+        seeded = self._seed + seed
+        rng = random.Random if dynamic else functools.partial(random.Random, seeded)
         if len(self._offers) > _OFFERS_KEPT:
             self._offers.clear()
         return Walk(
@@ -180,7 +201,7 @@ class Walk:
         self,
         views: Views,
         checker: Checker,
-        rng: random.Random,
+        rng: random.Random | Callable[[], random.Random],
         dynamic: bool,
         max_depth: int,
         fakes: Fakes | None = None,
@@ -188,7 +209,9 @@ class Walk:
         offers: dict[int, tuple[View, list[tuple[int, Any]]]] | None = None,
     ) -> None:
         self.views = views
-        self.rng = rng
+        # seeding takes longer than writing a value from an example: done when first drawn from
+        self._rng = rng if isinstance(rng, random.Random) else None
+        self._make_rng = rng if not isinstance(rng, random.Random) else None
         self.dynamic = dynamic
         self.fakes = fakes
         self.options = options or Options()
@@ -200,6 +223,19 @@ class Walk:
         self._max_depth = max_depth
         self._budget = _BUDGET
         self._choosing: set[tuple[str, int]] = set()
+
+    @property
+    def rng(self) -> random.Random:
+        """The walk's random source, seeded on first use."""
+        if self._rng is None:
+            assert self._make_rng is not None
+            self._rng = self._make_rng()
+        return self._rng
+
+    @property
+    def drew(self) -> bool:
+        """Whether the random source was asked for: if not, the seed changed nothing."""
+        return self._rng is not None
 
     def value(self, schema: Any, place: Place) -> Any:
         """A value valid against `schema`, as far as one exists."""
@@ -426,6 +462,11 @@ def _valid_offers(walk: Walk, view: View) -> list[tuple[int, Any]]:
     if walk.options.use_defaults and "default" in view:
         offers.append((0, view["default"]))
     return [(i, v) for i, v in offers if not isinstance(v, dict) and walk.valid(v, view)]
+
+
+def _copied(value: Any) -> Any:
+    """`value` as a caller may change it: containers copied, scalars as they are."""
+    return copy.deepcopy(value) if isinstance(value, dict | list) else value
 
 
 def _typed(value: Any, view: View) -> Any:
