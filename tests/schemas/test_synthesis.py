@@ -21,7 +21,7 @@ from openapi_schema_validator import (
 )
 
 from specmock.errors import SpecError
-from specmock.schemas.synthesis import Synthesizer
+from specmock.schemas.synthesis import Synthesizer, Walk
 
 SEED = "pets/1"
 # Made-up dates lie around the start of the month; pinned here so that expected values hold.
@@ -1083,3 +1083,61 @@ def test_synthesis_repeated_repairs_keep_nothing_new(version: str) -> None:
     finally:
         tracemalloc.stop()
     assert after - before < 50_000  # the leak kept about 1 kB per call
+
+
+def test_synthesis_conform_repairs_only_the_members_the_compiled_check_blames(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    doc = document()
+    schema = {
+        "type": "object",
+        "properties": {
+            "homepage": {"type": "string", "format": "uri"},
+            "owner": {"type": "object", "properties": {"login": {"type": "string"}}},
+            "stars": {"type": "integer"},
+        },
+    }
+    owner = {"login": "octocat"}
+    synthesizer = Synthesizer(doc, now=NOW)
+    judged: list[Any] = []
+    valid = Walk.valid
+
+    def judging(walk: Walk, value: Any, schema: Any) -> bool:
+        judged.append(value)
+        return valid(walk, value, schema)
+
+    monkeypatch.setattr(Walk, "valid", judging)
+    fixed = synthesizer.conform(
+        {"homepage": "bench", "owner": owner, "stars": 3}, schema, seed=SEED
+    )
+    assert fixed == {"homepage": "http://www.yoder-morris.com/", "owner": owner, "stars": 3}
+    assert fixed["owner"] is owner
+    assert judged[1:] == ["bench"]  # after the whole value, only the member it blames
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        pytest.param({}, {"name": "x", "n": 0}, id="writeOnly-left-out"),
+        pytest.param(
+            {"minProperties": 3},
+            {"name": "x", "n": 0, "other": "other-466"},
+            id="writeOnly-left-out-minProperties-filled",
+        ),
+    ],
+)
+def test_synthesis_conform_blamed_members_as_a_whole_walk_repairs(
+    extra: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "secret": {"type": "string", "writeOnly": True},
+            "name": {"type": "string"},
+            "n": {"type": "integer"},
+            "other": {"type": "string"},
+        },
+        **extra,
+    }
+    value = {"secret": "s", "name": "x", "n": "not a number"}
+    assert conform(document(), value, schema) == expected

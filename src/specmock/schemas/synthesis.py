@@ -30,7 +30,12 @@ from typing import Any
 
 from specmock.schemas.bounds import is_number
 from specmock.schemas.checker import Checker
-from specmock.schemas.containers import object_variations, write_array, write_object
+from specmock.schemas.containers import (
+    object_variations,
+    repair_members,
+    write_array,
+    write_object,
+)
 from specmock.schemas.fakes import Fakes, Options, unknown_fakers
 from specmock.schemas.places import Place
 from specmock.schemas.scalars import write_number, write_string
@@ -247,7 +252,23 @@ class Walk:
         if self.valid(value, schema):
             return value
         view, pointer = self.views.flatten(schema)
-        return self.write(view, place.led_by(pointer), value)
+        where = place.led_by(pointer)
+        members = self._failing_members(value, schema, where)
+        if members is not None:
+            repaired = repair_members(self, view, where, value, members)
+            if repaired is not None:
+                self._budget -= 1  # as the write of the object would have spent
+                return repaired
+        return self.write(view, where, value)
+
+    def _failing_members(self, value: Any, schema: Any, place: Place) -> frozenset[str] | None:
+        """The members of an object `value` that hold every violation of `schema`, where the
+        compiled check can tell (and a write would not stop short here): only they need repair."""
+        if not isinstance(value, dict) or self._budget <= 0:
+            return None
+        if place.depth > self._max_depth + _CYCLE_SLACK:
+            return None
+        return self._checker.failing(value, schema)
 
     def write(self, view: View, place: Place, given: Any = _ABSENT) -> Any:
         """A value valid against `view` as far as one exists: `given` repaired, or a new one."""
