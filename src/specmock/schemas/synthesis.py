@@ -237,6 +237,10 @@ class Walk:
             self._rng = self._make_rng()
         return self._rng
 
+    def source(self) -> random.Random:
+        """The random source, for a writer that draws from it only sometimes."""
+        return self.rng
+
     @property
     def drew(self) -> bool:
         """Whether the random source was asked for: if not, the seed changed nothing."""
@@ -301,7 +305,7 @@ class Walk:
         if kind in ("integer", "number"):
             integer = kind == "integer"
             return write_number(
-                view, integer, place.variant, self.rng, self.dynamic, self.fakes, place.label
+                view, integer, place.variant, self.source, self.dynamic, self.fakes, place.label
             )
         return self._pick(2, place.variant) == 0 if kind == "boolean" else None
 
