@@ -63,13 +63,15 @@ def write_object(
 
 
 def repair_members(
-    walk: Walker, view: View, place: Place, given: Mapping[str, Any], failing: frozenset[str]
+    walk: Walker, view: View, place: Place, given: Any, failing: frozenset[str]
 ) -> dict[str, Any] | None:
     """What `write_object` makes of `given` when its only invalid members are `failing`: those
     repaired (or left out where the view writes them never), the rest kept as they are, without
     walking them again; None where the view also judges the object as a whole."""
     kinds = as_strings(view.get("type"))
-    if (kinds and "object" not in kinds) or any(key in view for key in _WHOLE):
+    if not isinstance(given, dict) or (kinds and "object" not in kinds):
+        return None
+    if any(key in view for key in _WHOLE):
         return None
     body: dict[str, Any] = {}
     for name, item in given.items():

@@ -153,7 +153,7 @@ class Synthesizer:
             return _copied(fixed[1])
         walk = self._walk(seed, dynamic)
         value = walk.value(schema, Place("value", variant=variant))
-        if not walk.drew:  # no draw from the seed: every seed gives this value
+        if not walk.source.drew:  # no draw from the seed: every seed gives this value
             if len(self._fixed) > _OFFERS_KEPT:
                 self._fixed.clear()
             self._fixed[(id(schema), variant)] = (schema, _copied(value))
@@ -196,6 +196,28 @@ class Synthesizer:
         )
 
 
+class Source:
+    """A walk's random source, seeded when first asked for: seeding takes longer than writing a
+    value from an example, and a walk that never asks made a value no seed changes."""
+
+    __slots__ = ("_make", "_rng")
+
+    def __init__(self, rng: random.Random | Callable[[], random.Random]) -> None:
+        self._rng = rng if isinstance(rng, random.Random) else None
+        self._make = rng if not isinstance(rng, random.Random) else None
+
+    def __call__(self) -> random.Random:
+        if self._rng is None:
+            assert self._make is not None
+            self._rng = self._make()
+        return self._rng
+
+    @property
+    def drew(self) -> bool:
+        """Whether the source was asked for: if not, the seed changed nothing."""
+        return self._rng is not None
+
+
 class Walk:
     """One call of generate or conform: the random source, the mode and what is left to spend.
 
@@ -214,9 +236,7 @@ class Walk:
         offers: dict[int, tuple[View, list[tuple[int, Any]]]] | None = None,
     ) -> None:
         self.views = views
-        # seeding takes longer than writing a value from an example: done when first drawn from
-        self._rng = rng if isinstance(rng, random.Random) else None
-        self._make_rng = rng if not isinstance(rng, random.Random) else None
+        self.source = Source(rng)
         self.dynamic = dynamic
         self.fakes = fakes
         self.options = options or Options()
@@ -232,19 +252,7 @@ class Walk:
     @property
     def rng(self) -> random.Random:
         """The walk's random source, seeded on first use."""
-        if self._rng is None:
-            assert self._make_rng is not None
-            self._rng = self._make_rng()
-        return self._rng
-
-    def source(self) -> random.Random:
-        """The random source, for a writer that draws from it only sometimes."""
-        return self.rng
-
-    @property
-    def drew(self) -> bool:
-        """Whether the random source was asked for: if not, the seed changed nothing."""
-        return self._rng is not None
+        return self.source()
 
     def value(self, schema: Any, place: Place) -> Any:
         """A value valid against `schema`, as far as one exists."""
@@ -257,22 +265,14 @@ class Walk:
             return value
         view, pointer = self.views.flatten(schema)
         where = place.led_by(pointer)
-        members = self._failing_members(value, schema, where)
-        if members is not None:
-            repaired = repair_members(self, view, where, value, members)
-            if repaired is not None:
-                self._budget -= 1  # as the write of the object would have spent
-                return repaired
-        return self.write(view, where, value)
-
-    def _failing_members(self, value: Any, schema: Any, place: Place) -> frozenset[str] | None:
-        """The members of an object `value` that hold every violation of `schema`, where the
-        compiled check can tell (and a write would not stop short here): only they need repair."""
-        if not isinstance(value, dict) or self._budget <= 0:
-            return None
-        if place.depth > self._max_depth + _CYCLE_SLACK:
-            return None
-        return self._checker.failing(value, schema)
+        # members the compiled check alone blames are all to repair (unless a write stops here)
+        writes = self._budget > 0 and where.depth <= self._max_depth + _CYCLE_SLACK
+        blamed = self._checker.failing(value, schema) if writes else None
+        repaired = repair_members(self, view, where, value, blamed) if blamed else None
+        if repaired is None:
+            return self.write(view, where, value)
+        self._budget -= 1  # as the write of the object would have spent
+        return repaired
 
     def write(self, view: View, place: Place, given: Any = _ABSENT) -> Any:
         """A value valid against `view` as far as one exists: `given` repaired, or a new one."""
@@ -295,7 +295,7 @@ class Walk:
                 return self._choose(view, key, place, given)
         if "not" in view:
             return self._negated(view, place)
-        kind = self._kind(view, place, given)
+        kind = _kind(view, given, self.deep(place), place.variant)
         if kind == "object":
             return write_object(self, view, place, given if isinstance(given, dict) else None)
         if kind == "array":
@@ -345,20 +345,6 @@ class Walk:
         except RecursionError:  # the schema never ends, so neither would the search: give up
             self._budget = -1
             return 1
-
-    def _kind(self, view: View, place: Place, given: Any) -> str:
-        declared = as_strings(view.get("type"))
-        if isinstance(given, dict | list):
-            kind = "object" if isinstance(given, dict) else "array"
-            if kind in (declared or _ALL_TYPES):
-                return kind
-        kinds = declared or [kind for kind, hints in _TYPE_HINTS if any(h in view for h in hints)]
-        if "null" in kinds and ((self.deep(place) and place.variant == 0) or kinds == ["null"]):
-            return "null"
-        for kind in kinds:
-            if kind != "null":
-                return kind
-        return "object"
 
     def _pick(self, count: int, variant: int) -> int:
         """An index below `count`: the variant's own, or a random one for a dynamic first pick."""
@@ -474,6 +460,23 @@ class Walk:
             if self.valid(candidate, view):
                 return candidate
         return first
+
+
+def _kind(view: View, given: Any, deep: bool, variant: int) -> str:
+    """The JSON type to write for `view`: a given container's own where the view allows it;
+    null only where it is the one type, or `deep` (past max_depth) for the first variant."""
+    declared = as_strings(view.get("type"))
+    if isinstance(given, dict | list):
+        kind = "object" if isinstance(given, dict) else "array"
+        if kind in (declared or _ALL_TYPES):
+            return kind
+    kinds = declared or [kind for kind, hints in _TYPE_HINTS if any(h in view for h in hints)]
+    if "null" in kinds and ((deep and variant == 0) or kinds == ["null"]):
+        return "null"
+    for kind in kinds:
+        if kind != "null":
+            return kind
+    return "object"
 
 
 def _valid_offers(walk: Walk, view: View) -> list[tuple[int, Any]]:
