@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 from specmock.mock.answers import Reply
+from specmock.mock.record_answers import made_up_fields
 from tests.mock.shelf import BOOK, SHELF, Shelf
 
 
@@ -84,3 +85,17 @@ def test_record_answers_a_field_made_up_for_the_list_reads_the_same_in_the_item(
     for book, item in zip(listed, items, strict=True):
         assert {"url", "pages", "rating"} <= book.keys()
         assert {name: item[name] for name in book} == book
+
+
+def test_record_answers_made_up_fields_skip_writeOnly_and_undeclared_in_name_order():
+    properties = {
+        "url": {"type": "string"},
+        "secret": {"type": "string", "writeOnly": True},
+        "id": {"type": "integer"},
+        "odd": True,
+    }
+    names = frozenset({"url", "secret", "id", "odd", "undeclared"})
+    assert made_up_fields(names, properties) == (
+        ("id", "field:id", {"type": "integer"}),
+        ("url", "field:url", {"type": "string"}),
+    )

@@ -1,8 +1,10 @@
+import datetime as dt
 import random
 import uuid
 
 import pytest
 
+from specmock.schemas.fakes import Fakes
 from specmock.schemas.scalars import write_number, write_string
 
 
@@ -40,7 +42,7 @@ def test_scalars_write_string(view, expected):
     ],
 )
 def test_scalars_write_number_variants(view, integer, expected):
-    assert [write_number(view, integer, variant, rng(), False) for variant in range(4)] == expected
+    assert [write_number(view, integer, variant, rng, False) for variant in range(4)] == expected
 
 
 def test_scalars_write_string_tries_a_formats_value_in_the_case_its_pattern_wants():
@@ -48,3 +50,17 @@ def test_scalars_write_string_tries_a_formats_value_in_the_case_its_pattern_want
     for seed in range(20):
         text = write_string({"format": "uuid", "pattern": upper}, "id", random.Random(seed))
         assert uuid.UUID(text) and text == text.upper() and len(text) == 36
+
+
+def test_scalars_write_number_asks_for_the_random_source_only_to_draw() -> None:
+    asked: list[str] = []
+
+    def source() -> random.Random:
+        asked.append("asked")
+        return rng()
+
+    fakes = Fakes(now=dt.datetime(2024, 7, 1, tzinfo=dt.UTC))
+    assert write_number({"type": ["integer"]}, True, 0, source, False, fakes, "forks") == 0
+    assert asked == []
+    assert write_number({"type": ["number"]}, False, 0, source, False, fakes, "price") == 477.07
+    assert asked == ["asked"]

@@ -21,7 +21,7 @@ from openapi_schema_validator import (
 )
 
 from specmock.errors import SpecError
-from specmock.schemas.synthesis import Synthesizer
+from specmock.schemas.synthesis import Synthesizer, Walk
 
 SEED = "pets/1"
 # Made-up dates lie around the start of the month; pinned here so that expected values hold.
@@ -582,6 +582,29 @@ def test_synthesis_same_seed_same_value_other_seed_other_value() -> None:
     assert generate(doc, schema, seed="pets/2") != first
 
 
+def test_synthesis_value_no_seed_changes_is_the_same_copy_for_every_seed() -> None:
+    doc = document()
+    schema = {
+        "type": "object",
+        "properties": {
+            "tags": {"type": "array", "items": {"type": "string", "example": "blue"}},
+            "done": {"type": "boolean"},
+        },
+    }
+    synthesizer = Synthesizer(doc, now=NOW)
+    for seed in ("pets/1", "pets/2", "pets/3"):
+        value = synthesizer.generate(schema, seed=seed)
+        assert value == {"tags": ["blue"], "done": True}
+        value["tags"].append("changed by the caller")
+
+
+def test_synthesis_value_a_seed_changes_is_made_for_each_seed() -> None:
+    synthesizer = Synthesizer(document(), now=NOW)
+    schema = {"type": "object", "properties": {"n": {"example": 1}, "name": {"type": "string"}}}
+    names = {synthesizer.generate(schema, seed=f"pets/{n}")["name"] for n in range(4)}
+    assert len(names) > 1
+
+
 def test_synthesis_dynamic_values_vary() -> None:
     schema = {"type": "string", "format": "uuid"}
     values = {generate(document(), schema, dynamic=True) for _ in range(5)}
@@ -1060,3 +1083,61 @@ def test_synthesis_repeated_repairs_keep_nothing_new(version: str) -> None:
     finally:
         tracemalloc.stop()
     assert after - before < 50_000  # the leak kept about 1 kB per call
+
+
+def test_synthesis_conform_repairs_only_the_members_the_compiled_check_blames(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    doc = document()
+    schema = {
+        "type": "object",
+        "properties": {
+            "homepage": {"type": "string", "format": "uri"},
+            "owner": {"type": "object", "properties": {"login": {"type": "string"}}},
+            "stars": {"type": "integer"},
+        },
+    }
+    owner = {"login": "octocat"}
+    synthesizer = Synthesizer(doc, now=NOW)
+    judged: list[Any] = []
+    valid = Walk.valid
+
+    def judging(walk: Walk, value: Any, schema: Any) -> bool:
+        judged.append(value)
+        return valid(walk, value, schema)
+
+    monkeypatch.setattr(Walk, "valid", judging)
+    fixed = synthesizer.conform(
+        {"homepage": "bench", "owner": owner, "stars": 3}, schema, seed=SEED
+    )
+    assert fixed == {"homepage": "http://www.yoder-morris.com/", "owner": owner, "stars": 3}
+    assert fixed["owner"] is owner
+    assert judged[1:] == ["bench"]  # after the whole value, only the member it blames
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        pytest.param({}, {"name": "x", "n": 0}, id="writeOnly-left-out"),
+        pytest.param(
+            {"minProperties": 3},
+            {"name": "x", "n": 0, "other": "other-466"},
+            id="writeOnly-left-out-minProperties-filled",
+        ),
+    ],
+)
+def test_synthesis_conform_blamed_members_as_a_whole_walk_repairs(
+    extra: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "secret": {"type": "string", "writeOnly": True},
+            "name": {"type": "string"},
+            "n": {"type": "integer"},
+            "other": {"type": "string"},
+        },
+        **extra,
+    }
+    value = {"secret": "s", "name": "x", "n": "not a number"}
+    assert conform(document(), value, schema) == expected

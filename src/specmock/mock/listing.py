@@ -20,7 +20,7 @@ from typing import Any
 from specmock.digits import is_digits
 from specmock.mock.answers import NotHandled, Reply
 from specmock.mock.binding import Binding, Bindings
-from specmock.mock.record_answers import as_shown, complete, required
+from specmock.mock.record_answers import as_shown, complete, made_up_fields, required
 from specmock.mock.resources import Envelope, flat, record_schema, response_envelope
 from specmock.mock.storage import SessionStore, StoredRecord
 from specmock.schemas.synthesis import Synthesizer
@@ -200,7 +200,8 @@ class Listing:
             names = shape.required | (
                 self.read_required(binding.resource.item) & shape.fields.keys()
             )
-            complete(self.synthesizer, f"{api}:{path}", stored, shown, names, shape.fields)
+            fields = made_up_fields(names, shape.fields)
+            complete(self.synthesizer, f"{api}:{path}", stored, shown, fields)
             bodies.append(shape.envelope.wrap(shown, identifier, {}))
         schema = success.schema
         seed = f"{api}:{binding.operation.pointer}:{success.key}:list"

@@ -9,7 +9,6 @@ answer of that resource whose schema has the field: its list and its item read t
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -29,7 +28,7 @@ class RecordAnswers:
         self.bindings = bindings
         self.synthesizer = synthesizer
         self._envelopes: PerObject[Envelope] = PerObject()
-        self._shown: dict[str, tuple[frozenset[str], Mapping[str, Any]]] = {}
+        self._shown: dict[str, tuple[MadeUp, ...]] = {}
         self._required: dict[str, frozenset[str]] = {}
         # the fields a resource's list requires, by item template (`Listing.required_of`)
         self.listed: Callable[[str], frozenset[str]] = lambda template: frozenset()
@@ -57,10 +56,8 @@ class RecordAnswers:
         )
         identifier = key.rsplit("/", 1)[-1]
         shown = as_shown(stored, binding.resource, identifier, binding.fields)
-        names, properties = self._shown_fields(binding, schema, envelope)
-        complete(
-            self.synthesizer, f"{self.bindings.api.name}:{key}", stored, shown, names, properties
-        )
+        fields = self._shown_fields(binding, schema, envelope)
+        complete(self.synthesizer, f"{self.bindings.api.name}:{key}", stored, shown, fields)
         answer = synthesizer.conform(envelope.wrap(shown, identifier, base), schema, seed=seed)
         encoded = encode(answer, media)
         if binding.action.role == "read":  # only a read is answered again from the same record
@@ -85,15 +82,15 @@ class RecordAnswers:
 
     def _shown_fields(
         self, binding: Binding, schema: Mapping[str, Any], envelope: Envelope
-    ) -> tuple[frozenset[str], Mapping[str, Any]]:
+    ) -> tuple[MadeUp, ...]:
         """The fields an answer shows of every record, made up where it lacks them: those it
-        requires, and those the resource's list requires that it has; with its fields' schemas."""
+        requires, and those the resource's list requires that it has."""
         pointer = binding.operation.pointer
         if pointer not in self._shown:
             record = record_schema(schema, envelope, self.bindings.resolve)
             properties = record.get("properties") or {}
             listed = self.listed(binding.resource.item) & properties.keys()
-            self._shown[pointer] = (required(record) | listed, properties)
+            self._shown[pointer] = made_up_fields(required(record) | listed, properties)
         return self._shown[pointer]
 
     def _envelope(self, schema: Mapping[str, Any], resource: str) -> Envelope:
@@ -123,19 +120,36 @@ def required(record: Mapping[str, Any]) -> frozenset[str]:
     )
 
 
+# A field an answer may make up: its name, its key among a record's made-up values, its schema.
+MadeUp = tuple[str, str, Mapping[str, Any]]
+
+
+def made_up_fields(names: Iterable[str], properties: Mapping[str, Any]) -> tuple[MadeUp, ...]:
+    """The fields of `names` an answer makes up where a record lacks them: those `properties`
+    gives a schema that is not writeOnly (worked out once per answer, not per record)."""
+    return tuple(
+        (name, f"field:{name}", schema)
+        for name in sorted(names)
+        if isinstance(schema := properties.get(name), Mapping) and not schema.get("writeOnly")
+    )
+
+
 def complete(
     synthesizer: Synthesizer,
     seed: str,
     stored: StoredRecord,
     shown: dict[str, Any],
-    names: Iterable[str],
-    properties: Mapping[str, Any],
+    fields: Iterable[MadeUp],
 ) -> None:
-    """Add to `shown` each of `names` it lacks and `properties` has, made up once per record
-    and field, so every answer that shows a field shows the same value."""
-    for name in names:
-        schema = properties.get(name)
-        if name in shown or not isinstance(schema, Mapping) or schema.get("writeOnly"):
-            continue
-        made = functools.partial(synthesizer.generate, schema, seed=f"{seed}:field:{name}")
-        shown[name] = stored.made_up(f"field:{name}", made)
+    """Add to `shown` each of `fields` it lacks, made up once per record and field (seeded by
+    the record's `seed` and the field's key), so every answer that shows a field shows the same
+    value. A created GitHub repository lacks dozens: this loop is on every POST's path."""
+    made = stored.generated
+    if made is None:
+        made = stored.generated = {}
+    for name, key, schema in fields:
+        if name not in shown:
+            value = made.get(key, made)  # (the dict itself: no value made yet)
+            if value is made:
+                value = made[key] = synthesizer.generate(schema, seed=f"{seed}:{key}")
+            shown[name] = value

@@ -24,7 +24,7 @@ from jsonschema.validators import extend  # type: ignore[import-untyped]
 from referencing.exceptions import Unresolvable
 
 from specmock.schemas.bounds import FORMAT_RANGES
-from specmock.schemas.compiled import SchemaCompiler
+from specmock.schemas.compiled import Compiled, SchemaCompiler
 from specmock.schemas.views import CHOICES, View, as_mapping, level_view
 from specmock.spec import regexes
 
@@ -55,6 +55,13 @@ class Checker:
         """Whether the compiled check vouches for `value` (False: ask `error_count`)."""
         fast = self._compiled.check(schema)
         return fast is not None and fast(value)
+
+    def failing(self, value: Any, schema: Any) -> frozenset[str] | None:
+        """The declared properties of the object `value` that hold every violation of `schema`
+        the compiled check finds (every other member is valid as it is); None when it finds one
+        elsewhere, or has no compiled check."""
+        fast = self._compiled.check(schema)
+        return fast.failing(value) if isinstance(fast, Compiled) else None
 
     def error_count(self, value: Any, schema: Any) -> int:
         """How many errors (0 when the compiled check passes it); RecursionError for a schema

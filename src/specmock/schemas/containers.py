@@ -28,6 +28,18 @@ from specmock.schemas.views import (
 
 # Keywords of a view that the walk settles before an object is written.
 _CHOOSING = ("oneOf", "anyOf", "if", "not")
+# Keywords by which `write_object` may change more of an object than its invalid members.
+_WHOLE = (
+    *_CHOOSING,
+    "const",
+    "enum",
+    "discriminator",
+    "propertyNames",
+    "minProperties",
+    "maxProperties",
+    "dependentRequired",
+    "dependentSchemas",
+)
 
 
 def write_object(
@@ -47,6 +59,28 @@ def write_object(
         body = _members(walk, view, place, body)
     _fit_size(walk, view, body, place)
     _discriminate(walk, view, body, place.pointer)
+    return body
+
+
+def repair_members(
+    walk: Walker, view: View, place: Place, given: Any, failing: frozenset[str]
+) -> dict[str, Any] | None:
+    """What `write_object` makes of `given` when its only invalid members are `failing`: those
+    repaired (or left out where the view writes them never), the rest kept as they are, without
+    walking them again; None where the view also judges the object as a whole."""
+    kinds = as_strings(view.get("type"))
+    if not isinstance(given, dict) or (kinds and "object" not in kinds):
+        return None
+    if any(key in view for key in _WHOLE):
+        return None
+    body: dict[str, Any] = {}
+    for name, item in given.items():
+        if name not in failing:
+            body[name] = item
+            continue
+        schema = property_schema(view, name)
+        if schema is not False and not walk.views.write_only(schema):
+            body[name] = walk.conform(item, schema, place.inner(name))
     return body
 
 

@@ -35,9 +35,12 @@ class Walker(Protocol):
     """One walk of generate or conform, as the writers of members use it."""
 
     views: Views
-    rng: random.Random
     dynamic: bool
     options: Options
+
+    @property
+    def rng(self) -> random.Random:
+        """The walk's random source."""
 
     def value(self, schema: Any, place: Place) -> Any:
         """A value valid against `schema`, as far as one exists."""

@@ -64,25 +64,26 @@ def write_number(
     view: View,
     integer: bool,
     variant: int,
-    rng: random.Random,
+    source: Callable[[], random.Random],
     dynamic: bool,
     fakes: Fakes | None = None,
     label: str = "",
 ) -> int | float:
     """The `variant`-th number (an integer if `integer`) that `view` admits, as far as one exists;
     a dynamic first variant starts from a random number. With `fakes`, the first variant is what
-    the name `label` calls for (a price, an age) where the bounds admit it."""
+    the name `label` calls for (a price, an age) where the bounds admit it. `source` gives the
+    random source, asked only for a number drawn (most are counted, and the same for any seed)."""
     bounds = Bounds.of(view).safe()
     step = view.get("multipleOf")
     if fakes is not None and variant == 0:
         for kind in fakes.kinds(label, "integer" if integer else "number", ""):
             for _ in range(_FAKE_TRIES):
-                made = fakes.number(kind, rng, integer)
+                made = fakes.number(kind, source(), integer)
                 if made is not None and bounds.admits(made) and multiple_ok(made, step):
                     return made
     spacing = unit(step, integer)
     own = Bounds.of(view, formats=False).safe()  # a format's range is no range to draw from
-    start = bounds.nearest(own.draw(rng) if dynamic and variant == 0 else 0)
+    start = bounds.nearest(own.draw(source()) if dynamic and variant == 0 else 0)
     if spacing is None:
         return tidy(bounds.nearest(own.spread(start, variant)))
     if variant == 0 and step is None and type(start) is int and bounds.admits(start):

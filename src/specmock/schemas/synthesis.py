@@ -10,21 +10,32 @@ and arrays are written by `containers`, strings and numbers by `scalars`. What o
 can settle (which `oneOf` branch, which enum member) is asked of the `Checker`. A value that
 fits two `oneOf` branches is changed where the other branch looks (a property left out, typed
 otherwise or added, a bound crossed) until only its own admits it.
+
+A walk seeds its random source only when it first draws from it (seeding costs more than taking
+an example), so a value made without a draw is the same for every seed: `generate` makes such a
+value once per schema and variant and hands out copies (GitHub's repository answer makes up dozens
+of example-valued fields per record).
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import logging
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
 from specmock.schemas.bounds import is_number
 from specmock.schemas.checker import Checker
-from specmock.schemas.containers import object_variations, write_array, write_object
+from specmock.schemas.containers import (
+    object_variations,
+    repair_members,
+    write_array,
+    write_object,
+)
 from specmock.schemas.fakes import Fakes, Options, unknown_fakers
 from specmock.schemas.places import Place
 from specmock.schemas.scalars import write_number, write_string
@@ -113,6 +124,9 @@ class Synthesizer:
             self.fakes = Fakes(None, now)
         self._seed = "" if seed is None else f"{seed}:"
         self._offers: dict[int, tuple[View, list[tuple[int, Any]]]] = {}
+        # (schema id, variant) -> (schema, its value) for values no seed changes (examples,
+        # enums, consts, variant-picked booleans and numbers): made once, copied after
+        self._fixed: dict[tuple[int, int], tuple[Any, Any]] = {}
         self.warnings = [
             f"{pointer}: x-faker {name!r} names no faker.js method specmock knows; "
             "the value is made up from the schema"
@@ -132,7 +146,18 @@ class Synthesizer:
         it gets rather than an error: `problems` says where it falls short, which is how the
         answers tell a client that no valid body exists rather than send an invalid one.
         """
-        return self._walk(seed, dynamic).value(schema, Place("value", variant=variant))
+        if dynamic:
+            return self._walk(seed, dynamic).value(schema, Place("value", variant=variant))
+        fixed = self._fixed.get((id(schema), variant))
+        if fixed is not None and fixed[0] is schema:
+            return _copied(fixed[1])
+        walk = self._walk(seed, dynamic)
+        value = walk.value(schema, Place("value", variant=variant))
+        if not walk.source.drew:  # no draw from the seed: every seed gives this value
+            if len(self._fixed) > _OFFERS_KEPT:
+                self._fixed.clear()
+            self._fixed[(id(schema), variant)] = (schema, _copied(value))
+        return value
 
     def conform(self, value: Any, schema: Mapping[str, Any], *, seed: str) -> Any:
         """`value` repaired to validate against `schema`; `value` itself when it already does.
@@ -155,7 +180,8 @@ class Synthesizer:
         return [(refs.pointer(tuple(error.absolute_path)), str(error.message)) for error in errors]
 
     def _walk(self, seed: str, dynamic: bool) -> Walk:
-        rng = random.Random() if dynamic else random.Random(self._seed + seed)
+        seeded = self._seed + seed
+        rng = random.Random if dynamic else functools.partial(random.Random, seeded)
         if len(self._offers) > _OFFERS_KEPT:
             self._offers.clear()
         return Walk(
@@ -170,6 +196,28 @@ class Synthesizer:
         )
 
 
+class Source:
+    """A walk's random source, seeded when first asked for: seeding takes longer than writing a
+    value from an example, and a walk that never asks made a value no seed changes."""
+
+    __slots__ = ("_make", "_rng")
+
+    def __init__(self, rng: random.Random | Callable[[], random.Random]) -> None:
+        self._rng = rng if isinstance(rng, random.Random) else None
+        self._make = rng if not isinstance(rng, random.Random) else None
+
+    def __call__(self) -> random.Random:
+        if self._rng is None:
+            assert self._make is not None
+            self._rng = self._make()
+        return self._rng
+
+    @property
+    def drew(self) -> bool:
+        """Whether the source was asked for: if not, the seed changed nothing."""
+        return self._rng is not None
+
+
 class Walk:
     """One call of generate or conform: the random source, the mode and what is left to spend.
 
@@ -180,7 +228,7 @@ class Walk:
         self,
         views: Views,
         checker: Checker,
-        rng: random.Random,
+        rng: random.Random | Callable[[], random.Random],
         dynamic: bool,
         max_depth: int,
         fakes: Fakes | None = None,
@@ -188,7 +236,7 @@ class Walk:
         offers: dict[int, tuple[View, list[tuple[int, Any]]]] | None = None,
     ) -> None:
         self.views = views
-        self.rng = rng
+        self.source = Source(rng)
         self.dynamic = dynamic
         self.fakes = fakes
         self.options = options or Options()
@@ -201,6 +249,11 @@ class Walk:
         self._budget = _BUDGET
         self._choosing: set[tuple[str, int]] = set()
 
+    @property
+    def rng(self) -> random.Random:
+        """The walk's random source, seeded on first use."""
+        return self.source()
+
     def value(self, schema: Any, place: Place) -> Any:
         """A value valid against `schema`, as far as one exists."""
         view, pointer = self.views.flatten(schema)
@@ -211,7 +264,15 @@ class Walk:
         if self.valid(value, schema):
             return value
         view, pointer = self.views.flatten(schema)
-        return self.write(view, place.led_by(pointer), value)
+        where = place.led_by(pointer)
+        # members the compiled check alone blames are all to repair (unless a write stops here)
+        writes = self._budget > 0 and where.depth <= self._max_depth + _CYCLE_SLACK
+        blamed = self._checker.failing(value, schema) if writes else None
+        repaired = repair_members(self, view, where, value, blamed) if blamed else None
+        if repaired is None:
+            return self.write(view, where, value)
+        self._budget -= 1  # as the write of the object would have spent
+        return repaired
 
     def write(self, view: View, place: Place, given: Any = _ABSENT) -> Any:
         """A value valid against `view` as far as one exists: `given` repaired, or a new one."""
@@ -234,7 +295,7 @@ class Walk:
                 return self._choose(view, key, place, given)
         if "not" in view:
             return self._negated(view, place)
-        kind = self._kind(view, place, given)
+        kind = _kind(view, given, self.deep(place), place.variant)
         if kind == "object":
             return write_object(self, view, place, given if isinstance(given, dict) else None)
         if kind == "array":
@@ -244,7 +305,7 @@ class Walk:
         if kind in ("integer", "number"):
             integer = kind == "integer"
             return write_number(
-                view, integer, place.variant, self.rng, self.dynamic, self.fakes, place.label
+                view, integer, place.variant, self.source, self.dynamic, self.fakes, place.label
             )
         return self._pick(2, place.variant) == 0 if kind == "boolean" else None
 
@@ -284,20 +345,6 @@ class Walk:
         except RecursionError:  # the schema never ends, so neither would the search: give up
             self._budget = -1
             return 1
-
-    def _kind(self, view: View, place: Place, given: Any) -> str:
-        declared = as_strings(view.get("type"))
-        if isinstance(given, dict | list):
-            kind = "object" if isinstance(given, dict) else "array"
-            if kind in (declared or _ALL_TYPES):
-                return kind
-        kinds = declared or [kind for kind, hints in _TYPE_HINTS if any(h in view for h in hints)]
-        if "null" in kinds and ((self.deep(place) and place.variant == 0) or kinds == ["null"]):
-            return "null"
-        for kind in kinds:
-            if kind != "null":
-                return kind
-        return "object"
 
     def _pick(self, count: int, variant: int) -> int:
         """An index below `count`: the variant's own, or a random one for a dynamic first pick."""
@@ -415,6 +462,23 @@ class Walk:
         return first
 
 
+def _kind(view: View, given: Any, deep: bool, variant: int) -> str:
+    """The JSON type to write for `view`: a given container's own where the view allows it;
+    null only where it is the one type, or `deep` (past max_depth) for the first variant."""
+    declared = as_strings(view.get("type"))
+    if isinstance(given, dict | list):
+        kind = "object" if isinstance(given, dict) else "array"
+        if kind in (declared or _ALL_TYPES):
+            return kind
+    kinds = declared or [kind for kind, hints in _TYPE_HINTS if any(h in view for h in hints)]
+    if "null" in kinds and ((deep and variant == 0) or kinds == ["null"]):
+        return "null"
+    for kind in kinds:
+        if kind != "null":
+            return kind
+    return "object"
+
+
 def _valid_offers(walk: Walk, view: View) -> list[tuple[int, Any]]:
     """(variant, value) of what the view offers that it admits: `examples` by their place,
     `example` (and, if asked, `default`) for the first variant."""
@@ -426,6 +490,11 @@ def _valid_offers(walk: Walk, view: View) -> list[tuple[int, Any]]:
     if walk.options.use_defaults and "default" in view:
         offers.append((0, view["default"]))
     return [(i, v) for i, v in offers if not isinstance(v, dict) and walk.valid(v, view)]
+
+
+def _copied(value: Any) -> Any:
+    """`value` as a caller may change it: containers copied, scalars as they are."""
+    return copy.deepcopy(value) if isinstance(value, dict | list) else value
 
 
 def _typed(value: Any, view: View) -> Any:
