@@ -172,6 +172,19 @@ def test_faults_controls_win_over_config_and_flags_prefer_over_them() -> None:
     assert faults.choose(POST, None) == Injection(2, "close")
 
 
+def test_faults_every_change_of_the_controls_reaches_the_next_answer() -> None:
+    """`choose` keeps each operation's setting between requests: a control set, cleared or
+    replaced since must not be answered from what was kept."""
+    faults = Faults(Config(latency=Delay(1, 1)))
+    assert faults.choose(GET, None) == Injection(1, None)
+    faults.controls.set(Control("t", "GET /pets", delay=Delay(0.3, 0.3)))
+    assert faults.choose(GET, None) == Injection(0.3, None)
+    faults.controls.replace([Control("t", fault="close")])
+    assert faults.choose(GET, None) == Injection(1, "close")
+    faults.controls.clear("t")
+    assert faults.choose(GET, None) == Injection(1, None)
+
+
 def test_faults_control_off_drops_everything_below_it() -> None:
     config = Config(latency=Delay(1, 1), faults=1.0)
     faults = _controlled(Control("t", off=True), config=config)

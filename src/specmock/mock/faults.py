@@ -146,15 +146,19 @@ class Controls:
 
     def __init__(self) -> None:
         self.by_key: dict[tuple[str, str], Control] = {}
+        self.version = 0  # counts the changes: what was worked out from older ones is stale
 
     def replace(self, controls: Iterable[Control]) -> None:
         self.by_key = {control.key: control for control in controls}
+        self.version += 1
 
     def set(self, control: Control) -> None:
         self.by_key[control.key] = control
+        self.version += 1
 
     def clear(self, api: str, operation: str = WHOLE_API) -> None:
         self.by_key.pop((api, operation), None)
+        self.version += 1
 
     def __iter__(self) -> Iterator[Control]:
         return iter(list(self.by_key.values()))
@@ -193,6 +197,9 @@ class Faults:
             if found.status is not None and found.status >= 400
         }
         self._rng = rng or random.Random()
+        # (API, label) -> the controls' version and the setting worked out from them: a request
+        # asks for it, and it changes only with the controls (a new config makes a new Faults)
+        self._settings: dict[tuple[str, str], tuple[int, Setting]] = {}
 
     @property
     def injected_statuses(self) -> tuple[int, ...]:
@@ -207,7 +214,13 @@ class Faults:
 
     def choose(self, operation: Operation, prefer: Prefer | None) -> Injection:
         """The delay and fault of one answer to `operation`."""
-        setting = self.setting(operation.api, operation.label)
+        key, version = (operation.api, operation.label), self.controls.version
+        kept = self._settings.get(key)
+        if kept is not None and kept[0] == version:
+            setting = kept[1]
+        else:
+            setting = self.setting(*key)
+            self._settings[key] = (version, setting)
         delay = (prefer.delay if prefer else None) or setting.delay
         fault = prefer.fault if prefer else None
         if fault is None and setting.fault is not None:
