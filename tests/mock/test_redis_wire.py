@@ -124,3 +124,16 @@ async def test_redis_wire_a_stopped_redis_is_refused_and_the_wire_connects_when_
         await wire.call("SET", "other", "no")
     own_redis.start(durable=True)
     assert await wire.call("GET", "kept") == "yes"
+
+
+async def test_redis_wire_a_refused_select_closes_the_connection_it_opened(redis_server):
+    # every command connects again and is refused: each refused connection must not stay open
+    client = redis.Redis.from_url(redis_server.url)
+    before = len(client.client_list())
+    wire = Wire(redis_server.url.rsplit("/", 1)[0] + "/99", 1.0)  # 16 databases: no 99
+    for _ in range(3):
+        with pytest.raises(redis.ResponseError, match="DB index is out of range"):
+            await wire.call("PING")
+    await anyio.sleep(0.05)  # (Redis notes a closed connection when it reads its end)
+    assert len(client.client_list()) == before
+    client.close()
