@@ -99,7 +99,11 @@ class Wire:
                         lambda: _Link(self), self._host, self._port, ssl=tls
                     )
                 if self._hello:
-                    await link.send(self._hello)
+                    try:
+                        await link.send(self._hello)
+                    except BaseException:  # refused, timed out or cancelled: else left open
+                        link._close(redis.ConnectionError("AUTH/SELECT failed"))
+                        raise
         except TimeoutError:
             raise redis.TimeoutError(f"Timeout connecting to {where}") from None
         except OSError as error:  # ("Connect call failed" says less than the errno's text)
