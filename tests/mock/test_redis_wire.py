@@ -143,3 +143,15 @@ def _connections(client: redis.Redis) -> int:
     """How many clients the server has connected now."""
     listed: list[object] = client.client_list()  # type: ignore[assignment]
     return len(listed)
+
+
+async def test_redis_wire_a_command_that_cannot_be_packed_sends_nothing_of_its_transaction(
+    redis_server,
+):
+    key = f"w{uuid.uuid4().hex[:8]}"
+    wire = Wire(redis_server.url, 1.0)
+    await wire.call("SET", key, "kept")
+    with pytest.raises(TypeError):
+        await wire.transaction([("SET", key, "lost"), ("SET", key, None)])  # type: ignore[list-item]
+    # the next caller gets its own reply, not the MULTI's "OK" of a transaction never ended
+    assert await wire.call("GET", key) == "kept"
