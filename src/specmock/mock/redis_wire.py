@@ -135,10 +135,12 @@ class _Link(asyncio.Protocol):
         """The future of the last reply to `commands` (sent together; the first error wins)."""
         if not self.open:
             raise redis.ConnectionError("Connection closed")
+        # all packed before any is queued: a bad argument must not send a MULTI without its EXEC
+        packed = [hiredis.pack_command(tuple(command)) for command in commands]  # type: ignore[arg-type]
         future: asyncio.Future[Any] = self._loop.create_future()
         if not self._outgoing:
             self._loop.call_soon(self._flush)
-        self._outgoing.extend(hiredis.pack_command(tuple(command)) for command in commands)  # type: ignore[arg-type]
+        self._outgoing.extend(packed)
         self._waiting.append([len(commands), future, None, self._loop.time()])
         return future
 
