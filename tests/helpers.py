@@ -46,6 +46,19 @@ def schemathesis_settings(max_examples: int = 40) -> dict[str, Any]:
     }
 
 
+def resolved(document: dict[str, Any], schema: Any) -> dict[str, Any]:
+    """`schema` with its `#/components/schemas/...` references followed in `document`."""
+    while isinstance(schema, dict) and "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema if isinstance(schema, dict) else {}
+
+
+def body_schema(case: Any) -> Any:
+    """The schema a Schemathesis case's body is drawn from: its operation's, for its media type."""
+    content = case.operation.definition.raw.get("requestBody", {}).get("content", {})
+    return content.get(case.media_type, {}).get("schema", {})
+
+
 def served_schema(
     server: LiveServer, api: str, max_examples: int = 40
 ) -> tuple[ServedApi, OpenApiSchema]:

@@ -10,7 +10,7 @@ import pytest
 
 from specmock.config import Config
 from specmock.web.testing import LiveServer
-from tests.helpers import TESTS, served_schema, stateful_test
+from tests.helpers import TESTS, body_schema, resolved, served_schema, stateful_test
 
 TOKEN = "T"
 SERVER = LiveServer(Config(specs=TESTS / "specs_swagger2", tokens=frozenset({TOKEN})))
@@ -34,18 +34,12 @@ def _parts_tell_apart(body: Any, schema: Any) -> bool:
     as "null")."""
     if not isinstance(body, dict):
         return True
-    fields = _resolved(schema).get("properties", {})
+    fields = resolved(SERVED.effective, schema).get("properties", {})
     return not any(
-        _resolved(fields.get(name, {})).get("type") == "string"
+        resolved(SERVED.effective, fields.get(name, {})).get("type") == "string"
         and (value is None or isinstance(value, (bool, int, float)))
         for name, value in body.items()
     )
-
-
-def _resolved(schema: Any) -> dict[str, Any]:
-    while isinstance(schema, dict) and "$ref" in schema:
-        schema = SERVED.effective["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
-    return schema if isinstance(schema, dict) else {}
 
 
 @SCHEMA.hook
@@ -55,8 +49,7 @@ def filter_case(context: Any, case: Any) -> bool:
     test_schemathesis_writes_a_boolean_part_as_the_string_true). Every other case is checked."""
     if case.media_type is None or not case.media_type.startswith("multipart/"):
         return True
-    content = case.operation.definition.raw.get("requestBody", {}).get("content", {})
-    return _parts_tell_apart(case.body, content.get(case.media_type, {}).get("schema", {}))
+    return _parts_tell_apart(case.body, body_schema(case))
 
 
 @SCHEMA.parametrize()
