@@ -39,7 +39,7 @@ from specmock.mock.journal import (
     Listener,
     Message,
 )
-from specmock.mock.redis_store import DEFAULT_TIMEOUT, _sync, shown
+from specmock.mock.redis_store import DEFAULT_TIMEOUT, shown
 from specmock.mock.storage import StoreFault
 from specmock.violations import Violation
 
@@ -260,6 +260,11 @@ class RedisJournal:
                 loop.call_soon_threadsafe(listener, entry)
             except RuntimeError:  # the loop closed in between
                 return
+
+
+def _sync(answer: Any) -> Any:
+    """A reply of the synchronous client (redis-py types each command for both clients)."""
+    return answer
 
 
 def _encode(pending: _Pending) -> str:

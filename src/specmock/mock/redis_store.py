@@ -557,11 +557,6 @@ _SETTINGS: dict[str, Any] = {
 }
 
 
-def _sync(answer: Any) -> Any:
-    """A reply of the synchronous client (redis-py types each command for both clients)."""
-    return answer
-
-
 def _encode(record: Mapping[str, Any], generated: Mapping[str, Any] | None) -> str:
     kept = {k: v for k, v in (generated or {}).items() if k not in _UNSAVED}
     return json.dumps({"r": record, "g": kept or None}, ensure_ascii=False, separators=(",", ":"))
